@@ -1,0 +1,135 @@
+"""Dates as students type them (tanggal), in Indonesian or English, and dates as we show them.
+
+`parse_user_date` understands numeric dates (day first, as in Indonesia, or ISO), month names and
+abbreviations in both languages, and relative phrases ("kemarin", "2 hari lalu", "last week").
+It never judges whether a date is plausible (e.g. in the future); the caller does.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from babel.dates import format_date as _babel_format_date
+
+from dialogs.catalogue import primary_language
+
+MONTHS: dict[str, int] = {
+    **dict.fromkeys(("januari", "january", "jan"), 1),
+    **dict.fromkeys(("februari", "pebruari", "february", "feb", "peb"), 2),
+    **dict.fromkeys(("maret", "march", "mar"), 3),
+    **dict.fromkeys(("april", "apr"), 4),
+    **dict.fromkeys(("mei", "may"), 5),
+    **dict.fromkeys(("juni", "june", "jun"), 6),
+    **dict.fromkeys(("juli", "july", "jul"), 7),
+    **dict.fromkeys(("agustus", "august", "agu", "agt", "ags", "agst", "aug"), 8),
+    **dict.fromkeys(("september", "sep", "sept"), 9),
+    **dict.fromkeys(("oktober", "october", "okt", "oct"), 10),
+    **dict.fromkeys(("november", "nopember", "nov", "nop"), 11),
+    **dict.fromkeys(("desember", "december", "des", "dec"), 12),
+}
+"""Month names and abbreviations, Indonesian and English, lower case."""
+
+_FIXED_DAYS: dict[str, int] = {
+    **dict.fromkeys(("hari ini", "today", "sekarang", "tadi"), 0),
+    **dict.fromkeys(("kemarin", "kmrn", "kemaren", "yesterday"), 1),
+    **dict.fromkeys(("kemarin lusa", "the day before yesterday"), 2),
+    **dict.fromkeys(("minggu lalu", "minggu kemarin", "pekan lalu", "last week"), 7),
+    **dict.fromkeys(("besok", "tomorrow"), -1),
+    "lusa": -2,
+}
+"""Phrases for a date a fixed number of days before today (negative: after)."""
+
+_NUMBER_WORDS: dict[str, int] = {
+    **dict.fromkeys(("se", "satu", "a", "an", "one"), 1),
+    **{word: n for n, word in enumerate(("dua", "tiga", "empat", "lima", "enam", "tujuh"), start=2)},
+    **{word: n for n, word in enumerate(("delapan", "sembilan", "sepuluh"), start=8)},
+    **{word: n for n, word in enumerate(("two", "three", "four", "five", "six", "seven"), start=2)},
+    **{word: n for n, word in enumerate(("eight", "nine", "ten"), start=8)},
+}
+_UNIT_DAYS = {"hari": 1, "day": 1, "days": 1, "minggu": 7, "pekan": 7, "week": 7, "weeks": 7}
+
+_FILLER = re.compile(
+    r"\b(?:tanggal|tgl|tg|pada|on|the|sekitar|kira kira|senin|selasa|rabu|kamis|jumat|jum at|sabtu|minggu"
+    r"|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun"
+    r"|pagi|siang|sore|malam|morning|afternoon|evening|night)\b"
+)
+_RELATIVE = re.compile(
+    r"^(?P<count>\d{1,3}|[a-z]+?) ?(?P<unit>hari|minggu|pekan|days?|weeks?)"
+    r"(?: yang)? (?:lalu|yang lalu|kemarin|ago|before)$"
+)
+_NUMERIC = re.compile(r"^(?P<a>\d{1,4})[-/.](?P<b>\d{1,2})(?:[-/.](?P<c>\d{1,4}))?$")
+_DAY_MONTH = re.compile(r"^(?P<day>\d{1,2})(?:st|nd|rd|th)? ?(?P<month>[a-z]+) ?(?P<year>\d{2}|\d{4})?$")
+_MONTH_DAY = re.compile(r"^(?P<month>[a-z]+) (?P<day>\d{1,2})(?:st|nd|rd|th)? ?(?P<year>\d{4})?$")
+
+
+def parse_user_date(text: str, today: date) -> date | None:
+    """The date ``text`` names, relative to ``today``; None if it names none or an impossible one.
+
+    A day and month without a year mean the most recent such date not after ``today``.
+    """
+    cleaned = _normalise(text)
+    stripped = _normalise(_FILLER.sub(" ", cleaned))  # "Senin, 25 Nov", "kemarin sore"
+    for phrase in (cleaned, stripped):
+        days_ago = _days_ago(phrase)
+        if days_ago is not None:
+            return today - timedelta(days=days_ago)
+    if numeric := _NUMERIC.match(stripped):
+        first, month, last = numeric["a"], int(numeric["b"]), numeric["c"]
+        if len(first) == 4 and last is not None and len(last) <= 2:  # ISO: year-month-day
+            return _make(int(first), month, int(last), today)
+        if len(first) <= 2 and (last is None or len(last) in (2, 4)):  # Indonesian: day-month-year
+            return _make(_year(last), month, int(first), today)
+        return None
+    named = _DAY_MONTH.match(stripped) or _MONTH_DAY.match(stripped)
+    if named and named["month"] in MONTHS:
+        return _make(_year(named["year"]), MONTHS[named["month"]], int(named["day"]), today)
+    return None
+
+
+def format_date(day: date, locale: str) -> str:
+    """``day`` written out for people, e.g. "25 November 2026" (day first in English too)."""
+    babel_locale = "en_GB" if primary_language(locale) == "en" else "id"
+    result: str = _babel_format_date(day, format="long", locale=babel_locale)
+    return result
+
+
+def _normalise(text: str) -> str:
+    text = text.casefold().replace("'", " ")
+    text = re.sub(r"[,;!?]|\.(?!\d)", " ", text)  # keep dots between digits: 25.11.2026
+    text = re.sub(r"(?<=\d)\s*([-/.])\s*(?=\d)", r"\1", text)  # "25 - 11 - 2026" -> "25-11-2026"
+    return " ".join(text.split())
+
+
+def _days_ago(phrase: str) -> int | None:
+    if phrase in _FIXED_DAYS:
+        return _FIXED_DAYS[phrase]
+    relative = _RELATIVE.match(phrase)
+    if relative is None:
+        return None
+    count = _count(relative["count"])
+    return None if count is None else count * _UNIT_DAYS[relative["unit"]]
+
+
+def _count(word: str) -> int | None:
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+
+
+def _year(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    return 2000 + int(raw) if len(raw) == 2 else int(raw)
+
+
+def _make(year: int | None, month: int, day: int, today: date) -> date | None:
+    """A valid date, or None; a missing year means the latest such date not after ``today``."""
+    if year is None:
+        for candidate_year in range(today.year, today.year - 9, -1):  # 29 February: up to 8 years back
+            candidate = _make(candidate_year, month, day, today)
+            if candidate is not None and candidate <= today:
+                return candidate
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

@@ -1,0 +1,236 @@
+"""The service catalogue: the shipped data, the model's helpers, and the loader's checks."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dialogs.catalogue import Catalogue, Choice, Question, QuestionKind, Service, localized
+from handlers.catalogue_loader import (
+    CatalogueError,
+    HolidayListError,
+    load_catalogue,
+    load_holiday_list,
+    load_holidays,
+)
+
+EXPECTED_SERVICES = {
+    "transcript",
+    "legalisation",
+    "active_student_letter",
+    "re_registration",
+    "course_registration",
+    "academic_leave",
+    "graduation",
+    "tuition",
+    "student_card",
+}
+
+VALID_SERVICE = """
+[[services]]
+code = "transcript"
+name = { id = "Transkrip Akademik", en = "Academic transcript" }
+aliases = ["transkrip"]
+standard_days = 3
+procedure = "SOP PM-BAPKM.AP.1-05"
+
+[[services.questions]]
+id = "submitted_on"
+kind = "date"
+starts_standard_time = true
+text = { id = "Kapan Anda mengajukan permohonan?", en = "When did you apply?" }
+
+[[services.questions]]
+id = "channel"
+kind = "choice"
+text = { id = "Melalui jalur apa?", en = "How?" }
+choices = [
+    { value = "portal", label = { id = "Portal akademik", en = "Academic portal" } },
+    { value = "counter", label = { id = "Loket", en = "Counter" } },
+]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "services.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class TestShippedCatalogue:
+    def test_has_the_bureaus_core_services(self, catalogue: Catalogue) -> None:
+        assert len(catalogue) >= 9
+        assert EXPECTED_SERVICES <= set(catalogue.codes)
+
+    def test_every_service_has_two_to_four_questions(self, catalogue: Catalogue) -> None:
+        for service in catalogue:
+            assert 2 <= len(service.questions) <= 4, service.code
+
+    def test_every_text_is_written_in_indonesian_and_english(self, catalogue: Catalogue) -> None:
+        for service in catalogue:
+            texts = [service.name, *(q.text for q in service.questions)]
+            texts += [c.label for q in service.questions for c in q.choices]
+            for text in texts:
+                assert text["id"].strip() and text["en"].strip(), service.code
+
+    def test_indonesian_questions_address_the_user_politely_as_anda(self, catalogue: Catalogue) -> None:
+        questions = [q for s in catalogue for q in s.questions]
+        assert sum("Anda" in q.text["id"] for q in questions) >= len(questions) * 2 // 3
+        assert not any(word in q.text["id"].split() for q in questions for word in ("kamu", "kau", "lu"))
+
+    def test_every_service_has_a_positive_standard_time_and_a_procedure(self, catalogue: Catalogue) -> None:
+        for service in catalogue:
+            assert service.standard_days > 0 and service.procedure.startswith("SOP "), service.code
+
+    def test_every_service_has_aliases_in_both_languages(self, catalogue: Catalogue) -> None:
+        for service in catalogue:
+            assert len(service.aliases) >= 5, service.code
+
+    def test_most_services_have_a_date_question_starting_the_standard_time(
+        self, catalogue: Catalogue
+    ) -> None:
+        with_start = [s for s in catalogue if s.standard_time_question is not None]
+        assert len(with_start) >= len(catalogue) - 2
+        for service in with_start:
+            assert service.standard_time_question is not None
+            assert service.standard_time_question.kind is QuestionKind.DATE
+
+    def test_choice_questions_offer_at_least_two_choices(self, catalogue: Catalogue) -> None:
+        choice_questions = [q for s in catalogue for q in s.questions if q.kind is QuestionKind.CHOICE]
+        assert choice_questions
+        assert all(len(q.choices) >= 2 for q in choice_questions)
+
+    def test_questions_use_every_kind(self, catalogue: Catalogue) -> None:
+        assert {q.kind for s in catalogue for q in s.questions} == set(QuestionKind)
+
+
+class TestCatalogueModel:
+    def test_get_finds_a_service_by_code_or_returns_none(self, catalogue: Catalogue) -> None:
+        transcript = catalogue.get("transcript")
+        assert transcript is not None and transcript.code == "transcript"
+        assert catalogue.get("parking") is None
+        assert "transcript" in catalogue and "parking" not in catalogue
+
+    def test_codes_and_iteration_keep_the_files_order(self, catalogue: Catalogue) -> None:
+        assert catalogue.codes == tuple(service.code for service in catalogue)
+        assert catalogue.codes[0] == "transcript"
+
+    def test_display_name_uses_the_users_language(self, catalogue: Catalogue) -> None:
+        service = catalogue.get("student_card")
+        assert service is not None
+        assert service.display_name("id") == "Kartu Tanda Mahasiswa (KTM)"
+        assert service.display_name("en") == "Student ID card (KTM)"
+        assert service.display_name("en-US") == service.display_name("en")
+
+    def test_unknown_language_falls_back_to_indonesian(self, catalogue: Catalogue) -> None:
+        service = catalogue.get("transcript")
+        assert service is not None
+        assert service.display_name("fr") == service.display_name("id")
+        assert service.display_name(None) == service.display_name("id")
+
+    def test_localized_falls_back_to_any_text_when_indonesian_is_missing(self) -> None:
+        assert localized({"en": "Only English"}, "id") == "Only English"
+        assert localized({}, "en") == ""
+
+    def test_question_and_choice_lookups(self) -> None:
+        portal = Choice("portal", {"id": "Portal", "en": "Portal (en)"})
+        question = Question("channel", QuestionKind.CHOICE, {"id": "Jalur?", "en": "Channel?"}, (portal,))
+        service = Service("x", {"id": "X", "en": "X"}, (), 1, "SOP X", (question,))
+        assert service.question("channel") is question and service.question("nope") is None
+        assert question.choice("portal") is portal and question.choice("post") is None
+        assert question.prompt("en") == "Channel?" and portal.display_label("en") == "Portal (en)"
+        assert service.standard_time_question is None
+
+
+class TestLoader:
+    def test_loads_a_catalogue_from_a_given_path(self, tmp_path: Path) -> None:
+        catalogue = load_catalogue(write(tmp_path, VALID_SERVICE))
+        service = catalogue.get("transcript")
+        assert service is not None and catalogue.codes == ("transcript",)
+        assert service.standard_time_question is not None
+        assert service.standard_time_question.id == "submitted_on"
+        assert service.questions[1].choices[0] == Choice(
+            "portal", {"id": "Portal akademik", "en": "Academic portal"}
+        )
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            (('en = "Academic transcript"', 'fr = "Relevé"'), "'transcript': missing 'name.en'"),
+            (("standard_days = 3", "standard_days = 0"), "'transcript': 'standard_days' must be a positive"),
+            (("standard_days = 3", "standard_days = -2"), "'standard_days' must be a positive"),
+            (("standard_days = 3", 'standard_days = "3"'), "'standard_days' must be a positive"),
+            (('kind = "choice"', 'kind = "rating"'), "question 'channel': unknown kind 'rating'"),
+            (('id = "channel"', 'id = "submitted_on"'), "duplicate question id 'submitted_on'"),
+            (('en = "How?"', 'english = "How?"'), "question 'channel': missing 'text.en'"),
+            (('procedure = "SOP PM-BAPKM.AP.1-05"', 'procedure = ""'), "'procedure' must name"),
+            (("standard_days = 3", "standard_day = 3"), "unknown field 'standard_day'"),
+            (('code = "transcript"', 'code = "Transkrip Nilai"'), "'code' must be lower-case"),
+            (('kind = "date"', 'kind = "text"'), "'starts_standard_time' is only allowed on a date question"),
+        ],
+    )
+    def test_broken_catalogue_names_the_service_and_field(
+        self, tmp_path: Path, change: tuple[str, str], message: str
+    ) -> None:
+        assert change[0] in VALID_SERVICE
+        path = write(tmp_path, VALID_SERVICE.replace(change[0], change[1], 1))
+        with pytest.raises(CatalogueError, match=message.replace("(", r"\(")):
+            load_catalogue(path)
+
+    def test_choice_question_without_choices_is_refused(self, tmp_path: Path) -> None:
+        text = VALID_SERVICE.split("choices = [")[0]
+        with pytest.raises(CatalogueError, match="question 'channel': a choice question needs"):
+            load_catalogue(write(tmp_path, text))
+
+    def test_duplicate_service_codes_are_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(CatalogueError, match="service 'transcript': duplicate code"):
+            load_catalogue(write(tmp_path, VALID_SERVICE + VALID_SERVICE))
+
+    def test_invalid_toml_is_reported_with_the_file(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "[[services]\ncode = ")
+        with pytest.raises(CatalogueError, match="invalid TOML"):
+            load_catalogue(path)
+
+    def test_missing_file_is_reported(self, tmp_path: Path) -> None:
+        with pytest.raises(CatalogueError, match="cannot read"):
+            load_catalogue(tmp_path / "nope.toml")
+
+    def test_empty_catalogue_is_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(CatalogueError, match="at least one"):
+            load_catalogue(write(tmp_path, "title = 'empty'\n"))
+
+    def test_catalogue_error_is_a_value_error(self) -> None:
+        assert issubclass(CatalogueError, ValueError)
+
+
+class TestHolidays:
+    def test_shipped_list_covers_2025_to_2027(self) -> None:
+        holidays = load_holidays()
+        for year in (2025, 2026, 2027):
+            assert sum(day.year == year for day in holidays) >= 14
+            assert date(year, 8, 17) in holidays and date(year, 12, 25) in holidays
+
+    def test_shipped_list_includes_cuti_bersama(self) -> None:
+        entries = load_holiday_list()
+        idulfitri_2026 = {h.date for h in entries if h.kind == "cuti_bersama" and h.date.year == 2026}
+        assert {date(2026, 3, 20), date(2026, 3, 23), date(2026, 3, 24)} <= idulfitri_2026
+        assert list(entries) == sorted(entries, key=lambda holiday: holiday.date)
+
+    def test_loads_a_list_from_a_given_path(self, tmp_path: Path) -> None:
+        path = write(tmp_path, '[[holidays]]\ndate = 2026-11-10\nname = "Dies Natalis ITS"\n', "h.toml")
+        assert load_holidays(path) == frozenset({date(2026, 11, 10)})
+
+    @pytest.mark.parametrize(
+        ("entry", "message"),
+        [
+            ('date = "2026-11-10"\nname = "x"', "'date' must be a TOML date"),
+            ('date = 2026-11-10\nname = ""', "'name' must be a non-empty"),
+            ('date = 2026-11-10\nname = "x"\nkind = "party"', "'kind' must be one of"),
+        ],
+    )
+    def test_malformed_entry_is_refused(self, tmp_path: Path, entry: str, message: str) -> None:
+        path = write(tmp_path, f"[[holidays]]\n{entry}\n", "h.toml")
+        with pytest.raises(HolidayListError, match=message):
+            load_holidays(path)
