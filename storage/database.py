@@ -1,0 +1,75 @@
+"""Engine and session factory for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+#: How long a SQLite writer waits for the write lock before giving up ("database is locked").
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+}
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Parse ``url`` and give a bare ``sqlite://`` / ``postgresql://`` its asyncio driver."""
+    parsed = make_url(url)
+    driver = _ASYNC_DRIVERS.get(parsed.drivername)
+    return parsed.set(drivername=driver) if driver else parsed
+
+
+def make_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
+    """Create the application's engine.
+
+    For SQLite: the database file's folder is created, the journal is WAL, ``busy_timeout`` is
+    30 s, foreign keys are enforced, and every transaction starts with ``BEGIN IMMEDIATE`` (the
+    write lock is taken up front), so concurrent writers queue instead of failing with
+    "database is locked" when a read transaction later tries to write.
+    """
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_async_engine(parsed, echo=echo, pool_pre_ping=True)
+    _create_parent_folder(parsed)
+    engine = create_async_engine(parsed, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    _install_sqlite_hooks(engine)
+    return engine
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded attributes after commit (records are built from them)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _create_parent_folder(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:") or url.query.get("uri"):
+        return
+    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _install_sqlite_hooks(engine: AsyncEngine) -> None:
+    """SQLAlchemy's "serializable isolation / savepoints / transactional DDL" recipe, with IMMEDIATE."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _connection_record: Any) -> None:
+        # Stop the driver from issuing its own (deferred, DML-only) BEGIN; _on_begin does it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

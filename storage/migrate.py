@@ -1,0 +1,102 @@
+"""Run Alembic migrations from inside the application (and its tests) on an ``AsyncEngine``.
+
+Alembic is synchronous, so each command runs in ``AsyncConnection.run_sync`` on one connection
+that ``migrations/env.py`` picks up from ``config.attributes["connection"]`` (Alembic cookbook:
+"Programmatic API use (connection sharing) with asyncio"). This works inside a running event
+loop; the whole command is one transaction (see :func:`migration_transaction`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.errors import MigrationBrokeForeignKeys
+
+#: The Alembic script folder (env.py, versions/); no alembic.ini is needed to use it.
+SCRIPT_LOCATION = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An in-memory Alembic config pointing at ``storage/migrations``, sharing ``connection``."""
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPT_LOCATION).replace("%", "%%"))
+    config.set_main_option("path_separator", "os")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+@contextmanager
+def migration_transaction(connection: Connection) -> Iterator[None]:
+    """One transaction around a migration run, on a connection not yet in a transaction.
+
+    On SQLite, foreign keys are switched off around it, because Alembic's batch mode rebuilds a
+    table by copying it and dropping the original, which with enforced foreign keys would fail
+    (or cascade) for a table other rows refer to; SQLite only accepts that switch outside a
+    transaction. Before commit, ``PRAGMA foreign_key_check`` must find nothing broken.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _sqlite_pragma(connection, "foreign_keys = OFF")
+    try:
+        with connection.begin():
+            yield
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise MigrationBrokeForeignKeys(f"rows referring to missing rows: {broken[:10]!r}")
+    finally:
+        if sqlite:
+            _sqlite_pragma(connection, "foreign_keys = ON")
+
+
+def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+    # Straight to the driver: a SQLAlchemy statement would first begin a transaction.
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA {pragma}")
+    finally:
+        cursor.close()
+
+
+def _run(connection: Connection, action: Callable[[Config], None]) -> None:
+    with migration_transaction(connection):
+        action(alembic_config(connection))
+
+
+def head_revision() -> str | None:
+    """The newest revision in ``storage/migrations/versions``."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Migrate the database up to ``revision`` (default: the newest)."""
+    async with engine.connect() as connection:
+        await connection.run_sync(_run, lambda config: command.upgrade(config, revision))
+
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    """Migrate the database down to ``revision`` (``"base"`` drops every table)."""
+    async with engine.connect() as connection:
+        await connection.run_sync(_run, lambda config: command.downgrade(config, revision))
+
+
+async def current(engine: AsyncEngine) -> str | None:
+    """The revision the database is at, or ``None`` if it was never migrated."""
+
+    def read(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(read)

@@ -1,0 +1,170 @@
+"""ORM rows. They never leave ``storage/``: repositories turn them into ``storage.records``.
+
+Schema changes go through an Alembic revision in ``storage/migrations/versions`` as well.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.columns import BigIntPk, UtcDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class PersonRow(Base):
+    """Someone the bot or the staff know: a complainant, or a staff member (``person``)."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    name: Mapped[str] = mapped_column(String(256))
+    language: Mapped[str | None] = mapped_column(String(8))
+    nrp: Mapped[str | None] = mapped_column(String(32))
+    contact: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_utcnow)
+
+
+class TicketRow(Base):
+    """A complaint (keluhan, ``KEL-…``) or a suggestion (saran, ``SAR-…``)."""
+
+    __tablename__ = "ticket"
+    __table_args__ = (
+        CheckConstraint("kind IN ('complaint', 'suggestion')", name="kind"),
+        Index(None, "person_id", "created_at"),
+        Index(None, "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(32), default="telegram", server_default="telegram")
+    person_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    service_code: Mapped[str] = mapped_column(String(64))
+    service_other: Mapped[str | None] = mapped_column(String(256))
+    description: Mapped[str] = mapped_column(Text)
+    occurred_on: Mapped[date | None] = mapped_column(Date)
+    answers: Mapped[dict[str, str]] = mapped_column(JSON)
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    attachments: Mapped[list[TicketAttachmentRow]] = relationship(
+        order_by="TicketAttachmentRow.position", lazy="raise"
+    )
+
+
+class TicketAttachmentRow(Base):
+    """A photo or document the complainant sent with a ticket (Telegram ``file_id``)."""
+
+    __tablename__ = "ticket_attachment"
+    __table_args__ = (
+        CheckConstraint("file_type IN ('photo', 'document')", name="file_type"),
+        Index(None, "ticket_id", "position", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("ticket.id"))
+    file_id: Mapped[str] = mapped_column(String(256))
+    file_type: Mapped[str] = mapped_column(String(16))
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class TicketEventRow(Base):
+    """One entry of a ticket's append-only history (riwayat): who moved it, when, from, to, why."""
+
+    __tablename__ = "ticket_event"
+    __table_args__ = (Index(None, "ticket_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("ticket.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_person_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class NumberCounterRow(Base):
+    """The last number handed out in a series (``KEL``, ``SAR``, later ``LK``) for one year."""
+
+    __tablename__ = "number_counter"
+
+    series: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class DialogStateRow(Base):
+    """Where a chat is in a conversation, so a restart or another bot process can carry on."""
+
+    __tablename__ = "dialog_state"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    dialog: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ProcessedUpdateRow(Base):
+    """A Telegram ``update_id`` already handled (updates are processed at most once)."""
+
+    __tablename__ = "processed_update"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OutboxRow(Base):
+    """A message waiting to be sent to Telegram, written in the same transaction as its cause."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
+        Index(None, "status", "not_before", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)

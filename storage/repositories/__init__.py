@@ -1,0 +1,9 @@
+"""One repository per aggregate; each works inside the ``AsyncSession`` it is given."""
+
+from storage.repositories.dialogs import DialogRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.persons import PersonRepository
+from storage.repositories.tickets import TicketRepository
+from storage.repositories.updates import UpdateLog
+
+__all__ = ["DialogRepository", "OutboxRepository", "PersonRepository", "TicketRepository", "UpdateLog"]

@@ -1,0 +1,126 @@
+"""Outbound Telegram messages (``outbox``), written in the same transaction as their cause."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.columns import require_aware
+from storage.errors import OutboxMessageNotFound
+from storage.models import OutboxRow
+from storage.records import OutboxRecord
+
+PENDING = "pending"
+SENT = "sent"
+FAILED = "failed"
+
+
+class OutboxRepository:
+    """Queue messages and let the notifier take, send, retry or give them up."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self, chat_id: int, payload: dict[str, Any], now: datetime, *, not_before: datetime | None = None
+    ) -> int:
+        """Queue a message for ``chat_id``, due at ``not_before`` (default: ``now``); returns its id."""
+        now = require_aware(now, "now")
+        row = OutboxRow(
+            chat_id=chat_id,
+            payload=dict(payload),
+            status=PENDING,
+            attempts=0,
+            not_before=require_aware(not_before, "not_before") if not_before else now,
+            created_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row.id
+
+    async def due(self, now: datetime, limit: int = 50) -> list[OutboxRecord]:
+        """Pending messages with ``not_before <= now``, oldest id first.
+
+        On PostgreSQL the rows are locked ``FOR UPDATE SKIP LOCKED`` until the transaction ends,
+        so several notifiers never take the same message; SQLite's write lock does the same.
+        """
+        now = require_aware(now, "now")
+        return await self._records(
+            select(OutboxRow).where(OutboxRow.status == PENDING, OutboxRow.not_before <= now), limit
+        )
+
+    async def due_heads(self, now: datetime, limit: int = 50) -> list[OutboxRecord]:
+        """For each chat, its oldest pending message if that one is due; oldest id first.
+
+        Sending only heads keeps each chat's messages in order: while a chat's first message
+        waits for a retry, the ones queued after it wait too. Locking as in :meth:`due`.
+        """
+        now = require_aware(now, "now")
+        earlier = aliased(OutboxRow)
+        earlier_pending = (
+            select(earlier.id)
+            .where(earlier.chat_id == OutboxRow.chat_id, earlier.status == PENDING, earlier.id < OutboxRow.id)
+            .exists()
+        )
+        return await self._records(
+            select(OutboxRow).where(
+                OutboxRow.status == PENDING, OutboxRow.not_before <= now, ~earlier_pending
+            ),
+            limit,
+        )
+
+    async def mark_sent(self, outbox_id: int, at: datetime) -> None:
+        """The message was delivered at ``at``."""
+        await self._update(outbox_id, status=SENT, sent_at=require_aware(at, "at"))
+
+    async def reschedule(self, outbox_id: int, not_before: datetime, error: str) -> None:
+        """Sending failed but may work later: count the attempt and try again at ``not_before``."""
+        await self._update(
+            outbox_id,
+            not_before=require_aware(not_before, "not_before"),
+            last_error=error,
+            attempts=OutboxRow.attempts + 1,
+        )
+
+    async def mark_failed(self, outbox_id: int, error: str) -> None:
+        """Give the message up (e.g. the user blocked the bot); the failed attempt is counted."""
+        await self._update(outbox_id, status=FAILED, last_error=error, attempts=OutboxRow.attempts + 1)
+
+    async def pending_count(self) -> int:
+        """How many messages are still waiting to be sent (due or not)."""
+        statement = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == PENDING)
+        return (await self._session.execute(statement)).scalar_one()
+
+    async def _records(self, statement: Select[OutboxRow], limit: int) -> list[OutboxRecord]:
+        statement = (
+            statement.order_by(OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        return [
+            OutboxRecord(
+                id=row.id,
+                chat_id=row.chat_id,
+                payload=dict(row.payload),
+                attempts=row.attempts,
+                not_before=row.not_before,
+                created_at=row.created_at,
+            )
+            for row in await self._session.scalars(statement)
+        ]
+
+    async def _update(self, outbox_id: int, **values: Any) -> None:
+        statement = (
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id)
+            .values(**values)
+            .returning(OutboxRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        if (await self._session.execute(statement)).scalar_one_or_none() is None:
+            raise OutboxMessageNotFound(f"no outbox message with id {outbox_id}")

@@ -1,0 +1,120 @@
+"""Unit of work: one transaction per use case (``async with uow:`` … ``await uow.commit()``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Protocol, Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.errors import UnitOfWorkAlreadyActive, UnitOfWorkNotActive
+from storage.ports import Dialogs, Outbox, Persons, Tickets, Updates
+from storage.repositories import (
+    DialogRepository,
+    OutboxRepository,
+    PersonRepository,
+    TicketRepository,
+    UpdateLog,
+)
+
+
+class UnitOfWork(Protocol):
+    """What use cases type against. Leaving the block without ``commit()`` rolls back."""
+
+    @property
+    def persons(self) -> Persons: ...
+    @property
+    def tickets(self) -> Tickets: ...
+    @property
+    def dialogs(self) -> Dialogs: ...
+    @property
+    def updates(self) -> Updates: ...
+    @property
+    def outbox(self) -> Outbox: ...
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Open:
+    session: AsyncSession
+    persons: PersonRepository
+    tickets: TicketRepository
+    dialogs: DialogRepository
+    updates: UpdateLog
+    outbox: OutboxRepository
+
+
+class SqlUnitOfWork:
+    """A fresh ``AsyncSession`` each time the block is entered; closed (and rolled back unless
+    committed) when it is left, exception or not.
+
+    One instance serves one use case at a time: entering it again while open raises
+    :class:`UnitOfWorkAlreadyActive`; concurrent tasks each make their own (it is cheap).
+    Repositories are only available inside the block (:class:`UnitOfWorkNotActive` otherwise).
+    """
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._open: _Open | None = None
+
+    async def __aenter__(self) -> Self:
+        if self._open is not None:
+            raise UnitOfWorkAlreadyActive("this unit of work is already open; use one per task")
+        session = self._session_factory()
+        self._open = _Open(
+            session=session,
+            persons=PersonRepository(session),
+            tickets=TicketRepository(session),
+            dialogs=DialogRepository(session),
+            updates=UpdateLog(session),
+            outbox=OutboxRepository(session),
+        )
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        state, self._open = self._active, None
+        try:
+            await state.session.rollback()
+        finally:
+            await state.session.close()
+
+    async def commit(self) -> None:
+        await self._active.session.commit()
+
+    async def rollback(self) -> None:
+        await self._active.session.rollback()
+
+    @property
+    def persons(self) -> PersonRepository:
+        return self._active.persons
+
+    @property
+    def tickets(self) -> TicketRepository:
+        return self._active.tickets
+
+    @property
+    def dialogs(self) -> DialogRepository:
+        return self._active.dialogs
+
+    @property
+    def updates(self) -> UpdateLog:
+        return self._active.updates
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        return self._active.outbox
+
+    @property
+    def _active(self) -> _Open:
+        if self._open is None:
+            raise UnitOfWorkNotActive("use the unit of work inside 'async with uow:'")
+        return self._open
