@@ -1,0 +1,244 @@
+"""The later steps of the intake dialog: confirmation questions, anonymity, summary, edit, acknowledgement."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from html import escape
+
+from dialogs.catalogue import Question, QuestionKind
+from dialogs.dates import format_date
+from dialogs.draft import COMPLAINT, OTHER_SERVICE, SUGGESTION, Draft
+from dialogs.intake_steps import (
+    MAX_ANSWER,
+    NO,
+    YES,
+    Checked,
+    IntakeContext,
+    Problem,
+    _date,
+    _text,
+    button,
+    kind_label,
+    nav_row,
+    question_text,
+    questions,
+    service_name,
+    service_of,
+)
+from dialogs.ui import ButtonRow, DialogInput, PickInput, Say
+
+
+# --- confirmation questions ---------------------------------------------------------------------------
+def current_question(draft: Draft, ctx: IntakeContext) -> Question | None:
+    qs = questions(draft, ctx)
+    return qs[draft.question_index] if draft.question_index < len(qs) else None
+
+
+def prompt_question(draft: Draft, ctx: IntakeContext) -> Say:
+    _ = ctx._
+    q = current_question(draft, ctx)
+    if q is None:  # defensive: the engine never asks past the last question
+        return Say(_("All questions are answered."))
+    total, key = len(questions(draft, ctx)), f"q{draft.question_index}"
+    text = _("Question {i} of {n}: {question}").format(i=draft.question_index + 1, n=total,
+                                                         question=question_text(q, ctx.locale))
+    rows: list[ButtonRow] = []
+    if q.kind == QuestionKind.YESNO:
+        rows.append((button(ctx, key, _("Yes"), YES), button(ctx, key, _("No"), NO)))
+    elif q.kind == QuestionKind.CHOICE:
+        rows.extend((button(ctx, key, c.label.get(ctx.locale) or c.label["id"], c.value),) for c in q.choices)
+    elif q.kind == QuestionKind.DATE:
+        text += "\n" + _("Type a date, for example {example}.").format(example=ctx.today.strftime("%d-%m-%Y"))
+    rows.append(nav_row(ctx, key))
+    return Say(text, tuple(rows))
+
+
+def accept_question(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked:
+    _ = ctx._
+    q = current_question(draft, ctx)
+    if q is None:
+        return draft
+    if q.kind == QuestionKind.YESNO:
+        value = _text(given).casefold()
+        words = {YES: {YES, "ya", "y", "iya", "sudah"}, NO: {NO, "tidak", "n", "belum", "tdk"}}
+        for answer, accepted in words.items():
+            if value in accepted:
+                return draft.answer(q.id, answer)
+        return Problem(_("Please answer with the buttons: Yes or No."))
+    if q.kind == QuestionKind.CHOICE:
+        value = _text(given)
+        for choice in q.choices:
+            labels = {choice.value.casefold(), *(label.casefold() for label in choice.label.values())}
+            if value.casefold() in labels:
+                return draft.answer(q.id, choice.value)
+        return Problem(_("Please choose one of the buttons."))
+    if q.kind == QuestionKind.DATE:
+        parsed = _date(given, ctx)
+        return parsed if isinstance(parsed, Problem) else draft.answer(q.id, parsed.isoformat())
+    if isinstance(given, PickInput):
+        return Problem(_("Please type your answer."))
+    value = _text(given)
+    if not value:
+        return Problem(_("Please type your answer."))
+    if len(value) > MAX_ANSWER:
+        return Problem(_("Please keep the answer under {n} characters.").format(n=MAX_ANSWER))
+    return draft.answer(q.id, value)
+
+
+def answer_label(q: Question, value: str, ctx: IntakeContext) -> str:
+    _ = ctx._
+    if q.kind == QuestionKind.YESNO:
+        return _("Yes") if value == YES else _("No")
+    if q.kind == QuestionKind.CHOICE:
+        for choice in q.choices:
+            if choice.value == value:
+                return escape(choice.label.get(ctx.locale) or choice.label["id"])
+    if q.kind == QuestionKind.DATE:
+        return format_date(date.fromisoformat(value), ctx.locale)
+    return escape(value)
+
+
+# --- anonymity ----------------------------------------------------------------------------------------
+def prompt_anonymity(draft: Draft, ctx: IntakeContext) -> Say:
+    _ = ctx._
+    return Say(
+        _(
+            "Should the staff see your name? If you stay anonymous, the officers handling it do not see who "
+            "you are, and you still receive every update here."
+        ),
+        (
+            (button(ctx, "anonymity", _("Show my name"), "named"),
+             button(ctx, "anonymity", _("Stay anonymous"), "anonymous")),
+            nav_row(ctx, "anonymity"),
+        ),
+    )
+
+
+def accept_anonymity(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked:
+    value = _text(given).casefold()
+    if value in {"named", "nama"}:
+        return draft.with_(anonymous=False)
+    if value in {"anonymous", "anonim"}:
+        return draft.with_(anonymous=True)
+    return Problem(ctx._("Please choose one of the buttons."))
+
+
+# --- summary and edit -----------------------------------------------------------------------------------
+def standard_time_open(draft: Draft, ctx: IntakeContext) -> tuple[date, date] | None:
+    """``(start, deadline)`` when the answers show the service's standard time has not yet passed."""
+    service = service_of(draft, ctx)
+    if service is None or draft.kind != COMPLAINT:
+        return None
+    for q in service.questions:
+        value = draft.answers.get(q.id)
+        if q.starts_standard_time and value:
+            start = date.fromisoformat(value)
+            deadline = ctx.calendar.add_working_days(start, service.standard_days)
+            return (start, deadline) if ctx.today <= deadline else None
+    return None
+
+
+def standard_time_note(draft: Draft, ctx: IntakeContext) -> str:
+    window = standard_time_open(draft, ctx)
+    if window is None:
+        return ""
+    service = service_of(draft, ctx)
+    assert service is not None
+    return ctx._(
+        "Note: the standard time of this service is {days} working days from {start}, so it ends on "
+        "{deadline} and has not passed yet. Your complaint is still recorded."
+    ).format(days=service.standard_days, start=format_date(window[0], ctx.locale),
+             deadline=format_date(window[1], ctx.locale))
+
+
+def summary_text(draft: Draft, ctx: IntakeContext) -> str:
+    _ = ctx._
+    title = _("Summary of your complaint") if draft.kind == COMPLAINT else _("Summary of your suggestion")
+    lines = [f"<b>{title}</b>", _("Service: {service}").format(service=service_name(draft, ctx))]
+    lines.append(_("Description: {text}").format(text=escape(draft.description or "")))
+    if draft.files:
+        lines.append(_("Attachments: {n}").format(n=len(draft.files)))
+    if draft.kind == COMPLAINT:
+        when = format_date(draft.occurred_on, ctx.locale) if draft.occurred_on else _("not sure")
+        lines.append(_("When: {date}").format(date=when))
+        for q in questions(draft, ctx):
+            if q.id in draft.answers:
+                lines.append(f"{question_text(q, ctx.locale)} — <i>{answer_label(q, draft.answers[q.id], ctx)}</i>")
+    identity = _("anonymous") if draft.anonymous else escape(ctx.person_name)
+    lines.append(_("Identity: {identity}").format(identity=identity))
+    note = standard_time_note(draft, ctx)
+    if note:
+        lines.append("\n" + note)
+    return "\n".join(lines)
+
+
+def prompt_summary(draft: Draft, ctx: IntakeContext) -> Say:
+    _ = ctx._
+    text = summary_text(draft, ctx) + "\n\n" + _("Send it?")
+    return Say(text, ((button(ctx, "summary", _("✅ Send"), "send"), button(ctx, "summary", _("✏️ Edit"), "edit"),
+                       button(ctx, "summary", _("✖ Cancel"), "cancel")),))
+
+
+def accept_summary(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked:
+    return Problem(ctx._("Please press Send, Edit or Cancel."))
+
+
+EDITABLE = ("service", "description", "files", "when", "question", "anonymity")
+
+
+def prompt_edit(draft: Draft, ctx: IntakeContext) -> Say:
+    _ = ctx._
+    labels = {"service": _("Service"), "description": _("Description"), "files": _("Attachments"),
+              "when": _("Date"), "question": _("Answers"), "anonymity": _("Identity")}
+    shown = [s for s in EDITABLE if s not in ("when", "question") or draft.kind == COMPLAINT]
+    if not questions(draft, ctx):
+        shown = [s for s in shown if s != "question"]
+    row = [button(ctx, "edit", labels[s], s) for s in shown]
+    rows = tuple(tuple(row[i : i + 3]) for i in range(0, len(row), 3))
+    return Say(_("What would you like to change?"), (*rows, (button(ctx, "edit", _("« Back to summary"), "back"),)))
+
+
+def accept_edit(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked:
+    """Clear the chosen part and mark the draft as returning to the summary."""
+    value = given.value if isinstance(given, PickInput) else ""
+    cleared: dict[str, dict[str, Any]] = {
+        "service": {"service": None, "answers": {}, "question_index": 0},
+        "description": {"description": None},
+        "files": {"files": (), "files_done": False},
+        "when": {"occurred_on": None, "when_done": False},
+        "question": {"answers": {}, "question_index": 0},
+        "anonymity": {"anonymous": None},
+    }
+    if value not in cleared:
+        return Problem(ctx._("Please choose what to change with the buttons."))
+    return draft.with_(returning=True, **cleared[value])
+
+
+def acknowledgement(number: str, draft: Draft, ctx: IntakeContext, confirm_days: int) -> Say:
+    """What the complainant reads once the ticket is recorded."""
+    _ = ctx._
+    service = service_of(draft, ctx)
+    if draft.kind == SUGGESTION:
+        text = _("Thank you! Your suggestion is recorded as <b>{number}</b>.\n"
+                 "The bureau reviews it and tells you here whether it is taken up.").format(number=number)
+    else:
+        text = _("Your complaint is recorded as <b>{number}</b>.\n"
+                 "What happens next: an officer checks it against the procedure of the service within {days} "
+                 "working days and tells you the result here.").format(number=number, days=confirm_days)
+        if service is not None:
+            text += "\n" + _("Standard time of {service}: {n} working days ({procedure}).").format(
+                service=escape(service.display_name(ctx.locale)), n=service.standard_days,
+                procedure=escape(service.procedure))
+        note = standard_time_note(draft, ctx)
+        if note:
+            text += "\n\n" + note
+    text += "\n\n" + _("Follow it with /status {number} or /my.").format(number=number)
+    return Say(text)
+
+
+def describe_kind(draft: Draft, ctx: IntakeContext) -> str:
+    return kind_label(draft.kind, ctx._)
+
+
+__all__ = ["OTHER_SERVICE", "acknowledgement", "prompt_summary"]

@@ -1,0 +1,133 @@
+"""Plain inbound events and outbound messages: what crosses between an engine adapter and the use cases.
+
+No Telegram framework type passes this line; the adapters in ``bot/`` translate both ways.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Keyboard = tuple[tuple["Button", ...], ...]
+
+
+@dataclass(frozen=True)
+class User:
+    """The Telegram user behind an event."""
+
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p).strip() or str(self.id)
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A photo or document the user sent, by its Telegram file id."""
+
+    file_id: str
+    file_type: str  # "photo" | "document"
+    file_name: str | None = None
+    mime_type: str | None = None
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """A message the user wrote in a chat with the bot."""
+
+    chat_id: int
+    user: User
+    message_id: int
+    text: str | None = None
+    file: FileRef | None = None
+    private: bool = True
+
+    @property
+    def command(self) -> tuple[str, str] | None:
+        """``(name, args)`` for ``/name@bot args``, else None."""
+        if not self.text or not self.text.startswith("/") or len(self.text) < 2:
+            return None
+        head, _, args = self.text.partition(" ")
+        name = head[1:].split("@", 1)[0].casefold()
+        return name, args.strip()
+
+
+@dataclass(frozen=True)
+class ButtonPress:
+    """The user pressed an inline button (a callback query)."""
+
+    chat_id: int
+    user: User
+    callback_id: str
+    data: str
+    message_id: int | None
+
+
+Event = IncomingMessage | ButtonPress
+
+
+@dataclass(frozen=True)
+class InboundUpdate:
+    """One update from Telegram: its id and the plain event (None for kinds Tanggap does not handle)."""
+
+    update_id: int
+    event: Event | None
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str
+
+
+@dataclass(frozen=True)
+class OutMessage:
+    """A new message to a chat. ``text`` is HTML (user text already escaped)."""
+
+    chat_id: int
+    text: str
+    buttons: Keyboard = ()
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"op": "send", "chat_id": self.chat_id, "text": self.text, "buttons": _rows(self.buttons)}
+
+
+@dataclass(frozen=True)
+class ClearButtons:
+    """Remove the inline keyboard of a message the bot sent earlier (after one of its buttons was used)."""
+
+    chat_id: int
+    message_id: int
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"op": "clear_buttons", "chat_id": self.chat_id, "message_id": self.message_id}
+
+
+Outbound = OutMessage | ClearButtons
+
+
+@dataclass
+class Reaction:
+    """What handling one event produced: messages for the outbox and the answer to a button press."""
+
+    outbound: list[Outbound] = field(default_factory=list)
+    callback_answer: str | None = None
+    callback_alert: bool = False
+
+    def say(self, chat_id: int, text: str, buttons: Keyboard = ()) -> None:
+        self.outbound.append(OutMessage(chat_id, text, buttons))
+
+
+def _rows(buttons: Keyboard) -> list[list[list[str]]]:
+    return [[[b.text, b.data] for b in row] for row in buttons]
+
+
+def payload_buttons(payload: dict[str, Any]) -> Keyboard:
+    """Buttons back from an outbox payload."""
+    rows = payload.get("buttons") or []
+    return tuple(tuple(Button(str(t), str(d)) for t, d in row) for row in rows)

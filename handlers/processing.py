@@ -1,0 +1,87 @@
+"""The processing discipline: one update, one transaction.
+
+An update's effects, the outbound messages (in the outbox) and its ``update_id`` commit together. An
+update already recorded is ignored, so Telegram's re-delivery after a crash processes nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from handlers.context import Deps
+from handlers.events import ButtonPress, InboundUpdate, Reaction
+from handlers.router import route
+from handlers.turn import Turn
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Processed:
+    """What happened to one update; the caller sends ``outbox_ids`` and answers the button press."""
+
+    update_id: int
+    duplicate: bool = False
+    outbox_ids: list[int] = field(default_factory=list)
+    callback_id: str | None = None
+    callback_answer: str | None = None
+    callback_alert: bool = False
+
+
+async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWork], deps: Deps) -> Processed:
+    """Handle one update in one transaction. Database errors propagate: the update is then not confirmed."""
+    event = update.event
+    try:
+        async with make_uow() as uow:
+            if await uow.updates.seen(update.update_id):
+                return Processed(update.update_id, duplicate=True)
+            reaction = Reaction()
+            if event is not None:
+                person = await uow.persons.ensure_telegram(event.user.id, event.user.full_name)
+                locale = deps.translator.pick(person.language, event.user.language_code)
+                turn = Turn(uow, deps, event.user, person, event.chat_id, locale,
+                            deps.translator.gettext(locale), reaction)
+                await route(turn, event)
+            ids = await _commit(uow, update.update_id, reaction, deps)
+    except Exception as exc:
+        if _is_database_error(exc):
+            raise
+        log.exception("update %s failed; answering with an apology", update.update_id)
+        return await _apologise(update, make_uow, deps)
+    press = event if isinstance(event, ButtonPress) else None
+    return Processed(update.update_id, outbox_ids=ids, callback_id=press.callback_id if press else None,
+                     callback_answer=reaction.callback_answer, callback_alert=reaction.callback_alert)
+
+
+async def _commit(uow: UnitOfWork, update_id: int, reaction: Reaction, deps: Deps) -> list[int]:
+    now = deps.clock()
+    ids = [await uow.outbox.add(o.chat_id, o.to_payload(), now) for o in reaction.outbound]
+    await uow.updates.record(update_id, now)
+    await uow.commit()
+    return ids
+
+
+async def _apologise(update: InboundUpdate, make_uow: Callable[[], UnitOfWork], deps: Deps) -> Processed:
+    """A bug must not block the queue: record the update as processed and tell the user to try again."""
+    event = update.event
+    reaction = Reaction()
+    if event is not None:
+        _ = deps.translator.gettext(deps.translator.pick(None, event.user.language_code))
+        reaction.say(event.chat_id, _("Sorry, something went wrong on our side. Please try again."))
+    async with make_uow() as uow:
+        if await uow.updates.seen(update.update_id):
+            return Processed(update.update_id, duplicate=True)
+        ids = await _commit(uow, update.update_id, reaction, deps)
+    press = event if isinstance(event, ButtonPress) else None
+    return Processed(update.update_id, outbox_ids=ids, callback_id=press.callback_id if press else None)
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    """Errors of the database itself (unreachable, locked): retrying the same update later is right."""
+    module = type(exc).__module__
+    return module.startswith(("sqlalchemy", "aiosqlite", "asyncpg", "sqlite3")) and "IntegrityError" not in type(
+        exc
+    ).__name__

@@ -1,0 +1,190 @@
+"""What a complainant can do: /start, /help, /lang, /my, /status and the intake dialog (/new, /cancel)."""
+
+from __future__ import annotations
+
+import re
+
+from dialogs import intake
+from dialogs.draft import Draft
+from dialogs.intake_review import acknowledgement
+from dialogs.intake_steps import IntakeContext
+from dialogs.ui import DialogInput
+from handlers.events import Button
+from handlers.turn import Turn
+from handlers.views import ticket_details, ticket_line
+from storage.records import Attachment, DialogRecord, NewTicket
+
+TICKET_NUMBER = re.compile(r"^(KEL|SAR)-\d{4}-\d{5}$", re.IGNORECASE)
+
+
+def intake_context(turn: Turn) -> IntakeContext:
+    return IntakeContext(turn.deps.catalogue, turn.locale, turn.deps.today(), turn.deps.calendar, turn._,
+                         person_name=turn.person.name)
+
+
+def main_menu(turn: Turn) -> tuple[tuple[Button, ...], ...]:
+    _ = turn._
+    return (
+        (Button(_("📝 New complaint or suggestion"), "m:new"),),
+        (Button(_("📋 My tickets"), "m:my"), Button(_("🌐 Language"), "m:lang")),
+    )
+
+
+async def start(turn: Turn, args: str = "") -> None:
+    _ = turn._
+    turn.say(
+        _(
+            "Welcome to <b>Tanggap</b>, the complaint and suggestion service of the Academic Administration "
+            "Bureau (BAPKM).\n\nTell us when a service went wrong or how it could be better: each report gets a "
+            "number, is checked against the service's procedure by an officer, and you are told here whenever "
+            "it moves.\n\n<i>Privacy:</i> we keep your Telegram name and what you write only to handle your "
+            "report; you may stay anonymous to the officers."
+        ),
+        main_menu(turn),
+    )
+    await _remind_draft(turn)
+
+
+async def help_(turn: Turn, args: str = "") -> None:
+    _ = turn._
+    turn.say(
+        _(
+            "<b>What I can do</b>\n"
+            "/new — file a complaint or a suggestion\n"
+            "/my — your tickets and their status\n"
+            "/status <i>number</i> — one ticket in full (for example /status KEL-2026-00042)\n"
+            "/cancel — discard the draft you are writing\n"
+            "/lang — Bahasa Indonesia or English\n"
+            "/help — this message"
+        )
+    )
+
+
+async def choose_language(turn: Turn, args: str = "") -> None:
+    code = args.strip().casefold()
+    if code in ("id", "en"):
+        await set_language(turn, code)
+        return
+    turn.say(turn._("Choose your language:"),
+             ((Button("Bahasa Indonesia", "lang:id"), Button("English", "lang:en")),))
+
+
+async def set_language(turn: Turn, code: str) -> None:
+    await turn.uow.persons.set_language(turn.person.id, code)
+    turn.locale = code
+    turn._ = turn.deps.translator.gettext(code)
+    turn.say(turn._("Language set to English.") if code == "en" else turn._("Language set to Indonesian."))
+    await _remind_draft(turn)
+
+
+async def my_tickets(turn: Turn, args: str = "") -> None:
+    _ = turn._
+    tickets = await turn.uow.tickets.list_for_person(turn.person.id, limit=20)
+    if not tickets:
+        turn.say(_("You have no tickets yet. Use /new to file a complaint or a suggestion."))
+        return
+    lines = [_("<b>Your tickets</b> (newest first):")]
+    lines += [ticket_line(t, turn.deps.catalogue, turn.locale, _) for t in tickets]
+    buttons = tuple((Button(t.number, f"st:{t.number}"),) for t in tickets[:8])
+    turn.say("\n".join(lines), buttons)
+
+
+async def show_status(turn: Turn, args: str = "") -> None:
+    _ = turn._
+    number = args.strip().upper()
+    if not number:
+        await my_tickets(turn)
+        return
+    if not TICKET_NUMBER.match(number):
+        turn.say(_("That does not look like a ticket number. It looks like KEL-2026-00042 or SAR-2026-00007."))
+        return
+    ticket = await turn.uow.tickets.get_by_number(number)
+    if ticket is None or ticket.person_id != turn.person.id:
+        # The same answer whether the ticket does not exist or belongs to someone else.
+        turn.say(_("You have no ticket {number}. /my lists yours.").format(number=number))
+        return
+    events = await turn.uow.tickets.events(ticket.id)
+    turn.say(ticket_details(ticket, events, turn.deps.catalogue, turn.deps.tz, turn.locale, _))
+
+
+# --- the intake dialog -------------------------------------------------------------------------------------
+async def new_ticket(turn: Turn, args: str = "") -> None:
+    current = await turn.uow.dialogs.get(turn.chat_id)
+    if current is not None and current.dialog == intake.DIALOG:
+        turn.say(turn._("You already have a draft in progress. Continue below, or /cancel it first."))
+        await _remind_draft(turn, quiet=True)
+        return
+    outcome = intake.start(intake_context(turn))
+    await _store(turn, outcome)
+
+
+async def cancel(turn: Turn, args: str = "") -> None:
+    current = await turn.uow.dialogs.get(turn.chat_id)
+    if current is None:
+        turn.say(turn._("There is nothing to cancel."))
+        return
+    await turn.uow.dialogs.delete(turn.chat_id)
+    turn.say(turn._("Cancelled. Nothing was sent; your draft is discarded."), _menu_new(turn))
+
+
+async def dialog_input(turn: Turn, record: DialogRecord, given: DialogInput) -> bool:
+    """Feed the input to the dialog; False when the button was stale (made for another step)."""
+    ctx = intake_context(turn)
+    step, draft = intake.Step(record.state), Draft.from_dict(record.data)
+    outcome = intake.handle(step, draft, given, ctx)
+    if outcome.stale:
+        turn.reaction.callback_answer = turn._("That button belongs to an earlier question.")
+    if outcome.submit:
+        await _submit(turn, outcome.draft, ctx)
+        return True
+    if outcome.cancelled:
+        await turn.uow.dialogs.delete(turn.chat_id)
+        for said in outcome.says:
+            turn.show(said)
+        return True
+    await _store(turn, outcome)
+    return not outcome.stale
+
+
+async def _store(turn: Turn, outcome: intake.Outcome) -> None:
+    assert outcome.step is not None
+    record = DialogRecord(turn.chat_id, turn.user.id, intake.DIALOG, outcome.step.value, outcome.draft.to_dict(),
+                          turn.deps.clock())
+    await turn.uow.dialogs.put(record)
+    for said in outcome.says:
+        turn.show(said)
+
+
+async def _submit(turn: Turn, draft: Draft, ctx: IntakeContext) -> None:
+    kind = draft.kind or "complaint"
+    new = NewTicket(
+        kind=kind,
+        channel="telegram",
+        person_id=turn.person.id,
+        service_code=draft.service or "other",
+        service_other=None,
+        description=draft.description or "",
+        occurred_on=draft.occurred_on,
+        answers=dict(draft.answers),
+        attachments=tuple(Attachment(f.file_id, f.file_type, f.file_name) for f in draft.files),
+        anonymous=bool(draft.anonymous),
+        status="received",
+        created_at=turn.deps.clock(),
+    )
+    ticket = await turn.uow.tickets.add(new)
+    await turn.uow.dialogs.delete(turn.chat_id)
+    turn.show(acknowledgement(ticket.number, draft, ctx, turn.deps.confirm_days))
+
+
+async def _remind_draft(turn: Turn, *, quiet: bool = False) -> None:
+    record = await turn.uow.dialogs.get(turn.chat_id)
+    if record is None or record.dialog != intake.DIALOG:
+        return
+    if not quiet:
+        turn.say(turn._("You have an unfinished draft. Answer below, or /cancel it."))
+    draft = Draft.from_dict(record.data)
+    turn.show(intake.prompt(intake.Step(record.state), draft, intake_context(turn)))
+
+
+def _menu_new(turn: Turn) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(turn._("📝 New complaint or suggestion"), "m:new"),),)
