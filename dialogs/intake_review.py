@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from html import escape
+from typing import Any
 
 from dialogs.catalogue import Question, QuestionKind
 from dialogs.dates import format_date

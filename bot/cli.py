@@ -1,0 +1,77 @@
+"""``tanggap``: run (long polling), sandbox (offline, in the terminal), migrate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Coroutine
+from typing import Any
+
+from bot.bootstrap import build, migrate
+from bot.errors import ConfigError
+from bot.logs import setup_logging
+from bot.service import db_label, serve
+from bot.settings import Settings
+
+log = logging.getLogger("tanggap")
+
+
+async def migrate_only(settings: Settings) -> None:
+    app = build(settings)
+    try:
+        await migrate(app)
+        print(f"Database is at the newest schema ({db_label(app)}).")
+    finally:
+        await app.close()
+
+
+def _run(main: Coroutine[Any, Any, None]) -> int:
+    async def guarded() -> None:
+        task = asyncio.ensure_future(main)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, task.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    try:
+        asyncio.run(guarded())
+    except ConfigError as exc:
+        print(f"tanggap: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tanggap", description="Tanggap: complaints and suggestions on Telegram.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot with long polling (needs TELEGRAM_BOT_TOKEN)")
+    box = sub.add_parser("sandbox", help="offline: a local Bot API emulator and a chat in this terminal")
+    box.add_argument("--user", type=int, default=None, help="the Telegram id you start as (default 1001)")
+    sub.add_parser("migrate", help="upgrade the database to the newest schema")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+        secret = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+        setup_logging(settings.log_level if args.command != "sandbox" else "WARNING", secret)
+        if args.command == "run":
+            return _run(serve(settings))
+        if args.command == "migrate":
+            return _run(migrate_only(settings))
+        from bot.sandbox import sandbox
+
+        return _run(sandbox(settings, start_user=args.user))
+    except ConfigError as exc:
+        print(f"tanggap: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

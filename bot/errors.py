@@ -1,0 +1,27 @@
+"""Named errors of the bot layer, each saying when it is raised."""
+
+from __future__ import annotations
+
+
+class ConfigError(Exception):
+    """The settings cannot start the bot (no token, a malformed token, an unknown engine); the text says what to do."""
+
+
+class DeliveryError(Exception):
+    """Telegram did not take an outbound message."""
+
+
+class RetryLater(DeliveryError):
+    """429 or a passing fault (5xx, timeout, network): try again after ``retry_after`` seconds (None: back off)."""
+
+    def __init__(self, description: str, retry_after: float | None = None) -> None:
+        super().__init__(description)
+        self.retry_after = retry_after
+
+
+class Unreachable(DeliveryError):
+    """The person cannot be reached (blocked the bot, deactivated, chat not found): keep the record, stop trying."""
+
+
+class Rejected(DeliveryError):
+    """Telegram refused the request itself (400): a bug on our side; trying again would not help."""
