@@ -1,0 +1,108 @@
+"""The ``tanggap`` command as a new user meets it: clear one-line errors, no token in any output, the sandbox."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import BotApiEmulator
+from handlers.router import STUDENT_COMMANDS
+from tests.e2e.conftest import TOKEN, BotProcess, Person, wait_until
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def tanggap(
+    args: list[str], cwd: Path, stdin: str = "", timeout: float = 90, **env: str
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "BOT_ENGINE")}
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd, input=stdin, text=True,
+                          capture_output=True, timeout=timeout, env={**clean, "PYTHONPATH": str(ROOT), **env})
+
+
+def test_run_without_a_token_says_how_to_get_one_in_one_line(tmp_path: Path) -> None:
+    result = tanggap(["run"], tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "@BotFather" in result.stderr and "tanggap sandbox" in result.stderr
+
+
+def test_malformed_token_is_refused_without_printing_it(tmp_path: Path) -> None:
+    result = tanggap(["run"], tmp_path, TELEGRAM_BOT_TOKEN="oops-SECRETVALUE-1234")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "SECRETVALUE" not in result.stderr + result.stdout
+
+
+def test_unknown_engine_is_a_clear_error(tmp_path: Path) -> None:
+    result = tanggap(["run"], tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, BOT_ENGINE="ptb")
+    assert result.returncode == 2 and "BOT_ENGINE" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_migrate_creates_the_schema_in_a_fresh_sqlite_file(tmp_path: Path) -> None:
+    db = tmp_path / "fresh" / "t.db"
+    result = tanggap(["migrate"], tmp_path, DATABASE_URL=f"sqlite+aiosqlite:///{db}")
+    assert result.returncode == 0, result.stderr
+    assert db.exists() and "newest schema" in result.stdout
+
+
+async def test_token_never_appears_in_logs_even_at_debug(emulator: BotApiEmulator, tmp_path: Path) -> None:
+    process = BotProcess(emulator, f"sqlite+aiosqlite:///{tmp_path / 't.db'}", tmp_path / "bot.log")
+    process.env["LOG_LEVEL"] = "DEBUG"
+    process.start()
+    try:
+        await wait_until(lambda: any(c.method.casefold() == "getupdates" for c in emulator.calls), timeout=30)
+        student = Person(emulator, 7001, "Log")
+        await student.say("/start")
+    finally:
+        log = process.stop()
+    assert "getUpdates" in log or "get_updates" in log or "DEBUG" in log  # debug logging was on
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log
+
+
+async def test_command_menu_is_registered_in_indonesian_and_english(emulator: BotApiEmulator, bot: object) -> None:
+    menus = {lang: [c["command"] for c in entries] for (_scope, lang), entries in emulator.commands.items()}
+    assert menus[""] == list(STUDENT_COMMANDS) and menus["en"] == list(STUDENT_COMMANDS)
+    by_lang = {lang: entries for (_scope, lang), entries in emulator.commands.items()}
+    assert by_lang["en"][1]["description"] == "File a complaint or a suggestion"
+    assert by_lang[""][1]["description"] != by_lang["en"][1]["description"]
+
+
+def test_sandbox_files_a_suggestion_in_indonesian_and_a_complaint_in_english(tmp_path: Path) -> None:
+    """A new user types into the terminal chat: buttons by number, /lang, /as, /status."""
+    script = "\n".join([
+        "/start",
+        "/new",
+        "2",                     # Saran
+        "wisuda",                # typed service name, matched
+        "Mohon wisuda disiarkan langsung untuk keluarga di luar kota.",
+        "1",                     # no attachment
+        "1",                     # show my name
+        "1",                     # send
+        "/lang en",
+        "/new",
+        "1",                     # Complaint
+        "transkip",              # a typo, still the transcript service
+        "/photo My transcript has not been issued after two weeks.",
+        "1",                     # done
+        "1",                     # today
+        "01-10-2026",
+        "1", "1", "They told me to wait.",
+        "2",                     # stay anonymous
+        "1",                     # send
+        "/as 1002 Budi",
+        "/status SAR-2026-00001",
+        "/quit",
+    ]) + "\n"
+    result = tanggap(["sandbox"], tmp_path, stdin=script, timeout=120)
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "SAR-2026-00001" in out and "KEL-2026-00001" in out
+    assert "[1] Keluhan" in out and "[1] Complaint" in out
+    assert "Anda tidak memiliki tiket SAR-2026-00001" in out
+    assert (tmp_path / "data" / "sandbox.db").exists()
+    assert "Traceback" not in result.stderr
