@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 import pytest
 
 from bot.emulator import BotApiEmulator
+from bot.service import serve
 from handlers.i18n import Translator
-from tests.e2e.conftest import BotProcess, Person, count_tickets, wait_until
+from tests.e2e.conftest import BotProcess, Person, bot_settings, count_tickets, wait_until
 
 pytestmark = pytest.mark.e2e
 T = Translator()
@@ -140,3 +142,27 @@ async def test_bot_killed_mid_dialog_continues_after_restart(emulator: BotApiEmu
     finally:
         out = process.stop()
         assert "Traceback" not in out, out
+
+
+async def test_one_users_queued_updates_are_handled_in_order(emulator: BotApiEmulator, db_url: str) -> None:
+    """Updates that piled up while the bot was down arrive in one batch; the dialog sees them in order."""
+    _ = T.gettext("id")
+    student = Person(emulator, 5008, "Tono")
+    other = Person(emulator, 5009, "Sari")
+    for text in ("/new", "keluhan", "transkip", "Transkrip saya belum terbit padahal sudah dua minggu."):
+        emulator.send_text(student.id, text)
+        emulator.send_text(other.id, "/help")
+    task = asyncio.create_task(serve(bot_settings(emulator, db_url)))
+    try:
+        await emulator.wait_for_message(student.id, after=3, timeout=15)
+        await emulator.wait_idle()
+        texts = [m.text for m in student.inbox]
+        assert len(texts) == 4
+        assert "Penerbitan Transkrip Akademik" in texts[2]
+        assert _("Do you have a photo or a PDF as evidence (a screenshot, a receipt, a letter)? Send it now.") \
+            in texts[3]
+        assert len(other.inbox) == 4
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
