@@ -20,11 +20,48 @@ class UnknownTicketKind(StorageError, ValueError):
 
 
 class TicketNotFound(StorageError, LookupError):
-    """Raised when a ticket id given to ``TicketRepository.set_status`` does not exist."""
+    """Raised when a ticket id given to ``TicketRepository.set_status`` or ``update``, or to
+    ``LkRepository.link``, does not exist."""
 
 
 class PersonNotFound(StorageError, LookupError):
-    """Raised when a person id given to ``PersonRepository.set_language`` does not exist."""
+    """Raised when a person id given to ``PersonRepository.set_language`` or ``mark_unreachable``, or to
+    ``StaffRepository.grant``, does not exist."""
+
+
+class UnknownField(StorageError, ValueError):
+    """Raised by ``TicketRepository.update`` and ``LkRepository.update`` for a field they may not change."""
+
+
+class InvalidFieldValue(StorageError, ValueError):
+    """Raised by ``update`` methods for a value the column cannot hold: ``None`` for a required field,
+    a non-datetime for a time, a rating outside 1–5."""
+
+
+class UnknownRole(StorageError, ValueError):
+    """Raised by ``StaffRepository.grant`` when the role is not one of ``storage.repositories.staff.STAFF_ROLES``."""
+
+
+class UnknownLkKind(StorageError, ValueError):
+    """Raised by ``LkRepository.add`` when the kind is neither ``nonconformity`` nor ``improvement``."""
+
+
+class UnknownActionKind(StorageError, ValueError):
+    """Raised by ``LkRepository.add_action`` when the kind is not ``correction``, ``corrective`` or ``preventive``."""
+
+
+class LkNotFound(StorageError, LookupError):
+    """Raised when an LK id given to ``LkRepository`` (``update``, ``set_status``, ``link``, ``add_action``)
+    does not exist."""
+
+
+class ActionNotFound(StorageError, LookupError):
+    """Raised when an action id given to ``LkRepository.complete_action`` does not exist."""
+
+
+class ActionAlreadyDone(StorageError, RuntimeError):
+    """Raised by ``LkRepository.complete_action`` when the action was already marked done (e.g. a second
+    tap on the same button); the first completion and its evidence are kept."""
 
 
 class OutboxMessageNotFound(StorageError, LookupError):

@@ -51,9 +51,26 @@ class PersonRow(Base):
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     name: Mapped[str] = mapped_column(String(256))
     language: Mapped[str | None] = mapped_column(String(8))
+    telegram_language: Mapped[str | None] = mapped_column(String(16))
     nrp: Mapped[str | None] = mapped_column(String(32))
     contact: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_utcnow)
+    #: When Telegram first refused a message because the person blocked the bot; cleared when they write again.
+    unreachable_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class StaffRoleRow(Base):
+    """A role a person holds on the staff side (``officer``, ``reviewer``, ``approver``, ``monitor``, ``admin``)."""
+
+    __tablename__ = "staff_role"
+    __table_args__ = (
+        CheckConstraint("role IN ('officer', 'reviewer', 'approver', 'monitor', 'admin')", name="role"),
+    )
+
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    granted_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class TicketRow(Base):
@@ -62,8 +79,11 @@ class TicketRow(Base):
     __tablename__ = "ticket"
     __table_args__ = (
         CheckConstraint("kind IN ('complaint', 'suggestion')", name="kind"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
         Index(None, "person_id", "created_at"),
         Index(None, "status"),
+        Index(None, "status", "created_at"),
+        Index(None, "assigned_to"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
@@ -80,6 +100,17 @@ class TicketRow(Base):
     status: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    assigned_to: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    duplicate_of: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("ticket.id"))
+    #: The explanation, reason or final response given to the complainant.
+    response: Mapped[str | None] = mapped_column(Text)
+    #: The ticket's card in the staff group (Telegram ``message_id``).
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     attachments: Mapped[list[TicketAttachmentRow]] = relationship(
         order_by="TicketAttachmentRow.position", lazy="raise"
@@ -119,7 +150,7 @@ class TicketEventRow(Base):
 
 
 class NumberCounterRow(Base):
-    """The last number handed out in a series (``KEL``, ``SAR``, later ``LK``) for one year."""
+    """The last number handed out in a series (``KEL``, ``SAR``, ``LK``, ``PRG``) for one year."""
 
     __tablename__ = "number_counter"
 
@@ -168,3 +199,88 @@ class OutboxRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class LkRow(Base):
+    """A nonconformity report (Laporan Ketidaksesuaian, ``LK-…``) or, with kind ``improvement``, the
+    improvement programme for a suggestion (``PRG-…``)."""
+
+    __tablename__ = "lk"
+    __table_args__ = (
+        CheckConstraint("kind IN ('nonconformity', 'improvement')", name="kind"),
+        Index(None, "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    service_code: Mapped[str] = mapped_column(String(64))
+    procedure_ref: Mapped[str] = mapped_column(String(256))
+    description: Mapped[str] = mapped_column(Text)
+    root_cause: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32))
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    prepared_by: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"))
+    checked_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    approved_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    verified_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    effective: Mapped[bool | None] = mapped_column(Boolean)
+    response: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LkTicketRow(Base):
+    """A confirmed ticket an LK was made from (one LK may cover several tickets)."""
+
+    __tablename__ = "lk_ticket"
+    __table_args__ = (Index(None, "ticket_id"),)
+
+    lk_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("lk.id"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("ticket.id"), primary_key=True)
+
+
+class LkActionRow(Base):
+    """One action of an LK's follow-up programme (tindakan): correction, corrective or preventive."""
+
+    __tablename__ = "lk_action"
+    __table_args__ = (
+        CheckConstraint("kind IN ('correction', 'corrective', 'preventive')", name="kind"),
+        CheckConstraint("status IN ('open', 'done')", name="status"),
+        Index(None, "status", "due_on"),
+        Index(None, "lk_id", "round"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    lk_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("lk.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)
+    owner_person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    round: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(8))
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    done_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    evidence_text: Mapped[str | None] = mapped_column(Text)
+    evidence_file_id: Mapped[str | None] = mapped_column(String(256))
+    evidence_file_type: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LkEventRow(Base):
+    """One entry of an LK's append-only history: who moved it, when, from, to, why."""
+
+    __tablename__ = "lk_event"
+    __table_args__ = (Index(None, "lk_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    lk_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("lk.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_person_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -20,6 +20,10 @@ class PersonRecord:
     language: str | None
     nrp: str | None
     contact: str | None
+    #: Telegram refused a message because the person blocked the bot (cleared when they write again).
+    unreachable: bool = False
+    #: The ``language_code`` Telegram last reported; ``language`` (the /lang choice) wins over it.
+    telegram_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,20 @@ class TicketRecord:
     status: str
     created_at: datetime
     updated_at: datetime
+    #: The officer handling it (``None``: in every officer's inbox).
+    assigned_to: int | None = None
+    #: The earlier ticket this one repeats (verdict ``duplicate``).
+    duplicate_of: int | None = None
+    #: The explanation, reason or final response given to the complainant.
+    response: str | None = None
+    #: The ticket's card in the staff group (Telegram ``message_id``).
+    card_message_id: int | None = None
+    confirmed_at: datetime | None = None
+    resolved_at: datetime | None = None
+    #: The complainant's rating of the outcome, 1–5 (SOP 7a).
+    rating: int | None = None
+    rating_comment: str | None = None
+    rated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -106,3 +124,104 @@ class OutboxRecord:
     attempts: int
     not_before: datetime
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A person with at least one staff role (``officer``, ``reviewer``, ``approver``, ``monitor``, ``admin``)."""
+
+    person: PersonRecord
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class NewLk:
+    """An LK about to be created; ``LkRepository.add`` gives it its number.
+
+    ``kind`` is ``nonconformity`` (Laporan Ketidaksesuaian, ``LK-2026-003``) or ``improvement`` (the
+    improvement programme for a suggestion, ``PRG-2026-001``).
+    """
+
+    kind: str
+    service_code: str
+    procedure_ref: str
+    description: str
+    root_cause: str
+    prepared_by: int
+    created_at: datetime
+    status: str = "draft"
+
+
+@dataclass(frozen=True)
+class LkRecord:
+    """A nonconformity report (LK) or improvement programme, with the SOP's prepared/checked/approved
+    signatures and the monitor's effectiveness verdict (``effective``: ``None`` until verified)."""
+
+    id: int
+    number: str
+    kind: str
+    service_code: str
+    procedure_ref: str
+    description: str
+    root_cause: str
+    status: str
+    round: int
+    prepared_by: int
+    checked_by: int | None
+    checked_at: datetime | None
+    approved_by: int | None
+    approved_at: datetime | None
+    verified_by: int | None
+    verified_at: datetime | None
+    effective: bool | None
+    response: str | None
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NewAction:
+    """An action of an LK's follow-up programme: ``kind`` is ``correction`` (fix this case),
+    ``corrective`` (remove the cause) or ``preventive`` (stop it elsewhere)."""
+
+    lk_id: int
+    kind: str
+    description: str
+    owner_person_id: int
+    due_on: date
+    round: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    """A follow-up action; ``status`` is ``open`` or ``done`` (then with who, when and the evidence)."""
+
+    id: int
+    lk_id: int
+    kind: str
+    description: str
+    owner_person_id: int
+    due_on: date
+    round: int
+    status: str
+    done_at: datetime | None
+    done_by: int | None
+    evidence_text: str | None
+    evidence_file_id: str | None
+    evidence_file_type: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class LkEventRecord:
+    """One entry of an LK's history; ``from_status`` is ``None`` for the first one."""
+
+    id: int
+    lk_id: int
+    at: datetime
+    actor_person_id: int | None
+    from_status: str | None
+    to_status: str
+    note: str | None

@@ -9,11 +9,13 @@ from typing import Protocol, Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import UnitOfWorkAlreadyActive, UnitOfWorkNotActive
-from storage.ports import Dialogs, Outbox, Persons, Tickets, Updates
+from storage.ports import Dialogs, Lks, Outbox, Persons, Staff, Tickets, Updates
 from storage.repositories import (
     DialogRepository,
+    LkRepository,
     OutboxRepository,
     PersonRepository,
+    StaffRepository,
     TicketRepository,
     UpdateLog,
 )
@@ -32,6 +34,10 @@ class UnitOfWork(Protocol):
     def updates(self) -> Updates: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def staff(self) -> Staff: ...
+    @property
+    def lks(self) -> Lks: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -49,6 +55,8 @@ class _Open:
     dialogs: DialogRepository
     updates: UpdateLog
     outbox: OutboxRepository
+    staff: StaffRepository
+    lks: LkRepository
 
 
 class SqlUnitOfWork:
@@ -75,6 +83,8 @@ class SqlUnitOfWork:
             dialogs=DialogRepository(session),
             updates=UpdateLog(session),
             outbox=OutboxRepository(session),
+            staff=StaffRepository(session),
+            lks=LkRepository(session),
         )
         return self
 
@@ -112,6 +122,14 @@ class SqlUnitOfWork:
     @property
     def outbox(self) -> OutboxRepository:
         return self._active.outbox
+
+    @property
+    def staff(self) -> StaffRepository:
+        return self._active.staff
+
+    @property
+    def lks(self) -> LkRepository:
+        return self._active.lks
 
     @property
     def _active(self) -> _Open:

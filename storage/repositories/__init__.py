@@ -1,9 +1,19 @@
 """One repository per aggregate; each works inside the ``AsyncSession`` it is given."""
 
 from storage.repositories.dialogs import DialogRepository
+from storage.repositories.lks import LkRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.persons import PersonRepository
+from storage.repositories.staff import StaffRepository
 from storage.repositories.tickets import TicketRepository
 from storage.repositories.updates import UpdateLog
 
-__all__ = ["DialogRepository", "OutboxRepository", "PersonRepository", "TicketRepository", "UpdateLog"]
+__all__ = [
+    "DialogRepository",
+    "LkRepository",
+    "OutboxRepository",
+    "PersonRepository",
+    "StaffRepository",
+    "TicketRepository",
+    "UpdateLog",
+]

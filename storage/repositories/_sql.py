@@ -23,10 +23,11 @@ def _insert(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sql
 
 async def insert_or_ignore(
     session: AsyncSession, model: type[Base], values: Mapping[str, Any], keys: Sequence[str]
-) -> None:
-    """``INSERT … ON CONFLICT (keys) DO NOTHING``."""
-    statement = _insert(session, model).values(dict(values)).on_conflict_do_nothing(index_elements=list(keys))
-    await session.execute(statement)
+) -> bool:
+    """``INSERT … ON CONFLICT (keys) DO NOTHING``; ``True`` if a row was inserted."""
+    insert = _insert(session, model).values(dict(values))
+    statement = insert.on_conflict_do_nothing(index_elements=list(keys)).returning(*(insert.table.c[k] for k in keys))
+    return (await session.execute(statement)).first() is not None
 
 
 async def upsert(

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.columns import require_aware
 from storage.errors import PersonNotFound
 from storage.models import PersonRow
 from storage.records import PersonRecord
 from storage.repositories._sql import insert_or_ignore
 
 
-def _record(row: PersonRow) -> PersonRecord:
+def person_record(row: PersonRow) -> PersonRecord:
     return PersonRecord(
         id=row.id,
         telegram_id=row.telegram_id,
@@ -19,6 +23,8 @@ def _record(row: PersonRow) -> PersonRecord:
         language=row.language,
         nrp=row.nrp,
         contact=row.contact,
+        unreachable=row.unreachable_at is not None,
+        telegram_language=row.telegram_language,
     )
 
 
@@ -30,14 +36,30 @@ class PersonRepository:
 
     async def get(self, person_id: int) -> PersonRecord | None:
         row = await self._row(person_id)
-        return _record(row) if row else None
+        return person_record(row) if row else None
 
     async def get_by_telegram_id(self, telegram_id: int) -> PersonRecord | None:
         row = await self._row_by_telegram_id(telegram_id)
-        return _record(row) if row else None
+        return person_record(row) if row else None
 
-    async def ensure_telegram(self, telegram_id: int, name: str) -> PersonRecord:
-        """The person behind a Telegram account: created on first contact, renamed if the name changed.
+    async def find_by_telegram_ids(self, telegram_ids: Iterable[int]) -> dict[int, PersonRecord]:
+        """The known persons among ``telegram_ids``, by Telegram id (unknown ids are left out)."""
+        wanted = set(telegram_ids)
+        if not wanted:
+            return {}
+        statement = (
+            select(PersonRow).where(PersonRow.telegram_id.in_(wanted)).execution_options(populate_existing=True)
+        )
+        return {
+            row.telegram_id: person_record(row)
+            for row in await self._session.scalars(statement)
+            if row.telegram_id is not None
+        }
+
+    async def ensure_telegram(self, telegram_id: int, name: str, language_code: str | None = None) -> PersonRecord:
+        """The person behind a Telegram account: created on first contact, renamed if the name changed,
+        reachable again if they had blocked the bot (they are writing to it now), and with the language
+        Telegram reports (``language_code``, when given).
 
         Safe against two first messages arriving at once (``INSERT … ON CONFLICT DO NOTHING``).
         """
@@ -48,18 +70,62 @@ class PersonRepository:
             )
             row = await self._row_by_telegram_id(telegram_id)
             assert row is not None
-        if row.name != name:
+        reported = language_code[:16] if language_code else row.telegram_language
+        if row.name != name or row.unreachable_at is not None or row.telegram_language != reported:
             row.name = name
+            row.unreachable_at = None
+            row.telegram_language = reported
             await self._session.flush()
-        return _record(row)
+        return person_record(row)
+
+    async def add_offline(self, name: str, contact: str | None) -> PersonRecord:
+        """A complainant without Telegram (from a letter, phone call, email, …), reached via ``contact``."""
+        row = PersonRow(telegram_id=None, name=name, contact=contact)
+        self._session.add(row)
+        await self._session.flush()
+        return person_record(row)
 
     async def set_language(self, person_id: int, language: str | None) -> None:
         """Remember the person's language (``id`` or ``en``); raises :class:`PersonNotFound`."""
+        row = await self._existing_row(person_id)
+        row.language = language
+        await self._session.flush()
+
+    async def mark_unreachable(self, person_id: int, at: datetime) -> None:
+        """Telegram said the person blocked the bot; the first such time is kept.
+
+        Raises :class:`PersonNotFound` and :class:`storage.errors.NaiveDatetime`.
+        """
+        at = require_aware(at, "at")
+        row = await self._existing_row(person_id)
+        if row.unreachable_at is None:
+            row.unreachable_at = at
+            await self._session.flush()
+
+    async def mark_unreachable_by_telegram(self, telegram_id: int, at: datetime) -> bool:
+        """As :meth:`mark_unreachable`, for the person with that Telegram id (a private chat's id);
+        ``False`` if nobody has it (e.g. a group chat)."""
+        at = require_aware(at, "at")
+        row = await self._row_by_telegram_id(telegram_id)
+        if row is None:
+            return False
+        if row.unreachable_at is None:
+            row.unreachable_at = at
+            await self._session.flush()
+        return True
+
+    async def clear_unreachable(self, person_id: int) -> None:
+        """The person can be messaged again (nothing happens for an unknown id)."""
+        row = await self._row(person_id)
+        if row is not None and row.unreachable_at is not None:
+            row.unreachable_at = None
+            await self._session.flush()
+
+    async def _existing_row(self, person_id: int) -> PersonRow:
         row = await self._row(person_id)
         if row is None:
             raise PersonNotFound(f"no person with id {person_id}")
-        row.language = language
-        await self._session.flush()
+        return row
 
     async def _row(self, person_id: int) -> PersonRow | None:
         statement = (

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.columns import require_aware
-from storage.errors import TicketNotFound, UnknownTicketKind
+from storage.errors import InvalidFieldValue, TicketNotFound, UnknownTicketKind
 from storage.models import TicketAttachmentRow, TicketEventRow, TicketRow
-from storage.records import Attachment, NewTicket, TicketEventRecord, TicketRecord
+from storage.records import NewTicket, TicketEventRecord, TicketRecord
+from storage.repositories._fields import checked_changes
 from storage.repositories._sql import next_in_series
+from storage.repositories._ticket_rows import ticket_event_record, ticket_record
 
 #: Ticket numbers count per year as people in Indonesia see it (WIB).
 NUMBERING_ZONE = ZoneInfo("Asia/Jakarta")
@@ -21,45 +25,37 @@ NUMBERING_ZONE = ZoneInfo("Asia/Jakarta")
 #: Number prefix per ticket kind: ``KEL`` = keluhan (complaint), ``SAR`` = saran (suggestion).
 SERIES_BY_KIND = {"complaint": "KEL", "suggestion": "SAR"}
 
+#: Tickets still waiting for staff: the officers' inbox and the fuzzy-search corpus.
+OPEN_STATUSES = ("received", "confirming", "reopened", "under_review", "in_followup")
+
+#: Tickets no officer has started confirming yet (monitoring reminds about them).
+UNCONFIRMED_STATUSES = ("received", "reopened")
+
+#: What ``TicketRepository.update`` may change (the status only moves through ``set_status``).
+UPDATABLE_FIELDS = frozenset(
+    {
+        "assigned_to",
+        "duplicate_of",
+        "response",
+        "card_message_id",
+        "confirmed_at",
+        "resolved_at",
+        "rating",
+        "rating_comment",
+        "rated_at",
+        "updated_at",
+    }
+)
+
 
 def ticket_number(series: str, year: int, value: int) -> str:
     """``KEL-2026-00042``."""
     return f"{series}-{year:04d}-{value:05d}"
 
 
-def _record(row: TicketRow) -> TicketRecord:
-    return TicketRecord(
-        id=row.id,
-        number=row.number,
-        kind=row.kind,
-        channel=row.channel,
-        person_id=row.person_id,
-        service_code=row.service_code,
-        service_other=row.service_other,
-        description=row.description,
-        occurred_on=row.occurred_on,
-        answers=dict(row.answers),
-        attachments=tuple(
-            Attachment(file_id=a.file_id, file_type=a.file_type, file_name=a.file_name)
-            for a in row.attachments
-        ),
-        anonymous=row.anonymous,
-        status=row.status,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
-
-
-def _event_record(row: TicketEventRow) -> TicketEventRecord:
-    return TicketEventRecord(
-        id=row.id,
-        ticket_id=row.ticket_id,
-        at=row.at,
-        actor_person_id=row.actor_person_id,
-        from_status=row.from_status,
-        to_status=row.to_status,
-        note=row.note,
-    )
+def _check_rating(rating: object) -> None:
+    if rating is not None and (type(rating) is not int or not 1 <= rating <= 5):
+        raise InvalidFieldValue(f"a rating is a whole number from 1 to 5, got {rating!r}")
 
 
 class TicketRepository:
@@ -115,21 +111,21 @@ class TicketRepository:
             )
         )
         await self._session.flush()
-        return _record(row)
+        return ticket_record(row)
 
     async def get(self, ticket_id: int) -> TicketRecord | None:
         rows = await self._select(TicketRow.id == ticket_id)
-        return _record(rows[0]) if rows else None
+        return ticket_record(rows[0]) if rows else None
 
     async def get_by_number(self, number: str) -> TicketRecord | None:
         """Find a ticket by its number, however the user typed it (``kel-2026-00042 `` works)."""
         rows = await self._select(TicketRow.number == number.strip().upper())
-        return _record(rows[0]) if rows else None
+        return ticket_record(rows[0]) if rows else None
 
     async def list_for_person(self, person_id: int, limit: int = 20) -> list[TicketRecord]:
         """The person's tickets, newest first."""
         rows = await self._select(TicketRow.person_id == person_id, limit=limit)
-        return [_record(row) for row in rows]
+        return [ticket_record(row) for row in rows]
 
     async def events(self, ticket_id: int) -> list[TicketEventRecord]:
         """The ticket's history, oldest first."""
@@ -138,7 +134,7 @@ class TicketRepository:
             .where(TicketEventRow.ticket_id == ticket_id)
             .order_by(TicketEventRow.at, TicketEventRow.id)
         )
-        return [_event_record(row) for row in (await self._session.scalars(statement))]
+        return [ticket_event_record(row) for row in (await self._session.scalars(statement))]
 
     async def set_status(
         self, ticket_id: int, to_status: str, *, actor_person_id: int | None, note: str | None, at: datetime
@@ -170,15 +166,91 @@ class TicketRepository:
         row.updated_at = at
         self._session.add(event)
         await self._session.flush()
-        return _event_record(event)
+        return ticket_event_record(event)
 
-    async def _select(self, where: ColumnElement[bool], limit: int | None = None) -> list[TicketRow]:
+    async def update(self, ticket_id: int, **fields: Any) -> TicketRecord:
+        """Change handling fields (``assigned_to``, ``duplicate_of``, ``response``, ``card_message_id``,
+        ``confirmed_at``, ``resolved_at``, ``rating``, ``rating_comment``, ``rated_at``, ``updated_at``);
+        returns the ticket as it is now. ``updated_at`` changes only if it is given.
+
+        Raises :class:`TicketNotFound`, :class:`storage.errors.UnknownField`,
+        :class:`storage.errors.InvalidFieldValue` (e.g. a rating outside 1–5) and ``NaiveDatetime``.
+        """
+        changes = checked_changes(TicketRow, fields, UPDATABLE_FIELDS)
+        _check_rating(changes.get("rating"))
+        rows = await self._select(TicketRow.id == ticket_id)
+        if not rows:
+            raise TicketNotFound(f"no ticket with id {ticket_id}")
+        for name, value in changes.items():
+            setattr(rows[0], name, value)
+        await self._session.flush()
+        return ticket_record(rows[0])
+
+    async def by_ids(self, ticket_ids: Iterable[int]) -> list[TicketRecord]:
+        """The tickets with these ids, in the order given (unknown ids left out, repeats once)."""
+        wanted = list(dict.fromkeys(ticket_ids))
+        if not wanted:
+            return []
+        found = {row.id: row for row in await self._select(TicketRow.id.in_(wanted))}
+        return [ticket_record(found[i]) for i in wanted if i in found]
+
+    async def inbox(self, officer_id: int, *, limit: int, offset: int) -> list[TicketRecord]:
+        """The officer's work queue: unfinished tickets (:data:`OPEN_STATUSES`) that are unassigned
+        or assigned to them, oldest first (not those assigned to another officer)."""
+        rows = await self._select(
+            self._inbox_filter(officer_id),
+            limit=limit,
+            offset=offset,
+            order_by=(TicketRow.created_at, TicketRow.id),
+        )
+        return [ticket_record(row) for row in rows]
+
+    async def count_inbox(self, officer_id: int) -> int:
+        """How many tickets :meth:`inbox` holds for the officer (for paging)."""
+        statement = select(func.count()).select_from(TicketRow).where(self._inbox_filter(officer_id))
+        return (await self._session.execute(statement)).scalar_one()
+
+    async def search_corpus(self, since: datetime, limit: int) -> list[TicketRecord]:
+        """What fuzzy search looks through: open tickets plus any created since ``since``, newest first."""
+        since = require_aware(since, "since")
+        where = or_(TicketRow.status.in_(OPEN_STATUSES), TicketRow.created_at >= since)
+        return [ticket_record(row) for row in await self._select(where, limit=limit)]
+
+    async def unconfirmed(self, received_before: datetime) -> list[TicketRecord]:
+        """Tickets still ``received`` or ``reopened`` that were filed before ``received_before``
+        (for monitoring reminders), oldest first."""
+        received_before = require_aware(received_before, "received_before")
+        where = and_(TicketRow.status.in_(UNCONFIRMED_STATUSES), TicketRow.created_at < received_before)
+        rows = await self._select(where, order_by=(TicketRow.created_at, TicketRow.id))
+        return [ticket_record(row) for row in rows]
+
+    async def duplicates_of(self, ticket_id: int) -> list[TicketRecord]:
+        """Tickets marked as duplicates of ``ticket_id`` (their complainants follow it too), oldest first."""
+        rows = await self._select(TicketRow.duplicate_of == ticket_id, order_by=(TicketRow.created_at, TicketRow.id))
+        return [ticket_record(row) for row in rows]
+
+    @staticmethod
+    def _inbox_filter(officer_id: int) -> ColumnElement[bool]:
+        return and_(
+            TicketRow.status.in_(OPEN_STATUSES),
+            or_(TicketRow.assigned_to.is_(None), TicketRow.assigned_to == officer_id),
+        )
+
+    async def _select(
+        self,
+        where: ColumnElement[bool],
+        limit: int | None = None,
+        *,
+        offset: int | None = None,
+        order_by: tuple[Any, ...] = (TicketRow.created_at.desc(), TicketRow.id.desc()),
+    ) -> list[TicketRow]:
         statement = (
             select(TicketRow)
             .where(where)
             .options(selectinload(TicketRow.attachments))
-            .order_by(TicketRow.created_at.desc(), TicketRow.id.desc())
+            .order_by(*order_by)
             .limit(limit)
+            .offset(offset)
             .execution_options(populate_existing=True)
         )
         return list(await self._session.scalars(statement))

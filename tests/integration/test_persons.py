@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 
-from storage.errors import PersonNotFound
+from storage.errors import NaiveDatetime, PersonNotFound
 from storage.records import PersonRecord
 from storage.uow import SqlUnitOfWork
 
@@ -82,3 +83,98 @@ class TestSetLanguage:
         async with uow:
             with pytest.raises(PersonNotFound):
                 await uow.persons.set_language(999, "id")
+
+
+class TestReachability:
+    AT = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
+
+    async def test_a_person_who_blocked_the_bot_is_unreachable(self, uow: SqlUnitOfWork) -> None:
+        async with uow:
+            siti = await uow.persons.ensure_telegram(42, "Siti")
+            await uow.persons.mark_unreachable(siti.id, self.AT)
+            await uow.commit()
+
+        async with uow:
+            stored = await uow.persons.get(siti.id)
+        assert siti.unreachable is False
+        assert stored is not None and stored.unreachable is True
+
+    async def test_a_telegram_chat_can_be_marked_unreachable_if_someone_has_it(self, uow: SqlUnitOfWork) -> None:
+        async with uow:
+            await uow.persons.ensure_telegram(42, "Siti")
+            assert await uow.persons.mark_unreachable_by_telegram(42, self.AT) is True
+            assert await uow.persons.mark_unreachable_by_telegram(-100123, self.AT) is False
+            await uow.commit()
+
+        async with uow:
+            stored = await uow.persons.get_by_telegram_id(42)
+        assert stored is not None and stored.unreachable is True
+
+    async def test_writing_to_the_bot_again_makes_the_person_reachable(self, uow: SqlUnitOfWork) -> None:
+        async with uow:
+            siti = await uow.persons.ensure_telegram(42, "Siti")
+            await uow.persons.mark_unreachable(siti.id, self.AT)
+            await uow.commit()
+        async with uow:
+            again = await uow.persons.ensure_telegram(42, "Siti")
+            await uow.commit()
+
+        async with uow:
+            stored = await uow.persons.get(siti.id)
+        assert again.unreachable is False
+        assert stored is not None and stored.unreachable is False
+
+    async def test_clearing_makes_reachable_and_unknown_ids_are_ignored(self, uow: SqlUnitOfWork) -> None:
+        async with uow:
+            siti = await uow.persons.ensure_telegram(42, "Siti")
+            await uow.persons.mark_unreachable(siti.id, self.AT)
+            await uow.persons.clear_unreachable(siti.id)
+            await uow.persons.clear_unreachable(999)
+            assert (await uow.persons.get(siti.id)) == siti
+
+    async def test_marking_an_unknown_person_fails_and_naive_times_are_refused(self, uow: SqlUnitOfWork) -> None:
+        async with uow:
+            siti = await uow.persons.ensure_telegram(42, "Siti")
+            with pytest.raises(PersonNotFound):
+                await uow.persons.mark_unreachable(999, self.AT)
+            with pytest.raises(NaiveDatetime):
+                await uow.persons.mark_unreachable(siti.id, datetime(2026, 5, 4, 10, 0))
+            with pytest.raises(NaiveDatetime):
+                await uow.persons.mark_unreachable_by_telegram(42, datetime(2026, 5, 4, 10, 0))
+
+
+class TestOffline:
+    async def test_a_complainant_without_telegram_is_kept_with_their_contact(self, uow: SqlUnitOfWork) -> None:
+        async with uow:
+            letter = await uow.persons.add_offline("Pak Harun", "harun@example.ac.id")
+            phone = await uow.persons.add_offline("Bu Sri", None)
+            await uow.commit()
+
+        async with uow:
+            assert await uow.persons.get(letter.id) == letter
+        assert letter == PersonRecord(
+            id=letter.id, telegram_id=None, name="Pak Harun", language=None, nrp=None, contact="harun@example.ac.id"
+        )
+        assert phone.id != letter.id and phone.contact is None
+
+
+class TestFindByTelegramIds:
+    async def test_known_telegram_ids_map_to_their_persons(self, uow: SqlUnitOfWork) -> None:
+        async with uow:
+            siti = await uow.persons.ensure_telegram(5_000_000_001, "Siti")
+            budi = await uow.persons.ensure_telegram(2, "Budi")
+            await uow.persons.add_offline("Pak Harun", None)
+
+            found = await uow.persons.find_by_telegram_ids([5_000_000_001, 2, 3])
+            assert await uow.persons.find_by_telegram_ids([]) == {}
+
+        assert found == {5_000_000_001: siti, 2: budi}
+
+
+async def test_telegram_language_is_remembered_and_updated(new_uow: Callable[[], SqlUnitOfWork]) -> None:
+    async with new_uow() as uow:
+        first = await uow.persons.ensure_telegram(4242, "Rina", "en")
+        again = await uow.persons.ensure_telegram(4242, "Rina", None)  # unknown now: keep what we knew
+        changed = await uow.persons.ensure_telegram(4242, "Rina", "id")
+        await uow.commit()
+    assert (first.telegram_language, again.telegram_language, changed.telegram_language) == ("en", "en", "id")

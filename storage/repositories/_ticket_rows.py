@@ -1,0 +1,50 @@
+"""Turning ticket rows into records (shared by ``TicketRepository`` and ``LkRepository``)."""
+
+from __future__ import annotations
+
+from storage.models import TicketEventRow, TicketRow
+from storage.records import Attachment, TicketEventRecord, TicketRecord
+
+
+def ticket_record(row: TicketRow) -> TicketRecord:
+    return TicketRecord(
+        id=row.id,
+        number=row.number,
+        kind=row.kind,
+        channel=row.channel,
+        person_id=row.person_id,
+        service_code=row.service_code,
+        service_other=row.service_other,
+        description=row.description,
+        occurred_on=row.occurred_on,
+        answers=dict(row.answers),
+        attachments=tuple(
+            Attachment(file_id=a.file_id, file_type=a.file_type, file_name=a.file_name)
+            for a in row.attachments
+        ),
+        anonymous=row.anonymous,
+        status=row.status,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        assigned_to=row.assigned_to,
+        duplicate_of=row.duplicate_of,
+        response=row.response,
+        card_message_id=row.card_message_id,
+        confirmed_at=row.confirmed_at,
+        resolved_at=row.resolved_at,
+        rating=row.rating,
+        rating_comment=row.rating_comment,
+        rated_at=row.rated_at,
+    )
+
+
+def ticket_event_record(row: TicketEventRow) -> TicketEventRecord:
+    return TicketEventRecord(
+        id=row.id,
+        ticket_id=row.ticket_id,
+        at=row.at,
+        actor_person_id=row.actor_person_id,
+        from_status=row.from_status,
+        to_status=row.to_status,
+        note=row.note,
+    )
