@@ -37,6 +37,7 @@ _FIXED_DAYS: dict[str, int] = {
     **dict.fromkeys(("minggu lalu", "minggu kemarin", "pekan lalu", "last week"), 7),
     **dict.fromkeys(("besok", "tomorrow"), -1),
     "lusa": -2,
+    **dict.fromkeys(("minggu depan", "pekan depan", "next week"), -7),
 }
 """Phrases for a date a fixed number of days before today (negative: after)."""
 
@@ -58,15 +59,20 @@ _RELATIVE = re.compile(
     r"^(?P<count>\d{1,3}|[a-z]+?) ?(?P<unit>hari|minggu|pekan|days?|weeks?)"
     r"(?: yang)? (?:lalu|yang lalu|kemarin|ago|before)$"
 )
+_AHEAD = re.compile(
+    r"^(?:(?:dalam|in) )?(?P<count>\d{1,3}|[a-z]+?) ?(?P<unit>hari|minggu|pekan|days?|weeks?)"
+    r"(?: (?:lagi|ke depan|from now|later))?$"
+)
 _NUMERIC = re.compile(r"^(?P<a>\d{1,4})[-/.](?P<b>\d{1,2})(?:[-/.](?P<c>\d{1,4}))?$")
 _DAY_MONTH = re.compile(r"^(?P<day>\d{1,2})(?:st|nd|rd|th)? ?(?P<month>[a-z]+) ?(?P<year>\d{2}|\d{4})?$")
 _MONTH_DAY = re.compile(r"^(?P<month>[a-z]+) (?P<day>\d{1,2})(?:st|nd|rd|th)? ?(?P<year>\d{4})?$")
 
 
-def parse_user_date(text: str, today: date) -> date | None:
+def parse_user_date(text: str, today: date, *, future: bool = False) -> date | None:
     """The date ``text`` names, relative to ``today``; None if it names none or an impossible one.
 
-    A day and month without a year mean the most recent such date not after ``today``.
+    A day and month without a year mean the most recent such date not after ``today`` or, with
+    ``future`` (a deadline), the such date nearest to ``today``.
     """
     cleaned = _normalise(text)
     stripped = _normalise(_FILLER.sub(" ", cleaned))  # "Senin, 25 Nov", "kemarin sore"
@@ -77,13 +83,13 @@ def parse_user_date(text: str, today: date) -> date | None:
     if numeric := _NUMERIC.match(stripped):
         first, month, last = numeric["a"], int(numeric["b"]), numeric["c"]
         if len(first) == 4 and last is not None and len(last) <= 2:  # ISO: year-month-day
-            return _make(int(first), month, int(last), today)
+            return _make(int(first), month, int(last), today, future)
         if len(first) <= 2 and (last is None or len(last) in (2, 4)):  # Indonesian: day-month-year
-            return _make(_year(last), month, int(first), today)
+            return _make(_year(last), month, int(first), today, future)
         return None
     named = _DAY_MONTH.match(stripped) or _MONTH_DAY.match(stripped)
     if named and named["month"] in MONTHS:
-        return _make(_year(named["year"]), MONTHS[named["month"]], int(named["day"]), today)
+        return _make(_year(named["year"]), MONTHS[named["month"]], int(named["day"]), today, future)
     return None
 
 
@@ -104,11 +110,14 @@ def _normalise(text: str) -> str:
 def _days_ago(phrase: str) -> int | None:
     if phrase in _FIXED_DAYS:
         return _FIXED_DAYS[phrase]
-    relative = _RELATIVE.match(phrase)
+    relative, sign = _RELATIVE.match(phrase), 1
+    if relative is None and (phrase.startswith(("dalam ", "in ")) or phrase.endswith((" lagi", " ke depan",
+                                                                                      " from now", " later"))):
+        relative, sign = _AHEAD.match(phrase), -1  # "3 hari lagi", "in 2 weeks": after today
     if relative is None:
         return None
     count = _count(relative["count"])
-    return None if count is None else count * _UNIT_DAYS[relative["unit"]]
+    return None if count is None else sign * count * _UNIT_DAYS[relative["unit"]]
 
 
 def _count(word: str) -> int | None:
@@ -121,8 +130,13 @@ def _year(raw: str | None) -> int | None:
     return 2000 + int(raw) if len(raw) == 2 else int(raw)
 
 
-def _make(year: int | None, month: int, day: int, today: date) -> date | None:
-    """A valid date, or None; a missing year means the latest such date not after ``today``."""
+def _make(year: int | None, month: int, day: int, today: date, future: bool = False) -> date | None:
+    """A valid date, or None; a missing year means the latest such date not after ``today`` (``future``:
+    the such date nearest to ``today``, so "10 January" typed in November is next January)."""
+    if year is None and future:
+        near = (_make(y, month, day, today) for y in range(today.year - 1, today.year + 9))
+        found = [candidate for candidate in near if candidate is not None]
+        return min(found, key=lambda d: (abs((d - today).days), d < today), default=None)
     if year is None:
         for candidate_year in range(today.year, today.year - 9, -1):  # 29 February: up to 8 years back
             candidate = _make(candidate_year, month, day, today)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -48,11 +49,28 @@ class Draft:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Draft:
+    def from_dict(cls, data: Mapping[str, Any]) -> Draft:
         """Rebuild a stored draft; unknown keys are ignored so older rows still load."""
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        occurred = known.get("occurred_on")
-        known["occurred_on"] = date.fromisoformat(occurred) if occurred else None
-        known["files"] = tuple(DraftFile(**f) for f in known.get("files") or ())
+        known = known_fields(cls, data)
+        known["occurred_on"] = iso_date(known.get("occurred_on"))
+        known["files"] = files_from(known.get("files"))
         known["answers"] = dict(known.get("answers") or {})
         return cls(**known)
+
+
+def known_fields(cls: type[Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """The entries of a stored draft that are fields of ``cls`` (older or newer keys are dropped)."""
+    names = {f.name for f in fields(cls)}
+    return {key: value for key, value in data.items() if key in names}
+
+
+def iso_date(value: Any) -> date | None:
+    """A date stored as ``YYYY-MM-DD`` (or None)."""
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def files_from(value: Any) -> tuple[DraftFile, ...]:
+    """Stored attachments, keeping only the keys :class:`DraftFile` knows."""
+    return tuple(DraftFile(**known_fields(DraftFile, f)) for f in value or ())

@@ -9,13 +9,13 @@ from typing import Any
 from dialogs.catalogue import Question, QuestionKind
 from dialogs.dates import format_date
 from dialogs.draft import COMPLAINT, OTHER_SERVICE, SUGGESTION, Draft
+from dialogs.engine import Problem
 from dialogs.intake_steps import (
     MAX_ANSWER,
     NO,
     YES,
     Checked,
     IntakeContext,
-    Problem,
     _date,
     _text,
     button,

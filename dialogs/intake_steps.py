@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
+from dialogs import answers, ui
 from dialogs.calendar import WorkingCalendar
 from dialogs.catalogue import Catalogue, Question, Service
-from dialogs.dates import parse_user_date
-from dialogs.draft import COMPLAINT, MAX_ATTACHMENTS, OTHER_SERVICE, SUGGESTION, Draft, DraftFile
-from dialogs.matching import match_service
-from dialogs.ui import ButtonRow, DialogInput, FileInput, Gettext, PickInput, Say, TextInput, pick_data
+from dialogs.draft import COMPLAINT, OTHER_SERVICE, SUGGESTION, Draft
+from dialogs.engine import Problem as Problem  # re-exported: the intake's steps answer with it
+from dialogs.ui import ButtonRow, DialogInput, FileInput, Gettext, PickInput, Say
 
 PREFIX = "in"
-MIN_DESCRIPTION = 10
-MAX_DESCRIPTION = 3000
+MIN_DESCRIPTION = answers.MIN_TEXT
+MAX_DESCRIPTION = answers.MAX_TEXT
 MAX_ANSWER = 300
 YES, NO = "yes", "no"
 
@@ -32,25 +32,15 @@ class IntakeContext:
     person_name: str = ""
 
 
-@dataclass(frozen=True)
-class Problem:
-    """The answer cannot be used; the text says why and what to do."""
-
-    text: str
-
-
 Checked = Draft | Problem
 
 
 def button(ctx: IntakeContext, step: str, label: str, value: str) -> tuple[str, str]:
-    return (label, pick_data(PREFIX, step, value))
+    return ui.button(PREFIX, step, label, value)
 
 
 def nav_row(ctx: IntakeContext, step: str, *, back: bool = True) -> ButtonRow:
-    _ = ctx._
-    row = [button(ctx, step, _("« Back"), "back")] if back else []
-    row.append(button(ctx, step, _("✖ Cancel"), "cancel"))
-    return tuple(row)
+    return ui.nav_row(PREFIX, ctx._, step, back=back)
 
 
 def service_of(draft: Draft, ctx: IntakeContext) -> Service | None:
@@ -58,10 +48,7 @@ def service_of(draft: Draft, ctx: IntakeContext) -> Service | None:
 
 
 def service_name(draft: Draft, ctx: IntakeContext) -> str:
-    service = service_of(draft, ctx)
-    if service is not None:
-        return escape(service.display_name(ctx.locale))
-    return ctx._("Other service")
+    return answers.service_label(draft.service, ctx.catalogue, ctx.locale, ctx._)
 
 
 def questions(draft: Draft, ctx: IntakeContext) -> tuple[Question, ...]:
@@ -102,36 +89,12 @@ def accept_kind(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked
 def prompt_service(draft: Draft, ctx: IntakeContext) -> Say:
     _ = ctx._
     text = _("Which service is it about? Choose below, or type its name (for example “transkrip”).")
-    return Say(text, _service_buttons(ctx, ctx.catalogue.services))
-
-
-def _service_buttons(ctx: IntakeContext, services: tuple[Service, ...]) -> tuple[ButtonRow, ...]:
-    labels = [button(ctx, "service", s.display_name(ctx.locale), s.code) for s in services]
-    labels.append(button(ctx, "service", ctx._("Other"), OTHER_SERVICE))
-    rows = tuple(tuple(labels[i : i + 2]) for i in range(0, len(labels), 2))
-    return (*rows, nav_row(ctx, "service"))
+    return Say(text, answers.service_rows(PREFIX, ctx.catalogue, ctx.locale, _, ctx.catalogue.services))
 
 
 def accept_service(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked | Say:
-    _ = ctx._
-    if isinstance(given, PickInput):
-        if given.value == OTHER_SERVICE or ctx.catalogue.get(given.value) is not None:
-            return _set_service(draft, given.value)
-        return Problem(_("That service is not in the list any more. Please choose again."))
-    typed = _text(given)
-    if not typed:
-        return Problem(_("Please choose a service or type its name."))
-    found = match_service(ctx.catalogue, typed)
-    if found.best is not None:
-        return _set_service(draft, found.best.code)
-    if found.candidates:
-        text = _("“{typed}”: did you mean one of these services?").format(typed=escape(typed[:100]))
-        return Say(text, _service_buttons(ctx, found.candidates))
-    return Problem(
-        _("I could not find a service like “{typed}”. Choose one from the list, or press “Other”.").format(
-            typed=escape(typed[:100])
-        )
-    )
+    chosen = answers.choose_service(given, PREFIX, ctx.catalogue, ctx.locale, ctx._)
+    return _set_service(draft, chosen) if isinstance(chosen, str) else chosen
 
 
 def _set_service(draft: Draft, code: str) -> Draft:
@@ -156,25 +119,11 @@ def prompt_description(draft: Draft, ctx: IntakeContext) -> Say:
 
 
 def accept_description(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked:
-    _ = ctx._
-    if isinstance(given, FileInput):
-        attached = _attach(draft, given, ctx)
-        if isinstance(attached, Problem) or not given.caption:
-            return attached if isinstance(attached, Problem) else attached.with_(description=draft.description)
-        draft, typed = attached, given.caption.strip()
-    elif isinstance(given, TextInput):
-        typed = given.text.strip()
-    else:
-        return Problem(_("Please write the description as a message."))
-    if len(typed) < MIN_DESCRIPTION:
-        return Problem(_("Please write a little more (at least {n} characters).").format(n=MIN_DESCRIPTION))
-    if len(typed) > MAX_DESCRIPTION:
-        return Problem(
-            _("Your text has {n} characters; please shorten it to {max} or fewer.").format(
-                n=len(typed), max=MAX_DESCRIPTION
-            )
-        )
-    return draft.with_(description=typed)
+    described = answers.description(draft.files, given, ctx._)
+    if isinstance(described, Problem):
+        return described
+    files, typed = described
+    return draft.with_(files=files, description=typed if typed is not None else draft.description)
 
 
 # --- attachments ------------------------------------------------------------------------------------
@@ -199,13 +148,8 @@ def accept_files(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checke
 
 
 def _attach(draft: Draft, given: FileInput, ctx: IntakeContext) -> Checked:
-    _ = ctx._
-    if len(draft.files) >= MAX_ATTACHMENTS:
-        return Problem(_("At most {n} files can be attached.").format(n=MAX_ATTACHMENTS))
-    mime = (given.mime_type or "").casefold()
-    if given.file_type == "document" and not (mime == "application/pdf" or mime.startswith("image/")):
-        return Problem(_("Only photos and PDF documents can be attached."))
-    return draft.with_(files=(*draft.files, DraftFile(given.file_id, given.file_type, given.file_name)))
+    files = answers.attach(draft.files, given, ctx._)
+    return files if isinstance(files, Problem) else draft.with_(files=files)
 
 
 # --- when -------------------------------------------------------------------------------------------
@@ -237,19 +181,8 @@ def accept_when(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked
 
 
 def _date(given: DialogInput, ctx: IntakeContext) -> date | Problem:
-    _ = ctx._
-    parsed = parse_user_date(_text(given), ctx.today)
-    if parsed is None:
-        return Problem(_("I could not read that date. Please type it like {example}.").format(
-            example=ctx.today.strftime("%d-%m-%Y")))
-    if parsed > ctx.today:
-        return Problem(_("That date is in the future. Please give the date it happened."))
-    return parsed
+    return answers.past_date(given, ctx.today, ctx._)
 
 
 def _text(given: DialogInput) -> str:
-    if isinstance(given, TextInput):
-        return given.text.strip()
-    if isinstance(given, FileInput):
-        return (given.caption or "").strip()
-    return given.value
+    return answers.text_of(given)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 Gettext = Callable[[str], str]
@@ -52,6 +52,23 @@ def pick_data(prefix: str, step: str, value: str) -> str:
     if len(data.encode()) > 64:
         raise ValueError(f"callback data too long: {data!r}")
     return data
+
+
+def button(prefix: str, step: str, label: str, value: str) -> tuple[str, str]:
+    """One inline button of a dialog: its label and :func:`pick_data` for it."""
+    return (label, pick_data(prefix, step, value))
+
+
+def nav_row(prefix: str, _: Gettext, step: str, *, back: bool = True) -> ButtonRow:
+    """The « Back / ✖ Cancel row under a step's own buttons."""
+    row = [button(prefix, step, _("« Back"), "back")] if back else []
+    row.append(button(prefix, step, _("✖ Cancel"), "cancel"))
+    return tuple(row)
+
+
+def grid(buttons: Sequence[tuple[str, str]], width: int) -> tuple[ButtonRow, ...]:
+    """Buttons laid out ``width`` to a row."""
+    return tuple(tuple(buttons[i : i + width]) for i in range(0, len(buttons), width))
 
 
 def parse_pick(prefix: str, data: str) -> PickInput | None:
