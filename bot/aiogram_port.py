@@ -18,24 +18,29 @@ from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from aiogram.types import User as TgUser
 
-from bot.errors import Rejected, RetryLater, Unreachable
+from bot.errors import MessageGone, Rejected, RetryLater, Unreachable
 from handlers.events import ButtonPress, FileRef, InboundUpdate, IncomingMessage, User, payload_buttons
 
 ALLOWED_UPDATES = ["message", "callback_query"]
-HARMLESS_EDIT_ERRORS = ("message is not modified", "message to edit not found", "message can't be edited")
+GONE = ("message to edit not found", "message can't be edited")
+UNREACHABLE = ("chat not found", "user not found", "peer_id_invalid", "not enough rights", "have no rights")
+DEFAULT_REQUEST_TIMEOUT = 30.0
 
 
 class AiogramPort:
-    def __init__(self, token: str, api_url: str) -> None:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    def __init__(self, token: str, api_url: str, *, request_timeout: float = DEFAULT_REQUEST_TIMEOUT) -> None:
+        """``request_timeout``: seconds for every call but the long poll (which waits its own ``timeout``)."""
+        session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")), timeout=request_timeout)
         self.bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
     async def get_updates(self, offset: int | None, timeout: int) -> list[InboundUpdate]:
@@ -48,33 +53,59 @@ class AiogramPort:
             raise RetryLater(str(exc), exc.retry_after) from exc
         return [InboundUpdate(u.update_id, to_event(u)) for u in updates]
 
-    async def deliver(self, payload: dict[str, Any]) -> None:
+    async def deliver(self, payload: dict[str, Any]) -> int | None:
         try:
-            await self._call(payload)
+            return await self._call(payload)
         except TelegramRetryAfter as exc:
             raise RetryLater(exc.message, exc.retry_after) from exc
-        except (TimeoutError, TelegramServerError, TelegramNetworkError) as exc:
-            raise RetryLater(str(exc)) from exc
+        except (TimeoutError, TelegramServerError, TelegramNetworkError, TelegramUnauthorizedError) as exc:
+            raise RetryLater(str(exc)) from exc  # 401: a revoked token the operator will replace; keep the rows
+        except TelegramMigrateToChat as exc:
+            raise Unreachable(f"{exc.message} (now chat {exc.migrate_to_chat_id})") from exc
         except TelegramForbiddenError as exc:
             raise Unreachable(exc.message) from exc
         except (TelegramBadRequest, TelegramNotFound) as exc:
-            if payload["op"] != "send" and any(s in exc.message for s in HARMLESS_EDIT_ERRORS):
-                return
-            if "chat not found" in exc.message:
+            reason = exc.message.casefold()
+            if "message is not modified" in reason:
+                return None
+            if any(s in reason for s in GONE):
+                if payload["op"] == "clear_buttons":
+                    return None
+                raise MessageGone(exc.message) from exc
+            if any(s in reason for s in UNREACHABLE):
                 raise Unreachable(exc.message) from exc
             raise Rejected(exc.message) from exc
         except TelegramAPIError as exc:
             raise Rejected(exc.message) from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Rejected(f"malformed outbox payload ({type(exc).__name__}: {exc})") from exc
 
-    async def _call(self, payload: dict[str, Any]) -> None:
+    async def _call(self, payload: dict[str, Any]) -> int | None:
         op, chat_id = payload["op"], int(payload["chat_id"])
         if op == "send":
-            await self.bot.send_message(chat_id, payload["text"], reply_markup=_markup(payload))
-        elif op == "clear_buttons":
+            sent = await self.bot.send_message(chat_id, payload["text"], reply_markup=_markup(payload))
+            return sent.message_id
+        if op == "send_file":
+            return await self._send_file(chat_id, payload)
+        if op == "edit_text":
+            await self.bot.edit_message_text(payload["text"], chat_id=chat_id, message_id=int(payload["message_id"]),
+                                             reply_markup=_markup(payload))
+            return None
+        if op == "clear_buttons":
             await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=int(payload["message_id"]),
                                                      reply_markup=None)
+            return None
+        raise Rejected(f"unknown outbox operation {op!r}")
+
+    async def _send_file(self, chat_id: int, payload: dict[str, Any]) -> int:
+        kind, file_id, caption = payload["file_type"], str(payload["file_id"]), payload.get("caption") or None
+        if kind == "photo":
+            sent = await self.bot.send_photo(chat_id, file_id, caption=caption, reply_markup=_markup(payload))
+        elif kind == "document":
+            sent = await self.bot.send_document(chat_id, file_id, caption=caption, reply_markup=_markup(payload))
         else:
-            raise Rejected(f"unknown outbox operation {op!r}")
+            raise Rejected(f"unknown file_type {kind!r}")
+        return sent.message_id
 
     async def answer_callback(self, callback_id: str, text: str | None, alert: bool) -> None:
         try:

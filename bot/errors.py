@@ -12,7 +12,10 @@ class DeliveryError(Exception):
 
 
 class RetryLater(DeliveryError):
-    """429 or a passing fault (5xx, timeout, network): try again after ``retry_after`` seconds (None: back off)."""
+    """429 or a passing fault (5xx, timeout, network): try again after ``retry_after`` seconds (None: back off).
+
+    A timeout is ambiguous: Telegram may have taken the message, so trying again may send it twice.
+    """
 
     def __init__(self, description: str, retry_after: float | None = None) -> None:
         super().__init__(description)
@@ -25,3 +28,7 @@ class Unreachable(DeliveryError):
 
 class Rejected(DeliveryError):
     """Telegram refused the request itself (400): a bug on our side; trying again would not help."""
+
+
+class MessageGone(Rejected):
+    """The message to edit no longer exists or cannot be edited (deleted, too old)."""

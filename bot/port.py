@@ -13,8 +13,15 @@ class BotPort(Protocol):
     async def get_updates(self, offset: int | None, timeout: int) -> list[InboundUpdate]:
         """Long-poll; passing ``offset`` confirms every update below it to Telegram."""
 
-    async def deliver(self, payload: dict[str, Any]) -> None:
-        """Send one outbox payload; raises :class:`bot.errors.DeliveryError` subclasses."""
+    async def deliver(self, payload: dict[str, Any]) -> int | None:
+        """Carry out one payload; the new message's id for sends, None for edits.
+
+        Operations (``op``): ``send`` (chat_id, text, buttons), ``send_file`` (chat_id, file_type
+        "photo" | "document", file_id, caption), ``edit_text`` (chat_id, message_id, text, buttons),
+        ``clear_buttons`` (chat_id, message_id). "Message is not modified" is success. Raises
+        :class:`bot.errors.DeliveryError` subclasses: :class:`~bot.errors.MessageGone` when ``edit_text``
+        finds no message (``clear_buttons`` ignores that).
+        """
 
     async def answer_callback(self, callback_id: str, text: str | None, alert: bool) -> None:
         """Stop the button's spinner (best effort)."""
