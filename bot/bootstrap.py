@@ -40,6 +40,8 @@ def build(settings: Settings) -> App:
         calendar=WorkingCalendar(load_holidays(settings.holidays_file)),
         tz=ZoneInfo(settings.timezone),
         admins=settings.admin_ids,
+        staff_chat_id=settings.staff_chat_id,
+        confirm_days=settings.confirm_days,
     )
     return App(settings, engine, lambda: SqlUnitOfWork(sessions), deps)
 

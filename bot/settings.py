@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./data/tanggap.db"
     bot_engine: str = "aiogram"
     tanggap_admins: str = ""
+    staff_chat_id: int | None = None
+    confirm_days: int = 2
     default_locale: str = "id"
     timezone: str = "Asia/Jakarta"
     service_catalogue: Path | None = Field(default=None, description="a TOML file replacing the shipped catalogue")

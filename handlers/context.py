@@ -26,6 +26,7 @@ class Deps:
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Jakarta"))
     admins: frozenset[int] = frozenset()
     confirm_days: int = 2
+    staff_chat_id: int | None = None
     clock: Callable[[], datetime] = utc_now
 
     def today(self) -> date:

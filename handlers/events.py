@@ -108,7 +108,49 @@ class ClearButtons:
         return {"op": "clear_buttons", "chat_id": self.chat_id, "message_id": self.message_id}
 
 
-Outbound = OutMessage | ClearButtons
+@dataclass(frozen=True)
+class SendCard:
+    """Post a ticket's card to the staff group; the notifier stores its message id on the ticket."""
+
+    chat_id: int
+    ticket_id: int
+    text: str
+    buttons: Keyboard = ()
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"op": "send", "chat_id": self.chat_id, "text": self.text, "buttons": _rows(self.buttons),
+                "card_of": self.ticket_id}
+
+
+@dataclass(frozen=True)
+class EditCard:
+    """Bring a ticket's card in the staff group up to date (posted anew if it never arrived)."""
+
+    chat_id: int
+    ticket_id: int
+    text: str
+    buttons: Keyboard = ()
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"op": "edit_card", "chat_id": self.chat_id, "ticket_id": self.ticket_id, "text": self.text,
+                "buttons": _rows(self.buttons)}
+
+
+@dataclass(frozen=True)
+class SendFile:
+    """Send a stored photo or document (by Telegram file id) with an HTML caption."""
+
+    chat_id: int
+    file_type: str
+    file_id: str
+    caption: str = ""
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"op": "send_file", "chat_id": self.chat_id, "file_type": self.file_type, "file_id": self.file_id,
+                "caption": self.caption}
+
+
+Outbound = OutMessage | ClearButtons | SendCard | EditCard | SendFile
 
 
 @dataclass

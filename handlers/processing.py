@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape
 
 from handlers.context import Deps
-from handlers.events import ButtonPress, InboundUpdate, Reaction
+from handlers.errors import Refusal
+from handlers.events import ButtonPress, Event, InboundUpdate, IncomingMessage, Reaction
 from handlers.router import route
 from handlers.turn import Turn
 from storage.uow import UnitOfWork
@@ -40,11 +42,16 @@ async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWor
                 return Processed(update.update_id, duplicate=True)
             reaction = Reaction()
             if event is not None:
-                person = await uow.persons.ensure_telegram(event.user.id, event.user.full_name)
+                user = event.user
+                person = await uow.persons.ensure_telegram(user.id, user.full_name, user.language_code)
                 locale = deps.translator.pick(person.language, event.user.language_code)
+                private = event.private if isinstance(event, IncomingMessage) else event.chat_id > 0
                 turn = Turn(uow, deps, event.user, person, event.chat_id, locale,
-                            deps.translator.gettext(locale), reaction)
-                await route(turn, event)
+                            deps.translator.gettext(locale), reaction, private=private)
+                try:
+                    await route(turn, event)
+                except Refusal as refusal:
+                    reaction = await _refused(uow, turn, event, refusal)
             ids = await _commit(uow, update.update_id, reaction, deps)
     except Exception as exc:
         if _is_database_error(exc):
@@ -54,6 +61,17 @@ async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWor
     press = event if isinstance(event, ButtonPress) else None
     return Processed(update.update_id, outbox_ids=ids, callback_id=press.callback_id if press else None,
                      callback_answer=reaction.callback_answer, callback_alert=reaction.callback_alert)
+
+
+async def _refused(uow: UnitOfWork, turn: Turn, event: Event, refusal: Refusal) -> Reaction:
+    """A use case refused: nothing it wrote stays; the person is told why."""
+    await uow.rollback()
+    reaction = Reaction()
+    if isinstance(event, ButtonPress):
+        reaction.callback_answer, reaction.callback_alert = refusal.text[:190], True
+    else:
+        reaction.say(turn.chat_id, escape(refusal.text))
+    return reaction
 
 
 async def _commit(uow: UnitOfWork, update_id: int, reaction: Reaction, deps: Deps) -> list[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
 from dialogs import intake
 from dialogs.draft import Draft
@@ -10,6 +11,7 @@ from dialogs.intake_review import acknowledgement
 from dialogs.intake_steps import IntakeContext
 from dialogs.ui import DialogInput
 from handlers.events import Button
+from handlers.staff.notify import refresh_card
 from handlers.turn import Turn
 from handlers.views import ticket_details, ticket_line
 from storage.records import Attachment, DialogRecord, NewTicket
@@ -58,6 +60,15 @@ async def help_(turn: Turn, args: str = "") -> None:
             "/help — this message"
         )
     )
+    from handlers.auth import roles_of
+    from handlers.commands import STAFF_COMMANDS
+
+    roles = await roles_of(turn)
+    mine = [c for c in STAFF_COMMANDS.values() if roles & {r.value for r in c.roles}]
+    if mine:
+        lines = [_("<b>Staff commands</b> (your roles: {roles})").format(roles=", ".join(sorted(roles)))]
+        lines += [f"{escape(c.usage)} — {_(c.description)}" for c in mine]
+        turn.say("\n".join(lines))
 
 
 async def choose_language(turn: Turn, args: str = "") -> None:
@@ -173,6 +184,7 @@ async def _submit(turn: Turn, draft: Draft, ctx: IntakeContext) -> None:
     )
     ticket = await turn.uow.tickets.add(new)
     await turn.uow.dialogs.delete(turn.chat_id)
+    await refresh_card(turn, ticket.id, new=True)
     turn.show(acknowledgement(ticket.number, draft, ctx, turn.deps.confirm_days))
 
 

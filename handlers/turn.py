@@ -24,9 +24,16 @@ class Turn:
     locale: str
     _: Gettext
     reaction: Reaction
+    roles: frozenset[str] | None = None
+    private: bool = True
 
     def say(self, text: str, buttons: Keyboard = ()) -> None:
         self.reaction.say(self.chat_id, text, buttons)
+
+    def gettext_for(self, person: PersonRecord) -> Gettext:
+        """Translations for a message to someone else: their /lang choice, else Telegram's language."""
+        translator = self.deps.translator
+        return translator.gettext(translator.pick(person.language, person.telegram_language))
 
     def show(self, said: Say) -> None:
         self.say(said.text, keyboard(said.buttons))

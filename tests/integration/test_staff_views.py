@@ -1,0 +1,75 @@
+"""What the staff see: anonymity on cards and in /show, /monitor's working-day deadlines, /inbox paging."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+
+from handlers.i18n import Translator
+from storage.records import NewAction, NewLk, NewTicket
+from storage.uow import SqlUnitOfWork
+from tests.integration.desk import NOW, Desk
+
+_ = Translator().gettext("en")
+ADMIN, OFFICER, STUDENT = 9001, 9002, 5001
+
+
+@pytest.fixture
+async def desk(new_uow: Callable[[], SqlUnitOfWork]) -> Desk:
+    desk = Desk(new_uow, admins=frozenset({ADMIN}))
+    await desk.say(desk.user(OFFICER, "Olivia"), "/start")
+    await desk.say(desk.user(ADMIN), f"/staff add {OFFICER} officer")
+    await desk.say(desk.user(STUDENT, "Siti Rahasia"), "/start")
+    return desk
+
+
+async def add_ticket(new_uow: Callable[[], SqlUnitOfWork], *, anonymous: bool, days_ago: int = 0) -> None:
+    async with new_uow() as uow:
+        student = await uow.persons.get_by_telegram_id(STUDENT)
+        assert student is not None
+        await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None,
+                                        "Transkrip belum terbit", None, {}, (), anonymous, "received",
+                                        NOW - timedelta(days=days_ago)))
+        await uow.commit()
+
+
+async def test_anonymous_ticket_hides_the_complainant_from_staff(
+        desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+    await add_ticket(new_uow, anonymous=True)
+    shown = await desk.say(desk.user(OFFICER, "Olivia"), "/show KEL-2026-00001")
+    assert "Siti Rahasia" not in shown[0] and _("anonymous") in shown[0]
+
+
+async def test_monitor_lists_late_confirmations_and_overdue_actions(
+        desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+    await add_ticket(new_uow, anonymous=False, days_ago=7)   # received Wed 18 Nov: 2 working days ended Fri 20
+    await add_ticket(new_uow, anonymous=False, days_ago=0)   # today: not late
+    async with new_uow() as uow:
+        officer = await uow.persons.get_by_telegram_id(OFFICER)
+        assert officer is not None
+        lk = await uow.lks.add(NewLk("nonconformity", "transcript", "SOP", "desc", "cause", officer.id, NOW,
+                                     status="in_progress"))
+        await uow.lks.add_action(NewAction(lk.id, "correction", "Late action", officer.id, date(2026, 11, 20), 1, NOW))
+        await uow.lks.add_action(NewAction(lk.id, "preventive", "Soon action", officer.id, date(2026, 11, 27), 1,
+                                           NOW))
+        await uow.commit()
+    report = (await desk.say(desk.user(OFFICER, "Olivia"), "/monitor"))[0]
+    overdue, soon, late = report.split("\n\n")[1:4]
+    assert "Late action" in overdue and "Soon action" not in overdue
+    assert "Soon action" in soon
+    assert "KEL-2026-00001" in late and "KEL-2026-00002" not in late
+
+
+async def test_inbox_pages_with_buttons(desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+    for _i in range(12):
+        await add_ticket(new_uow, anonymous=False)
+    async with new_uow() as uow:
+        assert await uow.tickets.count_inbox(1) >= 12
+    officer = desk.user(OFFICER, "Olivia")
+    payloads = await desk.payloads(officer, "/inbox")
+    buttons = [data for row in payloads[0]["buttons"] for _t, data in row]
+    assert "ib:1" in buttons and "KEL-2026-00011" not in payloads[0]["text"]
+    _answer, page = await desk.press(officer, "ib:1")
+    assert "KEL-2026-00011" in page[0]
