@@ -11,7 +11,7 @@ import pytest
 
 from bot.emulator import BotApiEmulator
 from handlers.router import STUDENT_COMMANDS
-from tests.e2e.conftest import TOKEN, BotProcess, Person, wait_until
+from tests.e2e.harness import TOKEN, BotProcess, Person, wait_until
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,3 +106,32 @@ def test_sandbox_files_a_suggestion_in_indonesian_and_a_complaint_in_english(tmp
     assert "Anda tidak memiliki tiket SAR-2026-00001" in out
     assert (tmp_path / "data" / "sandbox.db").exists()
     assert "Traceback" not in result.stderr
+
+
+def test_sandbox_plays_both_sides_through_to_a_closed_lk(tmp_path: Path) -> None:
+    """A new user files as the student, becomes the staff with /as, and takes the case to a closed LK."""
+    script = "\n".join([
+        "/new", "1", "transkip", "Transkrip saya belum terbit padahal sudah dua minggu.", "1", "1", "01-10-2026",
+        "1", "1", "kata petugas tunggu", "1", "1",
+        "/as 9000 Admin",
+        "/staff add 9000 officer", "/staff add 9000 reviewer", "/staff add 9000 approver", "/staff add 9000 monitor",
+        "/group", "1", "1", "/private",                      # take the card, then Nonconformity
+        "/lk new KEL-2026-00001", "Transkrip tidak terbit dalam 3 hari kerja sesuai prosedur.", "1",
+        "Pejabat penandatangan cuti dan tidak ada pengganti.", "1",
+        "/lk action add LK-2026-001", "1", "Terbitkan transkrip mahasiswa ini hari ini.", "1", "1", "1",
+        "/lk LK-2026-001", "1",                              # submit for the check
+        "/lk LK-2026-001", "1",                              # checked
+        "/lk LK-2026-001", "1",                              # approved
+        "/lk action done 1 Transkrip sudah diserahkan.",
+        "/lk LK-2026-001", "1", "Transkrip Anda sudah terbit; kini ada pejabat pengganti.",  # effective → closed
+        "/as 1001", "5", "1", "/status KEL-2026-00001",
+        "/quit",
+    ]) + "\n"
+    result = tanggap(["sandbox"], tmp_path, stdin=script, timeout=400)
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "Anda mengambil KEL-2026-00001." in out                 # the card's button answered the officer
+    assert "Disetujui oleh: Admin" in out and "LK-2026-001 ditutup" in out
+    assert "Tanggapan: Transkrip Anda sudah terbit" in out        # the complainant got the response
+    assert "ditutup — dinilai 5/5" in out
+    assert "ERROR" not in result.stderr + out and "Traceback" not in result.stderr

@@ -11,7 +11,7 @@ import pytest
 from bot.emulator import BotApiEmulator
 from bot.service import serve
 from handlers.i18n import Translator
-from tests.e2e.conftest import BotProcess, Person, bot_settings, count_tickets, wait_until
+from tests.e2e.harness import BotProcess, Person, bot_settings, count_tickets, settle, wait_until
 
 pytestmark = pytest.mark.e2e
 T = Translator()
@@ -111,9 +111,9 @@ async def test_the_same_update_delivered_twice_gives_one_ticket(emulator: BotApi
     before = len(student.inbox)
     send_update = emulator.press_button(student.id, _("✅ Send"))
     await emulator.wait_for_message(student.id, after=before)
-    await emulator.wait_idle()
+    await settle(emulator, Person.db_url)
     emulator.redeliver(send_update)
-    await emulator.wait_idle()
+    await settle(emulator, Person.db_url)
     await asyncio.sleep(0.5)
     assert await count_tickets(db_url) == 1
     acks = [m for m in student.inbox if "SAR-2026-" in m.text]
@@ -136,7 +136,7 @@ async def test_bot_killed_mid_dialog_continues_after_restart(emulator: BotApiEmu
         emulator.send_text(student.id, "KTM saya belum jadi padahal sudah sebulan.")
         process.start()
         reply = await emulator.wait_for_message(student.id, after=before, timeout=30)
-        await emulator.wait_idle()
+        await settle(emulator, Person.db_url)
         assert _("Do you have a photo or a PDF as evidence (a screenshot, a receipt, a letter)? Send it now.") \
             in reply.text
     finally:
@@ -155,7 +155,7 @@ async def test_one_users_queued_updates_are_handled_in_order(emulator: BotApiEmu
     task = asyncio.create_task(serve(bot_settings(emulator, db_url)))
     try:
         await emulator.wait_for_message(student.id, after=3, timeout=15)
-        await emulator.wait_idle()
+        await settle(emulator, Person.db_url)
         texts = [m.text for m in student.inbox]
         assert len(texts) == 4
         assert "Penerbitan Transkrip Akademik" in texts[2]

@@ -8,7 +8,7 @@ import pytest
 
 from bot.emulator import BotApiEmulator
 from handlers.i18n import Translator
-from tests.e2e.conftest import Person
+from tests.e2e.harness import Person, settle
 from tests.e2e.test_filing import refused_calls
 
 pytestmark = pytest.mark.e2e
@@ -61,7 +61,7 @@ async def test_button_of_an_old_message_is_answered_not_obeyed(emulator: BotApiE
     await student.say("/cancel")
     before = len(emulator.calls)
     emulator.press(student.id, first.message_id, "in:kind:suggestion")
-    await emulator.wait_idle()
+    await settle(emulator, Person.db_url)
     await asyncio.sleep(0.3)
     answers = [c for c in emulator.calls[before:] if c.method.casefold() == "answercallbackquery"]
     assert answers and answers[-1].params.get("text") == _("This button is no longer active.")
@@ -76,7 +76,7 @@ async def test_forged_button_data_is_refused(emulator: BotApiEmulator, bot: obje
     before = len(emulator.calls)
     emulator.press(student.id, student.last.message_id, "st:KEL-2026-00001")
     emulator.press(student.id, student.last.message_id, "x" * 64)
-    await emulator.wait_idle()
+    await settle(emulator, Person.db_url)
     await asyncio.sleep(0.3)
     replies = [m.text for m in student.inbox]
     assert any(_("You have no ticket {number}. /my lists yours.").format(number="KEL-2026-00001") == t

@@ -1,0 +1,178 @@
+"""The staff side end to end through the emulator: the SOP path a→g, the other verdicts, a letter recorded by
+/intake, and every notification arriving at the complainant in their language."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.emulator import BotApiEmulator
+from bot.service import serve
+from handlers.i18n import Translator
+from tests.e2e.harness import Person, bot_settings, settle, wait_until
+from tests.e2e.test_filing import file_complaint, refused_calls
+
+pytestmark = pytest.mark.e2e
+GROUP = -1001234567890
+ADMIN, OFFICER, REVIEWER, APPROVER, MONITOR = 9001, 9002, 9003, 9004, 9005
+en, idn = Translator().gettext("en"), Translator().gettext("id")
+
+
+class Staff(Person):
+    async def press_in_group(self, label: str) -> None:
+        """Press a button on the latest card in the staff group."""
+        before = len(self.emu.calls)
+        self.emu.press_button(self.id, label, chat_id=GROUP)
+        await wait_until(lambda: any(c.method.casefold() == "answercallbackquery" for c in self.emu.calls[before:]))
+        await settle(self.emu, Person.db_url)
+
+
+@pytest.fixture
+async def desk(emulator: BotApiEmulator, db_url: str) -> AsyncIterator[dict[int, Staff]]:
+    emulator.add_group(GROUP, "Staf BAPKM")
+    task = asyncio.create_task(serve(bot_settings(emulator, db_url, tanggap_admins=str(ADMIN),
+                                                  staff_chat_id=str(GROUP))))
+    await wait_until(lambda: any(c.method.casefold() == "getupdates" for c in emulator.calls), task)
+    people = {uid: Staff(emulator, uid, name, language="en") for uid, name in (
+        (ADMIN, "Admin"), (OFFICER, "Olivia Officer"), (REVIEWER, "Rudi Reviewer"), (APPROVER, "Ani Approver"),
+        (MONITOR, "Maya Monitor"))}
+    for uid, role in ((OFFICER, "officer"), (REVIEWER, "reviewer"), (APPROVER, "approver"), (MONITOR, "monitor")):
+        await people[uid].say("/start")
+        reply = await people[ADMIN].say(f"/staff add {uid} {role}")
+        assert "is now" in reply[-1].text
+    yield people
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def texts(person: Person) -> str:
+    return "\n".join(m.text for m in person.inbox)
+
+
+async def test_the_whole_procedure_from_complaint_to_closed_lk_and_rating(
+        emulator: BotApiEmulator, desk: dict[int, Staff]) -> None:
+    officer, reviewer, approver, monitor = desk[OFFICER], desk[REVIEWER], desk[APPROVER], desk[MONITOR]
+    student = Person(emulator, 5101, "Siti Rahma", language="id")
+    await file_complaint(student, "id")  # a. receive
+
+    card = emulator.messages(GROUP)[-1]
+    assert "KEL-2026-00001" in card.text and "Siti Rahma" in card.text
+    await officer.press_in_group(idn("🙋 Take"))  # b. confirm
+    assert "Olivia Officer" in emulator.messages(GROUP)[-1].text and emulator.messages(GROUP)[-1].edits >= 1
+    await officer.press_in_group(idn("❗ Nonconformity"))
+    assert idn("Your report {number} is now being checked by an officer.").format(number="KEL-2026-00001") \
+        in texts(student)
+
+    await officer.say("/lk new KEL-2026-00001")  # c. LK
+    await officer.say("The transcript was not issued within the 3 working days of the procedure.")
+    await officer.press("SOP PM-BAPKM.AP.1-05 Penerbitan Transkrip Akademik")
+    await officer.say("The signing official was away and no deputy was appointed.")
+    saved = await officer.press(en("✅ Save"))
+    assert any("LK-2026-001" in m.text for m in saved)
+
+    for kind, what in ((en("Correction"), "Issue the transcript of this student today."),  # d. programme
+                       (en("Preventive action"), "Appoint a deputy signatory for every official.")):
+        await officer.say("/lk action add LK-2026-001")
+        await officer.press(kind)
+        await officer.say(what)
+        await officer.press("Olivia Officer")
+        await officer.press(officer.buttons()[0])  # in 3 working days
+        added = await officer.press(en("✅ Save"))
+        assert "#" in added[-1].text
+
+    await officer.say("/lk LK-2026-001")
+    await officer.press(en("📤 Submit for check"))
+    assert "LK-2026-001" in texts(reviewer)
+    await reviewer.press(en("✔ Checked"))  # checked by the reviewer
+    assert "LK-2026-001" in texts(approver)
+    await approver.press(en("✔ Approve"))  # approved by the approver
+
+    await officer.say("/lk action done 1 Transcript issued and handed over on 25 November.")  # e. carry out
+    await officer.say("/lk action done 2 Deputy signatories appointed by decree 12/2026.")
+    assert en("All actions of {number} are done: was the programme effective?").format(number="LK-2026-001") \
+        in texts(monitor)
+
+    await monitor.say("/monitor")  # f. monitor
+    assert en("LKs waiting for the effectiveness check") in monitor.last.text and "LK-2026-001" in monitor.last.text
+    await monitor.press(en("✔ Effective"))
+    await monitor.say("Your transcript has been issued; deputies now sign when an official is away.")
+
+    shown = await officer.say("/lk LK-2026-001")  # g. archive: the LK with who checked and approved it
+    assert "Rudi Reviewer" in shown[-1].text and "Ani Approver" in shown[-1].text
+    resolved = idn("Your complaint {number} has been resolved.\n\n<b>Response:</b> {note}").split("\n")[0]
+    assert resolved.format(number="KEL-2026-00001") in texts(student)
+    assert "deputies now sign" in texts(student)
+
+    await student.press("5")  # 7a. the complainant rates the outcome
+    await student.press(idn("Skip"))
+    status = await student.say("/status KEL-2026-00001")
+    assert idn("closed") in status[-1].text
+    assert refused_calls(emulator) == []
+
+
+async def test_conforming_verdict_explains_and_a_low_rating_reopens(
+        emulator: BotApiEmulator, desk: dict[int, Staff]) -> None:
+    officer = desk[OFFICER]
+    student = Person(emulator, 5102, "Budi", language="en")
+    await file_complaint(student, "en", photo=False)
+    await officer.say("/take KEL-2026-00001")
+    await officer.say("/conforming KEL-2026-00001 Your request was incomplete: the clearance form was missing.")
+    assert "the clearance form was missing" in texts(student)
+    await student.press("2")
+    assert en("⚠️ {number} was reopened: the complainant rated the outcome {score}/5. /show {number}").format(
+        number="KEL-2026-00001", score=2) in texts(officer)
+    await student.say("Please look again, I did submit the form.")
+    shown = await officer.say("/show KEL-2026-00001")
+    assert en("reopened") in shown[0].text and "Please look again" not in shown[0].text
+    assert refused_calls(emulator) == []
+
+
+async def test_rejection_from_the_group_asks_the_reason_privately(
+        emulator: BotApiEmulator, desk: dict[int, Staff]) -> None:
+    officer = desk[OFFICER]
+    student = Person(emulator, 5103, "Rina", language="en")
+    await file_complaint(student, "en", photo=False)
+    await officer.press_in_group(idn("🚫 Reject…"))
+    assert en("Write the reason for rejecting {subject}. It is sent to the complainant.").format(
+        subject="KEL-2026-00001") in officer.last.text
+    await officer.say("This concerns a private course provider, not the bureau.")
+    assert "private course provider" in texts(student)
+    assert idn("rejected") in emulator.messages(GROUP)[-1].text
+
+
+async def test_a_duplicate_follows_the_original_ticket(emulator: BotApiEmulator, desk: dict[int, Staff]) -> None:
+    officer = desk[OFFICER]
+    first, second = Person(emulator, 5104, "Ana", language="en"), Person(emulator, 5105, "Dodi", language="en")
+    await file_complaint(first, "en", photo=False)
+    await file_complaint(second, "en", photo=False)
+    await officer.say("/duplicate KEL-2026-00002 KEL-2026-00001")
+    assert "KEL-2026-00001" in second.last.text
+    await officer.say("/take KEL-2026-00001")
+    assert en("Your report {number} is now being checked by an officer.").format(number="KEL-2026-00002") \
+        in texts(second)
+
+
+async def test_a_letter_recorded_by_intake_follows_the_same_flow(
+        emulator: BotApiEmulator, desk: dict[int, Staff]) -> None:
+    officer = desk[OFFICER]
+    await officer.say("/intake")
+    await officer.press(en("Letter"))
+    await officer.press(en("Complaint"))
+    await officer.say("legalisir ijazah")
+    await officer.say("Bapak Hartono")
+    await officer.say("0812-3456-7890")
+    await officer.photo("Legalisation was refused although all documents were complete.")
+    await officer.press(en("Done"))
+    await officer.press(en("Today"))
+    saved = await officer.press(en("✅ Save"))
+    assert "KEL-2026-00001" in saved[-1].text
+    assert "Bapak Hartono" in emulator.messages(GROUP)[-1].text
+    shown = await officer.say("/show KEL-2026-00001")
+    assert "0812-3456-7890" in shown[0].text and en("letter") in shown[0].text
+    assert any(m.kind == "photo" for m in shown)
+    told = await officer.say("/conforming KEL-2026-00001 The documents lacked the faculty's stamp.")
+    assert any("0812-3456-7890" in m.text for m in told)  # no Telegram chat: answer by hand
