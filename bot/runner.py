@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from bot.errors import RetryLater
 from bot.notifier import Notifier
+from bot.pacing import Pacer
 from bot.port import BotPort
 from handlers.context import Deps
 from handlers.events import InboundUpdate
@@ -25,10 +26,11 @@ log = logging.getLogger(__name__)
 
 
 class Runner:
-    def __init__(self, port: BotPort, make_uow: Callable[[], UnitOfWork], deps: Deps, *, poll_timeout: int = 25):
+    def __init__(self, port: BotPort, make_uow: Callable[[], UnitOfWork], deps: Deps, *, poll_timeout: int = 25,
+                 pacer: Pacer | None = None):
         self.port, self.make_uow, self.deps = port, make_uow, deps
         self.poll_timeout = poll_timeout
-        self.notifier = Notifier(port, make_uow, deps.clock)
+        self.notifier = Notifier(port, make_uow, deps.clock, pacer=pacer)
         self.processed = 0
 
     async def run(self) -> None:

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     service_catalogue: Path | None = Field(default=None, description="a TOML file replacing the shipped catalogue")
     holidays_file: Path | None = None
     poll_timeout: int = 25
+    # Telegram's flood limits, kept by the notifier; raise them only if Telegram raised yours (paid broadcasts).
+    send_rate: float = 30.0
+    send_rate_chat: float = 1.0
+    send_burst_chat: int = 3
+    send_per_minute_group: float = 20.0
     log_level: str = "INFO"
 
     @field_validator("telegram_api_url")
