@@ -84,6 +84,7 @@ class TicketRow(Base):
         Index(None, "status"),
         Index(None, "status", "created_at"),
         Index(None, "assigned_to"),
+        Index(None, "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
@@ -209,6 +210,7 @@ class LkRow(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('nonconformity', 'improvement')", name="kind"),
         Index(None, "status"),
+        Index(None, "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)

@@ -9,10 +9,11 @@ from typing import Protocol, Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import UnitOfWorkAlreadyActive, UnitOfWorkNotActive
-from storage.ports import Dialogs, Lks, Outbox, Persons, Staff, Tickets, Updates
+from storage.ports import Dialogs, Lks, Monitoring, Outbox, Persons, Staff, Tickets, Updates
 from storage.repositories import (
     DialogRepository,
     LkRepository,
+    MonitoringRepository,
     OutboxRepository,
     PersonRepository,
     StaffRepository,
@@ -38,6 +39,8 @@ class UnitOfWork(Protocol):
     def staff(self) -> Staff: ...
     @property
     def lks(self) -> Lks: ...
+    @property
+    def monitoring(self) -> Monitoring: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -57,6 +60,7 @@ class _Open:
     outbox: OutboxRepository
     staff: StaffRepository
     lks: LkRepository
+    monitoring: MonitoringRepository
 
 
 class SqlUnitOfWork:
@@ -85,6 +89,7 @@ class SqlUnitOfWork:
             outbox=OutboxRepository(session),
             staff=StaffRepository(session),
             lks=LkRepository(session),
+            monitoring=MonitoringRepository(session),
         )
         return self
 
@@ -130,6 +135,10 @@ class SqlUnitOfWork:
     @property
     def lks(self) -> LkRepository:
         return self._active.lks
+
+    @property
+    def monitoring(self) -> MonitoringRepository:
+        return self._active.monitoring
 
     @property
     def _active(self) -> _Open:

@@ -1,16 +1,24 @@
-"""/monitor (SOP step f): what is late or waiting, in working days (Mon–Fri minus holidays, WIB)."""
+"""/monitor (SOP step f): what is late or waiting, in working days (Mon–Fri minus holidays, WIB).
+
+The database is asked only for counts and the first ``SHOWN`` rows of each section; which tickets
+are late to confirm is decided here, once, as a cut-off instant (see :func:`confirmation_cutoff`).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html import escape
+from zoneinfo import ZoneInfo
 
+from dialogs.calendar import WorkingCalendar
 from dialogs.workflow import LkStatus
 from handlers.i18n import N_
 from handlers.staff.views import ACTION_KINDS, shorten
 from handlers.turn import Turn
 
 SOON_DAYS = 3
+#: Lines shown per section; the rest is counted ("… +N").
+SHOWN = 15
 WAITING = {
     LkStatus.AWAITING_CHECK: N_("LKs waiting for the check"),
     LkStatus.AWAITING_APPROVAL: N_("LKs waiting for approval"),
@@ -18,41 +26,55 @@ WAITING = {
 }
 
 
+def confirmation_cutoff(today: date, calendar: WorkingCalendar, confirm_days: int, tz: ZoneInfo) -> datetime:
+    """The UTC instant before which a ticket still unconfirmed today is late.
+
+    A ticket received on day ``d`` (in ``tz``) is late once ``today`` is past its deadline
+    ``calendar.add_working_days(d, confirm_days)``. The deadline never moves back as ``d`` moves
+    forward, so the late tickets are exactly those received up to the latest such ``d``: the cut-off
+    is the start of the day after it.
+    """
+    day = today - timedelta(days=1)
+    while calendar.add_working_days(day, confirm_days) >= today:
+        day -= timedelta(days=1)
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC)
+
+
 async def monitor(turn: Turn, args: str = "") -> None:
     _, deps = turn._, turn.deps
-    today, calendar = deps.today(), deps.calendar
+    today, calendar, watch = deps.today(), deps.calendar, turn.uow.monitoring
     soon = calendar.add_working_days(today, SOON_DAYS)
     sections: list[str] = []
 
-    due = await turn.uow.lks.open_actions_due_by(soon)
-    overdue = [(a, lk) for a, lk in due if a.due_on < today]
-    coming = [(a, lk) for a, lk in due if a.due_on >= today]
-    for title, rows in ((_("Overdue actions"), overdue), (_("Actions due within {n} working days"), coming)):
+    for title, first, last in ((_("Overdue actions"), None, today - timedelta(days=1)),
+                               (_("Actions due within {n} working days"), today, soon)):
+        total, actions = await watch.open_actions_due(first=first, last=last, limit=SHOWN)
         lines = [f"• {lk.number} #{a.id} {_(ACTION_KINDS.get(a.kind, a.kind))}: {escape(shorten(a.description, 80))}"
-                 f" — {a.due_on.isoformat()}" for a, lk in rows]
-        sections.append(_section(title.format(n=SOON_DAYS), lines, _))
+                 f" — {a.due_on.isoformat()}" for a, lk in actions]
+        sections.append(_section(title.format(n=SOON_DAYS), total, lines))
 
+    cutoff = confirmation_cutoff(today, calendar, deps.confirm_days, deps.tz)
+    total, tickets = await watch.unconfirmed_tickets(cutoff, limit=SHOWN)
     late = []
-    for ticket in await turn.uow.tickets.unconfirmed(deps.clock() - timedelta(days=1)):
+    for ticket in tickets:
         received = ticket.created_at.astimezone(deps.tz).date()
         deadline = calendar.add_working_days(received, deps.confirm_days)
-        if today > deadline:
-            late.append(f"• {ticket.number} — " + _("received {date}, due {deadline}").format(
-                date=received.isoformat(), deadline=deadline.isoformat()))
+        late.append(f"• {ticket.number} — " + _("received {date}, due {deadline}").format(
+            date=received.isoformat(), deadline=deadline.isoformat()))
     sections.append(_section(_("Tickets not confirmed within {n} working days").format(n=deps.confirm_days),
-                             late, _))
+                             total, late))
 
     for status, title in WAITING.items():
-        lks = await turn.uow.lks.with_status([status])
-        sections.append(_section(_(title), [f"• {lk.number} — {escape(shorten(lk.description, 80))}"
-                                            for lk in lks], _))
+        total, lks = await watch.lks_in_status(status, limit=SHOWN)
+        sections.append(_section(_(title), total, [f"• {lk.number} — {escape(shorten(lk.description, 80))}"
+                                                   for lk in lks]))
     turn.say(_("<b>Monitoring</b> — {date}").format(date=today.isoformat()) + "\n\n" + "\n\n".join(sections))
 
 
-def _section(title: str, lines: list[str], _: object) -> str:
-    shown = lines[:15]
-    more = len(lines) - len(shown)
+def _section(title: str, total: int, lines: list[str]) -> str:
+    shown = lines[:SHOWN]
+    more = total - len(shown)
     body = "\n".join(shown) if shown else "—"
     if more > 0:
         body += f"\n… +{more}"
-    return f"<b>{title}</b> ({len(lines)})\n{body}"
+    return f"<b>{title}</b> ({total})\n{body}"

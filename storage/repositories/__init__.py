@@ -2,6 +2,7 @@
 
 from storage.repositories.dialogs import DialogRepository
 from storage.repositories.lks import LkRepository
+from storage.repositories.monitoring import MonitoringRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.persons import PersonRepository
 from storage.repositories.staff import StaffRepository
@@ -11,6 +12,7 @@ from storage.repositories.updates import UpdateLog
 __all__ = [
     "DialogRepository",
     "LkRepository",
+    "MonitoringRepository",
     "OutboxRepository",
     "PersonRepository",
     "StaffRepository",

@@ -254,3 +254,11 @@ class TicketRepository:
             .execution_options(populate_existing=True)
         )
         return list(await self._session.scalars(statement))
+
+    async def changed_since(self, at: datetime, limit: int) -> list[TicketRecord]:
+        """Tickets filed or changed (``updated_at``) at or after ``at``, oldest change first: what a cache of
+        tickets (the search index) must look at again. At most ``limit``; as many means there may be more."""
+        at = require_aware(at, "at")
+        order = (TicketRow.updated_at, TicketRow.id)
+        rows = await self._select(TicketRow.updated_at >= at, limit=limit, order_by=order)
+        return [ticket_record(row) for row in rows]

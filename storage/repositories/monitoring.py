@@ -1,0 +1,93 @@
+"""Read-only questions for monitoring (SOP step f): how many, and the first few, of what is late or waiting.
+
+Every answer is a count plus the first ``limit`` rows, never the whole list, so ``/monitor`` costs the
+same over a thousand tickets as over a million. Each query is an index range scan:
+``lk_action (status, due_on)``, ``ticket (status, created_at)`` and ``lk (status, created_at)``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.columns import require_aware
+from storage.models import LkActionRow, LkRow, TicketRow
+from storage.records import ActionRecord, LkRecord, TicketRecord
+from storage.repositories._lk_rows import action_record, lk_record
+from storage.repositories._ticket_rows import ticket_record
+from storage.repositories.lk_actions import OPEN
+from storage.repositories.tickets import UNCONFIRMED_STATUSES
+
+
+class MonitoringRepository:
+    """Counts and first pages for monitoring, within the caller's session; writes nothing."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def open_actions_due(
+        self, *, first: date | None, last: date, limit: int
+    ) -> tuple[int, list[tuple[ActionRecord, LkRecord]]]:
+        """Open actions due from ``first`` (``None``: however long ago) through ``last``, both
+        included: how many, and the first ``limit`` with their LK, earliest due first."""
+        where = [LkActionRow.status == OPEN, LkActionRow.due_on <= last]
+        if first is not None:
+            where.append(LkActionRow.due_on >= first)
+        total = await self._session.scalar(select(func.count()).select_from(LkActionRow).where(*where))
+        statement = (
+            select(LkActionRow, LkRow)
+            .join(LkRow, LkRow.id == LkActionRow.lk_id)
+            .where(*where)
+            .order_by(LkActionRow.due_on, LkActionRow.id)
+            .limit(limit)
+            .execution_options(populate_existing=True)
+        )
+        rows = await self._session.execute(statement)
+        return total or 0, [(action_record(action), lk_record(lk)) for action, lk in rows]
+
+    async def unconfirmed_tickets(self, received_before: datetime, limit: int) -> tuple[int, list[TicketRecord]]:
+        """Tickets still ``received`` or ``reopened`` that were filed before ``received_before``: how
+        many, and the first ``limit``, oldest first.
+
+        The first rows are taken per status (one ordered range of ``ticket (status, created_at)``
+        each) and merged here: an ``IN`` over the statuses would make the database sort every match.
+        """
+        received_before = require_aware(received_before, "received_before")
+        where = (TicketRow.status.in_(UNCONFIRMED_STATUSES), TicketRow.created_at < received_before)
+        total = await self._session.scalar(select(func.count()).select_from(TicketRow).where(*where))
+        if not total:
+            return 0, []
+        heads = []
+        for status in UNCONFIRMED_STATUSES:
+            statement = (
+                select(TicketRow.created_at, TicketRow.id)
+                .where(TicketRow.status == status, TicketRow.created_at < received_before)
+                .order_by(TicketRow.created_at, TicketRow.id)
+                .limit(limit)
+            )
+            heads.append([(at, ticket_id) for at, ticket_id in await self._session.execute(statement)])
+        wanted = [ticket_id for _at, ticket_id in heapq.merge(*heads)][:limit]
+        rows = (
+            select(TicketRow)
+            .where(TicketRow.id.in_(wanted))
+            .options(selectinload(TicketRow.attachments))
+            .execution_options(populate_existing=True)
+        )
+        found = {row.id: row for row in await self._session.scalars(rows)}
+        return total, [ticket_record(found[ticket_id]) for ticket_id in wanted if ticket_id in found]
+
+    async def lks_in_status(self, status: str, limit: int) -> tuple[int, list[LkRecord]]:
+        """LKs in ``status``: how many, and the first ``limit``, oldest first."""
+        total = await self._session.scalar(select(func.count()).select_from(LkRow).where(LkRow.status == status))
+        statement = (
+            select(LkRow)
+            .where(LkRow.status == status)
+            .order_by(LkRow.created_at, LkRow.id)
+            .limit(limit)
+            .execution_options(populate_existing=True)
+        )
+        return total or 0, [lk_record(row) for row in await self._session.scalars(statement)]
