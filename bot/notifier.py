@@ -66,7 +66,7 @@ class Notifier:
         shutdown_grace: float = 5.0,
     ) -> None:
         self.port, self.make_uow, self.clock = port, make_uow, clock
-        self.pacer = pacer or Pacer()
+        self.pacer = pacer if pacer is not None else Pacer()  # not `or`: an empty Pacer is falsy (__len__)
         self.idle_poll, self.batch, self.max_in_flight = idle_poll, batch, max_in_flight
         self.shutdown_grace = shutdown_grace
         self._wake = asyncio.Event()

@@ -33,7 +33,7 @@ async def serve(settings: Settings, *, token: str | None = None) -> None:
         except TelegramAPIError as exc:
             raise ConfigError(f"Cannot reach the Bot API at {settings.telegram_api_url}: {exc.message}") from exc
         log.info("Tanggap is running (engine %s, database %s)", settings.bot_engine, db_label(app))
-        pacer = Pacer(global_rate=settings.send_rate, global_burst=max(1, int(settings.send_rate)),
+        pacer = Pacer(global_rate=settings.send_rate, global_burst=max(1, int(settings.send_rate / 3)),
                       chat_rate=settings.send_rate_chat, chat_burst=settings.send_burst_chat,
                       group_rate=settings.send_per_minute_group / 60)
         await Runner(port, app.make_uow, app.deps, poll_timeout=settings.poll_timeout, pacer=pacer).run()

@@ -129,6 +129,12 @@ class BotApiEmulator(UserSide):
     def _idle(self) -> bool:
         return not len(self._queue) and not self._server.in_flight
 
+    def on_bot_output(self, listener: Callable[[int], None]) -> Callable[[], None]:
+        """Call ``listener(chat_id)`` whenever the bot sends, edits or deletes a message (at that moment, e.g. to
+        time answers); returns a function that removes the listener."""
+        self._world.output_listeners.append(listener)
+        return lambda: self._world.output_listeners.remove(listener)
+
     def pending_updates(self) -> int:
         """Updates not yet confirmed by getUpdates."""
         return len(self._queue)

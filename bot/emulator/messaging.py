@@ -102,6 +102,7 @@ def _apply_edit(ctx: Context, message: SentMessage, changes: dict[str, Any]) -> 
         setattr(message, key, value)
     message.edits += 1
     message.edit_date = int(time.time())
+    ctx.world.bot_output(message.chat_id)
     ctx.signal.changed()
     return ctx.world.message_json(message)
 
@@ -150,6 +151,7 @@ async def delete_message(ctx: Context, p: Params) -> bool:
     if message is None or message.deleted:
         raise bad_request("message to delete not found")
     message.deleted = True
+    ctx.world.bot_output(chat.id)
     ctx.signal.changed()
     return True
 

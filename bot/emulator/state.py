@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,7 @@ class World:
         self.webhook_url = ""
         self.webhook_secret: str | None = None
         self._seq = 0
+        self.output_listeners: list[Callable[[int], None]] = []
 
     def next_seq(self) -> int:
         self._seq += 1
@@ -123,7 +125,13 @@ class World:
         message = SentMessage(chat.new_message_id(), chat.id, kind, int(time.time()), **fields)
         chat.sent.append(message)
         chat.by_id[message.message_id] = message
+        self.bot_output(chat.id)
         return message
+
+    def bot_output(self, chat_id: int) -> None:
+        """The bot sent, edited or deleted a message in the chat: tell the listeners (benchmarks)."""
+        for listener in self.output_listeners:
+            listener(chat_id)
 
     def message_json(self, message: SentMessage) -> dict[str, Any]:
         """A bot message as the Bot API returns it."""
