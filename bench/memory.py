@@ -1,0 +1,55 @@
+"""Memory: resident memory (VmRSS) of the real bot process idle after start, and with 1,000 dialogs open.
+
+Each student sends /new, picks "complaint" and a service, and leaves the dialog there. Dialog state lives in
+the database, so open dialogs should cost the process little. The flood limits are lifted so the dialogs open
+quickly (with them on, the pacer keeps a token bucket per recently active chat: a few hundred bytes each).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from bench.common import Figure, Size
+from bench.students import (
+    OPEN_DIALOG,
+    add_students,
+    child,
+    emulator_and_dir,
+    proc_status_mb,
+    rss_mb,
+    run_students,
+    tanggap,
+)
+
+NAME = "memory"
+DIALOGS = {"tiny": 5, "full": 1000}
+IDLE_TARGET_MB = 120.0
+OPEN_TARGET_MB = 200.0
+SETTLE_S = 1.5
+
+
+async def run(size: Size) -> list[Figure]:
+    dialogs = DIALOGS[size]
+    print(f"  memory: {dialogs} dialogs ...", file=sys.stderr)
+    async with emulator_and_dir() as (emulator, workdir), tanggap(emulator, workdir, lifted=True) as proc:
+        await asyncio.sleep(SETTLE_S)
+        idle = rss_mb(proc.pid)
+        load = await run_students(emulator, add_students(emulator, dialogs), OPEN_DIALOG)
+        await emulator.wait_idle(timeout=30)
+        await asyncio.sleep(SETTLE_S)
+        busy, peak = rss_mb(proc.pid), proc_status_mb(proc.pid, "VmHWM")
+    async with emulator_and_dir() as (emulator, workdir), child(
+        emulator, ["-m", "bench.echo_bot"], {}, workdir / "echo.log"
+    ) as echo:
+        await asyncio.sleep(SETTLE_S)
+        echo_idle = rss_mb(echo.pid)
+    return [
+        Figure(NAME, "RSS idle after start", round(idle, 1), "MB", f"<= {IDLE_TARGET_MB:g} MB", idle <= IDLE_TARGET_MB),
+        Figure(NAME, f"RSS with {dialogs} dialogs open", round(busy, 1), "MB", f"<= {OPEN_TARGET_MB:g} MB",
+               busy <= OPEN_TARGET_MB, note=f"{load.updates} updates answered, {load.failed} students failed"),
+        Figure(NAME, "peak RSS (VmHWM)", round(peak, 1), "MB"),
+        Figure(NAME, "echo bot RSS idle (baseline)", round(echo_idle, 1), "MB",
+               note="a bare aiogram bot: importing aiogram's pydantic types alone costs ~150 MB"),
+        Figure(NAME, "dialogs opened", dialogs - load.failed, "", f"= {dialogs}", load.failed == 0),
+    ]

@@ -1,0 +1,34 @@
+"""Every benchmark runs once at its tiny size and returns sane figures. No timing is asserted here."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bench.__main__ import BENCHMARKS, load, table
+from bench.common import Figure
+
+
+def by_metric(figures: list[Figure]) -> dict[str, Figure]:
+    return {f.metric: f for f in figures}
+
+
+@pytest.mark.parametrize("name", BENCHMARKS)
+async def test_benchmark_runs_at_tiny_size(name: str) -> None:
+    run = load(name)
+    assert run is not None, f"bench.{name} is missing"
+    figures = await run("tiny")
+    assert figures, f"{name} returned no figures"
+    for figure in figures:
+        assert isinstance(figure, Figure) and figure.benchmark == name
+        assert math.isfinite(figure.value) and figure.value >= 0, figure
+    assert name in table(figures)
+    metrics = by_metric(figures)
+    if name == "updates":
+        assert metrics["updates answered"].met, metrics["updates answered"]  # every step answered, none lost
+        assert metrics["echo bot updates/s"].value > 0
+        assert metrics["Tanggap updates/s (Telegram's limits)"].value > 0
+    if name == "memory":
+        assert metrics["dialogs opened"].met
+        assert metrics["RSS idle after start"].value > 10  # a real process was measured
