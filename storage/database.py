@@ -38,7 +38,13 @@ def make_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(parsed, echo=echo, pool_pre_ping=True)
     _create_parent_folder(parsed)
-    engine = create_async_engine(parsed, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    # One connection per process: SQLite has one writer anyway, and every transaction here is BEGIN IMMEDIATE.
+    # Queueing for the pool's connection (an asyncio wait, in order) replaces contending for the file lock,
+    # whose busy handler sleeps in growing naps and left the bot idle under load (docs/benchmarks.md).
+    pool: dict[str, object] = {}
+    if parsed.database and parsed.database != ":memory:":
+        pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    engine = create_async_engine(parsed, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool)
     _install_sqlite_hooks(engine)
     return engine
 
