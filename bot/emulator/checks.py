@@ -22,9 +22,7 @@ _BUTTON_ACTIONS = frozenset(
 _BAD_MARKUP = "can't parse reply keyboard markup JSON object"
 
 
-def format_text(
-    ctx: Context, raw: str, parse_mode: str | None, entities: Any
-) -> tuple[str, list[dict[str, Any]]]:
+def format_text(ctx: Context, raw: str, parse_mode: str | None, entities: Any) -> tuple[str, list[dict[str, Any]]]:
     """Plain text and entities after parse_mode, trimmed like Telegram.
 
     HTML is parsed and refused exactly like Telegram; Markdown modes are accepted but not parsed.
@@ -95,9 +93,7 @@ def _check_button(button: Any) -> dict[str, Any]:
         raise bad_request('can\'t parse inline keyboard button: Field "text" must be of type String')
     clean = {key: value for key, value in button.items() if value is not None}
     if not _BUTTON_ACTIONS & clean.keys():
-        raise bad_request(
-            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-        )
+        raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
     data = clean.get("callback_data")
     if data is not None and (not isinstance(data, str) or len(data.encode("utf-8")) > MAX_CALLBACK_DATA):
         raise bad_request("BUTTON_DATA_INVALID")

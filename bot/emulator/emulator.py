@@ -10,20 +10,23 @@ from typing import Any
 
 from .errors import EmulatorError
 from .faults import FaultPlan
-from .models import ApiCall, CallbackQuery, SentMessage
+from .models import ApiCall, CallbackQuery, SentMessage, WebhookDelivery
 from .ratelimit import Clock, SendLimiter
 from .registry import Context
 from .server import ApiServer
 from .state import World
 from .updates import ChangeSignal, UpdateQueue
 from .users import UserSide
+from .webhook import WebhookSender
 
 
 class BotApiEmulator(UserSide):
     """An in-process Bot API server plus the users who talk to the bot.
 
-    Users act through ``send_text`` / ``press_button`` etc. (queued as updates for getUpdates); what the
-    bot sent is in ``messages(chat_id)``. Limits are constructor parameters so tests can tighten them.
+    Users act through ``send_text`` / ``press_button`` etc. (queued as updates for getUpdates, or POSTed
+    to the webhook once the bot set one); what the bot sent is in ``messages(chat_id)``. Limits are
+    constructor parameters so tests can tighten them; ``webhook_timeout`` is how long one webhook POST may
+    take before it counts as failed (and is retried).
     """
 
     def __init__(
@@ -42,6 +45,7 @@ class BotApiEmulator(UserSide):
         strict_html_entities: bool = False,
         callback_timeout: float = 15.0,
         clock: Clock = time.monotonic,
+        webhook_timeout: float = 10.0,
     ) -> None:
         self._signal = ChangeSignal()
         self._world = World(bot_id, bot_username, bot_first_name)
@@ -57,15 +61,20 @@ class BotApiEmulator(UserSide):
         self._clock = clock
         self._faults = FaultPlan()
         self._server = ApiServer(self._ctx, self._faults)
+        self._webhook = WebhookSender(self._world, self._queue, self._signal, webhook_timeout)
         self.token = f"{bot_id}:AAEmulatorTokenNotASecret"  # any "digits:chars" token is accepted
 
     # lifecycle
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Serve on ``host:port`` (0 = a free port); returns the base URL, e.g. ``http://127.0.0.1:PORT``."""
-        return await self._server.start(host, port)
+        base_url = await self._server.start(host, port)
+        await self._webhook.start()
+        return base_url
 
     async def stop(self) -> None:
+        """Stop webhook delivery (POSTs still running are cancelled, their updates stay queued), then serve no more."""
+        await self._webhook.stop()
         await self._server.stop()
 
     async def __aenter__(self) -> BotApiEmulator:
@@ -101,9 +110,7 @@ class BotApiEmulator(UserSide):
                     await self._signal.wait(None)
         except TimeoutError:
             seen = [m.body for m in self.messages(chat_id)[after:]]
-            raise TimeoutError(
-                f"no matching message in chat {chat_id} within {timeout}s; got {seen!r}"
-            ) from None
+            raise TimeoutError(f"no matching message in chat {chat_id} within {timeout}s; got {seen!r}") from None
 
     async def wait_idle(self, timeout: float = 10.0, *, quiet: float = 0.1) -> None:
         """Until every update is confirmed and no request was in flight or started for ``quiet`` seconds."""
@@ -118,9 +125,11 @@ class BotApiEmulator(UserSide):
                     if self._idle() and self._activity() == mark:
                         return
         except TimeoutError:
+            hook = self._world.webhook
+            error = f"; last webhook error: {hook.last_error_message}" if hook.last_error_message else ""
             raise TimeoutError(
                 f"not idle within {timeout}s: {len(self._queue)} updates pending, "
-                f"{self._server.in_flight} requests in flight"
+                f"{self._server.in_flight} requests in flight{error}"
             ) from None
 
     def _activity(self) -> tuple[int, int]:
@@ -136,7 +145,7 @@ class BotApiEmulator(UserSide):
         return lambda: self._world.output_listeners.remove(listener)
 
     def pending_updates(self) -> int:
-        """Updates not yet confirmed by getUpdates."""
+        """Updates not yet confirmed: by a later getUpdates offset, or (webhook) by a 2xx answer to their POST."""
         return len(self._queue)
 
     def callback(self, update_id: int) -> CallbackQuery:
@@ -164,7 +173,12 @@ class BotApiEmulator(UserSide):
     @property
     def webhook(self) -> tuple[str, str | None]:
         """(url, secret_token) from setWebhook; ("", None) when none is set."""
-        return self._world.webhook_url, self._world.webhook_secret
+        return self._world.webhook.url, self._world.webhook.secret
+
+    @property
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """Every finished webhook POST, in the order they finished: (update_id, status or None, secret sent)."""
+        return self._webhook.deliveries
 
     # fault injection
 
@@ -178,6 +192,10 @@ class BotApiEmulator(UserSide):
     ) -> None:
         """The next ``count`` calls of ``method`` ("*" = any) fail with ``status`` before doing anything."""
         self._faults.fail_next(method, status, count, retry_after, description)
+
+    def clear_faults(self) -> None:
+        """Forget the failures and delays not yet used (a burst of faults ends)."""
+        self._faults.clear()
 
     def delay_next(self, method: str, seconds: float, count: int = 1) -> None:
         """The next ``count`` calls of ``method`` ("*" = any) wait ``seconds`` before being handled."""

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-CONFLICT_POLL = (
-    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
-)
+CONFLICT_POLL = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
 
 class EmulatorError(Exception):

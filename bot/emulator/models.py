@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 MessageKind = Literal["text", "photo", "document"]
 Buttons = list[list[tuple[str, str | None]]]
@@ -97,3 +97,23 @@ class CallbackQuery:
     answered: bool = False
     answer_text: str | None = None
     show_alert: bool = False
+
+
+@dataclass
+class Webhook:
+    """What setWebhook configured, and the last failed delivery (both shown by getWebhookInfo)."""
+
+    url: str = ""  # "" = no webhook: updates wait for getUpdates
+    secret: str | None = None
+    max_connections: int = 0  # 0 while no webhook is set (getWebhookInfo then leaves it out)
+    last_error_date: int = 0  # unix time; 0 = no error since the webhook was set
+    last_error_message: str = ""
+    generation: int = 0  # bumped on every change, so a POST still running for an older webhook is ignored
+
+
+class WebhookDelivery(NamedTuple):
+    """One POST of an update to the webhook: ``status`` is None when no HTTP answer came (refused, timeout)."""
+
+    update_id: int
+    status: int | None
+    secret: str | None  # the X-Telegram-Bot-Api-Secret-Token header sent, None when there was none

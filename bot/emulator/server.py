@@ -98,9 +98,7 @@ class ApiServer:
         shown = params.loggable() if params else {}
         if isinstance(result, ApiError):
             retry_after = (result.parameters or {}).get("retry_after")
-            self.calls.append(
-                ApiCall(method, shown, result.status, result.description, retry_after, content_type)
-            )
+            self.calls.append(ApiCall(method, shown, result.status, result.description, retry_after, content_type))
             log.info("%s -> %s %s", method, result.status, result.description)
             return web.json_response(result.to_json(), status=result.status)
         body: dict[str, Any] = {"ok": True, "result": result}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import EmulatorError
-from .models import CallbackQuery, MessageKind, SentMessage, StoredFile
+from .models import CallbackQuery, MessageKind, SentMessage, StoredFile, Webhook
 
 _PHOTO_SIZES = ((90, 67, "s"), (320, 240, "m"), (800, 600, "x"))
 _FILE_PREFIX = {"photo": "AgACAgUAAxkBAAI", "document": "BQACAgUAAxkBAAI", "text": "EMU"}
@@ -49,8 +49,7 @@ class World:
         self.file_paths: dict[str, StoredFile] = {}
         self.callbacks: dict[str, CallbackQuery] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self.webhook_url = ""
-        self.webhook_secret: str | None = None
+        self.webhook = Webhook()
         self._seq = 0
         self.output_listeners: list[Callable[[int], None]] = []
 

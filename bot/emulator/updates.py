@@ -47,13 +47,15 @@ class QueuedUpdate:
     kind: str
     payload: dict[str, Any]
     forced: bool = False  # re-delivered: handed out once more whatever the offset
+    retry_delay: float = 0.0  # webhook: the backoff after the last failed POST (0 = none failed yet)
+    retry_at: float = 0.0  # webhook: loop time before which it is not POSTed again
 
     def to_json(self) -> dict[str, Any]:
         return {"update_id": self.update_id, self.kind: self.payload}
 
 
 class UpdateQueue:
-    """Unconfirmed updates in update_id order; confirmation by getUpdates' offset, like Telegram."""
+    """Unconfirmed updates in update_id order; confirmed by getUpdates' offset or a 2xx to the webhook POST."""
 
     def __init__(self, signal: ChangeSignal) -> None:
         self._signal = signal
@@ -97,8 +99,25 @@ class UpdateQueue:
             update.forced = False
         return batch
 
+    def pending(self) -> list[QueuedUpdate]:
+        """The unconfirmed updates, oldest first (a copy, so confirming one while iterating is safe)."""
+        return list(self._queue)
+
+    def delivered(self, update: QueuedUpdate) -> None:
+        """The webhook answered 2xx: forget the update, unless it was re-delivered while its POST ran."""
+        update.retry_delay = update.retry_at = 0.0
+        if update.forced or update not in self._queue:
+            return
+        self._queue.remove(update)
+        self._signal.changed()
+
+    def reset_retries(self) -> None:
+        """A new webhook starts without backoff, as Telegram starts a new delivery actor for it."""
+        for update in self._queue:
+            update.retry_delay = update.retry_at = 0.0
+
     def redeliver(self, update_id: int) -> None:
-        """Put an update back with the same update_id, delivered again on the next getUpdates."""
+        """Put an update back with the same update_id, delivered again by the next getUpdates or webhook POST."""
         update = self._history.get(update_id)
         if update is None:
             raise KeyError(update_id)

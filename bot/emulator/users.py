@@ -134,9 +134,7 @@ class UserSide:
                 raise EmulatorError(f"no button #{label_or_index}; buttons: {flat}")
             text, data = flat[label_or_index]
         else:
-            matches = [b for b in flat if b[0] == label_or_index] or [
-                b for b in flat if label_or_index in b[0]
-            ]
+            matches = [b for b in flat if b[0] == label_or_index] or [b for b in flat if label_or_index in b[0]]
             if len(matches) != 1:
                 raise EmulatorError(f"{len(matches)} buttons match {label_or_index!r}; buttons: {flat}")
             text, data = matches[0]
@@ -147,7 +145,8 @@ class UserSide:
     def redeliver(self, update_id: int) -> None:
         """Queue an update again with the SAME update_id (as Telegram does after a bot crash).
 
-        It is handed out on the next getUpdates even if the poller's offset is already past it.
+        It is handed out on the next getUpdates even if the poller's offset is already past it, or POSTed to
+        the webhook again (also when its first POST is still running).
         """
         try:
             self._queue.redeliver(update_id)

@@ -44,9 +44,7 @@ class Case:
 
 CASES = {
     "text_too_long": Case("sendMessage", {"text": "x" * 4097}, 400, "Bad Request: message is too long"),
-    "too_long_in_utf16_units": Case(
-        "sendMessage", {"text": "😀" * 2049}, 400, "Bad Request: message is too long"
-    ),
+    "too_long_in_utf16_units": Case("sendMessage", {"text": "😀" * 2049}, 400, "Bad Request: message is too long"),
     "text_empty": Case("sendMessage", {"text": " \n "}, 400, "Bad Request: message text is empty"),
     "text_empty_after_html": Case(
         "sendMessage", {"text": "<b> </b>", "parse_mode": "HTML"}, 400, "Bad Request: message text is empty"
@@ -63,9 +61,7 @@ CASES = {
         400,
         "Bad Request: BUTTON_DATA_INVALID",
     ),
-    "chat_not_found": Case(
-        "sendMessage", {"chat_id": 999, "text": "halo"}, 400, "Bad Request: chat not found"
-    ),
+    "chat_not_found": Case("sendMessage", {"chat_id": 999, "text": "halo"}, 400, "Bad Request: chat not found"),
     "bare_less_than": Case(
         "sendMessage",
         {"text": "nilai < 3", "parse_mode": "HTML"},
@@ -88,8 +84,7 @@ CASES = {
         "sendMessage",
         {"text": "<b><i>x</b></i>", "parse_mode": "HTML"},
         400,
-        "Bad Request: can't parse entities: "
-        'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"',
+        'Bad Request: can\'t parse entities: Unmatched end tag at byte offset 7, expected "</i>", found "</b>"',
     ),
     "edit_unknown_message": Case(
         "editMessageText", {"message_id": 999, "text": "baru"}, 400, "Bad Request: message to edit not found"
@@ -141,9 +136,7 @@ async def params_for(case: Case, raw: Any) -> dict[str, Any]:
     if case.method == "answerCallbackQuery":
         params.pop("chat_id")
     if case.needs_message:  # a fresh bot message "sama" without buttons
-        params["message_id"] = (await raw.json("sendMessage", chat_id=USER, text="sama"))[1]["result"][
-            "message_id"
-        ]
+        params["message_id"] = (await raw.json("sendMessage", chat_id=USER, text="sama"))[1]["result"]["message_id"]
     return params
 
 
@@ -157,9 +150,7 @@ async def test_raw_http_gets_telegrams_error(name: str, users: BotApiEmulator, r
 
 
 @pytest.mark.parametrize("name", CASES)
-async def test_aiogram_raises_its_exception(
-    name: str, users: BotApiEmulator, raw: Any, aiogram_bot: Bot
-) -> None:
+async def test_aiogram_raises_its_exception(name: str, users: BotApiEmulator, raw: Any, aiogram_bot: Bot) -> None:
     case = CASES[name]
     call = getattr(methods, case.method[0].upper() + case.method[1:])(**await params_for(case, raw))
     expected = TelegramForbiddenError if case.status == 403 else TelegramBadRequest
@@ -175,9 +166,7 @@ def ptb_message(description: str) -> str:
 
 
 @pytest.mark.parametrize("name", CASES)
-async def test_ptb_raises_its_exception(
-    name: str, users: BotApiEmulator, raw: Any, ptb_bot: telegram.Bot
-) -> None:
+async def test_ptb_raises_its_exception(name: str, users: BotApiEmulator, raw: Any, ptb_bot: telegram.Bot) -> None:
     case = CASES[name]
     params = await params_for(case, raw)
     if "reply_markup" in params:

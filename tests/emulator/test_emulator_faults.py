@@ -37,9 +37,7 @@ class TestFailNext:
         statuses = [(await raw.json("sendMessage", chat_id=USER, text="x"))[0] for _ in range(3)]
         assert statuses == [502, 502, 200]
 
-    async def test_an_injected_429_carries_retry_after(
-        self, emulator: BotApiEmulator, aiogram_bot: Bot
-    ) -> None:
+    async def test_an_injected_429_carries_retry_after(self, emulator: BotApiEmulator, aiogram_bot: Bot) -> None:
         emulator.fail_next("sendMessage", 429, retry_after=7)
         with pytest.raises(TelegramRetryAfter) as caught:
             await aiogram_bot.send_message(USER, "x")
@@ -51,9 +49,7 @@ class TestFailNext:
         with pytest.raises(TelegramServerError):
             await aiogram_bot.get_me()
 
-    async def test_ptb_sees_a_forbidden_on_any_method(
-        self, emulator: BotApiEmulator, ptb_bot: telegram.Bot
-    ) -> None:
+    async def test_ptb_sees_a_forbidden_on_any_method(self, emulator: BotApiEmulator, ptb_bot: telegram.Bot) -> None:
         emulator.fail_next("*", 403)
         with pytest.raises(telegram.error.Forbidden, match="bot was blocked by the user"):
             await ptb_bot.send_message(USER, "x")
@@ -103,9 +99,7 @@ async def test_standalone_server_logs_calls_without_the_token() -> None:
         base_url = banner.split()[4]
         token = "123456:SECRET-token_value"
         async with aiohttp.ClientSession() as session:
-            async with session.post(
-                f"{base_url}/bot{token}/sendMessage", data={"chat_id": "42", "text": "hi"}
-            ) as r:
+            async with session.post(f"{base_url}/bot{token}/sendMessage", data={"chat_id": "42", "text": "hi"}) as r:
                 assert r.status == 200
     finally:
         process.send_signal(signal.SIGINT)

@@ -30,12 +30,8 @@ async def send(raw: Any, **params: Any) -> dict[str, Any]:
 
 
 class TestSentMessages:
-    async def test_a_message_records_plain_text_raw_html_and_buttons(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
-        result = await send(
-            raw, text="Tiket <b>KEL-2026-00042</b> diterima", parse_mode="HTML", reply_markup=CHOICES
-        )
+    async def test_a_message_records_plain_text_raw_html_and_buttons(self, emulator: BotApiEmulator, raw: Any) -> None:
+        result = await send(raw, text="Tiket <b>KEL-2026-00042</b> diterima", parse_mode="HTML", reply_markup=CHOICES)
         (message,) = emulator.messages(USER)
         assert message.message_id == result["message_id"]
         assert (message.kind, message.chat_id) == ("text", USER)
@@ -84,9 +80,7 @@ class TestSentMessages:
         assert (document.kind, document.caption) == ("document", None)
         assert photo.file_id and document.file_id
 
-    async def test_a_users_document_file_id_cannot_be_sent_as_a_photo(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_a_users_document_file_id_cannot_be_sent_as_a_photo(self, emulator: BotApiEmulator, raw: Any) -> None:
         emulator.send_document(USER)
         update = (await raw.json("getUpdates"))[1]["result"][0]
         file_id = update["message"]["document"]["file_id"]
@@ -98,9 +92,7 @@ class TestSentMessages:
 
 
 class TestEdits:
-    async def test_edit_text_changes_the_message_and_counts_the_edit(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_edit_text_changes_the_message_and_counts_the_edit(self, emulator: BotApiEmulator, raw: Any) -> None:
         sent = await send(raw, text="Status: diterima", reply_markup=CHOICES)
         status, body = await raw.json(
             "editMessageText",
@@ -116,9 +108,7 @@ class TestEdits:
         assert (message.text, message.edits) == ("Status: dikonfirmasi", 1)
         assert message.reply_markup is None  # editMessageText without reply_markup removes the keyboard
 
-    async def test_same_text_with_new_buttons_is_a_modification(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_same_text_with_new_buttons_is_a_modification(self, emulator: BotApiEmulator, raw: Any) -> None:
         sent = await send(raw, text="Pilih")
         status, _ = await raw.json(
             "editMessageText", chat_id=USER, message_id=sent["message_id"], text="Pilih", reply_markup=CHOICES
@@ -126,14 +116,10 @@ class TestEdits:
         assert status == 200
         assert emulator.messages(USER)[0].buttons[0] == [("Keluhan", "kind:complaint")]
 
-    async def test_edit_reply_markup_replaces_then_removes_buttons(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_edit_reply_markup_replaces_then_removes_buttons(self, emulator: BotApiEmulator, raw: Any) -> None:
         sent = await send(raw, text="Pilih", reply_markup=CHOICES)
         one = {"inline_keyboard": [[{"text": "Batal", "callback_data": "cancel"}]]}
-        await raw.json(
-            "editMessageReplyMarkup", chat_id=USER, message_id=sent["message_id"], reply_markup=one
-        )
+        await raw.json("editMessageReplyMarkup", chat_id=USER, message_id=sent["message_id"], reply_markup=one)
         assert emulator.messages(USER)[0].buttons == [[("Batal", "cancel")]]
         status, body = await raw.json("editMessageReplyMarkup", chat_id=USER, message_id=sent["message_id"])
         assert status == 200
@@ -162,9 +148,7 @@ class TestEdits:
 
     async def test_aiogram_edits_with_its_own_types(self, emulator: BotApiEmulator, aiogram_bot: Bot) -> None:
         sent = await aiogram_bot.send_message(USER, "Menunggu")
-        keyboard = InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text="OK", callback_data="ok")]]
-        )
+        keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="OK", callback_data="ok")]])
         edited = await aiogram_bot.edit_message_text(
             "Selesai", chat_id=USER, message_id=sent.message_id, reply_markup=keyboard
         )
@@ -184,16 +168,12 @@ class TestDeletion:
         assert emulator.messages(USER)[0].deleted
         status, body = await raw.json("deleteMessage", chat_id=USER, message_id=sent["message_id"])
         assert (status, body["description"]) == (400, "Bad Request: message to delete not found")
-        status, body = await raw.json(
-            "editMessageText", chat_id=USER, message_id=sent["message_id"], text="x"
-        )
+        status, body = await raw.json("editMessageText", chat_id=USER, message_id=sent["message_id"], text="x")
         assert (status, body["description"]) == (400, "Bad Request: message to edit not found")
 
 
 class TestButtons:
-    async def test_press_button_by_label_queues_a_callback_query(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_press_button_by_label_queues_a_callback_query(self, emulator: BotApiEmulator, raw: Any) -> None:
         sent = await send(raw, text="Jenis?", reply_markup=CHOICES)
         update_id = emulator.press_button(USER, "Saran")
         update = (await raw.json("getUpdates"))[1]["result"][0]
@@ -204,20 +184,14 @@ class TestButtons:
         assert query["from"]["id"] == USER
         assert emulator.callback(update_id).answered is False
 
-    async def test_press_button_by_index_and_on_a_given_message(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_press_button_by_index_and_on_a_given_message(self, emulator: BotApiEmulator, raw: Any) -> None:
         older = await send(raw, text="Lama", reply_markup=CHOICES)
-        await send(
-            raw, text="Baru", reply_markup={"inline_keyboard": [[{"text": "X", "callback_data": "x"}]]}
-        )
+        await send(raw, text="Baru", reply_markup={"inline_keyboard": [[{"text": "X", "callback_data": "x"}]]})
         update_id = emulator.press_button(USER, 1, message_id=older["message_id"])
         update = (await raw.json("getUpdates"))[1]["result"][0]
         assert (update["update_id"], update["callback_query"]["data"]) == (update_id, "kind:suggestion")
 
-    async def test_press_button_refuses_what_a_user_could_not_press(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_press_button_refuses_what_a_user_could_not_press(self, emulator: BotApiEmulator, raw: Any) -> None:
         with pytest.raises(EmulatorError, match="no bot message with buttons"):
             emulator.press_button(USER, "Saran")
         await send(raw, text="Jenis?", reply_markup=CHOICES)
@@ -236,9 +210,7 @@ class TestButtons:
         sent = await send(raw, text="Jenis?", reply_markup=CHOICES)
         update_id = emulator.press(USER, sent["message_id"], "kind:complaint")
         query_id = (await raw.json("getUpdates"))[1]["result"][0]["callback_query"]["id"]
-        ok = await raw.json(
-            "answerCallbackQuery", callback_query_id=query_id, text="Dicatat", show_alert=True
-        )
+        ok = await raw.json("answerCallbackQuery", callback_query_id=query_id, text="Dicatat", show_alert=True)
         assert ok == (200, {"ok": True, "result": True})
         answer = emulator.callback(update_id)
         assert (answer.answered, answer.answer_text, answer.show_alert) == (True, "Dicatat", True)
@@ -260,9 +232,7 @@ class TestWaiting:
         message = await asyncio.wait_for(waiter, 5)
         assert message.text == "Nomor tiket KEL-2026-00001"
 
-    async def test_wait_for_message_times_out_with_what_was_sent(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_wait_for_message_times_out_with_what_was_sent(self, emulator: BotApiEmulator, raw: Any) -> None:
         await send(raw, text="sesuatu")
         with pytest.raises(TimeoutError, match="sesuatu"):
             await emulator.wait_for_message(USER, predicate=lambda m: m.kind == "photo", timeout=0.3)

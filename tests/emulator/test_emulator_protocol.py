@@ -13,9 +13,7 @@ from aiogram.types import BufferedInputFile
 from bot.emulator import BotApiEmulator
 
 USER = 42
-KEYBOARD = {
-    "inline_keyboard": [[{"text": "Ya", "callback_data": "yes"}, {"text": "Web", "url": "https://x.id"}]]
-}
+KEYBOARD = {"inline_keyboard": [[{"text": "Ya", "callback_data": "yes"}, {"text": "Web", "url": "https://x.id"}]]}
 
 
 class TestRouting:
@@ -31,9 +29,7 @@ class TestRouting:
             {"ok": False, "error_code": 404, "description": "Not Found"},
         )
 
-    async def test_a_malformed_token_is_404(
-        self, emulator: BotApiEmulator, http: aiohttp.ClientSession
-    ) -> None:
+    async def test_a_malformed_token_is_404(self, emulator: BotApiEmulator, http: aiohttp.ClientSession) -> None:
         async with http.get(f"{emulator.base_url}/botnot-a-token/getMe") as response:
             assert response.status == 404
             assert await response.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
@@ -121,9 +117,7 @@ class TestFrameworkWire:
         assert call.params["document"] == "<file 'lk.pdf', 4 bytes>"
         assert document.document and emulator.file_content(document.document.file_id) == b"%PDF"
 
-    async def test_resending_a_users_photo_by_file_id(
-        self, emulator: BotApiEmulator, ptb_bot: telegram.Bot
-    ) -> None:
+    async def test_resending_a_users_photo_by_file_id(self, emulator: BotApiEmulator, ptb_bot: telegram.Bot) -> None:
         emulator.send_photo(USER, data=b"\xff\xd8user")
         (update,) = await ptb_bot.get_updates()
         assert update.message
@@ -136,15 +130,11 @@ class TestFrameworkWire:
 
 
 class TestCommands:
-    async def test_commands_are_stored_per_scope_and_language(
-        self, emulator: BotApiEmulator, aiogram_bot: Bot
-    ) -> None:
+    async def test_commands_are_stored_per_scope_and_language(self, emulator: BotApiEmulator, aiogram_bot: Bot) -> None:
         from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
         await aiogram_bot.set_my_commands([BotCommand(command="start", description="Mulai")])
-        await aiogram_bot.set_my_commands(
-            [BotCommand(command="start", description="Start")], language_code="en"
-        )
+        await aiogram_bot.set_my_commands([BotCommand(command="start", description="Start")], language_code="en")
         await aiogram_bot.set_my_commands(
             [BotCommand(command="lapor", description="Lapor")], scope=BotCommandScopeAllPrivateChats()
         )
@@ -163,9 +153,7 @@ class TestCommands:
         assert await aiogram_bot.get_my_commands(language_code="en") == []
 
     async def test_an_invalid_command_is_refused(self, raw: Any) -> None:
-        status, body = await raw.json(
-            "setMyCommands", commands=[{"command": "Buat Tiket", "description": "x"}]
-        )
+        status, body = await raw.json("setMyCommands", commands=[{"command": "Buat Tiket", "description": "x"}])
         assert (status, body["description"]) == (400, "Bad Request: BOT_COMMAND_INVALID")
 
     async def test_close_and_log_out_answer_true(self, raw: Any) -> None:

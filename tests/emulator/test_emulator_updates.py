@@ -10,6 +10,7 @@ import telegram
 from aiogram import Bot
 
 from bot.emulator import BotApiEmulator
+from tests.emulator.test_webhook import free_port
 
 USER = 42
 
@@ -27,9 +28,7 @@ class TestConfirmation:
         assert ids((await raw.json("getUpdates"))[1]) == [first, second]
         assert emulator.pending_updates() == 2
 
-    async def test_an_offset_confirms_and_forgets_earlier_updates(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_an_offset_confirms_and_forgets_earlier_updates(self, emulator: BotApiEmulator, raw: Any) -> None:
         first = emulator.send_text(USER, "satu")
         second = emulator.send_text(USER, "dua")
         assert ids((await raw.json("getUpdates", offset=first + 1))[1]) == [second]
@@ -41,9 +40,7 @@ class TestConfirmation:
         sent = [emulator.send_text(USER, str(n)) for n in range(3)]
         assert ids((await raw.form("getUpdates", limit="2"))[1]) == sent[:2]
 
-    async def test_a_negative_offset_keeps_only_the_latest_updates(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_a_negative_offset_keeps_only_the_latest_updates(self, emulator: BotApiEmulator, raw: Any) -> None:
         sent = [emulator.send_text(USER, str(n)) for n in range(3)]
         assert ids((await raw.json("getUpdates", offset=-1))[1]) == [sent[-1]]
         assert emulator.pending_updates() == 1
@@ -63,9 +60,7 @@ class TestConfirmation:
 
 
 class TestLongPolling:
-    async def test_a_waiting_poll_wakes_up_when_a_user_writes(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_a_waiting_poll_wakes_up_when_a_user_writes(self, emulator: BotApiEmulator, raw: Any) -> None:
         started = time.monotonic()
         poll = asyncio.create_task(raw.json("getUpdates", timeout=10))
         await asyncio.sleep(0.2)
@@ -81,9 +76,7 @@ class TestLongPolling:
         assert await raw.query("getUpdates", timeout="1") == (200, {"ok": True, "result": []})
         assert 0.9 < time.monotonic() - started < 3
 
-    async def test_a_second_poll_terminates_the_first_with_409(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_a_second_poll_terminates_the_first_with_409(self, emulator: BotApiEmulator, raw: Any) -> None:
         older = asyncio.create_task(raw.json("getUpdates", timeout=10))
         await asyncio.sleep(0.2)
         newer = asyncio.create_task(raw.json("getUpdates", timeout=10))
@@ -99,9 +92,7 @@ class TestLongPolling:
         update_id = emulator.send_text(USER, "untuk yang baru")
         assert ids((await asyncio.wait_for(newer, 5))[1]) == [update_id]
 
-    async def test_stopping_the_emulator_ends_a_waiting_poll(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_stopping_the_emulator_ends_a_waiting_poll(self, emulator: BotApiEmulator, raw: Any) -> None:
         poll = asyncio.create_task(raw.json("getUpdates", timeout=30))
         await asyncio.sleep(0.2)
         await emulator.stop()
@@ -121,16 +112,15 @@ class TestFiltersAndWebhook:
         message = emulator.send_text(USER, "teks")
         assert ids((await raw.json("getUpdates"))[1]) == [message]
 
-    async def test_get_updates_conflicts_with_an_active_webhook(
-        self, emulator: BotApiEmulator, raw: Any
-    ) -> None:
+    async def test_get_updates_conflicts_with_an_active_webhook(self, emulator: BotApiEmulator, raw: Any) -> None:
         emulator.send_text(USER, "halo")
-        assert (await raw.json("setWebhook", url="https://bot.example/hook", secret_token="s3cr3t"))[1] == {
+        url = f"https://127.0.0.1:{free_port()}/hook"  # loopback and closed: the update stays pending, offline
+        assert (await raw.json("setWebhook", url=url, secret_token="s3cr3t"))[1] == {
             "ok": True,
             "result": True,
             "description": "Webhook was set",
         }
-        assert emulator.webhook == ("https://bot.example/hook", "s3cr3t")
+        assert emulator.webhook == (url, "s3cr3t")
         status, body = await raw.json("getUpdates")
         assert status == 409
         assert body["description"] == (
@@ -138,10 +128,8 @@ class TestFiltersAndWebhook:
             "webhook first"
         )
         info = (await raw.json("getWebhookInfo"))[1]["result"]
-        assert (info["url"], info["pending_update_count"]) == ("https://bot.example/hook", 1)
-        assert (await raw.json("deleteWebhook", drop_pending_updates=True))[1]["description"] == (
-            "Webhook was deleted"
-        )
+        assert (info["url"], info["pending_update_count"]) == (url, 1)
+        assert (await raw.json("deleteWebhook", drop_pending_updates=True))[1]["description"] == ("Webhook was deleted")
         assert emulator.pending_updates() == 0
         assert (await raw.json("getWebhookInfo"))[1]["result"] == {
             "url": "",
@@ -151,9 +139,7 @@ class TestFiltersAndWebhook:
 
 
 class TestFrameworksParseUpdates:
-    async def test_aiogram_parses_every_kind_of_update(
-        self, emulator: BotApiEmulator, aiogram_bot: Bot
-    ) -> None:
+    async def test_aiogram_parses_every_kind_of_update(self, emulator: BotApiEmulator, aiogram_bot: Bot) -> None:
         sent = await aiogram_bot.send_message(USER, "pilih")
         emulator.send_text(USER, "/start abc")
         emulator.send_photo(USER, caption="bukti")
@@ -171,9 +157,7 @@ class TestFrameworksParseUpdates:
         assert press.callback_query and press.callback_query.data == "ticket:7"
         assert press.callback_query.message and press.callback_query.message.message_id == sent.message_id
 
-    async def test_ptb_parses_every_kind_of_update(
-        self, emulator: BotApiEmulator, ptb_bot: telegram.Bot
-    ) -> None:
+    async def test_ptb_parses_every_kind_of_update(self, emulator: BotApiEmulator, ptb_bot: telegram.Bot) -> None:
         sent = await ptb_bot.send_message(USER, "pilih")
         emulator.send_text(USER, "/lapor")
         emulator.send_photo(USER)
