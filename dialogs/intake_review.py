@@ -26,7 +26,11 @@ from dialogs.intake_steps import (
     service_name,
     service_of,
 )
-from dialogs.ui import ButtonRow, DialogInput, PickInput, Say
+from dialogs.ui import ButtonRow, DialogInput, PickInput, Say, shorten
+
+SHOWN_DESCRIPTION = 2000
+"""Most of the description the summary shows (in Telegram's units): with the answers, the name and the note it
+must stay under Telegram's 4096."""
 
 
 # --- confirmation questions ---------------------------------------------------------------------------
@@ -156,7 +160,7 @@ def summary_text(draft: Draft, ctx: IntakeContext) -> str:
     _ = ctx._
     title = _("Summary of your complaint") if draft.kind == COMPLAINT else _("Summary of your suggestion")
     lines = [f"<b>{title}</b>", _("Service: {service}").format(service=service_name(draft, ctx))]
-    lines.append(_("Description: {text}").format(text=escape(draft.description or "")))
+    lines.append(_("Description: {text}").format(text=escape(shorten(draft.description or "", SHOWN_DESCRIPTION))))
     if draft.files:
         lines.append(_("Attachments: {n}").format(n=len(draft.files)))
     if draft.kind == COMPLAINT:
@@ -187,14 +191,17 @@ def accept_summary(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Chec
 EDITABLE = ("service", "description", "files", "when", "question", "anonymity")
 
 
+def editable(draft: Draft, ctx: IntakeContext) -> list[str]:
+    """The parts the edit step offers: a suggestion has no date, and only some services ask questions."""
+    shown = [s for s in EDITABLE if s not in ("when", "question") or draft.kind == COMPLAINT]
+    return shown if questions(draft, ctx) else [s for s in shown if s != "question"]
+
+
 def prompt_edit(draft: Draft, ctx: IntakeContext) -> Say:
     _ = ctx._
     labels = {"service": _("Service"), "description": _("Description"), "files": _("Attachments"),
               "when": _("Date"), "question": _("Answers"), "anonymity": _("Identity")}
-    shown = [s for s in EDITABLE if s not in ("when", "question") or draft.kind == COMPLAINT]
-    if not questions(draft, ctx):
-        shown = [s for s in shown if s != "question"]
-    row = [button(ctx, "edit", labels[s], s) for s in shown]
+    row = [button(ctx, "edit", labels[s], s) for s in editable(draft, ctx)]
     rows = tuple(tuple(row[i : i + 3]) for i in range(0, len(row), 3))
     return Say(_("What would you like to change?"), (*rows, (button(ctx, "edit", _("« Back to summary"), "back"),)))
 
@@ -210,7 +217,7 @@ def accept_edit(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked
         "question": {"answers": {}, "question_index": 0},
         "anonymity": {"anonymous": None},
     }
-    if value not in cleared:
+    if value not in cleared or value not in editable(draft, ctx):  # a forged or stale button: not offered
         return Problem(ctx._("Please choose what to change with the buttons."))
     return draft.with_(returning=True, **cleared[value])
 

@@ -22,7 +22,10 @@ DIALOG = "lk_draft"
 PREFIX = "ld"  # not "lk": the LK workflow buttons (lk:check:…) use that
 SERVICE_PROCEDURE = "service"
 """The procedure button's value: the procedure of the linked tickets' service (from the context)."""
-MIN_PROCEDURE, MAX_PROCEDURE = 3, 300
+MIN_PROCEDURE, MAX_PROCEDURE = 3, 256  # the LK's procedure_ref is a VARCHAR(256)
+SHOWN_TEXT = 1500
+"""Most of the description and of the root cause the summary shows (in Telegram's units): both, with the
+procedure, must stay under Telegram's 4096."""
 
 
 @dataclass(frozen=True)
@@ -135,9 +138,9 @@ def summary_text(draft: LkDraft, ctx: LkContext) -> str:
     if ctx.service_name:
         lines.append(_("Service: {service}").format(service=escape(ctx.service_name)))
     lines += [
-        _("Nonconformity: {text}").format(text=escape(draft.description or "")),
+        _("Nonconformity: {text}").format(text=escape(ui.shorten(draft.description or "", SHOWN_TEXT))),
         _("Procedure: {procedure}").format(procedure=escape(draft.procedure_ref or "")),
-        _("Root cause: {text}").format(text=escape(draft.root_cause or "")),
+        _("Root cause: {text}").format(text=escape(ui.shorten(draft.root_cause or "", SHOWN_TEXT))),
     ]
     return "\n".join(lines)
 

@@ -18,7 +18,7 @@ from dialogs.dates import format_date
 from dialogs.engine import Problem, StepSpec, Transition
 from dialogs.intake_steps import IntakeContext, kind_label
 from dialogs.staff_intake_steps import CHANNELS, StaffIntakeDraft, button, channel_label
-from dialogs.ui import DialogInput, PickInput, Say, grid
+from dialogs.ui import DialogInput, PickInput, Say, grid, shorten
 
 DIALOG = "staff_intake"
 PREFIX = steps.PREFIX
@@ -39,6 +39,8 @@ class Step(StrEnum):
 
 
 Draft = StaffIntakeDraft
+SHOWN_DESCRIPTION = 2000
+"""Most of the description the summary shows (in Telegram's units), so that it stays under Telegram's 4096."""
 Spec = StepSpec[StaffIntakeDraft, IntakeContext]
 
 
@@ -51,7 +53,7 @@ def summary_text(draft: StaffIntakeDraft, ctx: IntakeContext) -> str:
         _("Service: {service}").format(service=answers.service_label(draft.service, ctx.catalogue, ctx.locale, _)),
         _("Complainant: {name}").format(name=escape(draft.name) if draft.name else _("unknown")),
         _("Contact: {contact}").format(contact=escape(draft.contact) if draft.contact else _("none")),
-        _("Description: {text}").format(text=escape(draft.description or "")),
+        _("Description: {text}").format(text=escape(shorten(draft.description or "", SHOWN_DESCRIPTION))),
     ]
     if draft.files:
         lines.append(_("Attachments: {n}").format(n=len(draft.files)))

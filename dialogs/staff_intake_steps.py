@@ -23,7 +23,7 @@ PREFIX = "si"
 CHANNELS = ("letter", "email", "phone", "social_media", "suggestion_box", "walk_in")
 """Where a ticket came from besides the bot (``telegram``), as stored with the ticket."""
 UNKNOWN, NO_CONTACT = "unknown", "none"
-MAX_NAME, MAX_CONTACT = 120, 300
+MAX_NAME, MAX_CONTACT = 120, 256  # the contact is stored in a VARCHAR(256)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s\-().]+$")
 
@@ -165,6 +165,8 @@ def accept_contact(draft: StaffIntakeDraft, given: DialogInput, ctx: IntakeConte
 
 def check_contact(typed: str, _: Gettext) -> str | Problem:
     """A phone number (8–15 digits), an e-mail address, an account (``@name``) or an address."""
+    if len(typed) > MAX_CONTACT:  # first: a "phone number" of many dashes must not outgrow the column either
+        return Problem(_("Please keep the contact under {n} characters.").format(n=MAX_CONTACT))
     if _PHONE.match(typed):
         digits = sum(ch.isdigit() for ch in typed)
         if not 8 <= digits <= 15:
@@ -174,8 +176,6 @@ def check_contact(typed: str, _: Gettext) -> str | Problem:
         return Problem(_("That e-mail address looks incomplete. Please check it."))
     if len(typed) < 3:
         return Problem(_("Please type the contact, or press “No contact”."))
-    if len(typed) > MAX_CONTACT:
-        return Problem(_("Please keep the contact under {n} characters.").format(n=MAX_CONTACT))
     return typed
 
 

@@ -66,6 +66,24 @@ def nav_row(prefix: str, _: Gettext, step: str, *, back: bool = True) -> ButtonR
     return tuple(row)
 
 
+def utf16_units(text: str) -> int:
+    """The length of ``text`` as Telegram counts it: UTF-16 code units (an emoji outside the BMP counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` units as Telegram counts them (:func:`utf16_units`), "…" marking a cut."""
+    if utf16_units(text) <= limit:
+        return text
+    kept, used = [], 1  # the "…"
+    for char in text:
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
 def grid(buttons: Sequence[tuple[str, str]], width: int) -> tuple[ButtonRow, ...]:
     """Buttons laid out ``width`` to a row."""
     return tuple(tuple(buttons[i : i + width]) for i in range(0, len(buttons), width))

@@ -5,10 +5,40 @@ No Telegram framework type passes this line; the adapters in ``bot/`` translate 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 Keyboard = tuple[tuple["Button", ...], ...]
+MAX_TEXT, MAX_CAPTION = 4096, 1024
+"""Telegram's limits of a message and of a caption, in UTF-16 units of the text as shown (HTML parsed)."""
+_TOKEN = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);|.", re.DOTALL)
+
+
+def fit(html: str, limit: int) -> str:
+    """``html`` (Telegram's HTML, user text escaped) cut to ``limit`` UTF-16 units of shown text, ending in "…"
+    with its open tags closed: a view that outgrew Telegram's limit (a long history) still arrives."""
+    if len(html.encode("utf-16-le")) // 2 <= limit:  # the shown text is never longer than the HTML
+        return html
+    kept: list[str] = []
+    tags: list[str] = []
+    used = 1  # the "…"
+    for match in _TOKEN.finditer(html):
+        token = match.group(0)
+        if match.group(2):
+            if match.group(1):
+                if tags:
+                    tags.pop()
+            else:
+                tags.append(match.group(2).lower())
+            kept.append(token)
+            continue
+        used += len(unescape(token).encode("utf-16-le")) // 2
+        if used > limit:
+            return "".join(kept) + "…" + "".join(f"</{tag}>" for tag in reversed(tags))
+        kept.append(token)
+    return html
 
 
 @dataclass(frozen=True)
@@ -94,7 +124,7 @@ class OutMessage:
     buttons: Keyboard = ()
 
     def to_payload(self) -> dict[str, Any]:
-        return {"op": "send", "chat_id": self.chat_id, "text": self.text, "buttons": _rows(self.buttons)}
+        return {"op": "send", "chat_id": self.chat_id, "text": fit(self.text, MAX_TEXT), "buttons": _rows(self.buttons)}
 
 
 @dataclass(frozen=True)
@@ -118,7 +148,7 @@ class SendCard:
     buttons: Keyboard = ()
 
     def to_payload(self) -> dict[str, Any]:
-        return {"op": "send", "chat_id": self.chat_id, "text": self.text, "buttons": _rows(self.buttons),
+        return {"op": "send", "chat_id": self.chat_id, "text": fit(self.text, MAX_TEXT), "buttons": _rows(self.buttons),
                 "card_of": self.ticket_id}
 
 
@@ -132,8 +162,8 @@ class EditCard:
     buttons: Keyboard = ()
 
     def to_payload(self) -> dict[str, Any]:
-        return {"op": "edit_card", "chat_id": self.chat_id, "ticket_id": self.ticket_id, "text": self.text,
-                "buttons": _rows(self.buttons)}
+        return {"op": "edit_card", "chat_id": self.chat_id, "ticket_id": self.ticket_id,
+                "text": fit(self.text, MAX_TEXT), "buttons": _rows(self.buttons)}
 
 
 @dataclass(frozen=True)
@@ -147,7 +177,7 @@ class SendFile:
 
     def to_payload(self) -> dict[str, Any]:
         return {"op": "send_file", "chat_id": self.chat_id, "file_type": self.file_type, "file_id": self.file_id,
-                "caption": self.caption}
+                "caption": fit(self.caption, MAX_CAPTION)}
 
 
 Outbound = OutMessage | ClearButtons | SendCard | EditCard | SendFile

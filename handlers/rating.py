@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.errors import Refusal
 from handlers.events import OutMessage
 from handlers.staff import notify
-from handlers.staff.common import ask, checked_text, move, now, ticket_by_id
+from handlers.staff.common import as_id, ask, checked_text, move, now, ticket_by_id
 from handlers.turn import Turn
 from storage.records import TicketRecord
 
@@ -16,14 +16,15 @@ async def rate(turn: Turn, data: str) -> None:
     """Button ``rate:<ticket id>:<1-5>``: only the ticket's own complainant, once, after a conclusion."""
     _ = turn._
     parts = data.split(":")
-    if len(parts) != 3 or not parts[2].isdigit() or not 1 <= int(parts[2]) <= 5:
+    score = as_id(parts[2]) if len(parts) == 3 else None
+    ticket_id = as_id(parts[1])
+    if score is None or not 1 <= score <= 5 or ticket_id is None:
         raise Refusal(_("This button is no longer active."))
-    ticket = await ticket_by_id(turn, parts[1]) if parts[1].isdigit() else None
-    if ticket is None or ticket.person_id != turn.person.id:
+    ticket = await turn.uow.tickets.get(ticket_id)
+    if ticket is None or ticket.person_id != turn.person.id:  # the same answer: nothing about others' tickets
         raise Refusal(_("This button is no longer active."))
     if ticket.rating is not None or ticket.status not in RATEABLE:
         raise Refusal(_("{number} was already rated. Thank you!").format(number=ticket.number))
-    score = int(parts[2])
     await turn.uow.tickets.update(ticket.id, rating=score, rated_at=now(turn))
     if score <= 2:
         await reopen(turn, ticket, score)

@@ -7,6 +7,7 @@ is checked here for whoever sent the update, before anything is looked up.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from html import escape
 
 from dialogs import intake
 from dialogs.ui import FileInput, PickInput, TextInput, parse_pick
@@ -84,7 +85,8 @@ async def _command(turn: Turn, name: str, args: str) -> None:
     found = resolve(name, args)
     if found is None:
         if turn.private:
-            turn.say(turn._("I don't know the command /{name}. /help lists what I can do.").format(name=name[:32]))
+            turn.say(turn._("I don't know the command /{name}. /help lists what I can do.").format(
+                name=escape(name[:32])))
         return
     key, rest = found
     command = STAFF_COMMANDS[key]

@@ -10,6 +10,7 @@ from dialogs.draft import Draft
 from dialogs.intake_review import acknowledgement
 from dialogs.intake_steps import IntakeContext
 from dialogs.ui import DialogInput
+from handlers.errors import Refusal
 from handlers.events import Button
 from handlers.staff.notify import refresh_card
 from handlers.turn import Turn
@@ -125,6 +126,8 @@ async def new_ticket(turn: Turn, args: str = "") -> None:
         turn.say(turn._("You already have a draft in progress. Continue below, or /cancel it first."))
         await _remind_draft(turn, quiet=True)
         return
+    if current is not None:  # a staff dialog, or a question waiting for its answer: not to be lost silently
+        raise Refusal(turn._("Finish the dialog you have open first, or /cancel it."))
     outcome = intake.start(intake_context(turn))
     await _store(turn, outcome)
 

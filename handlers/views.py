@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from dialogs.catalogue import Catalogue
+from dialogs.ui import shorten
 from handlers.i18n import N_, Gettext
 from storage.records import TicketEventRecord, TicketRecord
 
@@ -60,17 +61,13 @@ def ticket_details(
         _("Service: {service}").format(service=service_label(ticket, catalogue, locale, _)),
         _("Status: {status}").format(status=status_name(ticket.status, _)),
         _("Received: {at}").format(at=when(ticket.created_at, tz, locale)),
-        _("Description: {text}").format(text=escape(_shorten(ticket.description, 600))),
+        _("Description: {text}").format(text=escape(shorten(ticket.description, 600))),
     ]
     if events:
         lines.append("\n" + _("History:"))
         for event in events:
             line = f"• {when(event.at, tz, locale)}: {status_name(event.to_status, _)}"
             if event.note:
-                line += f" — {escape(_shorten(event.note, 300))}"
+                line += f" — {escape(shorten(event.note, 300))}"
             lines.append(line)
     return "\n".join(lines)
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

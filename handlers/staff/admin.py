@@ -7,7 +7,7 @@ from html import escape
 from dialogs.workflow import Role
 from handlers.errors import Refusal
 from handlers.i18n import N_, Gettext
-from handlers.staff.common import now
+from handlers.staff.common import as_id, now
 from handlers.turn import Turn
 
 ROLE_NAMES = {r.value for r in Role}
@@ -20,9 +20,10 @@ def role_label(role: str, _: Gettext) -> str:
 
 
 def _target(turn: Turn, raw: str) -> int:
-    if not raw.lstrip("-").isdigit():
+    telegram_id = as_id(raw, signed=True)
+    if telegram_id is None:
         raise Refusal(turn._("Give the person's Telegram id (a number); they can see it with @userinfobot."))
-    return int(raw)
+    return telegram_id
 
 
 async def add(turn: Turn, args: str = "") -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from dialogs.ui import utf16_units
 from dialogs.workflow import can_move
 from handlers.errors import Refusal
 from handlers.events import OutMessage
@@ -30,6 +31,18 @@ PROMPTS = {
     "rating_comment": N_("Thank you! Add a comment about {subject} if you wish, or press Skip."),
 }
 MIN_TEXT, MAX_TEXT = 5, 3000
+MAX_ID = 2**63 - 1  # the database's BIGINT
+
+
+def as_id(raw: object, *, signed: bool = False) -> int | None:
+    """An id written in plain digits (a Telegram id may have a "-"), else None: callback data and commands carry
+    anything — "²" passes ``isdigit`` but not ``int``, and a number past BIGINT fails in the database."""
+    text = str(raw)
+    digits = text[1:] if signed and text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    value = int(text)
+    return value if -MAX_ID <= value <= MAX_ID else None
 
 
 def now(turn: Turn) -> datetime:
@@ -45,7 +58,8 @@ async def find_ticket(turn: Turn, number: str) -> TicketRecord:
 
 
 async def ticket_by_id(turn: Turn, ticket_id: str | int) -> TicketRecord:
-    ticket = await turn.uow.tickets.get(int(ticket_id)) if str(ticket_id).isdigit() else None
+    found = as_id(ticket_id)
+    ticket = await turn.uow.tickets.get(found) if found is not None else None
     if ticket is None:
         raise Refusal(turn._("That ticket no longer exists."))
     return ticket
@@ -60,7 +74,8 @@ async def find_lk(turn: Turn, number: str) -> LkRecord:
 
 
 async def lk_by_id(turn: Turn, lk_id: str | int) -> LkRecord:
-    lk = await turn.uow.lks.get(int(lk_id)) if str(lk_id).isdigit() else None
+    found = as_id(lk_id)
+    lk = await turn.uow.lks.get(found) if found is not None else None
     if lk is None:
         raise Refusal(turn._("That LK no longer exists."))
     return lk
@@ -103,7 +118,7 @@ def checked_text(turn: Turn, text: str | None) -> str:
     text = (text or "").strip()
     if len(text) < MIN_TEXT:
         raise Refusal(turn._("Please write at least {n} characters.").format(n=MIN_TEXT))
-    if len(text) > MAX_TEXT:
+    if utf16_units(text) > MAX_TEXT:  # as Telegram counts: it goes out in a message with a few words around it
         raise Refusal(turn._("Please keep it under {n} characters (yours has {count}).").format(
-            n=MAX_TEXT, count=len(text)))
+            n=MAX_TEXT, count=utf16_units(text)))
     return text

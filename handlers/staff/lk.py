@@ -11,7 +11,7 @@ from handlers.errors import Refusal
 from handlers.events import Button, Keyboard, OutMessage
 from handlers.i18n import N_, Gettext
 from handlers.staff import notify
-from handlers.staff.common import ask, checked_text, find_lk, find_ticket, lk_by_id, move, now
+from handlers.staff.common import as_id, ask, checked_text, find_lk, find_ticket, lk_by_id, move, now
 from handlers.staff.views import lk_view
 from handlers.turn import Turn
 from storage.records import ActionRecord, LkRecord, TicketRecord
@@ -142,7 +142,8 @@ async def action_done(turn: Turn, args: str = "") -> None:
 
 
 async def _action(turn: Turn, raw: str) -> ActionRecord:
-    action = await turn.uow.lks.get_action(int(raw.lstrip("#"))) if raw.lstrip("#").isdigit() else None
+    action_id = as_id(raw.lstrip("#"))
+    action = await turn.uow.lks.get_action(action_id) if action_id is not None else None
     if action is None:
         raise Refusal(turn._("There is no action {id}. /lk <number> lists an LK's actions.").format(id=raw[:20]))
     if action.status == "done":

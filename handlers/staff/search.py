@@ -138,7 +138,7 @@ async def _show(turn: Turn, title: str, hits: list[tuple[int, str, float]]) -> N
     _ = turn._
     found = await turn.uow.tickets.by_ids(tid for tid, _n, _s in hits)
     if not found:
-        turn.say(title + "\n" + _("Nothing found."))
+        turn.say(escape(title) + "\n" + _("Nothing found."))
         return
     lines = [escape(title)]
     lines += [ticket_line(t, service_label(t, turn.deps.catalogue, turn.locale, _), _) for t in found]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from html import escape
 from typing import Any
 
 from dialogs import action_draft, lk_draft, staff_intake
@@ -92,9 +93,10 @@ async def _save_action(turn: Turn, draft: action_draft.ActionDraft, extra: dict[
         _ = turn.gettext_for(owner)
         from handlers.events import OutMessage
 
-        turn.reaction.outbound.append(OutMessage(owner.telegram_id, _(
+        # plain text (its "<evidence>" too): escaped whole, like the officer's description in it
+        turn.reaction.outbound.append(OutMessage(owner.telegram_id, escape(_(
             "You own action #{id} of {number}, due {due}: {text}\nWhen it is done: /lk action done {id} <evidence>"
-        ).format(id=action.id, number=lk.number, due=draft.due_on.isoformat(), text=draft.description)))
+        )).format(id=action.id, number=lk.number, due=draft.due_on.isoformat(), text=escape(draft.description))))
 
 
 SPECS: dict[str, StaffDialog] = {

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from handlers.errors import Refusal
 from handlers.events import Button, OutMessage, SendFile
 from handlers.staff import notify
-from handlers.staff.common import ask, checked_text, find_ticket, move, now, ticket_by_id
+from handlers.staff.common import as_id, ask, checked_text, find_ticket, move, now, ticket_by_id
 from handlers.staff.views import Reader, card_buttons, ticket_line, ticket_view
 from handlers.turn import Turn
 from handlers.views import service_label, status_name
@@ -17,8 +19,8 @@ START_STATUS = {"complaint": "confirming", "suggestion": "under_review"}
 
 async def inbox(turn: Turn, args: str = "") -> None:
     _ = turn._
-    page = int(args) if args.strip().isdigit() else 0
     total = await turn.uow.tickets.count_inbox(turn.person.id)
+    page = min(as_id(args.strip()) or 0, max(total - 1, 0) // PAGE)  # past the last page: the last page
     tickets = await turn.uow.tickets.inbox(turn.person.id, limit=PAGE, offset=page * PAGE)
     if not tickets:
         turn.say(_("Your inbox is empty: no new tickets and none of yours open."))
@@ -75,10 +77,11 @@ async def take_ticket(turn: Turn, ticket: TicketRecord) -> None:
 async def assign(turn: Turn, args: str = "") -> None:
     _ = turn._
     parts = args.split()
-    if len(parts) != 2 or not parts[1].lstrip("-").isdigit():
+    telegram_id = as_id(parts[1], signed=True) if len(parts) == 2 else None
+    if telegram_id is None:
         raise Refusal(_("Usage: /assign <ticket number> <officer's Telegram id>"))
     ticket = await find_ticket(turn, parts[0])
-    officer = await turn.uow.persons.get_by_telegram_id(int(parts[1]))
+    officer = await turn.uow.persons.get_by_telegram_id(telegram_id)
     if officer is None or "officer" not in await turn.uow.staff.roles_of(officer.id):
         raise Refusal(_("{id} is not an officer. /staff list shows the staff.").format(id=parts[1]))
     if ticket.status in ("received", "reopened"):
@@ -87,8 +90,8 @@ async def assign(turn: Turn, args: str = "") -> None:
         await turn.uow.tickets.update(ticket.id, assigned_to=officer.id)
     await notify.refresh_card(turn, ticket.id)
     turn.reaction.outbound.append(OutMessage(
-        int(parts[1]), turn._("{number} was assigned to you. /show {number}").format(number=ticket.number)))
-    turn.say(_("{number} is now assigned to {name}.").format(number=ticket.number, name=officer.name))
+        telegram_id, turn._("{number} was assigned to you. /show {number}").format(number=ticket.number)))
+    turn.say(_("{number} is now assigned to {name}.").format(number=ticket.number, name=escape(officer.name)))
 
 
 async def reply(turn: Turn, args: str = "") -> None:

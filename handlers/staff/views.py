@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from html import escape
 from zoneinfo import ZoneInfo
 
+from dialogs.ui import shorten
 from dialogs.workflow import OPEN_STATUSES
 from handlers.events import Button, Keyboard
 from handlers.i18n import N_, Gettext
@@ -23,10 +24,6 @@ LK_STATUSES = {
 }
 ACTION_KINDS = {"correction": N_("correction"), "corrective": N_("corrective action"),
                 "preventive": N_("preventive action")}
-
-
-def shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def complainant(ticket: TicketRecord, person: PersonRecord | None, _: Gettext) -> str:
@@ -133,4 +130,4 @@ def lk_view(lk: LkRecord, tickets: list[TicketRecord], actions: list[ActionRecor
     return "\n".join(lines)
 
 
-__all__ = ["service_label"]
+__all__ = ["service_label", "shorten"]
