@@ -1,4 +1,4 @@
-"""``tanggap``: run (long polling), sandbox (offline, in the terminal), migrate."""
+"""``tanggap``: run (long polling), webhook (Telegram POSTs to us), sandbox (offline, in the terminal), migrate."""
 
 from __future__ import annotations
 
@@ -52,17 +52,26 @@ def _run(main: Coroutine[Any, Any, None]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tanggap", description="Tanggap: complaints and suggestions on Telegram.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot with long polling (needs TELEGRAM_BOT_TOKEN)")
+    sub.add_parser("run", help="run the bot with long polling (needs TELEGRAM_BOT_TOKEN; deletes a webhook)")
+    hook = sub.add_parser(
+        "webhook", help="run the bot in webhook mode (needs TELEGRAM_BOT_TOKEN, WEBHOOK_URL, WEBHOOK_SECRET)"
+    )
+    hook.add_argument("--listen", default=None, help="address to listen on (WEBHOOK_LISTEN, default 127.0.0.1)")
+    hook.add_argument("--port", type=int, default=None, help="port to listen on (WEBHOOK_PORT, default 8080)")
+    hook.add_argument("--url", default=None, help="public https:// URL Telegram posts to (WEBHOOK_URL)")
     box = sub.add_parser("sandbox", help="offline: a local Bot API emulator and a chat in this terminal")
     box.add_argument("--user", type=int, default=None, help="the Telegram id you start as (default 1001)")
     sub.add_parser("migrate", help="upgrade the database to the newest schema")
     args = parser.parse_args(argv)
     try:
         settings = Settings()
-        secret = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-        setup_logging(settings.log_level if args.command != "sandbox" else "WARNING", secret)
+        setup_logging(settings.log_level if args.command != "sandbox" else "WARNING", settings.secrets())
         if args.command == "run":
             return _run(serve(settings))
+        if args.command == "webhook":
+            given = {"webhook_listen": args.listen, "webhook_port": args.port, "webhook_url": args.url}
+            settings = settings.model_copy(update={k: v for k, v in given.items() if v is not None})
+            return _run(serve(settings, mode="webhook"))
         if args.command == "migrate":
             return _run(migrate_only(settings))
         from bot.sandbox import sandbox

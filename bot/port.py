@@ -1,4 +1,7 @@
-"""What the runner and the notifier need from a Telegram framework: one small interface, two adapters."""
+"""What the runner, the webhook server and the notifier need from a Telegram framework: one interface, two adapters.
+
+``bot/aiogram_port.py`` and ``bot/ptb_port.py`` implement it; what they share is in :mod:`bot.adapter`.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,18 @@ from handlers.events import InboundUpdate
 
 
 class BotPort(Protocol):
-    """Adapter over one framework's HTTP stack (aiogram today, python-telegram-bot in a later issue)."""
+    """Adapter over one framework's HTTP stack."""
+
+    engine: str
+
+    async def start(self) -> None:
+        """Open the HTTP stack and check the token (getMe); raises :class:`bot.errors.ConfigError` if refused."""
 
     async def get_updates(self, offset: int | None, timeout: int) -> list[InboundUpdate]:
         """Long-poll; passing ``offset`` confirms every update below it to Telegram."""
+
+    def parse_update(self, data: dict[str, Any]) -> InboundUpdate:
+        """An update delivered by webhook (the JSON body) as the framework reads it."""
 
     async def deliver(self, payload: dict[str, Any]) -> int | None:
         """Carry out one payload; the new message's id for sends, None for edits.
@@ -29,6 +40,21 @@ class BotPort(Protocol):
     async def set_commands(self, commands: dict[str, list[tuple[str, str]]]) -> None:
         """Register the command menu by language ("" = default)."""
 
+    async def set_webhook(self, url: str, secret: str, max_connections: int) -> None:
+        """Ask Telegram to POST updates to ``url`` with the secret header (allowed updates: ours)."""
+
     async def delete_webhook(self) -> None: ...
 
     async def close(self) -> None: ...
+
+
+def make_port(engine: str, token: str, api_url: str, *, request_timeout: float | None = None) -> BotPort:
+    """The adapter of ``BOT_ENGINE``; each framework is imported only when chosen (aiogram alone is ~150 MB)."""
+    options = {} if request_timeout is None else {"request_timeout": request_timeout}
+    if engine == "ptb":
+        from bot.ptb_port import PtbPort
+
+        return PtbPort(token, api_url, **options)
+    from bot.aiogram_port import AiogramPort
+
+    return AiogramPort(token, api_url, **options)

@@ -1,45 +1,58 @@
-"""The bot's life: migrate, register the command menu, poll until cancelled, close everything."""
+"""The bot's life: migrate, check the token, register the command menu, take updates until cancelled.
+
+Updates come by long polling (``tanggap run``) or by webhook (``tanggap webhook``), on aiogram or
+python-telegram-bot (``BOT_ENGINE``); everything after the adapter is the same code.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
-
-from bot.aiogram_port import AiogramPort
 from bot.bootstrap import App, build, command_menu, migrate
-from bot.errors import ConfigError
 from bot.pacing import Pacer
+from bot.port import make_port
 from bot.runner import Runner
 from bot.settings import Settings
+from storage.lease import lease_for
 
 log = logging.getLogger("tanggap")
+MODES = ("polling", "webhook")
 
 
-async def serve(settings: Settings, *, token: str | None = None) -> None:
-    """Migrate, register the command menu, and poll until stopped."""
+async def serve(settings: Settings, *, token: str | None = None, mode: str = "polling") -> None:
+    """Migrate, register the command menu, and take updates (``mode``: polling or webhook) until stopped."""
     token = token or settings.token()
-    settings.check_engine()
+    engine = settings.check_engine()
+    hook = settings.webhook() if mode == "webhook" else None  # a missing setting stops us before anything runs
     app = build(settings)
-    port = AiogramPort(token, settings.telegram_api_url)
+    port = make_port(engine, token, settings.telegram_api_url, request_timeout=settings.telegram_request_timeout)
     try:
         await migrate(app)
-        try:
-            await port.delete_webhook()
-            await port.set_commands(command_menu(app.deps.translator))
-        except TelegramUnauthorizedError as exc:
-            raise ConfigError("Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN "
-                              "with @BotFather.") from exc
-        except TelegramAPIError as exc:
-            raise ConfigError(f"Cannot reach the Bot API at {settings.telegram_api_url}: {exc.message}") from exc
-        log.info("Tanggap is running (engine %s, database %s)", settings.bot_engine, db_label(app))
-        pacer = Pacer(global_rate=settings.send_rate, global_burst=max(1, int(settings.send_rate / 3)),
-                      chat_rate=settings.send_rate_chat, chat_burst=settings.send_burst_chat,
-                      group_rate=settings.send_per_minute_group / 60)
-        await Runner(port, app.make_uow, app.deps, poll_timeout=settings.poll_timeout, pacer=pacer).run()
+        await port.start()
+        await port.set_commands(command_menu(app.deps.translator))
+        runner = Runner(port, app.make_uow, app.deps, poll_timeout=settings.poll_timeout, pacer=pacer_of(settings))
+        runner.notifier.lease = lease_for(app.engine, runner.notifier.wake)  # one sender per database
+        log.info("Tanggap is running (engine %s, %s, database %s)", engine, mode, db_label(app))
+        if hook is not None:
+            from bot.webhook import WebhookServer
+
+            await WebhookServer(runner, port, hook).run()
+        else:
+            await port.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
+            await runner.run()
     finally:
         await port.close()
         await app.close()
+
+
+def pacer_of(settings: Settings) -> Pacer:
+    return Pacer(
+        global_rate=settings.send_rate,
+        global_burst=max(1, int(settings.send_rate / 3)),
+        chat_rate=settings.send_rate_chat,
+        chat_burst=settings.send_burst_chat,
+        group_rate=settings.send_per_minute_group / 60,
+    )
 
 
 def db_label(app: App) -> str:

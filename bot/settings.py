@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -13,6 +16,19 @@ from bot.errors import ConfigError
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 OFFICIAL_API = "https://api.telegram.org"
 ENGINES = ("aiogram", "ptb")
+SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts as secret_token
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """Where the webhook server listens, and what Telegram is told: the public URL and the secret header."""
+
+    url: str
+    path: str
+    listen: str
+    port: int
+    secret: str
+    max_connections: int
 
 
 class Settings(BaseSettings):
@@ -30,12 +46,19 @@ class Settings(BaseSettings):
     service_catalogue: Path | None = Field(default=None, description="a TOML file replacing the shipped catalogue")
     holidays_file: Path | None = None
     poll_timeout: int = 25
+    telegram_request_timeout: float = 30.0  # seconds for each Bot API call but the long poll
     # Telegram's flood limits, kept by the notifier; raise them only if Telegram raised yours (paid broadcasts).
     send_rate: float = 30.0
     send_rate_chat: float = 1.0
     send_burst_chat: int = 3
     send_per_minute_group: float = 20.0
     log_level: str = "INFO"
+    # Webhook mode (`tanggap webhook`): Telegram POSTs updates to WEBHOOK_URL, served on WEBHOOK_LISTEN:WEBHOOK_PORT.
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8080
+    webhook_max_connections: int = 40
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -73,6 +96,52 @@ class Settings(BaseSettings):
     def check_engine(self) -> str:
         if self.bot_engine not in ENGINES:
             raise ConfigError(f"BOT_ENGINE must be one of {', '.join(ENGINES)}; got {self.bot_engine!r}.")
-        if self.bot_engine == "ptb":
-            raise ConfigError("BOT_ENGINE=ptb (python-telegram-bot) is not available yet; use BOT_ENGINE=aiogram.")
         return self.bot_engine
+
+    def secrets(self) -> list[str]:
+        """What must never appear in a log line: the bot token and the webhook secret."""
+        values = [s.get_secret_value().strip() for s in (self.telegram_bot_token, self.webhook_secret) if s]
+        return [v for v in values if v]
+
+    def webhook(self) -> WebhookConfig:
+        """The webhook settings, checked; each error says what to set."""
+        url = self.webhook_url.strip()
+        if not url:
+            raise ConfigError(
+                "Webhook mode needs WEBHOOK_URL: the public https:// address Telegram will POST "
+                "updates to (for example https://tanggap.example.ac.id/telegram)."
+            )
+        parts = urlsplit(url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ConfigError(f"WEBHOOK_URL must be an https:// address; got {url!r}.")
+        if parts.scheme == "http" and not _loopback(parts.hostname):
+            raise ConfigError(
+                "WEBHOOK_URL must be https:// (Telegram posts only to HTTPS; put Tanggap behind a "
+                "reverse proxy that holds the certificate). Plain http:// is allowed for loopback "
+                "addresses only, for the local emulator."
+            )
+        secret = self.webhook_secret.get_secret_value().strip() if self.webhook_secret else ""
+        if not SECRET_SHAPE.match(secret):
+            raise ConfigError(
+                "Webhook mode needs WEBHOOK_SECRET: 1 to 256 letters, digits, _ or - (for example "
+                'the output of: python -c "import secrets; print(secrets.token_urlsafe(32))").'
+            )
+        if not 1 <= self.webhook_port <= 65535:
+            raise ConfigError(f"WEBHOOK_PORT must be a TCP port (1-65535); got {self.webhook_port}.")
+        if not 1 <= self.webhook_max_connections <= 100:
+            raise ConfigError(
+                "WEBHOOK_MAX_CONNECTIONS must be between 1 and 100 (Telegram's range); "
+                f"got {self.webhook_max_connections}."
+            )
+        return WebhookConfig(
+            url, parts.path or "/", self.webhook_listen, self.webhook_port, secret, self.webhook_max_connections
+        )
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

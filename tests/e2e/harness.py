@@ -6,34 +6,101 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncpg
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.emulator import BotApiEmulator, SentMessage
+from bot.service import serve
 from bot.settings import Settings
 
 TOKEN = "123456789:TEST-token-for-the-local-emulator-only"
+WEBHOOK_SECRET = "e2e-webhook-SECRET_not-for-production-0123"
 ROOT = Path(__file__).resolve().parents[2]
+STARTUP_WITHIN = 60.0  # seconds a bot may take to start taking updates (a liveness bound, not a speed target)
 
 
-def bot_settings(emulator: BotApiEmulator, db_url: str, **extra: str) -> Settings:
+def free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Stack:
+    """How the bot takes updates in a test: the engine (aiogram, ptb) and the mode (polling, webhook)."""
+
+    engine: str = "aiogram"
+    mode: str = "polling"
+    port: int = field(default_factory=free_port, compare=False)  # the webhook server's, fixed across restarts
+
+    def __str__(self) -> str:
+        return f"{self.engine}-{self.mode}"
+
+    def env(self) -> dict[str, str]:
+        """The environment a ``tanggap`` process needs for this stack."""
+        env = {"BOT_ENGINE": self.engine}
+        if self.mode == "webhook":
+            env.update(
+                WEBHOOK_URL=f"http://127.0.0.1:{self.port}/telegram",
+                WEBHOOK_SECRET=WEBHOOK_SECRET,
+                WEBHOOK_LISTEN="127.0.0.1",
+                WEBHOOK_PORT=str(self.port),
+            )
+        return env
+
+    @property
+    def command(self) -> str:
+        return "webhook" if self.mode == "webhook" else "run"
+
+    def ready(self, emulator: BotApiEmulator) -> bool:
+        """The bot takes updates: it long-polls, or its webhook is set (after its server listens)."""
+        if self.mode == "webhook":
+            return bool(emulator.webhook[0])
+        return any(c.method.casefold() == "getupdates" for c in emulator.calls)
+
+
+STACKS = [Stack(engine, mode) for mode in ("polling", "webhook") for engine in ("aiogram", "ptb")]
+
+
+def bot_settings(emulator: BotApiEmulator, db_url: str, stack: Stack | None = None, **extra: str) -> Settings:
+    env = {key.lower(): value for key, value in (stack or Stack()).env().items()}
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
         telegram_bot_token=TOKEN,
         telegram_api_url=emulator.base_url,
         database_url=db_url,
         poll_timeout=1,
-        **extra,
+        **{**env, **extra},
     )
 
 
-async def wait_until(condition: Callable[[], bool], task: asyncio.Task[None] | None = None,
-                     timeout: float = 15.0) -> None:
+async def start_bot(emulator: BotApiEmulator, db_url: str, stack: Stack, **extra: str) -> asyncio.Task[None]:
+    """The bot in this process (``bot.service.serve``) on ``stack``, once it takes updates."""
+    task = asyncio.create_task(serve(bot_settings(emulator, db_url, stack, **extra), mode=stack.mode))
+    # A start (migrations, the framework's import, getMe, the command menu) takes about a second alone, and
+    # was seen taking over 15 s beside three other test workers on two cores: wait for it generously.
+    await wait_until(lambda: stack.ready(emulator), task, timeout=STARTUP_WITHIN)
+    return task
+
+
+async def stop_bot(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def wait_until(
+    condition: Callable[[], bool], task: asyncio.Task[None] | None = None, timeout: float = 15.0
+) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
@@ -45,9 +112,8 @@ async def wait_until(condition: Callable[[], bool], task: asyncio.Task[None] | N
         await asyncio.sleep(0.02)
 
 
-def outbox_pending(db_url: str) -> int:
-    """Pending outbox rows, read without a write lock (SQLite WAL lets readers run beside the bot)."""
-    path = db_url.split("///", 1)[1]
+def sqlite_outbox_pending(path: str) -> int:
+    """Read-only and without a lock (SQLite WAL lets such a reader in beside the running bot at any time)."""
     if not Path(path).exists():
         return 0
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
@@ -57,13 +123,26 @@ def outbox_pending(db_url: str) -> int:
             return 0
 
 
+async def outbox_pending(db_url: str) -> int:
+    """Pending outbox rows, read beside the running bot."""
+    if db_url.startswith("sqlite"):
+        return sqlite_outbox_pending(db_url.split("///", 1)[1])
+    conn = await asyncpg.connect(make_url(db_url).set(drivername="postgresql").render_as_string(hide_password=False))
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM outbox WHERE status = 'pending'"))
+    except asyncpg.UndefinedTableError:  # no schema yet
+        return 0
+    finally:
+        await conn.close()
+
+
 async def settle(emulator: BotApiEmulator, db_url: str | None, timeout: float = 30.0) -> None:
     """Until every update was confirmed and every queued reply was sent (the notifier paces chats at ~1/s)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
         await emulator.wait_idle(timeout=timeout)
-        if emulator.pending_updates() == 0 and (db_url is None or outbox_pending(db_url) == 0):
+        if emulator.pending_updates() == 0 and (db_url is None or await outbox_pending(db_url) == 0):
             await emulator.wait_idle(timeout=timeout)
             return
         if loop.time() > deadline:
@@ -114,16 +193,29 @@ class Person:
 class BotProcess:
     """The bot as a real child process (``python -m bot.cli run``), so a test can SIGKILL it."""
 
-    def __init__(self, emulator: BotApiEmulator, db_url: str, log: Path) -> None:
-        self.env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emulator.base_url,
-                    "DATABASE_URL": db_url, "POLL_TIMEOUT": "1", "LOG_LEVEL": "WARNING"}
+    def __init__(self, emulator: BotApiEmulator, db_url: str, log: Path, stack: Stack | None = None) -> None:
+        self.stack = stack or Stack()
+        self.env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": emulator.base_url,
+            "DATABASE_URL": db_url,
+            "POLL_TIMEOUT": "1",
+            "LOG_LEVEL": "WARNING",
+            **self.stack.env(),
+        }
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         with self.log.open("ab") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=ROOT, env=self.env,
-                                         stdout=out, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bot.cli", self.stack.command],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
 
     def kill(self) -> None:
         assert self.proc is not None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +13,7 @@ import pytest
 
 from bot.emulator import BotApiEmulator
 from handlers.router import STUDENT_COMMANDS
-from tests.e2e.harness import TOKEN, BotProcess, Person, wait_until
+from tests.e2e.harness import STARTUP_WITHIN, TOKEN, WEBHOOK_SECRET, BotProcess, Person, Stack, wait_until
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,8 +41,43 @@ def test_malformed_token_is_refused_without_printing_it(tmp_path: Path) -> None:
 
 
 def test_unknown_engine_is_a_clear_error(tmp_path: Path) -> None:
-    result = tanggap(["run"], tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, BOT_ENGINE="ptb")
-    assert result.returncode == 2 and "BOT_ENGINE" in result.stderr and "Traceback" not in result.stderr
+    result = tanggap(["run"], tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, BOT_ENGINE="telethon")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "BOT_ENGINE must be one of aiogram, ptb; got 'telethon'" in result.stderr
+
+
+@pytest.mark.parametrize(("env", "says"), [
+    ({}, "Webhook mode needs WEBHOOK_URL"),
+    ({"WEBHOOK_URL": "http://tanggap.example.ac.id/telegram", "WEBHOOK_SECRET": "s3cret"}, "must be https://"),
+    ({"WEBHOOK_URL": "ftp://x"}, "WEBHOOK_URL must be an https:// address"),
+    ({"WEBHOOK_URL": "https://tanggap.example.ac.id/telegram"}, "Webhook mode needs WEBHOOK_SECRET"),
+    ({"WEBHOOK_URL": "https://tanggap.example.ac.id/telegram", "WEBHOOK_SECRET": "has spaces and ünïcode"},
+     "Webhook mode needs WEBHOOK_SECRET: 1 to 256 letters"),
+    ({"WEBHOOK_URL": "https://t.example/telegram", "WEBHOOK_SECRET": "ok", "WEBHOOK_MAX_CONNECTIONS": "500"},
+     "WEBHOOK_MAX_CONNECTIONS must be between 1 and 100"),
+], ids=["no url", "plain http", "not a url", "no secret", "bad secret", "max connections"])  # fmt: skip
+def test_webhook_settings_are_checked_before_anything_runs(tmp_path: Path, env: dict[str, str], says: str) -> None:
+    db = tmp_path / "t.db"
+    result = tanggap(["webhook"], tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=f"sqlite+aiosqlite:///{db}",
+                     **env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and says in result.stderr, result.stderr
+    assert TOKEN not in result.stderr and "s3cret" not in result.stderr
+    assert not db.exists()  # nothing was started, not even the database
+
+
+async def test_webhook_port_in_use_is_a_clear_error(emulator: BotApiEmulator, tmp_path: Path) -> None:
+    stack = Stack("ptb", "webhook")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", stack.port))
+        taken.listen()
+        process = BotProcess(emulator, f"sqlite+aiosqlite:///{tmp_path / 't.db'}", tmp_path / "bot.log", stack)
+        process.start()
+        assert process.proc is not None
+        code = await asyncio.to_thread(process.proc.wait, 60)
+        out = process.stop()
+    assert code == 2 and f"Cannot listen on 127.0.0.1:{stack.port}" in out and "Traceback" not in out
+    assert emulator.webhook == ("", None)  # the webhook is set only once the server listens
 
 
 def test_migrate_creates_the_schema_in_a_fresh_sqlite_file(tmp_path: Path) -> None:
@@ -50,18 +87,20 @@ def test_migrate_creates_the_schema_in_a_fresh_sqlite_file(tmp_path: Path) -> No
     assert db.exists() and "newest schema" in result.stdout
 
 
-async def test_token_never_appears_in_logs_even_at_debug(emulator: BotApiEmulator, tmp_path: Path) -> None:
-    process = BotProcess(emulator, f"sqlite+aiosqlite:///{tmp_path / 't.db'}", tmp_path / "bot.log")
+async def test_token_never_appears_in_logs_even_at_debug(emulator: BotApiEmulator, tmp_path: Path,
+                                                         stack: Stack) -> None:
+    process = BotProcess(emulator, f"sqlite+aiosqlite:///{tmp_path / 't.db'}", tmp_path / "bot.log", stack)
     process.env["LOG_LEVEL"] = "DEBUG"
     process.start()
     try:
-        await wait_until(lambda: any(c.method.casefold() == "getupdates" for c in emulator.calls), timeout=30)
+        await wait_until(lambda: stack.ready(emulator), timeout=STARTUP_WITHIN)
         student = Person(emulator, 7001, "Log")
         await student.say("/start")
     finally:
         log = process.stop()
-    assert "getUpdates" in log or "get_updates" in log or "DEBUG" in log  # debug logging was on
+    assert "DEBUG" in log  # debug logging was on, HTTP requests to /bot<token>/… included
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
+    assert WEBHOOK_SECRET not in log
 
 
 async def test_command_menu_is_registered_in_indonesian_and_english(emulator: BotApiEmulator, bot: object) -> None:

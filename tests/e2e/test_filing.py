@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from pathlib import Path
 
 import pytest
 
 from bot.emulator import BotApiEmulator
-from bot.service import serve
 from handlers.i18n import Translator
-from tests.e2e.harness import BotProcess, Person, bot_settings, count_tickets, settle, wait_until
+from tests.e2e.harness import (
+    STARTUP_WITHIN,
+    BotProcess,
+    Person,
+    Stack,
+    count_tickets,
+    settle,
+    start_bot,
+    stop_bot,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 T = Translator()
@@ -121,12 +129,12 @@ async def test_the_same_update_delivered_twice_gives_one_ticket(emulator: BotApi
 
 
 async def test_bot_killed_mid_dialog_continues_after_restart(emulator: BotApiEmulator, db_url: str,
-                                                             tmp_path: Path) -> None:
+                                                             tmp_path: Path, stack: Stack) -> None:
     _ = T.gettext("id")
-    process = BotProcess(emulator, db_url, tmp_path / "bot.log")
+    process = BotProcess(emulator, db_url, tmp_path / "bot.log", stack)
     process.start()
     try:
-        await wait_until(lambda: any(c.method.casefold() == "getupdates" for c in emulator.calls), timeout=30)
+        await wait_until(lambda: stack.ready(emulator), timeout=STARTUP_WITHIN)
         student = Person(emulator, 5007, "Rina")
         await student.say("/new")
         await student.press(_("Complaint"))
@@ -144,15 +152,16 @@ async def test_bot_killed_mid_dialog_continues_after_restart(emulator: BotApiEmu
         assert "Traceback" not in out, out
 
 
-async def test_one_users_queued_updates_are_handled_in_order(emulator: BotApiEmulator, db_url: str) -> None:
-    """Updates that piled up while the bot was down arrive in one batch; the dialog sees them in order."""
+async def test_one_users_queued_updates_are_handled_in_order(emulator: BotApiEmulator, db_url: str,
+                                                             stack: Stack) -> None:
+    """Updates that piled up while the bot was down arrive together; the dialog sees them in order."""
     _ = T.gettext("id")
     student = Person(emulator, 5008, "Tono")
     other = Person(emulator, 5009, "Sari")
     for text in ("/new", "keluhan", "transkip", "Transkrip saya belum terbit padahal sudah dua minggu."):
         emulator.send_text(student.id, text)
         emulator.send_text(other.id, "/help")
-    task = asyncio.create_task(serve(bot_settings(emulator, db_url)))
+    task = await start_bot(emulator, db_url, stack)
     try:
         await emulator.wait_for_message(student.id, after=3, timeout=15)
         await settle(emulator, Person.db_url)
@@ -163,6 +172,26 @@ async def test_one_users_queued_updates_are_handled_in_order(emulator: BotApiEmu
             in texts[3]
         assert len(other.inbox) == 4
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop_bot(task)
+
+
+@pytest.mark.parametrize("engine", ["aiogram", "ptb"])
+async def test_a_second_poller_with_the_same_token_crashes_nobody(emulator: BotApiEmulator, db_url: str,
+                                                                  tmp_path: Path, engine: str) -> None:
+    """Telegram answers 409 to one of two pollers; both keep running, and each update is handled once."""
+    first = BotProcess(emulator, db_url, tmp_path / "first.log", Stack(engine, "polling"))
+    second = BotProcess(emulator, db_url, tmp_path / "second.log", Stack(engine, "polling"))
+    first.start()
+    second.start()
+    try:
+        await wait_until(lambda: sum(c.method.casefold() == "getupdates" for c in emulator.calls) >= 4, timeout=30)
+        student = Person(emulator, 5010, "Dua")
+        await student.say("/start")
+        await asyncio.sleep(2)  # both keep polling meanwhile
+        assert len(student.inbox) == 1
+        assert first.proc is not None and first.proc.poll() is None
+        assert second.proc is not None and second.proc.poll() is None
+    finally:
+        logs = first.stop() + second.stop()
+    assert "Traceback" not in logs, logs
+    assert "409 Conflict" in logs

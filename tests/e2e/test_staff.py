@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.emulator import BotApiEmulator
-from bot.service import serve
 from handlers.i18n import Translator
-from tests.e2e.harness import Person, bot_settings, settle, wait_until
+from tests.e2e.harness import Person, Stack, settle, start_bot, stop_bot, wait_until
 from tests.e2e.test_filing import file_complaint, refused_calls
 
 pytestmark = pytest.mark.e2e
@@ -31,11 +28,9 @@ class Staff(Person):
 
 
 @pytest.fixture
-async def desk(emulator: BotApiEmulator, db_url: str) -> AsyncIterator[dict[int, Staff]]:
+async def desk(emulator: BotApiEmulator, db_url: str, stack: Stack) -> AsyncIterator[dict[int, Staff]]:
     emulator.add_group(GROUP, "Staf BAPKM")
-    task = asyncio.create_task(serve(bot_settings(emulator, db_url, tanggap_admins=str(ADMIN),
-                                                  staff_chat_id=str(GROUP))))
-    await wait_until(lambda: any(c.method.casefold() == "getupdates" for c in emulator.calls), task)
+    task = await start_bot(emulator, db_url, stack, tanggap_admins=str(ADMIN), staff_chat_id=str(GROUP))
     people = {uid: Staff(emulator, uid, name, language="en") for uid, name in (
         (ADMIN, "Admin"), (OFFICER, "Olivia Officer"), (REVIEWER, "Rudi Reviewer"), (APPROVER, "Ani Approver"),
         (MONITOR, "Maya Monitor"))}
@@ -44,9 +39,7 @@ async def desk(emulator: BotApiEmulator, db_url: str) -> AsyncIterator[dict[int,
         reply = await people[ADMIN].say(f"/staff add {uid} {role}")
         assert "is now" in reply[-1].text
     yield people
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await stop_bot(task)
 
 
 def texts(person: Person) -> str:

@@ -1,0 +1,176 @@
+"""The python-telegram-bot adapter: a PTB 22 ``Application`` and its httpx stack, pointed at ``TELEGRAM_API_URL``.
+
+Only the framework's calls and the naming of its exceptions live here; what both engines share is in
+:mod:`bot.adapter`. The Application gives the bot (``ExtBot`` with HTML as the default parse mode) and its
+life cycle; its ``Updater`` is switched off and polling is ours (``bot/runner.py``), because PTB's Updater
+also confirms an update's offset before the handlers have finished with it.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta, without a deprecation warning
+
+from datetime import timedelta
+from typing import Any
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.request import HTTPXRequest
+
+from bot.adapter import ALLOWED_UPDATES, CONFLICT, DEFAULT_REQUEST_TIMEOUT, UNAUTHORIZED, Adapter, Failure, inbound
+from bot.errors import ConfigError, RetryLater
+from handlers.events import InboundUpdate, Keyboard
+
+POLL_GRACE = 10.0  # the long poll's HTTP read waits its ``timeout`` plus this
+
+
+class PtbPort(Adapter):
+    engine = "ptb"
+
+    def __init__(self, token: str, api_url: str, *, request_timeout: float = DEFAULT_REQUEST_TIMEOUT) -> None:
+        """``request_timeout``: seconds for every call but the long poll (which waits its own ``timeout``)."""
+        self.api_url = api_url.rstrip("/")
+        calls = HTTPXRequest(
+            connection_pool_size=128,
+            read_timeout=request_timeout,
+            write_timeout=request_timeout,
+            connect_timeout=request_timeout,
+            pool_timeout=request_timeout,
+        )
+        polls = HTTPXRequest(connection_pool_size=1, read_timeout=POLL_GRACE, connect_timeout=request_timeout)
+        self.app: Application[Any, Any, Any, Any, Any, Any] = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(f"{self.api_url}/bot")
+            .base_file_url(f"{self.api_url}/file/bot")
+            .request(calls)
+            .get_updates_request(polls)
+            .defaults(Defaults(parse_mode=ParseMode.HTML))
+            .updater(None)
+            .build()
+        )
+        self.bot = self.app.bot
+        self._started = False
+
+    async def start(self) -> None:
+        """Open the HTTP pools and check the token with getMe; a refusal is a :class:`ConfigError`."""
+        await self._setup_call(self.app.initialize())
+        self._started = True
+
+    async def get_updates(self, offset: int | None, timeout: int) -> list[InboundUpdate]:
+        try:
+            updates = await self.bot.get_updates(offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES)
+        except RetryAfter as exc:
+            raise RetryLater(str(exc), _seconds(exc)) from exc
+        except (NetworkError, TimedOut) as exc:
+            raise RetryLater(str(exc)) from exc
+        except Conflict as exc:  # another poller with this token, or a webhook set meanwhile
+            raise RetryLater(f"{CONFLICT} ({exc.message})") from exc
+        return [inbound(u) for u in updates]
+
+    def parse_update(self, data: dict[str, Any]) -> InboundUpdate:
+        """An update that came by webhook (the JSON body), read the way getUpdates' are."""
+        return inbound(Update.de_json(data, self.bot))
+
+    async def send_text(self, chat_id: int, text: str, buttons: Keyboard) -> int:
+        return (await self.bot.send_message(chat_id, text, reply_markup=_markup(buttons))).message_id
+
+    async def send_file(self, chat_id: int, kind: str, file_id: str, caption: str | None, buttons: Keyboard) -> int:
+        if kind == "photo":
+            sent = await self.bot.send_photo(chat_id, file_id, caption=caption, reply_markup=_markup(buttons))
+        else:
+            sent = await self.bot.send_document(chat_id, file_id, caption=caption, reply_markup=_markup(buttons))
+        return sent.message_id
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str, buttons: Keyboard) -> None:
+        await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(buttons))
+
+    async def clear_buttons(self, chat_id: int, message_id: int) -> None:
+        await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
+
+    def failure(self, exc: BaseException) -> Failure | None:
+        if isinstance(exc, RetryAfter):
+            return Failure("retry", str(exc), _seconds(exc))
+        if isinstance(exc, ChatMigrated):
+            return Failure("migrated", f"{exc.message} (now chat {exc.new_chat_id})")
+        if isinstance(exc, Forbidden):
+            return Failure("forbidden", exc.message)
+        if isinstance(exc, BadRequest):  # before NetworkError: PTB derives BadRequest from it
+            return Failure("bad_request", exc.message)
+        if isinstance(exc, InvalidToken):  # PTB's name for both 401 and 404
+            unauthorized = "unauthorized" in exc.message.casefold()
+            return Failure("retry" if unauthorized else "bad_request", exc.message)
+        if isinstance(exc, TimeoutError | NetworkError):  # 5xx, timeouts, connection errors
+            return Failure("retry", str(exc))
+        if isinstance(exc, TelegramError):
+            return Failure("api", exc.message)
+        return None
+
+    async def answer_callback(self, callback_id: str, text: str | None, alert: bool) -> None:
+        try:
+            await self.bot.answer_callback_query(callback_id, text=text, show_alert=alert)
+        except TelegramError:
+            pass  # a button's spinner that cannot be stopped is harmless (the query may have expired)
+
+    async def set_commands(self, commands: dict[str, list[tuple[str, str]]]) -> None:
+        for language, entries in commands.items():
+            await self._setup_call(
+                self.bot.set_my_commands([BotCommand(c, d) for c, d in entries], language_code=language or None)
+            )
+
+    async def delete_webhook(self) -> None:
+        await self._setup_call(self.bot.delete_webhook(drop_pending_updates=False))
+
+    async def set_webhook(self, url: str, secret: str, max_connections: int) -> None:
+        await self._setup_call(
+            self.bot.set_webhook(
+                url,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+                max_connections=max_connections,
+                drop_pending_updates=False,
+            )
+        )
+
+    async def close(self) -> None:
+        if self._started:
+            await self.app.shutdown()
+        await self.bot.shutdown()  # the HTTP pools, if start() failed half-way (a no-op after app.shutdown)
+
+    async def _setup_call(self, call: Any) -> Any:
+        """A start-up call: a refused token or an unreachable API stops the bot with a clear message."""
+        try:
+            return await call
+        except InvalidToken:  # PTB writes the token into this exception's text: never chain it
+            raise ConfigError(UNAUTHORIZED) from None
+        except (TimeoutError, OSError, NetworkError) as exc:
+            if isinstance(exc, BadRequest):
+                raise ConfigError(f"The Bot API at {self.api_url} refused a start-up call: {exc.message}") from exc
+            raise ConfigError(f"Cannot reach the Bot API at {self.api_url}: {exc}") from exc
+        except TelegramError as exc:
+            raise ConfigError(f"The Bot API at {self.api_url} refused a start-up call: {exc.message}") from exc
+
+
+def _seconds(exc: RetryAfter) -> float:
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _markup(rows: Keyboard) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in rows])
