@@ -2,12 +2,20 @@
 
 Every round takes the oldest pending row of each chat and starts a delivery for each chat whose limit
 allows one now; a chat that must wait is skipped (it never holds up the others) and the notifier wakes
-when its next token is due. A chat with a delivery in flight gets nothing else until that one is settled.
+when its next token is due. A chat with a delivery in flight, or whose outcome is not recorded yet, gets
+nothing else until that outcome is recorded: so each chat's messages go out in order.
 
-A row is marked sent in the database right after Telegram took the message, and the notifier itself
+A row is marked sent in the database only after Telegram took the message, and the notifier itself
 never sends a row twice (if the database write fails, it is retried while the chat stays blocked). Two
 cases send a message again: the process dies between Telegram's answer and the commit, or a request
 times out after Telegram took it (a timeout cannot tell, so the row is retried). Nothing is ever lost.
+
+Outcomes are recorded in batches: a finished delivery puts its outcome on a pending list, and one recorder
+task writes everything pending in one transaction (all plain "sent" rows in one UPDATE), then releases those
+chats and wakes the loop. With one SQLite connection per process every transaction queues behind the others,
+so one commit for the outcomes of many chats instead of one per message leaves the connection to the updates.
+If that transaction fails, its outcomes are recorded one per transaction (a row the database refuses must
+not hold up the other chats), each retried with a backoff while its chat stays blocked.
 """
 
 from __future__ import annotations
@@ -15,11 +23,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import heapq
-import itertools
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +34,7 @@ from bot.errors import MessageGone, Rejected, RetryLater, Unreachable
 from bot.pacing import Pacer
 from bot.port import BotPort
 from storage.errors import TicketNotFound
+from storage.lease import Lease, SoleLease
 from storage.records import OutboxRecord
 from storage.uow import UnitOfWork
 
@@ -34,7 +42,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = 300.0
 ROUND_WAIT = 1.0  # a round waits this long at most for the bot-wide limit, then ends
-SETTLE_BACKOFF = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+SETTLE_BACKOFF = (0.5, 1.0, 2.0, 5.0)  # short: users wait on a chat blocked until its outcome is recorded
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,16 @@ class Outcome:
 SENT = Outcome()
 
 
+@dataclass(eq=False)
+class _Unrecorded:
+    """A delivery's outcome waiting to be written; its chat stays blocked until it is."""
+
+    item: OutboxRecord
+    outcome: Outcome
+    failures: int = 0  # transactions of its own that failed
+    retry_at: float = field(default=0.0)  # monotonic; for one that failed
+
+
 class Notifier:
     def __init__(
         self,
@@ -64,13 +82,21 @@ class Notifier:
         batch: int = 100,
         max_in_flight: int = 100,
         shutdown_grace: float = 5.0,
+        lease: Lease | None = None,
     ) -> None:
+        """``lease``: who may send (:mod:`storage.lease`); None = this process alone uses the database."""
         self.port, self.make_uow, self.clock = port, make_uow, clock
+        self.lease: Lease = lease if lease is not None else SoleLease()
         self.pacer = pacer if pacer is not None else Pacer()  # not `or`: an empty Pacer is falsy (__len__)
         self.idle_poll, self.batch, self.max_in_flight = idle_poll, batch, max_in_flight
         self.shutdown_grace = shutdown_grace
         self._wake = asyncio.Event()
-        self._in_flight: dict[int, asyncio.Task[None]] = {}  # chat_id → its one delivery
+        self._in_flight: dict[int, asyncio.Task[None]] = {}  # chat_id → its one delivery (the request)
+        self._blocked: set[int] = set()  # chats with a delivery in flight or an outcome not recorded yet
+        self._unrecorded: list[_Unrecorded] = []  # finished deliveries, in order, for the recorder
+        self._troubled: list[_Unrecorded] = []  # outcomes whose own transaction failed, retried later
+        self._recorder: asyncio.Task[None] | None = None
+        self._record_more = asyncio.Event()  # new outcomes for a recorder waiting to retry troubled ones
         self._retries: list[float] = []  # monotonic times rows were rescheduled to (a heap)
 
     def wake(self) -> None:
@@ -78,7 +104,24 @@ class Notifier:
         self._wake.set()
 
     async def run(self) -> None:
-        """Deliver until cancelled; deliveries in flight then get ``shutdown_grace`` seconds to settle."""
+        """Deliver until cancelled, while this process holds the sender lease (one sender per database).
+
+        Without the lease it waits for it; when the lease is lost (its database connection failed) it stops
+        delivering and waits to take it again. Deliveries in flight get ``shutdown_grace`` seconds to settle.
+        """
+        while True:
+            async with self.lease.held() as lost:
+                serving = asyncio.create_task(self._serve(), name="outbox rounds")
+                watching = asyncio.create_task(lost.wait(), name="lease watch")
+                try:
+                    await asyncio.wait({serving, watching}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    for task in (serving, watching):
+                        task.cancel()
+                    await asyncio.gather(serving, watching, return_exceptions=True)
+                log.warning("outbox sending stopped: the lease was lost; waiting to take it again")
+
+    async def _serve(self) -> None:
         try:
             while True:
                 self._wake.clear()
@@ -94,15 +137,15 @@ class Notifier:
 
     async def drain_once(self) -> float:
         """One round: start the deliveries the limits allow; returns seconds until the next round."""
-        busy = set(self._in_flight)  # their heads may be settled while this round runs: never take them again
+        busy = set(self._blocked)  # their heads may be recorded while this round runs: never take them again
         async with self.make_uow() as uow:
             due = await uow.outbox.due_heads(self.clock(), limit=self.batch + len(busy))
         pause = self._until_retry()
         for item in due:
-            if item.chat_id in busy or item.chat_id in self._in_flight:
+            if item.chat_id in busy or item.chat_id in self._blocked:
                 continue
-            if len(self._in_flight) >= self.max_in_flight:
-                break  # a finishing delivery wakes the loop
+            if len(self._blocked) >= self.max_in_flight:
+                break  # a recorded outcome wakes the loop
             while (wait := self.pacer.global_wait()) > 0:
                 if wait > ROUND_WAIT:
                     return min(pause, wait)
@@ -112,6 +155,7 @@ class Notifier:
             if not self.pacer.take(item.chat_id, per_chat=not housekeeping):
                 pause = min(pause, max(self.pacer.wait(item.chat_id), 0.01))
                 continue
+            self._blocked.add(item.chat_id)
             self._in_flight[item.chat_id] = asyncio.create_task(self._deliver(item, fresh))
         return pause
 
@@ -122,12 +166,18 @@ class Notifier:
         return min(self.idle_poll, self._retries[0] - now) if self._retries else self.idle_poll
 
     async def _deliver(self, item: OutboxRecord, fresh: bool) -> None:
+        """Send, then hand the outcome to the recorder; the chat stays blocked until it is recorded."""
         try:
             outcome = await self._attempt(item, fresh)
-            await self._settle(item, outcome)
+        except BaseException:  # cancelled (shutdown): nothing to record, the row stays pending
+            self._blocked.discard(item.chat_id)
+            raise
         finally:
             self._in_flight.pop(item.chat_id, None)
-            self._wake.set()
+        self._unrecorded.append(_Unrecorded(item, outcome))
+        self._record_more.set()
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_pending(), name="outbox-recorder")
 
     async def _attempt(self, item: OutboxRecord, fresh: bool) -> Outcome:
         try:
@@ -181,37 +231,6 @@ class Notifier:
         message_id = await self.port.deliver({"op": "send", **content})
         return Outcome(card=(ticket_id, message_id)) if message_id is not None else SENT
 
-    async def _settle(self, item: OutboxRecord, outcome: Outcome) -> None:
-        """Record the outcome; retried until the database takes it (the chat stays blocked meanwhile)."""
-        for attempt in itertools.count():
-            try:
-                await self._record(item, outcome, extras=attempt < 3)
-                return
-            except Exception:
-                delay = SETTLE_BACKOFF[min(attempt, len(SETTLE_BACKOFF) - 1)]
-                log.exception("outbox %s: cannot record the outcome; retrying in %ss", item.id, delay)
-                await asyncio.sleep(delay)
-
-    async def _record(self, item: OutboxRecord, outcome: Outcome, *, extras: bool) -> None:
-        """One transaction: the row's new state and, unless ``extras`` is off after failures, its side effects."""
-        async with self.make_uow() as uow:
-            now = self.clock()
-            if outcome.failed is not None:
-                await uow.outbox.mark_failed(item.id, outcome.failed)
-                if extras and outcome.unreachable and item.chat_id > 0:
-                    await uow.persons.mark_unreachable_by_telegram(item.chat_id, now)
-            elif outcome.retry_in is None:
-                await uow.outbox.mark_sent(item.id, now)
-                if extras and outcome.card is not None:
-                    await self._store_card(uow, *outcome.card)
-            elif not outcome.flood and item.attempts + 1 >= MAX_ATTEMPTS:
-                log.error("outbox %s to chat %s: giving up after %s attempts", item.id, item.chat_id, MAX_ATTEMPTS)
-                await uow.outbox.mark_failed(item.id, f"gave up after {MAX_ATTEMPTS} attempts: {outcome.error}")
-            else:
-                await uow.outbox.reschedule(item.id, now + timedelta(seconds=outcome.retry_in), outcome.error)
-                heapq.heappush(self._retries, time.monotonic() + outcome.retry_in)
-            await uow.commit()
-
     @staticmethod
     async def _store_card(uow: UnitOfWork, ticket_id: int, message_id: int) -> None:
         try:
@@ -219,11 +238,95 @@ class Notifier:
         except TicketNotFound:
             log.warning("card %s sent for ticket %s, which does not exist", message_id, ticket_id)
 
+    async def _record_pending(self) -> None:
+        """The recorder: writes the outcomes of finished deliveries until none is left.
+
+        Everything pending goes into one transaction; if that fails, each of its outcomes gets a transaction
+        of its own, retried with a backoff (after three failures without its side effects) until it is written.
+        Only then are their chats released.
+        """
+        while self._unrecorded or self._troubled:
+            if self._unrecorded:
+                batch, self._unrecorded = self._unrecorded, []
+                self._record_more.clear()
+                try:
+                    await self._record(batch, extras=True)
+                except Exception:
+                    log.exception("cannot record %s outcomes in one transaction; recording them one by one",
+                                  len(batch))
+                    self._troubled.extend(batch)  # retry_at 0: at once
+                else:
+                    self._release(batch)
+            await self._record_troubled()
+            if self._troubled and not self._unrecorded:
+                wait = min(u.retry_at for u in self._troubled) - time.monotonic()
+                if wait > 0:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._record_more.wait(), wait)
+
+    async def _record_troubled(self) -> None:
+        now = time.monotonic()
+        for pending in [u for u in self._troubled if u.retry_at <= now]:
+            try:
+                await self._record([pending], extras=pending.failures < 3)
+            except Exception:
+                delay = SETTLE_BACKOFF[min(pending.failures, len(SETTLE_BACKOFF) - 1)]
+                pending.failures += 1
+                pending.retry_at = time.monotonic() + delay
+                log.exception("outbox %s: cannot record the outcome; retrying in %ss", pending.item.id, delay)
+            else:
+                self._troubled.remove(pending)
+                self._release([pending])
+
+    def _release(self, recorded: Sequence[_Unrecorded]) -> None:
+        for pending in recorded:
+            self._blocked.discard(pending.item.chat_id)
+        self._wake.set()
+
+    async def _record(self, batch: Sequence[_Unrecorded], *, extras: bool) -> None:
+        """One transaction: the rows' new states and, unless ``extras`` is off after failures, their side effects."""
+        retries: list[float] = []
+        async with self.make_uow() as uow:
+            now = self.clock()
+            sent: list[int] = []
+            for pending in batch:
+                item, outcome = pending.item, pending.outcome
+                if outcome.failed is not None:
+                    await uow.outbox.mark_failed(item.id, outcome.failed)
+                    if extras and outcome.unreachable and item.chat_id > 0:
+                        await uow.persons.mark_unreachable_by_telegram(item.chat_id, now)
+                elif outcome.retry_in is None:
+                    sent.append(item.id)
+                    if extras and outcome.card is not None:
+                        await self._store_card(uow, *outcome.card)
+                elif not outcome.flood and item.attempts + 1 >= MAX_ATTEMPTS:
+                    log.error("outbox %s to chat %s: giving up after %s attempts", item.id, item.chat_id,
+                              MAX_ATTEMPTS)
+                    await uow.outbox.mark_failed(item.id, f"gave up after {MAX_ATTEMPTS} attempts: {outcome.error}")
+                else:
+                    await uow.outbox.reschedule(item.id, now + timedelta(seconds=outcome.retry_in), outcome.error)
+                    retries.append(time.monotonic() + outcome.retry_in)
+            if len(sent) == 1:
+                await uow.outbox.mark_sent(sent[0], now)
+            elif sent:
+                await uow.outbox.mark_sent_many(sent, now)
+            await uow.commit()
+        for at in retries:
+            heapq.heappush(self._retries, at)
+
     async def _stop_deliveries(self) -> None:
+        """Deliveries in flight and outcomes not yet recorded get ``shutdown_grace`` seconds, then are cancelled."""
+        deadline = time.monotonic() + self.shutdown_grace
         tasks = list(self._in_flight.values())
-        if not tasks:
-            return
-        _done, late = await asyncio.wait(tasks, timeout=self.shutdown_grace)
-        for task in late:
-            task.cancel()
-        await asyncio.gather(*late, return_exceptions=True)
+        if tasks:
+            _done, late = await asyncio.wait(tasks, timeout=self.shutdown_grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        recorder = self._recorder
+        if recorder is not None and not recorder.done():
+            _done, late = await asyncio.wait([recorder], timeout=max(deadline - time.monotonic(), 0.1))
+            if late:
+                log.warning("shutdown: outcomes of delivered messages not recorded; those rows will be sent again")
+                recorder.cancel()
+                await asyncio.gather(recorder, return_exceptions=True)

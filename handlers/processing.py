@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from html import escape
+from typing import TypeVar
 
 from handlers.context import Deps
 from handlers.errors import Refusal
@@ -19,6 +20,7 @@ from handlers.turn import Turn
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Processed:
 
 async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWork], deps: Deps) -> Processed:
     """Handle one update in one transaction. Database errors propagate: the update is then not confirmed."""
-    event = update.event
+    event = _without_nul(update.event)
     try:
         async with make_uow() as uow:
             if await uow.updates.seen(update.update_id):
@@ -56,6 +58,9 @@ async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWor
     except Exception as exc:
         if _is_database_error(exc):
             raise
+        if await _processed_meanwhile(update, make_uow):  # another process took the same update first
+            log.info("update %s was processed by another process at the same time; ignored", update.update_id)
+            return Processed(update.update_id, duplicate=True)
         log.exception("update %s failed; answering with an apology", update.update_id)
         return await _apologise(update, make_uow, deps)
     press = event if isinstance(event, ButtonPress) else None
@@ -82,6 +87,16 @@ async def _commit(uow: UnitOfWork, update_id: int, reaction: Reaction, deps: Dep
     return ids
 
 
+async def _processed_meanwhile(update: InboundUpdate, make_uow: Callable[[], UnitOfWork]) -> bool:
+    """After a failure: is the update recorded now? (Two processes given the same update: one commit wins,
+    the other fails on the update id's primary key.)"""
+    try:
+        async with make_uow() as uow:
+            return await uow.updates.seen(update.update_id)
+    except Exception:
+        return False
+
+
 async def _apologise(update: InboundUpdate, make_uow: Callable[[], UnitOfWork], deps: Deps) -> Processed:
     """A bug must not block the queue: record the update as processed and tell the user to try again."""
     event = update.event
@@ -97,8 +112,26 @@ async def _apologise(update: InboundUpdate, make_uow: Callable[[], UnitOfWork], 
     return Processed(update.update_id, outbox_ids=ids, callback_id=press.callback_id if press else None)
 
 
+def _without_nul(value: V) -> V:
+    """The event with every U+0000 removed from its strings. PostgreSQL cannot store that character in text, so
+    a message or name holding it would fail as a database error, and a database error makes Telegram deliver the
+    update again, for ever. Telegram's clients do not send it; a forged update can."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")  # type: ignore[return-value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _without_nul(getattr(value, f.name)) for f in fields(value)})
+    return value
+
+
 def _is_database_error(exc: BaseException) -> bool:
-    """Errors of the database itself (unreachable, locked): retrying the same update later is right."""
+    """Errors of the database itself (unreachable, locked): retrying the same update later is right.
+
+    Connection failures count too: asyncpg lets ``ConnectionRefusedError`` and timeouts through unwrapped, and
+    treating them as a bug would record the update with an apology instead of processing it later. (A use
+    case does no other I/O: Telegram is only reached through the outbox.)
+    """
+    if isinstance(exc, OSError | TimeoutError):
+        return True
     module = type(exc).__module__
     return module.startswith(("sqlalchemy", "aiosqlite", "asyncpg", "sqlite3")) and "IntegrityError" not in type(
         exc

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs the whole test suite: ruff, mypy --strict, then pytest (unit, integration, e2e).
 # PostgreSQL tests run when TANGGAP_TEST_POSTGRES_URL is set (or a local server answers on 127.0.0.1:5432).
+# Tests run in TANGGAP_TEST_WORKERS processes (default 4): the end-to-end tests mostly wait on Telegram's pace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
@@ -16,7 +17,7 @@ echo "== ruff"; .venv/bin/ruff check .
 echo "== mypy"; .venv/bin/mypy
 echo "== pytest"
 set +e
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -n "${TANGGAP_TEST_WORKERS:-4}" "$@"
 code=$?
 set -e
 if [ "$code" -eq 5 ]; then

@@ -9,8 +9,22 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-#: How long a SQLite writer waits for the write lock before giving up ("database is locked").
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: How long a SQLite writer waits for the write lock held by ANOTHER process before giving up ("database is
+#: locked"). Within one process writers never meet here: they queue for the engine's one pooled connection
+#: (``SQLITE_POOL_TIMEOUT``), so this wait is only for other processes on the same file: a second bot
+#: process during a restart, ``tanggap migrate`` or an admin's ``sqlite3`` session. Their ordinary
+#: transactions hold the lock for milliseconds (WAL readers, such as a backup, do not take it at all), so
+#: 2 s is still a hundredfold headroom. A lock held longer is an outage, and the bot must say so within
+#: seconds (bot/outage.py). While the file is locked, every attempt holds this process's one connection
+#: for the whole timeout, and the others queue behind it: the notifier's round, the recording of a
+#: delivery, the update that would detect the outage. With 30 s (the old value) a 30-second lock was not
+#: even noticed: users heard nothing. With 5 s the first notice took up to 15 s in tests (three attempts
+#: in the queue), too late for a button press's alert (the emulator, modelled on Telegram, refuses an answer
+#: after 15 s). With 2 s it comes within about 6 s.
+SQLITE_BUSY_TIMEOUT_MS = 2_000
+#: How long a transaction of this process waits for the one pooled connection (its place in the queue):
+#: under load the queue is long but moves, so this stays generous.
+SQLITE_POOL_TIMEOUT = 30.0
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -30,9 +44,9 @@ def make_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     """Create the application's engine.
 
     For SQLite: the database file's folder is created, the journal is WAL, ``busy_timeout`` is
-    30 s, foreign keys are enforced, and every transaction starts with ``BEGIN IMMEDIATE`` (the
-    write lock is taken up front), so concurrent writers queue instead of failing with
-    "database is locked" when a read transaction later tries to write.
+    2 s (for other processes; see ``SQLITE_BUSY_TIMEOUT_MS``), foreign keys are enforced, and every
+    transaction starts with ``BEGIN IMMEDIATE`` (the write lock is taken up front), so concurrent writers
+    queue instead of failing with "database is locked" when a read transaction later tries to write.
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -43,7 +57,7 @@ def make_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     # whose busy handler sleeps in growing naps and left the bot idle under load (docs/benchmarks.md).
     pool: dict[str, object] = {}
     if parsed.database and parsed.database != ":memory:":
-        pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": SQLITE_POOL_TIMEOUT}
     engine = create_async_engine(parsed, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool)
     _install_sqlite_hooks(engine)
     return engine

@@ -21,6 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.errors import MigrationBrokeForeignKeys
 
+#: PostgreSQL advisory lock key held while migrating (storage/lease.py uses another key).
+MIGRATION_LOCK_KEY = 0x7A6E_6761_7000_0002
+
 #: The Alembic script folder (env.py, versions/); no alembic.ini is needed to use it.
 SCRIPT_LOCATION = Path(__file__).resolve().parent / "migrations"
 
@@ -39,6 +42,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
 def migration_transaction(connection: Connection) -> Iterator[None]:
     """One transaction around a migration run, on a connection not yet in a transaction.
 
+    On PostgreSQL an advisory lock serialises migrations of concurrent processes (SQLite's
+    ``BEGIN IMMEDIATE`` does that already).
+
     On SQLite, foreign keys are switched off around it, because Alembic's batch mode rebuilds a
     table by copying it and dropping the original, which with enforced foreign keys would fail
     (or cascade) for a table other rows refer to; SQLite only accepts that switch outside a
@@ -49,6 +55,10 @@ def migration_transaction(connection: Connection) -> Iterator[None]:
         _sqlite_pragma(connection, "foreign_keys = OFF")
     try:
         with connection.begin():
+            if connection.dialect.name == "postgresql":
+                # Processes starting together on one database migrate one after the other; the later
+                # ones then find the schema at head. Released at commit or rollback.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
             yield
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from storage.columns import require_aware
 from storage.errors import OutboxMessageNotFound
+from storage.lease import CHANNEL
 from storage.models import OutboxRow
 from storage.records import OutboxRecord
 
 PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
+_IDS_PER_STATEMENT = 500  # bound parameters per UPDATE … WHERE id IN (…); SQLite allows 32766 (999 before 3.32)
 
 
 class OutboxRepository:
@@ -40,6 +42,9 @@ class OutboxRepository:
         )
         self._session.add(row)
         await self._session.flush()
+        if self._session.get_bind().dialect.name == "postgresql":
+            # The sender may be another process: it LISTENs (storage/lease.py) and hears this at the commit.
+            await self._session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
         return row.id
 
     async def due(self, now: datetime, limit: int = 50) -> list[OutboxRecord]:
@@ -58,24 +63,44 @@ class OutboxRepository:
 
         Sending only heads keeps each chat's messages in order: while a chat's first message
         waits for a retry, the ones queued after it wait too. Locking as in :meth:`due`.
+
+        The heads are found with one pass over the pending rows (``MIN(id)`` per chat, from the
+        ``status`` index), not with a NOT EXISTS per pending row, which was quadratic in the
+        number of pending rows (≈ 55 ms at 800 pending rows, 220 ms at 2,000 on SQLite).
         """
         now = require_aware(now, "now")
-        earlier = aliased(OutboxRow)
-        earlier_pending = (
-            select(earlier.id)
-            .where(earlier.chat_id == OutboxRow.chat_id, earlier.status == PENDING, earlier.id < OutboxRow.id)
-            .exists()
+        heads = (
+            select(func.min(OutboxRow.id).label("id"))
+            .where(OutboxRow.status == PENDING)
+            .group_by(OutboxRow.chat_id)
+            .subquery("heads")
         )
         return await self._records(
-            select(OutboxRow).where(
-                OutboxRow.status == PENDING, OutboxRow.not_before <= now, ~earlier_pending
-            ),
+            select(OutboxRow).join(heads, OutboxRow.id == heads.c.id).where(OutboxRow.not_before <= now),
             limit,
         )
 
     async def mark_sent(self, outbox_id: int, at: datetime) -> None:
         """The message was delivered at ``at``."""
         await self._update(outbox_id, status=SENT, sent_at=require_aware(at, "at"))
+
+    async def mark_sent_many(self, outbox_ids: Sequence[int], at: datetime) -> None:
+        """Several messages were delivered at ``at``: one statement; every id must exist."""
+        at = require_aware(at, "at")
+        ids = sorted(set(outbox_ids))
+        for start in range(0, len(ids), _IDS_PER_STATEMENT):
+            chunk = ids[start : start + _IDS_PER_STATEMENT]
+            statement = (
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(chunk))
+                .values(status=SENT, sent_at=at)
+                .returning(OutboxRow.id)
+                .execution_options(synchronize_session=False)
+            )
+            found = set((await self._session.scalars(statement)).all())
+            if len(found) != len(chunk):
+                missing = ", ".join(str(i) for i in chunk if i not in found)
+                raise OutboxMessageNotFound(f"no outbox message with id {missing}")
 
     async def reschedule(self, outbox_id: int, not_before: datetime, error: str) -> None:
         """Sending failed but may work later: count the attempt and try again at ``not_before``."""
@@ -99,7 +124,7 @@ class OutboxRepository:
         statement = (
             statement.order_by(OutboxRow.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=OutboxRow)  # OF: never the grouped subquery of due_heads
             .execution_options(populate_existing=True)
         )
         return [

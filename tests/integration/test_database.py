@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.database import make_engine, make_session_factory, normalise_url
+from storage.database import SQLITE_BUSY_TIMEOUT_MS, make_engine, make_session_factory, normalise_url
 from storage.errors import NaiveDatetime
 from storage.models import ProcessedUpdateRow
 from storage.uow import SqlUnitOfWork
@@ -33,7 +33,7 @@ async def test_sqlite_engine_creates_the_folder_and_uses_wal_busy_timeout_and_fo
         await engine.dispose()
 
     assert database.exists()
-    assert (journal, busy, foreign_keys) == ("wal", 30000, 1)
+    assert (journal, busy, foreign_keys) == ("wal", SQLITE_BUSY_TIMEOUT_MS, 1)
 
 
 async def test_sqlite_rejects_a_ticket_for_a_person_that_does_not_exist(sqlite_url: str) -> None:

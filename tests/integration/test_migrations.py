@@ -174,3 +174,18 @@ async def test_a_sqlite_migration_that_breaks_references_is_rolled_back(sqlite_u
         await engine.dispose()
 
     assert events == 0
+
+
+async def test_processes_starting_together_on_an_empty_database_migrate_one_after_the_other(
+        blank_db_url: str) -> None:
+    """Three bot processes started at once (several webhook processes after a deploy): each runs the upgrade,
+    one of them builds the schema, the others find it at head; none fails."""
+    import asyncio
+
+    engines = [make_engine(blank_db_url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(upgrade(engine) for engine in engines))
+        assert await current(engines[0]) == head_revision()
+    finally:
+        for engine in engines:
+            await engine.dispose()

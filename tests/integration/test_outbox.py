@@ -136,3 +136,42 @@ class TestDueHeads:
         assert [m.id for m in now_heads] == [b1]
         assert [(m.id, m.attempts) for m in later_heads] == [(a1, 1), (b1, 0)]
         assert a2 not in [m.id for m in later_heads]
+
+
+async def test_several_messages_are_marked_sent_in_one_statement(uow: SqlUnitOfWork) -> None:
+    first, second, third = await queue(uow, 1, 2, 1)
+    async with uow:
+        await uow.outbox.mark_sent_many([first, second], NOW)
+        await uow.commit()
+
+    async with uow:
+        assert [m.id for m in await uow.outbox.due_heads(NOW)] == [third]
+        assert await uow.outbox.pending_count() == 1
+
+
+async def test_marking_several_sent_fails_whole_when_one_is_unknown(uow: SqlUnitOfWork) -> None:
+    first, second = await queue(uow, 1, 2)
+    async with uow:
+        with pytest.raises(OutboxMessageNotFound, match="999"):
+            await uow.outbox.mark_sent_many([first, 999, second], NOW)
+
+    async with uow:  # rolled back with its transaction
+        assert await uow.outbox.pending_count() == 2
+
+
+async def test_due_heads_are_each_chats_oldest_pending_row_among_many(uow: SqlUnitOfWork) -> None:
+    chats = [(n * 7) % 23 for n in range(200)]
+    ids = await queue(uow, *chats)
+    done = ids[::3]
+    async with uow:
+        await uow.outbox.mark_sent_many(done, NOW)
+        await uow.commit()
+
+    async with uow:
+        heads = await uow.outbox.due_heads(NOW, limit=1000)
+
+    expected: dict[int, int] = {}
+    for row_id, chat in zip(ids, chats, strict=True):
+        if row_id not in done:
+            expected.setdefault(chat, row_id)
+    assert [(m.chat_id, m.id) for m in heads] == sorted(expected.items(), key=lambda item: item[1])
