@@ -95,10 +95,7 @@ class PostgresLease:
         finally:
             watch.cancel()
             await asyncio.gather(watch, return_exceptions=True)
-            with contextlib.suppress(Exception):  # a dead connection released the lock already
-                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
-            with contextlib.suppress(Exception):
-                await conn.close()
+            await _release(conn)
 
     async def _acquire(self) -> AsyncConnection:
         announced = False
@@ -117,9 +114,12 @@ class PostgresLease:
                     announced = True
             except Exception as exc:  # the database is unavailable: try again, quietly after the first time
                 log.warning("cannot take the outbox lease (%s: %s); retrying", type(exc).__name__, exc)
+            except BaseException:  # stopped while trying: the connection goes back before we leave
+                if conn is not None:
+                    await _release(conn)
+                raise
             if conn is not None:
-                with contextlib.suppress(Exception):
-                    await conn.close()
+                await _release(conn)
             await asyncio.sleep(RETRY_EVERY)
 
     async def _listen(self, conn: AsyncConnection) -> None:
@@ -143,6 +143,21 @@ class PostgresLease:
                 log.error("the outbox lease's connection failed (%s); stopping sending", type(exc).__name__)
                 lost.set()
                 return
+
+
+async def _release(conn: AsyncConnection) -> None:
+    """Unlock (if held) and give the connection back to the pool. A connection that cannot take a statement — its
+    server session died, or a check was cancelled in the middle of its query — is invalidated instead, so the
+    pool discards it (closing its session, which releases the lock) rather than leaving it checked out for the
+    garbage collector."""
+    try:
+        await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+        await conn.close()
+    except Exception:
+        with contextlib.suppress(Exception):
+            await conn.invalidate()
+        with contextlib.suppress(Exception):
+            await conn.close()
 
 
 def lease_for(engine: AsyncEngine, on_notify: Callable[[], None] | None = None) -> Lease:

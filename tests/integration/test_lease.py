@@ -128,3 +128,27 @@ async def test_sqlite_lease_is_a_file_next_to_the_database(tmp_path: Path) -> No
         await memory.dispose()
     finally:
         await engine.dispose()
+
+
+async def test_postgres_a_holder_stopped_mid_check_gives_its_connection_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bot's shutdown cancels the sender at any moment, also while the lease checks its connection: the
+    connection must return to the pool (or be discarded), never stay checked out for the garbage collector."""
+    from tests.databases import POSTGRES_URL
+
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests need TANGGAP_TEST_POSTGRES_URL")
+    monkeypatch.setattr(storage.lease, "CHECK_EVERY", 0)  # the check's SELECT is (almost) always in flight
+    async with fresh_postgres() as url:
+        engine, other_engine = make_engine(url), make_engine(url)
+        try:
+            for pause in (0.0, 0.001, 0.005, 0.02, 0.05):
+                holding = asyncio.create_task(holds_within(PostgresLease(engine), 10, [], "holder", asyncio.Event()))
+                await asyncio.sleep(0.2 + pause)
+                holding.cancel()
+                await asyncio.gather(holding, return_exceptions=True)
+                assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+                async with asyncio.timeout(5), PostgresLease(other_engine).held():
+                    pass  # and the lock was released with it
+        finally:
+            await engine.dispose()
+            await other_engine.dispose()
