@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Callable, Iterator
+
 import pytest
 
 from dialogs.catalogue import Catalogue
@@ -17,3 +20,39 @@ def catalogue() -> Catalogue:
 @pytest.fixture(scope="session")
 def translator() -> Translator:
     return Translator()
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_after_each_test() -> Iterator[None]:
+    """A connection, file or task left unclosed is reported by the garbage collector whenever it happens to run,
+    which under ``-W error`` fails whichever test comes next. Collecting after every test pins it on the
+    test that leaked it."""
+    yield
+    gc.collect()
+
+
+@pytest.fixture
+def report_counts(record_property: Callable[[str, object], None]) -> Callable[[str], None]:
+    """For tests whose counts are the result (faults, kills, outages): shown at the end of every run,
+    also under pytest-xdist, in the section "counts the fault tests saw"."""
+
+    def report(line: str) -> None:
+        print(line)
+        record_property("counts", line.strip())
+
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    lines = [
+        str(value)
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", "") == "call"
+        for name, value in getattr(report, "user_properties", [])
+        if name == "counts"
+    ]
+    if lines:
+        terminalreporter.section("counts the fault tests saw")
+        for line in lines:
+            terminalreporter.write_line(line)
