@@ -1,4 +1,4 @@
-"""``python -m bench [--size tiny|full] [--only updates,memory,...] [--out bench/results.json]``.
+"""``python -m bench [--size tiny|full] [--only updates,memory,...] [--out bench/results.json] [--students N]``.
 
 Runs every benchmark module present, prints a table and writes the figures as JSON.
 """
@@ -74,12 +74,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="tiny: a few students and seconds (what the test suite runs); full: the issue's sizes")
     parser.add_argument("--only", default="", help=f"comma-separated subset of {','.join(BENCHMARKS)}")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON file for the figures")
+    parser.add_argument("--students", type=int, default=None,
+                        help="updates: this many concurrent students instead of the size's (to iterate quickly)")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",") if n.strip()] or list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     size = cast(Size, args.size)
+    if args.students is not None:
+        if args.students < 1:
+            parser.error("--students must be at least 1")
+        import bench.updates
+
+        bench.updates.STUDENTS = args.students
     started = datetime.now(UTC)
     figures = asyncio.run(run_all(names, size))
     print(table(figures))

@@ -178,10 +178,11 @@ async def child(emulator: BotApiEmulator, argv: list[str], env: dict[str, str], 
 
 
 @asynccontextmanager
-async def tanggap(emulator: BotApiEmulator, workdir: Path, *, lifted: bool) -> AsyncIterator[
-        subprocess.Popen[bytes]]:
+async def tanggap(emulator: BotApiEmulator, workdir: Path, *, lifted: bool, engine: str = "aiogram"
+                  ) -> AsyncIterator[subprocess.Popen[bytes]]:
     """The real bot (``python -m bot.cli run``) on a fresh SQLite file; ``lifted``: no flood limits."""
-    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'tanggap.db'}", **(LIFTED if lifted else {})}
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'tanggap.db'}", "BOT_ENGINE": engine,
+           **(LIFTED if lifted else {})}
     async with child(emulator, ["-m", "bot.cli", "run"], env, workdir / "bot.log") as proc:
         yield proc
 

@@ -23,6 +23,7 @@ NAME = "updates"
 SIZES = {"tiny": (3, 1), "full": (500, 40)}  # (students, students with Telegram's real limits)
 P95_TARGET_MS = 50.0
 RATIO_TARGET = 0.6
+STUDENTS: int | None = None  # ``python -m bench --students N``: overrides the size's count (not the limited run's)
 
 
 async def tanggap_load(students: int, *, lifted: bool, steps: int = len(FILING)) -> Load:
@@ -53,6 +54,7 @@ def _latency_figures(label: str, load: Load, *, target: bool) -> list[Figure]:
 
 async def run(size: Size) -> list[Figure]:
     students, limited_students = SIZES[size]
+    students = STUDENTS or students
     print(f"  updates: Tanggap, limits lifted, {students} students ...", file=sys.stderr)
     ours = await tanggap_load(students, lifted=True)
     print(f"  updates: echo bot, {students} students ...", file=sys.stderr)
