@@ -177,7 +177,8 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
             await asyncio.sleep(0.1)
 
     print(__doc__.split("\n\n", 1)[1] if __doc__ else "", flush=True)
-    print(f"Database: {url}\nYou are {chat.names[chat.user]} ({chat.user}). Type /start.\n", flush=True)
+    print(f"Database: {url}\nEngine: {box.bot_engine}\nYou are {chat.names[chat.user]} ({chat.user}). Type /start.\n",
+          flush=True)
     try:
         while True:
             chat.show_new()

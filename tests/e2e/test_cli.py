@@ -111,7 +111,8 @@ async def test_command_menu_is_registered_in_indonesian_and_english(emulator: Bo
     assert by_lang[""][1]["description"] != by_lang["en"][1]["description"]
 
 
-def test_sandbox_files_a_suggestion_in_indonesian_and_a_complaint_in_english(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["aiogram", "ptb"])
+def test_sandbox_files_a_suggestion_in_indonesian_and_a_complaint_in_english(tmp_path: Path, engine: str) -> None:
     """A new user types into the terminal chat: buttons by number, /lang, /as, /status."""
     script = "\n".join([
         "/start",
@@ -137,9 +138,10 @@ def test_sandbox_files_a_suggestion_in_indonesian_and_a_complaint_in_english(tmp
         "/status SAR-2026-00001",
         "/quit",
     ]) + "\n"
-    result = tanggap(["sandbox"], tmp_path, stdin=script, timeout=120)
+    result = tanggap(["sandbox"], tmp_path, stdin=script, timeout=120, BOT_ENGINE=engine)
     out = result.stdout
     assert result.returncode == 0, result.stderr
+    assert f"Engine: {engine}" in out
     assert "SAR-2026-00001" in out and "KEL-2026-00001" in out
     assert "[1] Keluhan" in out and "[1] Complaint" in out
     assert "Anda tidak memiliki tiket SAR-2026-00001" in out
@@ -147,7 +149,8 @@ def test_sandbox_files_a_suggestion_in_indonesian_and_a_complaint_in_english(tmp
     assert "Traceback" not in result.stderr
 
 
-def test_sandbox_plays_both_sides_through_to_a_closed_lk(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["aiogram", "ptb"])
+def test_sandbox_plays_both_sides_through_to_a_closed_lk(tmp_path: Path, engine: str) -> None:
     """A new user files as the student, becomes the staff with /as, and takes the case to a closed LK."""
     script = "\n".join([
         "/new", "1", "transkip", "Transkrip saya belum terbit padahal sudah dua minggu.", "1", "1", "01-10-2026",
@@ -166,7 +169,7 @@ def test_sandbox_plays_both_sides_through_to_a_closed_lk(tmp_path: Path) -> None
         "/as 1001", "5", "1", "/status KEL-2026-00001",
         "/quit",
     ]) + "\n"
-    result = tanggap(["sandbox"], tmp_path, stdin=script, timeout=400)
+    result = tanggap(["sandbox"], tmp_path, stdin=script, timeout=400, BOT_ENGINE=engine)
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "Anda mengambil KEL-2026-00001." in out                 # the card's button answered the officer
