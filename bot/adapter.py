@@ -48,6 +48,23 @@ class Failure:
 class Adapter(abc.ABC):
     """The part of :class:`bot.port.BotPort` that is the same on every engine."""
 
+    bot: Any
+    """The framework's bot; aiogram and python-telegram-bot name the webhook calls and their parameters alike."""
+
+    async def set_webhook(self, url: str, secret: str, max_connections: int) -> None:
+        await self._setup_call(
+            self.bot.set_webhook(
+                url,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+                max_connections=max_connections,
+                drop_pending_updates=False,
+            )
+        )
+
+    async def delete_webhook(self) -> None:
+        await self._setup_call(self.bot.delete_webhook(drop_pending_updates=False))
+
     async def deliver(self, payload: dict[str, Any]) -> int | None:
         """Carry out one outbox payload; see :meth:`bot.port.BotPort.deliver`."""
         try:
@@ -98,6 +115,10 @@ class Adapter(abc.ABC):
 
     @abc.abstractmethod
     async def clear_buttons(self, chat_id: int, message_id: int) -> None: ...
+
+    @abc.abstractmethod
+    async def _setup_call(self, call: Any) -> Any:
+        """Await a start-up call; a refused token or an unreachable API becomes a :class:`bot.errors.ConfigError`."""
 
     @abc.abstractmethod
     def failure(self, exc: BaseException) -> Failure | None:

@@ -40,7 +40,7 @@ class AiogramPort(Adapter):
         """``request_timeout``: seconds for every call but the long poll (which waits its own ``timeout``)."""
         self.api_url = api_url.rstrip("/")
         session = AiohttpSession(api=TelegramAPIServer.from_base(self.api_url), timeout=request_timeout)
-        self.bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+        self.bot: Bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
     async def start(self) -> None:
         """Check the token and the address with getMe; a refusal is a :class:`ConfigError`."""
@@ -104,20 +104,6 @@ class AiogramPort(Adapter):
                     [BotCommand(command=c, description=d) for c, d in entries], language_code=language or None
                 )
             )
-
-    async def delete_webhook(self) -> None:
-        await self._setup_call(self.bot.delete_webhook(drop_pending_updates=False))
-
-    async def set_webhook(self, url: str, secret: str, max_connections: int) -> None:
-        await self._setup_call(
-            self.bot.set_webhook(
-                url,
-                secret_token=secret,
-                allowed_updates=ALLOWED_UPDATES,
-                max_connections=max_connections,
-                drop_pending_updates=False,
-            )
-        )
 
     async def close(self) -> None:
         await self.bot.session.close()

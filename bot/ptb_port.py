@@ -28,7 +28,7 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.adapter import ALLOWED_UPDATES, CONFLICT, DEFAULT_REQUEST_TIMEOUT, UNAUTHORIZED, Adapter, Failure, inbound
@@ -63,7 +63,7 @@ class PtbPort(Adapter):
             .updater(None)
             .build()
         )
-        self.bot = self.app.bot
+        self.bot: ExtBot[Any] = self.app.bot
         self._started = False
 
     async def start(self) -> None:
@@ -131,20 +131,6 @@ class PtbPort(Adapter):
             await self._setup_call(
                 self.bot.set_my_commands([BotCommand(c, d) for c, d in entries], language_code=language or None)
             )
-
-    async def delete_webhook(self) -> None:
-        await self._setup_call(self.bot.delete_webhook(drop_pending_updates=False))
-
-    async def set_webhook(self, url: str, secret: str, max_connections: int) -> None:
-        await self._setup_call(
-            self.bot.set_webhook(
-                url,
-                secret_token=secret,
-                allowed_updates=ALLOWED_UPDATES,
-                max_connections=max_connections,
-                drop_pending_updates=False,
-            )
-        )
 
     async def close(self) -> None:
         if self._started:
