@@ -193,11 +193,17 @@ async def test_fifty_kills_during_a_scripted_load_lose_nothing(
         + ", ".join(f"{k} {v}" for k, v in counts.items())
     )
     assert "Traceback" not in out.replace("KeyboardInterrupt", ""), out[-3000:]
+    assert_nothing_lost(counts, books, doubles_at_most=KILLS)
+
+
+def assert_nothing_lost(counts: dict[str, int], books: Books, *, doubles_at_most: int) -> None:
+    """Every update processed, every acknowledged ticket there once, every reply delivered, every step answered;
+    a message doubled only where Telegram took it and we could not record that (at most one per fault)."""
     assert counts["updates unprocessed"] == 0
     assert counts["tickets acknowledged"] == counts["tickets in the database"] > 0
     assert counts["tickets acknowledged but missing"] == counts["tickets never acknowledged"] == 0
     assert counts["messages lost"] == 0 and counts["outbox rows not sent"] == 0
-    assert counts["messages sent twice"] <= KILLS
+    assert counts["messages sent twice"] <= doubles_at_most
     assert counts["steps without an answer"] == 0, books.stuck
 
 
