@@ -131,7 +131,8 @@ class Notifier:
                     log.exception("outbox round failed; trying again shortly")
                     pause = self.idle_poll
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), pause)
+                    async with asyncio.timeout(pause):  # not wait_for: on 3.11 it can swallow our cancellation
+                        await self._wake.wait()
         finally:
             await self._stop_deliveries()
 
@@ -262,7 +263,8 @@ class Notifier:
                 wait = min(u.retry_at for u in self._troubled) - time.monotonic()
                 if wait > 0:
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._record_more.wait(), wait)
+                        async with asyncio.timeout(wait):
+                            await self._record_more.wait()
 
     async def _record_troubled(self) -> None:
         now = time.monotonic()

@@ -138,7 +138,10 @@ class PostgresLease:
         while True:
             await asyncio.sleep(CHECK_EVERY)
             try:
-                await asyncio.wait_for(conn.execute(text("SELECT 1")), CHECK_TIMEOUT)
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that arrives as
+                # the query completes, and this task would outlive its lease (shutdown waits for it for ever).
+                async with asyncio.timeout(CHECK_TIMEOUT):
+                    await conn.execute(text("SELECT 1"))
             except Exception as exc:
                 log.error("the outbox lease's connection failed (%s); stopping sending", type(exc).__name__)
                 lost.set()
