@@ -109,6 +109,11 @@ class Load:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     failed: int = 0  # students who did not finish (a step timed out or went wrong)
+    requests: int = 0  # Bot API calls the bot made during the run, getUpdates not counted
+
+    @property
+    def requests_per_update(self) -> float:
+        return self.requests / self.updates if self.updates else 0.0
 
     @property
     def per_second(self) -> float:
@@ -118,6 +123,7 @@ class Load:
 async def run_students(emulator: BotApiEmulator, ids: Sequence[int], steps: Sequence[tuple[str, str]]) -> Load:
     """All students at once, each as fast as the bot answers; updates/s over the whole run."""
     answers = Answers(emulator)
+    calls_before = len(emulator.calls)
     started = time.monotonic()
     try:
         results = await asyncio.gather(*(walk(answers, user_id, steps) for user_id in ids), return_exceptions=True)
@@ -128,7 +134,8 @@ async def run_students(emulator: BotApiEmulator, ids: Sequence[int], steps: Sequ
     for error in failed[:3]:
         print(f"  a student failed: {type(error).__name__}: {error}", file=sys.stderr)
     updates = len(answers.latencies)
-    return Load(len(ids), updates, seconds, answers.latencies, len(failed))
+    requests = sum(1 for c in emulator.calls[calls_before:] if c.method.casefold() != "getupdates")
+    return Load(len(ids), updates, seconds, answers.latencies, len(failed), requests)
 
 
 def rss_mb(pid: int) -> float:

@@ -29,6 +29,8 @@ async def test_benchmark_runs_at_tiny_size(name: str) -> None:
         assert metrics["updates answered"].met, metrics["updates answered"]  # every step answered, none lost
         assert metrics["echo bot updates/s"].value > 0
         assert metrics["Tanggap updates/s (Telegram's limits)"].value > 0
+        assert metrics["echo bot Bot API requests per update"].value == 1  # one echo per message
+        assert metrics["Tanggap Bot API requests per update"].value >= 1  # every step is answered
     if name == "memory":
         for engine in ("aiogram", "ptb"):
             assert metrics[f"{engine}: dialogs opened"].met
