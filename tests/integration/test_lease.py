@@ -82,9 +82,11 @@ async def test_postgres_a_dead_holder_releases_the_lease_and_its_holder_learns_i
             holder, other = PostgresLease(holder_engine), PostgresLease(other_engine)
             async with holder.held() as lost:
                 async with admin.connect() as conn:  # the holder's session dies (crash, network, restart)
-                    await conn.execute(
-                        text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted")
-                    )
+                    # only this test's database: other tests running beside it hold advisory locks too
+                    await conn.execute(text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                    ))
                     await conn.commit()
                 async with asyncio.timeout(5):
                     await lost.wait()
