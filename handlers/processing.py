@@ -81,7 +81,7 @@ async def _refused(uow: UnitOfWork, turn: Turn, event: Event, refusal: Refusal) 
 
 async def _commit(uow: UnitOfWork, update_id: int, reaction: Reaction, deps: Deps) -> list[int]:
     now = deps.clock()
-    ids = [await uow.outbox.add(o.chat_id, o.to_payload(), now) for o in reaction.outbound]
+    ids = await uow.outbox.add_many([(o.chat_id, o.to_payload()) for o in reaction.outbound], now)
     await uow.updates.record(update_id, now)
     await uow.commit()
     return ids

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from typing import cast
+
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import require_aware
 from storage.models import DialogStateRow
 from storage.records import DialogRecord
 from storage.repositories._sql import upsert
+
+_TABLE = cast(Table, DialogStateRow.__table__)
+_GET = select(_TABLE).where(_TABLE.c.chat_id == bindparam("chat_id"))
+"""Core, built once: a plain row, no ORM object to track (this runs for every message and button press)."""
 
 
 class DialogRepository:
@@ -18,12 +24,7 @@ class DialogRepository:
         self._session = session
 
     async def get(self, chat_id: int) -> DialogRecord | None:
-        statement = (
-            select(DialogStateRow)
-            .where(DialogStateRow.chat_id == chat_id)
-            .execution_options(populate_existing=True)
-        )
-        row = (await self._session.scalars(statement)).one_or_none()
+        row = (await self._session.execute(_GET, {"chat_id": chat_id})).one_or_none()
         if row is None:
             return None
         return DialogRecord(

@@ -36,6 +36,23 @@ async def test_queued_messages_are_due_oldest_first_with_their_payload(uow: SqlU
     assert (due[0].not_before, due[0].created_at) == (NOW, NOW)
 
 
+async def test_messages_added_together_get_ids_ascending_in_the_order_given(uow: SqlUnitOfWork) -> None:
+    # An update's replies are queued with one statement; a chat's messages are sent by id, so the ids must
+    # follow the order of the reaction (e.g. the used keyboard's removal before the next question).
+    chats = [7, 3, 7, 9, 3, 7] * 200  # 1,200 rows of interleaved chats: more than one of SQLAlchemy's 1,000-row pages
+    async with uow:
+        before = await uow.outbox.add(1, {"text": "earlier"}, NOW)
+        ids = await uow.outbox.add_many([(chat, {"text": f"n{n}"}) for n, chat in enumerate(chats)], NOW)
+        assert await uow.outbox.add_many([], NOW) == []
+        await uow.commit()
+    assert len(ids) == len(chats) and ids == sorted(ids) and len(set(ids)) == len(ids) and ids[0] > before
+    async with uow:
+        due = {m.id: m for m in await uow.outbox.due(NOW, limit=2000)}
+    assert [(due[i].chat_id, due[i].payload["text"]) for i in ids] == [
+        (chat, f"n{n}") for n, chat in enumerate(chats)
+    ]
+
+
 async def test_a_message_is_not_due_before_its_time(uow: SqlUnitOfWork) -> None:
     async with uow:
         later = await uow.outbox.add(1, {"text": "reminder"}, NOW, not_before=NOW + timedelta(hours=1))
