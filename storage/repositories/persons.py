@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import require_aware
@@ -14,8 +15,11 @@ from storage.models import PersonRow
 from storage.records import PersonRecord
 from storage.repositories._sql import insert_or_ignore
 
+_PERSON = cast(Table, PersonRow.__table__)
+_BY_TELEGRAM_ID = select(_PERSON).where(_PERSON.c.telegram_id == bindparam("telegram_id"))
+"""Core, built once: every update starts by finding its sender."""
 
-def person_record(row: PersonRow) -> PersonRecord:
+def person_record(row: PersonRow | Row[Any]) -> PersonRecord:
     return PersonRecord(
         id=row.id,
         telegram_id=row.telegram_id,
@@ -63,6 +67,10 @@ class PersonRepository:
 
         Safe against two first messages arriving at once (``INSERT … ON CONFLICT DO NOTHING``).
         """
+        known = (await self._session.execute(_BY_TELEGRAM_ID, {"telegram_id": telegram_id})).one_or_none()
+        if (known is not None and known.name == name and known.unreachable_at is None
+                and (not language_code or known.telegram_language == language_code[:16])):
+            return person_record(known)  # the usual case: nothing to change, so no ORM object to track
         row = await self._row_by_telegram_id(telegram_id)
         if row is None:
             await insert_or_ignore(

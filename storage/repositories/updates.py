@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import require_aware
 from storage.models import ProcessedUpdateRow
+
+_TABLE = cast(Table, ProcessedUpdateRow.__table__)
+_SEEN = select(_TABLE.c.update_id).where(_TABLE.c.update_id == bindparam("update_id"))
+_RECORD = insert(_TABLE)
+"""Built once (every update runs both): building a statement costs more CPU than running it."""
 
 
 class UpdateLog:
@@ -25,13 +31,12 @@ class UpdateLog:
         self._session = session
 
     async def seen(self, update_id: int) -> bool:
-        statement = select(ProcessedUpdateRow.update_id).where(ProcessedUpdateRow.update_id == update_id)
-        return (await self._session.execute(statement)).first() is not None
+        return (await self._session.execute(_SEEN, {"update_id": update_id})).first() is not None
 
     async def record(self, update_id: int, at: datetime) -> None:
         """Mark ``update_id`` processed; a plain INSERT, so a duplicate raises ``IntegrityError``."""
         at = require_aware(at, "at")
-        await self._session.execute(insert(ProcessedUpdateRow).values(update_id=update_id, processed_at=at))
+        await self._session.execute(_RECORD, {"update_id": update_id, "processed_at": at})
 
     async def prune(self, before: datetime) -> int:
         """Forget updates processed before ``before``; returns how many (Telegram re-sends for 24 h)."""
