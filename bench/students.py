@@ -110,32 +110,47 @@ class Load:
     latencies: list[float] = field(default_factory=list)
     failed: int = 0  # students who did not finish (a step timed out or went wrong)
     requests: int = 0  # Bot API calls the bot made during the run, getUpdates not counted
+    cpu_seconds: float = 0.0  # CPU time of the bot process (all its threads) during the run; 0 if not measured
 
     @property
     def requests_per_update(self) -> float:
         return self.requests / self.updates if self.updates else 0.0
 
     @property
+    def cpu_ms_per_update(self) -> float:
+        return 1000 * self.cpu_seconds / self.updates if self.updates else 0.0
+
+    @property
     def per_second(self) -> float:
         return self.updates / self.seconds if self.seconds > 0 else 0.0
 
 
-async def run_students(emulator: BotApiEmulator, ids: Sequence[int], steps: Sequence[tuple[str, str]]) -> Load:
-    """All students at once, each as fast as the bot answers; updates/s over the whole run."""
+async def run_students(emulator: BotApiEmulator, ids: Sequence[int], steps: Sequence[tuple[str, str]],
+                       pid: int | None = None) -> Load:
+    """All students at once, each as fast as the bot answers; updates/s over the whole run (and the CPU time the
+    bot process ``pid`` spent meanwhile)."""
     answers = Answers(emulator)
     calls_before = len(emulator.calls)
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     started = time.monotonic()
     try:
         results = await asyncio.gather(*(walk(answers, user_id, steps) for user_id in ids), return_exceptions=True)
     finally:
         answers.close()
     seconds = time.monotonic() - started
+    cpu = cpu_seconds(pid) - cpu_before if pid else 0.0
     failed = [r for r in results if isinstance(r, BaseException)]
     for error in failed[:3]:
         print(f"  a student failed: {type(error).__name__}: {error}", file=sys.stderr)
     updates = len(answers.latencies)
     requests = sum(1 for c in emulator.calls[calls_before:] if c.method.casefold() != "getupdates")
-    return Load(len(ids), updates, seconds, answers.latencies, len(failed), requests)
+    return Load(len(ids), updates, seconds, answers.latencies, len(failed), requests, cpu)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, all its threads (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:

@@ -27,16 +27,16 @@ STUDENTS: int | None = None  # ``python -m bench --students N``: overrides the s
 
 
 async def tanggap_load(students: int, *, lifted: bool, steps: int = len(FILING)) -> Load:
-    async with emulator_and_dir() as (emulator, workdir), tanggap(emulator, workdir, lifted=lifted):
-        return await run_students(emulator, add_students(emulator, students), FILING[:steps])
+    async with emulator_and_dir() as (emulator, workdir), tanggap(emulator, workdir, lifted=lifted) as proc:
+        return await run_students(emulator, add_students(emulator, students), FILING[:steps], proc.pid)
 
 
 async def echo_load(students: int) -> Load:
     steps = [("text", f"Pesan nomor {i + 1} untuk bot gema.") for i in range(len(FILING))]
     async with emulator_and_dir() as (emulator, workdir), child(
         emulator, ["-m", "bench.echo_bot"], {}, workdir / "echo.log"
-    ):
-        return await run_students(emulator, add_students(emulator, students), steps)
+    ) as proc:
+        return await run_students(emulator, add_students(emulator, students), steps, proc.pid)
 
 
 def _latency_figures(label: str, load: Load, *, target: bool) -> list[Figure]:
@@ -77,6 +77,9 @@ async def run(size: Size) -> list[Figure]:
         Figure(NAME, "Tanggap Bot API requests per update", round(ours.requests_per_update, 2), "",
                note="answerCallbackQuery, removing the used keyboard, the next question"),
         Figure(NAME, "echo bot Bot API requests per update", round(echo.requests_per_update, 2), ""),
+        Figure(NAME, "Tanggap CPU per update (bot process)", round(ours.cpu_ms_per_update, 2), "ms",
+               note="all threads, /proc/<pid>/stat; steadier than wall-clock figures on a shared machine"),
+        Figure(NAME, "echo bot CPU per update", round(echo.cpu_ms_per_update, 2), "ms"),
         *_latency_figures("Tanggap", ours, target=True),
         *_latency_figures("echo", echo, target=False),
         Figure(NAME, "Tanggap updates/s (Telegram's limits)", round(limited.per_second, 1), "1/s",
