@@ -31,6 +31,8 @@ async def test_benchmark_runs_at_tiny_size(name: str) -> None:
         assert metrics["Tanggap updates/s (Telegram's limits)"].value > 0
         assert metrics["echo bot Bot API requests per update"].value == 1  # one echo per message
         assert metrics["Tanggap Bot API requests per update"].value >= 1  # every step is answered
+        assert metrics["Tanggap CPU per update (bot process)"].value > 0  # the bot process was measured
+        assert metrics["echo bot CPU per update"].value > 0
     if name == "memory":
         for engine in ("aiogram", "ptb"):
             assert metrics[f"{engine}: dialogs opened"].met
