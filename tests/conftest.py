@@ -22,6 +22,13 @@ def translator() -> Translator:
     return Translator()
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What is imported by now (aiogram's ~600 pydantic models, SQLAlchemy, the test modules) lives to the end:
+    ``gc.freeze()`` moves it out of the collector's sight, so the collection after each test (below) looks only at
+    what tests made. Without it each collection took ~0.28 s, most of the time of the unit tests."""
+    gc.freeze()
+
+
 @pytest.fixture(autouse=True)
 def collect_garbage_after_each_test() -> Iterator[None]:
     """A connection, file or task left unclosed is reported by the garbage collector whenever it happens to run,
