@@ -63,8 +63,7 @@ def make_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     # aiosqlite, one thread crossing per statement instead of three or four (storage/sqlite_driver.py)
     arguments, options = parsed.get_dialect()().create_connect_args(parsed)
     options["timeout"] = SQLITE_BUSY_TIMEOUT_MS / 1000
-    engine = create_async_engine(parsed, echo=echo, async_creator=creator(parsed.database or "", arguments, options),
-                                 **pool)
+    engine = create_async_engine(parsed, echo=echo, async_creator=creator(arguments, options), **pool)
     _install_sqlite_hooks(engine)
     return engine
 

@@ -14,8 +14,8 @@ rollback, close, the thread, the errors raised) is aiosqlite's own. SQLAlchemy g
 
 What changes for callers: a result is read completely when the statement runs, so a "server-side" cursor
 (``stream()``) holds its rows in memory, as a normal cursor does. Tanggap does not stream from SQLite.
-It relies on aiosqlite's ``Connection._execute(fn, *args)`` (run ``fn`` on the connection's thread), private
-but unchanged since aiosqlite 0.17; ``pyproject.toml`` pins the versions it was tested with.
+It relies on two private parts of aiosqlite, ``Connection._execute(fn, *args)`` (run ``fn`` on the connection's
+thread) and ``Connection._thread``; ``pyproject.toml`` pins the versions it was tested with (0.22).
 """
 
 from __future__ import annotations
@@ -121,10 +121,9 @@ class OneHopConnection(aiosqlite.Connection):
         return await self._execute(lambda: fn(self._conn, *args))  # type: ignore[no-untyped-call]
 
 
-def creator(database: str, arguments: Sequence[Any] = (), options: Mapping[str, Any] | None = None
-            ) -> Callable[[], Awaitable[OneHopConnection]]:
+def creator(arguments: Sequence[Any], options: Mapping[str, Any]) -> Callable[[], Awaitable[OneHopConnection]]:
     """For ``create_async_engine(async_creator=...)``: ``sqlite3.connect(*arguments, **options)`` on the thread."""
-    connector = partial(sqlite3.connect, *(arguments or (database,)), **(options or {}))
+    connector = partial(sqlite3.connect, *arguments, **options)
 
     async def connect() -> OneHopConnection:
         connection = OneHopConnection(connector, 64)

@@ -19,6 +19,18 @@ _PERSON = cast(Table, PersonRow.__table__)
 _BY_TELEGRAM_ID = select(_PERSON).where(_PERSON.c.telegram_id == bindparam("telegram_id"))
 """Core, built once: every update starts by finding its sender."""
 
+
+def _reported(row: PersonRow | Row[Any], language_code: str | None) -> str | None:
+    """The language Telegram reports for the person now (the stored one when it reports none)."""
+    return language_code[:16] if language_code else row.telegram_language
+
+
+def _up_to_date(row: PersonRow | Row[Any], name: str, language_code: str | None) -> bool:
+    """Nothing for ``ensure_telegram`` to change: same name, reachable, same reported language."""
+    return bool(row.name == name and row.unreachable_at is None
+                and row.telegram_language == _reported(row, language_code))
+
+
 def person_record(row: PersonRow | Row[Any]) -> PersonRecord:
     return PersonRecord(
         id=row.id,
@@ -68,8 +80,7 @@ class PersonRepository:
         Safe against two first messages arriving at once (``INSERT … ON CONFLICT DO NOTHING``).
         """
         known = (await self._session.execute(_BY_TELEGRAM_ID, {"telegram_id": telegram_id})).one_or_none()
-        if (known is not None and known.name == name and known.unreachable_at is None
-                and (not language_code or known.telegram_language == language_code[:16])):
+        if known is not None and _up_to_date(known, name, language_code):
             return person_record(known)  # the usual case: nothing to change, so no ORM object to track
         row = await self._row_by_telegram_id(telegram_id)
         if row is None:
@@ -78,11 +89,10 @@ class PersonRepository:
             )
             row = await self._row_by_telegram_id(telegram_id)
             assert row is not None
-        reported = language_code[:16] if language_code else row.telegram_language
-        if row.name != name or row.unreachable_at is not None or row.telegram_language != reported:
+        if not _up_to_date(row, name, language_code):
             row.name = name
             row.unreachable_at = None
-            row.telegram_language = reported
+            row.telegram_language = _reported(row, language_code)
             await self._session.flush()
         return person_record(row)
 
