@@ -57,6 +57,9 @@ class PersonRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_utcnow)
     #: When Telegram first refused a message because the person blocked the bot; cleared when they write again.
     unreachable_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: When the person first wrote to the bot themselves (None: known only by id, e.g. added with /staff add,
+    #: so Telegram refuses the bot's messages to them until they press Start).
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class StaffRoleRow(Base):
@@ -85,6 +88,8 @@ class TicketRow(Base):
         Index(None, "status", "created_at"),
         Index(None, "assigned_to"),
         Index(None, "updated_at"),
+        Index(None, "awaiting_complainant_since"),
+        Index(None, "unread_since"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
@@ -112,6 +117,12 @@ class TicketRow(Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
     rated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: A letter's agenda number (nomor agenda) when it came by letter.
+    agenda_number: Mapped[str | None] = mapped_column(String(64))
+    #: Since when the staff wait for the complainant's answer to their message (None: not waiting).
+    awaiting_complainant_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: Since when a message of the complainant waits to be read by an officer (None: nothing unread).
+    unread_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     attachments: Mapped[list[TicketAttachmentRow]] = relationship(
         order_by="TicketAttachmentRow.position", lazy="raise"
@@ -119,7 +130,8 @@ class TicketRow(Base):
 
 
 class TicketAttachmentRow(Base):
-    """A photo or document the complainant sent with a ticket (Telegram ``file_id``)."""
+    """A photo or document kept with a ticket (Telegram ``file_id``): sent when filing (``source`` ``intake``),
+    added later by the complainant (``complainant``), or recorded by an officer (``staff``)."""
 
     __tablename__ = "ticket_attachment"
     __table_args__ = (
@@ -133,10 +145,16 @@ class TicketAttachmentRow(Base):
     file_type: Mapped[str] = mapped_column(String(16))
     file_name: Mapped[str | None] = mapped_column(String(256))
     position: Mapped[int] = mapped_column(Integer)
+    caption: Mapped[str | None] = mapped_column(Text)
+    mime_type: Mapped[str | None] = mapped_column(String(128))
+    source: Mapped[str] = mapped_column(String(16), default="intake", server_default="intake")
+    added_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class TicketEventRow(Base):
-    """One entry of a ticket's append-only history (riwayat): who moved it, when, from, to, why."""
+    """One entry of a ticket's append-only history (riwayat): what happened (``code`` and ``params``, see
+    ``domain.vocabulary.TicketEvent``), who did it, when, and the status before and after. ``note`` is only
+    the free text of events recorded before events had codes."""
 
     __tablename__ = "ticket_event"
     __table_args__ = (Index(None, "ticket_id", "at"),)
@@ -148,6 +166,8 @@ class TicketEventRow(Base):
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
+    code: Mapped[str] = mapped_column(String(32), default="status", server_default="status")
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class NumberCounterRow(Base):
@@ -187,8 +207,10 @@ class OutboxRow(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
+        CheckConstraint("status IN ('pending', 'sent', 'failed', 'cancelled')", name="status"),
         Index(None, "status", "not_before", "id"),
+        Index(None, "chat_id", "status"),
+        Index(None, "key"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
@@ -200,6 +222,9 @@ class OutboxRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: A scheduled message (sent at ``not_before``, not in order with the chat's others) that a later change may
+    #: cancel by this key before it goes out, e.g. ``reopen-alert:42``.
+    key: Mapped[str | None] = mapped_column(String(64))
 
 
 class LkRow(Base):
@@ -261,7 +286,12 @@ class LkActionRow(Base):
     lk_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("lk.id"))
     kind: Mapped[str] = mapped_column(String(16))
     description: Mapped[str] = mapped_column(Text)
-    owner_person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"))
+    #: The staff member who owns it; None for an owner outside the bot (``owner_name``, ``owner_contact``).
+    owner_person_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    owner_name: Mapped[str | None] = mapped_column(String(256))
+    owner_contact: Mapped[str | None] = mapped_column(String(256))
+    #: Who added the action (told when its owner cannot be reached).
+    added_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
     due_on: Mapped[date] = mapped_column(Date)
     round: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(8))
@@ -270,11 +300,13 @@ class LkActionRow(Base):
     evidence_text: Mapped[str | None] = mapped_column(Text)
     evidence_file_id: Mapped[str | None] = mapped_column(String(256))
     evidence_file_type: Mapped[str | None] = mapped_column(String(16))
+    evidence_file_name: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class LkEventRow(Base):
-    """One entry of an LK's append-only history: who moved it, when, from, to, why."""
+    """One entry of an LK's append-only history: what happened (``code``, ``params``: see
+    ``domain.vocabulary.LkEvent``), who, when, from, to; ``note`` only for events recorded before codes."""
 
     __tablename__ = "lk_event"
     __table_args__ = (Index(None, "lk_id", "at"),)
@@ -286,3 +318,5 @@ class LkEventRow(Base):
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
+    code: Mapped[str] = mapped_column(String(32), default="status", server_default="status")
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)

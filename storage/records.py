@@ -5,7 +5,7 @@ All datetimes are timezone-aware UTC.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -24,15 +24,27 @@ class PersonRecord:
     unreachable: bool = False
     #: The ``language_code`` Telegram last reported; ``language`` (the /lang choice) wins over it.
     telegram_language: str | None = None
+    #: The person has written to the bot themselves (False: known by id only, e.g. added with /staff add;
+    #: Telegram refuses the bot's messages to them until they press Start).
+    started: bool = True
+    #: Set by ``ensure_telegram`` when this update is the first since the person blocked the bot or was added
+    #: without ever writing to it: messages that could not reach them may be sent again now.
+    reachable_again: bool = False
 
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with a ticket: ``file_type`` is ``photo`` or ``document``."""
+    """A file kept with a ticket: ``file_type`` is ``photo`` or ``document``; ``source`` says who added it
+    (``intake`` when filing, ``complainant`` later, ``staff``); ``id`` is set once stored."""
 
     file_id: str
     file_type: str
     file_name: str | None = None
+    caption: str | None = None
+    mime_type: str | None = None
+    source: str = "intake"
+    added_at: datetime | None = None
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,8 @@ class NewTicket:
     anonymous: bool
     status: str
     created_at: datetime
+    #: A letter's agenda number (nomor agenda), for tickets recorded from a letter.
+    agenda_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,11 +100,17 @@ class TicketRecord:
     rating: int | None = None
     rating_comment: str | None = None
     rated_at: datetime | None = None
+    agenda_number: str | None = None
+    #: Since when the staff wait for the complainant's answer (None: not waiting).
+    awaiting_complainant_since: datetime | None = None
+    #: Since when a message of the complainant waits to be read by an officer (None: nothing unread).
+    unread_since: datetime | None = None
 
 
 @dataclass(frozen=True)
 class TicketEventRecord:
-    """One entry of a ticket's history; ``from_status`` is ``None`` for the first one."""
+    """One entry of a ticket's history: ``code`` (``domain.vocabulary.TicketEvent``) with its ``params``;
+    ``from_status`` is ``None`` for the first one; ``note`` only on events recorded before events had codes."""
 
     id: int
     ticket_id: int
@@ -99,6 +119,8 @@ class TicketEventRecord:
     from_status: str | None
     to_status: str
     note: str | None
+    code: str = "status"
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -183,15 +205,19 @@ class LkRecord:
 @dataclass(frozen=True)
 class NewAction:
     """An action of an LK's follow-up programme: ``kind`` is ``correction`` (fix this case),
-    ``corrective`` (remove the cause) or ``preventive`` (stop it elsewhere)."""
+    ``corrective`` (remove the cause) or ``preventive`` (stop it elsewhere). Its owner is a staff member
+    (``owner_person_id``) or someone outside the bot (``owner_name`` and ``owner_contact``)."""
 
     lk_id: int
     kind: str
     description: str
-    owner_person_id: int
+    owner_person_id: int | None
     due_on: date
     round: int
     created_at: datetime
+    owner_name: str | None = None
+    owner_contact: str | None = None
+    added_by: int | None = None
 
 
 @dataclass(frozen=True)
@@ -202,7 +228,7 @@ class ActionRecord:
     lk_id: int
     kind: str
     description: str
-    owner_person_id: int
+    owner_person_id: int | None
     due_on: date
     round: int
     status: str
@@ -212,11 +238,16 @@ class ActionRecord:
     evidence_file_id: str | None
     evidence_file_type: str | None
     created_at: datetime
+    owner_name: str | None = None
+    owner_contact: str | None = None
+    added_by: int | None = None
+    evidence_file_name: str | None = None
 
 
 @dataclass(frozen=True)
 class LkEventRecord:
-    """One entry of an LK's history; ``from_status`` is ``None`` for the first one."""
+    """One entry of an LK's history: ``code`` (``domain.vocabulary.LkEvent``) with its ``params``;
+    ``from_status`` is ``None`` for the first one."""
 
     id: int
     lk_id: int
@@ -225,3 +256,5 @@ class LkEventRecord:
     from_status: str | None
     to_status: str
     note: str | None
+    code: str = "status"
+    params: dict[str, Any] = field(default_factory=dict)

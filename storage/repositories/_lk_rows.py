@@ -48,6 +48,10 @@ def action_record(row: LkActionRow) -> ActionRecord:
         evidence_file_id=row.evidence_file_id,
         evidence_file_type=row.evidence_file_type,
         created_at=row.created_at,
+        owner_name=row.owner_name,
+        owner_contact=row.owner_contact,
+        added_by=row.added_by,
+        evidence_file_name=row.evidence_file_name,
     )
 
 
@@ -60,4 +64,6 @@ def lk_event_record(row: LkEventRow) -> LkEventRecord:
         from_status=row.from_status,
         to_status=row.to_status,
         note=row.note,
+        code=row.code,
+        params=dict(row.params or {}),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.models import TicketEventRow, TicketRow
+from storage.models import TicketAttachmentRow, TicketEventRow, TicketRow
 from storage.records import Attachment, TicketEventRecord, TicketRecord
 
 
@@ -18,10 +18,7 @@ def ticket_record(row: TicketRow) -> TicketRecord:
         description=row.description,
         occurred_on=row.occurred_on,
         answers=dict(row.answers),
-        attachments=tuple(
-            Attachment(file_id=a.file_id, file_type=a.file_type, file_name=a.file_name)
-            for a in row.attachments
-        ),
+        attachments=tuple(attachment_record(a) for a in row.attachments),
         anonymous=row.anonymous,
         status=row.status,
         created_at=row.created_at,
@@ -35,7 +32,15 @@ def ticket_record(row: TicketRow) -> TicketRecord:
         rating=row.rating,
         rating_comment=row.rating_comment,
         rated_at=row.rated_at,
+        agenda_number=row.agenda_number,
+        awaiting_complainant_since=row.awaiting_complainant_since,
+        unread_since=row.unread_since,
     )
+
+
+def attachment_record(row: TicketAttachmentRow) -> Attachment:
+    return Attachment(file_id=row.file_id, file_type=row.file_type, file_name=row.file_name, caption=row.caption,
+                      mime_type=row.mime_type, source=row.source, added_at=row.added_at, id=row.id)
 
 
 def ticket_event_record(row: TicketEventRow) -> TicketEventRecord:
@@ -47,4 +52,6 @@ def ticket_event_record(row: TicketEventRow) -> TicketEventRecord:
         from_status=row.from_status,
         to_status=row.to_status,
         note=row.note,
+        code=row.code,
+        params=dict(row.params or {}),
     )

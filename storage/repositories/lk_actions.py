@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.vocabulary import ActionKind, ActionStatus
 from storage.columns import require_aware
 from storage.errors import ActionAlreadyDone, ActionNotFound, LkNotFound, UnknownActionKind
 from storage.models import LkActionRow, LkRow
@@ -17,9 +18,9 @@ from storage.records import ActionRecord, LkRecord, NewAction
 from storage.repositories._lk_rows import action_record, lk_record
 
 #: ``correction`` fixes this case, ``corrective`` removes the cause, ``preventive`` stops it elsewhere.
-ACTION_KINDS = frozenset({"correction", "corrective", "preventive"})
-OPEN = "open"
-DONE = "done"
+ACTION_KINDS = frozenset(ActionKind)
+OPEN = ActionStatus.OPEN
+DONE = ActionStatus.DONE
 
 
 class LkActions:
@@ -42,6 +43,9 @@ class LkActions:
             kind=new.kind,
             description=new.description,
             owner_person_id=new.owner_person_id,
+            owner_name=new.owner_name,
+            owner_contact=new.owner_contact,
+            added_by=new.added_by,
             due_on=new.due_on,
             round=new.round,
             status=OPEN,
@@ -72,6 +76,7 @@ class LkActions:
         evidence_text: str | None,
         evidence_file_id: str | None = None,
         evidence_file_type: str | None = None,
+        evidence_file_name: str | None = None,
     ) -> ActionRecord:
         """Mark the action done by ``by`` at ``at`` with its evidence (text and/or a Telegram file).
 
@@ -90,6 +95,7 @@ class LkActions:
         row.evidence_text = evidence_text
         row.evidence_file_id = evidence_file_id
         row.evidence_file_type = evidence_file_type
+        row.evidence_file_name = evidence_file_name
         await self._session.flush()
         return action_record(row)
 
@@ -105,6 +111,25 @@ class LkActions:
         )
         rows = await self._session.execute(statement)
         return [(action_record(action), lk_record(lk)) for action, lk in rows]
+
+    async def open_actions_of(self, person_id: int) -> list[tuple[ActionRecord, LkRecord]]:
+        """The open actions a staff member owns, each with its LK, earliest due first."""
+        statement = (
+            select(LkActionRow, LkRow)
+            .join(LkRow, LkRow.id == LkActionRow.lk_id)
+            .where(LkActionRow.status == OPEN, LkActionRow.owner_person_id == person_id)
+            .order_by(LkActionRow.due_on, LkActionRow.id)
+            .execution_options(populate_existing=True)
+        )
+        return [(action_record(a), lk_record(lk)) for a, lk in await self._session.execute(statement)]
+
+    async def open_lks(self, limit: int) -> tuple[int, list[LkRecord]]:
+        """LKs not closed: how many, and the first ``limit``, oldest first."""
+        where = LkRow.status != "closed"
+        total = await self._session.scalar(select(func.count()).select_from(LkRow).where(where))
+        statement = (select(LkRow).where(where).order_by(LkRow.created_at, LkRow.id).limit(limit)
+                     .execution_options(populate_existing=True))
+        return total or 0, [lk_record(row) for row in await self._session.scalars(statement)]
 
     async def _action_row(self, action_id: int, *, lock: bool) -> LkActionRow | None:
         statement = (

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.vocabulary import LkEvent
 from storage.columns import require_aware
 from storage.errors import LkNotFound, TicketNotFound, UnknownLkKind
 from storage.models import LkEventRow, LkRow, LkTicketRow, TicketRow
@@ -87,7 +88,8 @@ class LkRepository(LkActions):
         self._session.add(row)
         await self._session.flush()
         self._session.add(
-            LkEventRow(lk_id=row.id, at=created_at, actor_person_id=new.prepared_by, to_status=new.status)
+            LkEventRow(lk_id=row.id, at=created_at, actor_person_id=new.prepared_by, to_status=new.status,
+                       code=LkEvent.CREATED, params={})
         )
         await self._session.flush()
         return lk_record(row)
@@ -119,9 +121,18 @@ class LkRepository(LkActions):
         return lk_record(row)
 
     async def set_status(
-        self, lk_id: int, to_status: str, *, actor_person_id: int | None, note: str | None, at: datetime
+        self,
+        lk_id: int,
+        to_status: str,
+        *,
+        actor_person_id: int | None,
+        at: datetime,
+        code: str = LkEvent.STATUS,
+        params: dict[str, Any] | None = None,
+        note: str | None = None,
     ) -> LkEventRecord:
-        """Move the LK to ``to_status``: append the history event and set ``updated_at``.
+        """Record what happened (``code``, ``params``: see ``domain.vocabulary.LkEvent``) and move the LK to
+        ``to_status``; sets ``updated_at``.
 
         The row is locked (``SELECT … FOR UPDATE`` on PostgreSQL) so the recorded ``from_status`` is
         the one actually replaced. Raises :class:`LkNotFound` and ``NaiveDatetime``.
@@ -135,6 +146,8 @@ class LkRepository(LkActions):
             from_status=row.status,
             to_status=to_status,
             note=note,
+            code=code,
+            params=dict(params or {}),
         )
         row.status = to_status
         row.updated_at = at

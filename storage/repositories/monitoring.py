@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import heapq
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.columns import require_aware
-from storage.models import LkActionRow, LkRow, TicketRow
+from storage.models import LkActionRow, LkRow, PersonRow, TicketRow
 from storage.records import ActionRecord, LkRecord, TicketRecord
 from storage.repositories._lk_rows import action_record, lk_record
 from storage.repositories._ticket_rows import ticket_record
 from storage.repositories.lk_actions import OPEN
-from storage.repositories.tickets import UNCONFIRMED_STATUSES
+from storage.repositories.tickets import ACTIVE_STATUSES, UNCONFIRMED_STATUSES
 
 
 class MonitoringRepository:
@@ -91,3 +92,44 @@ class MonitoringRepository:
             .execution_options(populate_existing=True)
         )
         return total or 0, [lk_record(row) for row in await self._session.scalars(statement)]
+
+    async def tickets_in_status(self, status: str, limit: int) -> tuple[int, list[TicketRecord]]:
+        """Tickets in ``status`` (e.g. reopened): how many, and the first ``limit``, oldest first."""
+        where = (TicketRow.status == status,)
+        return await self._tickets(where, (TicketRow.created_at, TicketRow.id), limit)
+
+    async def awaiting_complainant(self, limit: int) -> tuple[int, list[TicketRecord]]:
+        """Active tickets whose staff wait for the complainant's answer, longest waiting first."""
+        where = (TicketRow.awaiting_complainant_since.is_not(None), TicketRow.status.in_(ACTIVE_STATUSES))
+        return await self._tickets(where, (TicketRow.awaiting_complainant_since, TicketRow.id), limit)
+
+    async def lks_in_later_rounds(self, limit: int) -> tuple[int, list[LkRecord]]:
+        """Open LKs in a second (or later) round: a programme that was judged not effective."""
+        where = (LkRow.round > 1, LkRow.status != "closed")
+        total = await self._session.scalar(select(func.count()).select_from(LkRow).where(*where))
+        statement = (select(LkRow).where(*where).order_by(LkRow.created_at, LkRow.id).limit(limit)
+                     .execution_options(populate_existing=True))
+        return total or 0, [lk_record(row) for row in await self._session.scalars(statement)]
+
+    async def actions_of_unreachable_owners(self, limit: int) -> tuple[int, list[tuple[ActionRecord, LkRecord]]]:
+        """Open actions whose owner the bot cannot reach: they blocked it, or never pressed Start."""
+        unreachable = or_(PersonRow.unreachable_at.is_not(None), PersonRow.started_at.is_(None))
+        where = (LkActionRow.status == OPEN, unreachable)
+        joined = select(LkActionRow, LkRow).join(LkRow, LkRow.id == LkActionRow.lk_id).join(
+            PersonRow, PersonRow.id == LkActionRow.owner_person_id)
+        total = await self._session.scalar(
+            select(func.count()).select_from(LkActionRow).join(PersonRow, PersonRow.id == LkActionRow.owner_person_id)
+            .where(*where))
+        statement = (joined.where(*where).order_by(LkActionRow.due_on, LkActionRow.id).limit(limit)
+                     .execution_options(populate_existing=True))
+        rows = await self._session.execute(statement)
+        return total or 0, [(action_record(a), lk_record(lk)) for a, lk in rows]
+
+    async def _tickets(self, where: tuple[Any, ...], order: tuple[Any, ...], limit: int
+                       ) -> tuple[int, list[TicketRecord]]:
+        total = await self._session.scalar(select(func.count()).select_from(TicketRow).where(*where))
+        if not total:
+            return 0, []
+        statement = (select(TicketRow).where(*where).order_by(*order).limit(limit)
+                     .options(selectinload(TicketRow.attachments)).execution_options(populate_existing=True))
+        return total, [ticket_record(row) for row in await self._session.scalars(statement)]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, insert, select, text, update
+from sqlalchemy import Select, Table, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import require_aware
@@ -18,6 +18,9 @@ from storage.records import OutboxRecord
 PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
+CANCELLED = "cancelled"
+UNREACHABLE = "unreachable"
+"""How ``last_error`` of a row given up because its person blocked the bot (or never started it) begins."""
 _TABLE = cast(Table, OutboxRow.__table__)
 _INSERT = {
     "sqlite": insert(_TABLE).returning(_TABLE.c.id),
@@ -44,17 +47,21 @@ class OutboxRepository:
         return (await self.add_many([(chat_id, payload)], now, not_before=not_before))[0]
 
     async def add_many(
-        self, messages: Sequence[tuple[int, dict[str, Any]]], now: datetime, *, not_before: datetime | None = None
+        self, messages: Sequence[tuple[int, dict[str, Any]]], now: datetime, *, not_before: datetime | None = None,
+        key: str | None = None,
     ) -> list[int]:
         """Queue ``(chat_id, payload)`` messages in this order, with one statement; returns their ids, ascending
-        in the same order (a chat's messages are sent by id, so the order in which they were given holds)."""
+        in the same order (a chat's messages are sent by id, so the order in which they were given holds).
+
+        With a ``key`` they are scheduled: sent at ``not_before`` whatever the chat's other messages do (they hold
+        nobody up meanwhile) unless :meth:`cancel_key` cancels them first."""
         if not messages:
             return []
         now = require_aware(now, "now")
         due = require_aware(not_before, "not_before") if not_before else now
         rows = [
             {"chat_id": chat_id, "payload": dict(payload), "status": PENDING, "attempts": 0, "not_before": due,
-             "created_at": now}
+             "created_at": now, "key": key}
             for chat_id, payload in messages
         ]
         dialect = self._session.get_bind().dialect.name
@@ -89,7 +96,7 @@ class OutboxRepository:
         now = require_aware(now, "now")
         heads = (
             select(func.min(OutboxRow.id).label("id"))
-            .where(OutboxRow.status == PENDING)
+            .where(OutboxRow.status == PENDING, or_(OutboxRow.key.is_(None), OutboxRow.not_before <= now))
             .group_by(OutboxRow.chat_id)
             .subquery("heads")
         )
@@ -133,9 +140,40 @@ class OutboxRepository:
         """Give the message up (e.g. the user blocked the bot); the failed attempt is counted."""
         await self._update(outbox_id, status=FAILED, last_error=error, attempts=OutboxRow.attempts + 1)
 
-    async def pending_count(self) -> int:
-        """How many messages are still waiting to be sent (due or not)."""
+    async def cancel_key(self, key: str) -> int:
+        """Cancel the scheduled messages with ``key`` that have not gone out yet; returns how many."""
+        statement = (
+            update(OutboxRow)
+            .where(OutboxRow.key == key, OutboxRow.status == PENDING)
+            .values(status=CANCELLED)
+            .returning(OutboxRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        return len((await self._session.execute(statement)).all())
+
+    async def requeue_unreachable(self, chat_id: int, now: datetime, *, within: float = 30 * 86400) -> int:
+        """Send again, from ``now``, the messages to ``chat_id`` that were given up because the person could not
+        be reached (blocked the bot, never started it) and that ask for it (``payload["resend"]``), from the
+        last ``within`` seconds; returns how many. Their order among themselves is kept (they keep their ids)."""
+        now = require_aware(now, "now")
+        since = now - timedelta(seconds=within)
+        statement = select(OutboxRow.id, OutboxRow.payload).where(
+            OutboxRow.chat_id == chat_id, OutboxRow.status == FAILED, OutboxRow.created_at >= since,
+            OutboxRow.last_error.like(f"{UNREACHABLE}%"))
+        ids = [row_id for row_id, payload in await self._session.execute(statement) if (payload or {}).get("resend")]
+        if ids:
+            await self._session.execute(
+                update(OutboxRow).where(OutboxRow.id.in_(ids))
+                .values(status=PENDING, not_before=now, attempts=0)
+                .execution_options(synchronize_session=False))
+        return len(ids)
+
+    async def pending_count(self, *, now: datetime | None = None) -> int:
+        """How many messages are still waiting to be sent (due or not); with ``now``, leaving out scheduled ones
+        that are not due by then (they wait on purpose, e.g. for a comment that may replace them)."""
         statement = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == PENDING)
+        if now is not None:
+            statement = statement.where(or_(OutboxRow.key.is_(None), OutboxRow.not_before <= require_aware(now)))
         return (await self._session.execute(statement)).scalar_one()
 
     async def _records(self, statement: Select[OutboxRow], limit: int) -> list[OutboxRecord]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, select
@@ -26,8 +27,8 @@ def _reported(row: PersonRow | Row[Any], language_code: str | None) -> str | Non
 
 
 def _up_to_date(row: PersonRow | Row[Any], name: str, language_code: str | None) -> bool:
-    """Nothing for ``ensure_telegram`` to change: same name, reachable, same reported language."""
-    return bool(row.name == name and row.unreachable_at is None
+    """Nothing for ``ensure_telegram`` to change: same name, reachable, started, same reported language."""
+    return bool(row.name == name and row.unreachable_at is None and row.started_at is not None
                 and row.telegram_language == _reported(row, language_code))
 
 
@@ -41,6 +42,7 @@ def person_record(row: PersonRow | Row[Any]) -> PersonRecord:
         contact=row.contact,
         unreachable=row.unreachable_at is not None,
         telegram_language=row.telegram_language,
+        started=row.started_at is not None or row.telegram_id is None,
     )
 
 
@@ -73,9 +75,10 @@ class PersonRepository:
         }
 
     async def ensure_telegram(self, telegram_id: int, name: str, language_code: str | None = None) -> PersonRecord:
-        """The person behind a Telegram account: created on first contact, renamed if the name changed,
-        reachable again if they had blocked the bot (they are writing to it now), and with the language
-        Telegram reports (``language_code``, when given).
+        """The person behind a Telegram account, who is writing to the bot now: created on first contact,
+        renamed if the name changed, started and reachable again if they had blocked the bot or had never
+        written to it (then ``reachable_again`` is set on the record), and with the language Telegram reports
+        (``language_code``, when given).
 
         Safe against two first messages arriving at once (``INSERT … ON CONFLICT DO NOTHING``).
         """
@@ -83,17 +86,31 @@ class PersonRepository:
         if known is not None and _up_to_date(known, name, language_code):
             return person_record(known)  # the usual case: nothing to change, so no ORM object to track
         row = await self._row_by_telegram_id(telegram_id)
+        now = datetime.now(UTC)
         if row is None:
-            await insert_or_ignore(
-                self._session, PersonRow, {"telegram_id": telegram_id, "name": name}, ["telegram_id"]
-            )
+            values = {"telegram_id": telegram_id, "name": name, "started_at": now}
+            await insert_or_ignore(self._session, PersonRow, values, ["telegram_id"])
             row = await self._row_by_telegram_id(telegram_id)
             assert row is not None
+        again = row.unreachable_at is not None or row.started_at is None
         if not _up_to_date(row, name, language_code):
             row.name = name
             row.unreachable_at = None
+            row.started_at = row.started_at or now
             row.telegram_language = _reported(row, language_code)
             await self._session.flush()
+        return replace(person_record(row), reachable_again=again)
+
+    async def add_known_by_id(self, telegram_id: int, name: str) -> PersonRecord:
+        """A person known only by their Telegram id (``/staff add`` before they wrote to the bot): not started,
+        so Telegram refuses the bot's messages to them until they press Start. An existing person is returned
+        as they are."""
+        row = await self._row_by_telegram_id(telegram_id)
+        if row is None:
+            await insert_or_ignore(self._session, PersonRow, {"telegram_id": telegram_id, "name": name},
+                                   ["telegram_id"])
+            row = await self._row_by_telegram_id(telegram_id)
+            assert row is not None
         return person_record(row)
 
     async def add_offline(self, name: str, contact: str | None) -> PersonRecord:

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.vocabulary import Role
 from storage.columns import require_aware
 from storage.errors import PersonNotFound, UnknownRole
 from storage.models import PersonRow, StaffRoleRow
@@ -17,7 +18,7 @@ from storage.repositories.persons import person_record
 
 #: The SOP's roles: officer (Subbag Registrasi dan Data), reviewer (Kabag Administrasi Pembelajaran),
 #: approver (Kepala BAPKM), monitor (Pemantauan dan Evaluasi), and the admin who manages staff.
-STAFF_ROLES = frozenset({"officer", "reviewer", "approver", "monitor", "admin"})
+STAFF_ROLES = frozenset(Role)
 
 
 class StaffRepository:

@@ -11,13 +11,14 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.vocabulary import ACTIVE, INBOX, UNCONFIRMED, TicketEvent
 from storage.columns import require_aware
 from storage.errors import InvalidFieldValue, TicketNotFound, UnknownTicketKind
 from storage.models import TicketAttachmentRow, TicketEventRow, TicketRow
-from storage.records import NewTicket, TicketEventRecord, TicketRecord
+from storage.records import Attachment, NewTicket, TicketEventRecord, TicketRecord
 from storage.repositories._fields import checked_changes
 from storage.repositories._sql import next_in_series
-from storage.repositories._ticket_rows import ticket_event_record, ticket_record
+from storage.repositories._ticket_rows import attachment_record, ticket_event_record, ticket_record
 
 #: Ticket numbers count per year as people in Indonesia see it (WIB).
 NUMBERING_ZONE = ZoneInfo("Asia/Jakarta")
@@ -26,10 +27,13 @@ NUMBERING_ZONE = ZoneInfo("Asia/Jakarta")
 SERIES_BY_KIND = {"complaint": "KEL", "suggestion": "SAR"}
 
 #: Tickets still waiting for staff: the officers' inbox and the fuzzy-search corpus.
-OPEN_STATUSES = ("received", "confirming", "reopened", "under_review", "in_followup")
+OPEN_STATUSES = tuple(sorted(INBOX))
 
 #: Tickets no officer has started confirming yet (monitoring reminds about them).
-UNCONFIRMED_STATUSES = ("received", "reopened")
+UNCONFIRMED_STATUSES = UNCONFIRMED
+
+#: Tickets not concluded: the complainant may still add to them or withdraw them.
+ACTIVE_STATUSES = tuple(sorted(ACTIVE))
 
 #: What ``TicketRepository.update`` may change (the status only moves through ``set_status``).
 UPDATABLE_FIELDS = frozenset(
@@ -44,6 +48,8 @@ UPDATABLE_FIELDS = frozenset(
         "rating_comment",
         "rated_at",
         "updated_at",
+        "awaiting_complainant_since",
+        "unread_since",
     }
 )
 
@@ -51,6 +57,11 @@ UPDATABLE_FIELDS = frozenset(
 def ticket_number(series: str, year: int, value: int) -> str:
     """``KEL-2026-00042``."""
     return f"{series}-{year:04d}-{value:05d}"
+
+
+def _attachment_row(a: Attachment, position: int, at: datetime) -> TicketAttachmentRow:
+    return TicketAttachmentRow(file_id=a.file_id, file_type=a.file_type, file_name=a.file_name, position=position,
+                               caption=a.caption, mime_type=a.mime_type, source=a.source, added_at=a.added_at or at)
 
 
 def _check_rating(rating: object) -> None:
@@ -92,12 +103,8 @@ class TicketRepository:
             status=new.status,
             created_at=created_at,
             updated_at=created_at,
-            attachments=[
-                TicketAttachmentRow(
-                    file_id=a.file_id, file_type=a.file_type, file_name=a.file_name, position=i
-                )
-                for i, a in enumerate(new.attachments)
-            ],
+            agenda_number=new.agenda_number,
+            attachments=[_attachment_row(a, i, created_at) for i, a in enumerate(new.attachments)],
         )
         self._session.add(row)
         await self._session.flush()
@@ -108,6 +115,8 @@ class TicketRepository:
                 actor_person_id=new.person_id,
                 from_status=None,
                 to_status=new.status,
+                code=TicketEvent.FILED,
+                params={"channel": new.channel},
             )
         )
         await self._session.flush()
@@ -137,9 +146,18 @@ class TicketRepository:
         return [ticket_event_record(row) for row in (await self._session.scalars(statement))]
 
     async def set_status(
-        self, ticket_id: int, to_status: str, *, actor_person_id: int | None, note: str | None, at: datetime
+        self,
+        ticket_id: int,
+        to_status: str | None,
+        *,
+        actor_person_id: int | None,
+        at: datetime,
+        code: str = TicketEvent.STATUS,
+        params: dict[str, Any] | None = None,
+        note: str | None = None,
     ) -> TicketEventRecord:
-        """Move a ticket to ``to_status``: append the history event and set ``updated_at``.
+        """Record what happened (``code`` with ``params``, see ``domain.vocabulary.TicketEvent``) and move the
+        ticket to ``to_status`` (None: an event that moves nothing, see :meth:`record`); sets ``updated_at``.
 
         The ticket row is locked (``SELECT … FOR UPDATE`` on PostgreSQL) so the recorded
         ``from_status`` is the one actually replaced. Raises :class:`TicketNotFound`.
@@ -154,6 +172,7 @@ class TicketRepository:
         row = (await self._session.scalars(statement)).one_or_none()
         if row is None:
             raise TicketNotFound(f"no ticket with id {ticket_id}")
+        to_status = row.status if to_status is None else to_status
         event = TicketEventRow(
             ticket_id=row.id,
             at=at,
@@ -161,12 +180,49 @@ class TicketRepository:
             from_status=row.status,
             to_status=to_status,
             note=note,
+            code=code,
+            params=dict(params or {}),
         )
         row.status = to_status
         row.updated_at = at
         self._session.add(event)
         await self._session.flush()
         return ticket_event_record(event)
+
+    async def record(
+        self, ticket_id: int, code: str, *, actor_person_id: int | None, at: datetime,
+        params: dict[str, Any] | None = None,
+    ) -> TicketEventRecord:
+        """Record an event that does not move the ticket (a message, a comment): its status stays."""
+        return await self.set_status(ticket_id, None, actor_person_id=actor_person_id, at=at, code=code,
+                                     params=params)
+
+    async def add_attachment(self, ticket_id: int, attachment: Attachment, at: datetime) -> Attachment:
+        """Keep one more file with the ticket (after those it has); returns it with its id."""
+        at = require_aware(at, "at")
+        last = await self._session.scalar(
+            select(func.max(TicketAttachmentRow.position)).where(TicketAttachmentRow.ticket_id == ticket_id))
+        row = _attachment_row(attachment, (last if last is not None else -1) + 1, at)
+        row.ticket_id = ticket_id
+        self._session.add(row)
+        await self._session.flush()
+        return attachment_record(row)
+
+    async def attachment(self, attachment_id: int) -> tuple[int, Attachment] | None:
+        """``(ticket id, attachment)`` of a stored attachment."""
+        row = await self._session.get(TicketAttachmentRow, attachment_id)
+        return (row.ticket_id, attachment_record(row)) if row is not None else None
+
+    async def open_for_person(self, person_id: int, limit: int = 20) -> list[TicketRecord]:
+        """The person's tickets they may still add to: not concluded, or waiting for their answer; newest first."""
+        open_ = or_(TicketRow.status.in_(ACTIVE_STATUSES), TicketRow.awaiting_complainant_since.is_not(None))
+        return [ticket_record(row) for row in await self._select(and_(TicketRow.person_id == person_id, open_),
+                                                                  limit=limit)]
+
+    async def assigned_active(self, officer_id: int) -> list[TicketRecord]:
+        """The tickets an officer handles that are not concluded, oldest first (e.g. before removing them)."""
+        where = and_(TicketRow.assigned_to == officer_id, TicketRow.status.in_(ACTIVE_STATUSES))
+        return [ticket_record(r) for r in await self._select(where, order_by=(TicketRow.created_at, TicketRow.id))]
 
     async def update(self, ticket_id: int, **fields: Any) -> TicketRecord:
         """Change handling fields (``assigned_to``, ``duplicate_of``, ``response``, ``card_message_id``,

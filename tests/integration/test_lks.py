@@ -90,7 +90,7 @@ class TestAdd:
             updated_at=AT,
             closed_at=None,
         )
-        assert events == [LkEventRecord(events[0].id, lk.id, AT, officer, None, "draft", None)]
+        assert events == [LkEventRecord(events[0].id, lk.id, AT, officer, None, "draft", None, code="created")]
 
     async def test_an_improvement_programme_has_its_own_series_and_may_start_in_another_status(
         self, uow: SqlUnitOfWork

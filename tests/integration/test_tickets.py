@@ -53,10 +53,10 @@ class TestAdd:
         async with uow:
             stored = await uow.tickets.get(ticket.id)
         assert stored == ticket
-        assert stored.attachments == (
-            Attachment("photo-file-id", "photo", None),
-            Attachment("pdf-file-id", "document", "receipt.pdf"),
-        )
+        assert [replace(a, id=None) for a in stored.attachments] == [
+            Attachment("photo-file-id", "photo", None, added_at=FILED_AT),
+            Attachment("pdf-file-id", "document", "receipt.pdf", added_at=FILED_AT),
+        ]
         assert stored.answers == {"step": "submission", "standard_time_passed": "yes"}
         assert stored.occurred_on == date(2026, 4, 10)
         assert (stored.created_at, stored.updated_at) == (FILED_AT, FILED_AT)
@@ -96,6 +96,8 @@ class TestAdd:
                 from_status=None,
                 to_status="received",
                 note=None,
+                code="filed",
+                params={"channel": "telegram"},
             )
         ]
 

@@ -1,0 +1,154 @@
+"""The words of SOP PM-BAPKM.AP.1-24 as the software stores them: each defined once, used by every layer.
+
+Values are the strings stored in the database, so a ``StrEnum`` member compares equal to the stored text
+(``TicketStatus.RECEIVED == "received"``). Sets of statuses are named for what they mean to the procedure.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TicketKind(StrEnum):
+    """A complaint (keluhan, ``KEL-…``) or a suggestion (saran, ``SAR-…``)."""
+
+    COMPLAINT = "complaint"
+    SUGGESTION = "suggestion"
+
+
+class TicketStatus(StrEnum):
+    """Where a ticket stands. Complaint: received → confirming → conforming | rejected | duplicate | in_followup →
+    resolved → closed; conforming/resolved → reopened. Suggestion: received → under_review → accepted | declined →
+    closed. Any active ticket may be withdrawn by its complainant."""
+
+    RECEIVED = "received"
+    CONFIRMING = "confirming"
+    CONFORMING = "conforming"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+    IN_FOLLOWUP = "in_followup"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    UNDER_REVIEW = "under_review"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+S = TicketStatus
+#: Not concluded yet: the complainant may still add information or withdraw, and the case is followed.
+ACTIVE: frozenset[TicketStatus] = frozenset({S.RECEIVED, S.CONFIRMING, S.REOPENED, S.UNDER_REVIEW, S.IN_FOLLOWUP,
+                                             S.ACCEPTED})
+#: Waiting for an officer: the officers' inbox and the search corpus of open tickets.
+INBOX: frozenset[TicketStatus] = frozenset({S.RECEIVED, S.CONFIRMING, S.REOPENED, S.UNDER_REVIEW, S.IN_FOLLOWUP})
+#: No officer has started confirming them yet (monitoring and reminders).
+UNCONFIRMED: tuple[TicketStatus, ...] = (S.RECEIVED, S.REOPENED)
+#: A conclusion the complainant is asked to rate (SOP 7a).
+RATEABLE: frozenset[TicketStatus] = frozenset({S.CONFORMING, S.RESOLVED})
+#: Confirmed and ready to be covered by an LK (complaints) or a programme (suggestions).
+LINKABLE: dict[TicketKind, TicketStatus] = {TicketKind.COMPLAINT: S.IN_FOLLOWUP, TicketKind.SUGGESTION: S.ACCEPTED}
+del S
+
+
+class Role(StrEnum):
+    """Staff roles of the SOP's header and distribution list."""
+
+    OFFICER = "officer"  # petugas, Subbag Registrasi dan Data: receives, confirms, prepares the LK
+    REVIEWER = "reviewer"  # pemeriksa, Kabag Administrasi Pembelajaran: checks the LK
+    APPROVER = "approver"  # penyetuju, Kepala BAPKM: approves the LK and its closure
+    MONITOR = "monitor"  # pemantau, Pemantauan dan Evaluasi: follows programmes, verifies effectiveness
+    ADMIN = "admin"  # manages staff and roles
+
+
+STAFF: frozenset[Role] = frozenset(Role)
+#: Role names as Indonesian staff write them (``/staff add 123 petugas``).
+ROLE_WORDS: dict[str, Role] = {
+    **{role.value: role for role in Role},
+    "petugas": Role.OFFICER, "pemeriksa": Role.REVIEWER, "penyetuju": Role.APPROVER, "pemantau": Role.MONITOR,
+    "administrator": Role.ADMIN,
+}
+
+
+class Channel(StrEnum):
+    """How a ticket reached the bureau (SOP step a)."""
+
+    TELEGRAM = "telegram"
+    LETTER = "letter"
+    EMAIL = "email"
+    PHONE = "phone"
+    SOCIAL_MEDIA = "social_media"
+    SUGGESTION_BOX = "suggestion_box"
+    WALK_IN = "walk_in"
+
+
+#: The channels an officer records with /intake (everything but the bot itself).
+OFFLINE_CHANNELS: tuple[Channel, ...] = tuple(c for c in Channel if c is not Channel.TELEGRAM)
+
+
+class LkKind(StrEnum):
+    """A nonconformity report (Laporan Ketidaksesuaian, ``LK-…``) or an improvement programme (``PRG-…``)."""
+
+    NONCONFORMITY = "nonconformity"
+    IMPROVEMENT = "improvement"
+
+
+class LkStatus(StrEnum):
+    """draft → awaiting_check → awaiting_approval → in_progress → awaiting_verification → closed; a return goes
+    back to draft, "not effective" back to in_progress for another round."""
+
+    DRAFT = "draft"
+    AWAITING_CHECK = "awaiting_check"
+    AWAITING_APPROVAL = "awaiting_approval"
+    IN_PROGRESS = "in_progress"
+    AWAITING_VERIFICATION = "awaiting_verification"
+    CLOSED = "closed"
+
+
+class ActionKind(StrEnum):
+    """Koreksi (fix this case), tindakan perbaikan/korektif (remove the cause), tindakan pencegahan (stop it
+    elsewhere)."""
+
+    CORRECTION = "correction"
+    CORRECTIVE = "corrective"
+    PREVENTIVE = "preventive"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class TicketEvent(StrEnum):
+    """What happened to a ticket, as its history stores it (with parameters; rendered in the reader's language)."""
+
+    FILED = "filed"  # {channel}
+    TAKEN = "taken"  # {officer: person id}
+    ASSIGNED = "assigned"  # {officer: person id}
+    VERDICT = "verdict"  # {text?}: the new status is the verdict (conforming, rejected, in_followup, ...)
+    DUPLICATE = "duplicate"  # {of: ticket number}
+    STAFF_MESSAGE = "staff_message"  # {text}: an officer wrote to the complainant
+    COMPLAINANT_MESSAGE = "complainant_message"  # {text?, files}: the complainant added information
+    LINKED = "linked"  # {lk: LK number}
+    RESOLVED = "resolved"  # {text, by: "correction" | "lk"}
+    VERIFIED = "verified"  # {lk}: the LK covering it was verified effective
+    RATED = "rated"  # {score}
+    RATING_COMMENT = "rating_comment"  # {text}
+    REOPENED = "reopened"  # {score}
+    CLOSED = "closed"  # {reason: "rated" | "programme"}
+    WITHDRAWN = "withdrawn"  # {reason}
+    STATUS = "status"  # a move recorded before events had codes; ``note`` holds its old text
+
+
+class LkEvent(StrEnum):
+    """What happened to an LK, as its history stores it."""
+
+    CREATED = "created"
+    SUBMITTED = "submitted"
+    CHECKED = "checked"
+    APPROVED = "approved"
+    RETURNED = "returned"  # {note}
+    ALL_DONE = "all_done"  # every action of the round is done: effectiveness check due
+    NOT_EFFECTIVE = "not_effective"  # {reason, round}: the next round
+    CLOSED = "closed"  # {response}
+    STATUS = "status"  # recorded before events had codes
