@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.settings import Settings
 from dialogs.calendar import WorkingCalendar
 from handlers.catalogue_loader import load_catalogue, load_holidays
+from handlers.commands import STUDENT_COMMANDS
 from handlers.context import Deps
 from handlers.i18n import Translator
-from handlers.router import STUDENT_COMMANDS
 from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork, UnitOfWork
@@ -42,6 +42,7 @@ def build(settings: Settings) -> App:
         admins=settings.admin_ids,
         staff_chat_id=settings.staff_chat_id,
         confirm_days=settings.confirm_days,
+        allow_self_check=settings.allow_self_check,
     )
     return App(settings, engine, lambda: SqlUnitOfWork(sessions), deps)
 
@@ -55,5 +56,5 @@ def command_menu(translator: Translator) -> dict[str, list[tuple[str, str]]]:
     menu = {}
     for key, lang in (("", "id"), ("id", "id"), ("en", "en")):
         _ = translator.gettext(lang)
-        menu[key] = [(name, _(description)) for name, (_handler, description) in STUDENT_COMMANDS.items()]
+        menu[key] = [(name, _(command.description)) for name, command in STUDENT_COMMANDS.items()]
     return menu

@@ -297,6 +297,11 @@ class Notifier:
                     await uow.outbox.mark_failed(item.id, outcome.failed)
                     if extras and outcome.unreachable and item.chat_id > 0:
                         await uow.persons.mark_unreachable_by_telegram(item.chat_id, now)
+                    fallback = item.payload.get("fallback") if outcome.unreachable else None
+                    if extras and isinstance(fallback, dict):  # tell whoever gave them the work
+                        chat = int(fallback["chat_id"])
+                        await uow.outbox.add(chat, {"op": "send", "chat_id": chat, "text": str(fallback["text"]),
+                                                    "buttons": []}, now)
                 elif outcome.retry_in is None:
                     sent.append(item.id)
                     if extras and outcome.card is not None:

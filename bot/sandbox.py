@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from bot.emulator import BotApiEmulator, SentMessage
 from bot.service import serve
@@ -170,7 +171,7 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
             if emulator.pending_updates() == 0:
                 try:
                     async with outbox as uow:
-                        if await uow.outbox.pending_count() == 0:
+                        if await uow.outbox.pending_count(now=datetime.now(UTC)) == 0:
                             return
                 except Exception:  # the bot is still creating the schema
                     pass

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     tanggap_admins: str = ""
     staff_chat_id: int | None = None
     confirm_days: int = 2
+    # Segregation of duties: whoever prepared an LK may not check or approve it, nor its checker approve it,
+    # unless a very small office allows it here (the LK then says so).
+    allow_self_check: bool = False
     default_locale: str = "id"
     timezone: str = "Asia/Jakarta"
     service_catalogue: Path | None = Field(default=None, description="a TOML file replacing the shipped catalogue")

@@ -2,56 +2,42 @@
 
 Ticket (keluhan): received → confirming → conforming | rejected | duplicate | in_followup → resolved → closed;
 conforming/resolved → reopened (a rating of 1–2) → confirming. Suggestion (saran): received → under_review →
-accepted | declined → closed. LK: draft → awaiting_check → awaiting_approval → in_progress →
-awaiting_verification → closed, with returns to draft and, when not effective, back to in_progress.
+accepted | declined → closed. The complainant may withdraw any active ticket. LK: draft → awaiting_check →
+awaiting_approval → in_progress → awaiting_verification → closed, with returns to draft and, when not effective,
+back to in_progress. The words themselves are defined once in :mod:`domain.vocabulary`.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from domain.vocabulary import ACTIVE, LkStatus, Role, TicketKind, TicketStatus
 
-
-class Role(StrEnum):
-    """Staff roles of the SOP's header and distribution list."""
-
-    OFFICER = "officer"  # Subbag Registrasi dan Data: receives, confirms, prepares the LK
-    REVIEWER = "reviewer"  # Kabag Administrasi Pembelajaran: checks the LK
-    APPROVER = "approver"  # Kepala BAPKM: approves the LK and its closure
-    MONITOR = "monitor"  # Pemantauan dan Evaluasi: follows programmes, verifies effectiveness
-    ADMIN = "admin"  # manages staff and roles
-
-
-STAFF = frozenset(Role)
-OPEN_STATUSES = frozenset({"received", "confirming", "reopened", "under_review", "in_followup", "accepted"})
-
+S = TicketStatus
+_VERDICTS = frozenset({S.CONFORMING, S.REJECTED, S.DUPLICATE, S.IN_FOLLOWUP})
 COMPLAINT_MOVES: dict[str, frozenset[str]] = {
-    "received": frozenset({"confirming", "conforming", "rejected", "duplicate", "in_followup"}),
-    "confirming": frozenset({"conforming", "rejected", "duplicate", "in_followup"}),
-    "reopened": frozenset({"confirming", "conforming", "rejected", "duplicate", "in_followup"}),
-    "in_followup": frozenset({"resolved"}),
-    "conforming": frozenset({"closed", "reopened"}),
-    "resolved": frozenset({"closed", "reopened"}),
+    S.RECEIVED: frozenset({S.CONFIRMING, *_VERDICTS, S.WITHDRAWN}),
+    S.CONFIRMING: _VERDICTS | {S.WITHDRAWN},
+    S.REOPENED: frozenset({S.CONFIRMING, *_VERDICTS, S.WITHDRAWN}),
+    S.IN_FOLLOWUP: frozenset({S.RESOLVED, S.WITHDRAWN}),
+    S.CONFORMING: frozenset({S.CLOSED, S.REOPENED}),
+    S.RESOLVED: frozenset({S.CLOSED, S.REOPENED}),
 }
 SUGGESTION_MOVES: dict[str, frozenset[str]] = {
-    "received": frozenset({"under_review", "accepted", "declined", "duplicate", "rejected"}),
-    "under_review": frozenset({"accepted", "declined", "duplicate", "rejected"}),
-    "accepted": frozenset({"closed"}),
-    "declined": frozenset({"closed"}),
+    S.RECEIVED: frozenset({S.UNDER_REVIEW, S.ACCEPTED, S.DECLINED, S.DUPLICATE, S.REJECTED, S.WITHDRAWN}),
+    S.UNDER_REVIEW: frozenset({S.ACCEPTED, S.DECLINED, S.DUPLICATE, S.REJECTED, S.WITHDRAWN}),
+    S.ACCEPTED: frozenset({S.CLOSED, S.WITHDRAWN}),
+    S.DECLINED: frozenset({S.CLOSED}),
 }
+del S
 
 
 def can_move(kind: str, status: str, to: str) -> bool:
-    moves = COMPLAINT_MOVES if kind == "complaint" else SUGGESTION_MOVES
+    moves = COMPLAINT_MOVES if kind == TicketKind.COMPLAINT else SUGGESTION_MOVES
     return to in moves.get(status, frozenset())
 
 
-class LkStatus(StrEnum):
-    DRAFT = "draft"
-    AWAITING_CHECK = "awaiting_check"
-    AWAITING_APPROVAL = "awaiting_approval"
-    IN_PROGRESS = "in_progress"
-    AWAITING_VERIFICATION = "awaiting_verification"
-    CLOSED = "closed"
+def is_active(status: str) -> bool:
+    """Not concluded: the complainant may add information or withdraw it."""
+    return status in ACTIVE
 
 
 LK_MOVES: dict[LkStatus, dict[LkStatus, frozenset[Role]]] = {
@@ -78,6 +64,3 @@ def lk_move_roles(status: str, to: str) -> frozenset[Role]:
         return LK_MOVES.get(LkStatus(status), {}).get(LkStatus(to), frozenset())
     except ValueError:
         return frozenset()
-
-
-ACTION_KINDS = ("correction", "corrective", "preventive")

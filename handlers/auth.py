@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dialogs.workflow import Role
+from domain.vocabulary import Role
 from handlers.turn import Turn
 
 
 async def roles_of(turn: Turn) -> frozenset[str]:
     """The roles of whoever sent this update: stored roles, plus admin for ids in ``TANGGAP_ADMINS``."""
-    if turn.roles is None:
-        stored = await turn.uow.staff.roles_of(turn.person.id)
-        turn.roles = stored | ({Role.ADMIN.value} if turn.user.id in turn.deps.admins else frozenset())
-    return turn.roles
+    return await turn.held_roles()
 
 
 async def is_staff(turn: Turn) -> bool:

@@ -1,58 +1,99 @@
-"""Every staff command, with the roles that may use it: the single list the router, /help and the
-authorization tests read, so a new command cannot escape the checks."""
+"""Every command, student and staff, with who may use it: the one registry the router, /help, the command menus
+and the authorization tests read, so a new command cannot escape the checks or the help."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from html import escape
 
-from dialogs.workflow import STAFF, Role
+from domain.vocabulary import STAFF, Role
+from handlers import student
 from handlers.i18n import N_
+from handlers.labels import role_name
 from handlers.staff import admin, lk, monitor, search, staff_dialogs, tickets
 from handlers.turn import Turn
 
+Command = Callable[[Turn, str], Awaitable[None]]
 OFFICER = frozenset({Role.OFFICER})
 READERS = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.MONITOR})
 
 
 @dataclass(frozen=True)
-class StaffCommand:
-    run: Callable[[Turn, str], Awaitable[None]]
-    roles: frozenset[Role]
-    usage: str
+class StudentCommand:
+    run: Command
+    usage: str  # translated when shown
     description: str
 
 
+@dataclass(frozen=True)
+class StaffCommand:
+    run: Command
+    roles: frozenset[Role]
+    usage: str  # translated when shown: the placeholders are words
+    description: str
+
+
+async def help_(turn: Turn, args: str = "") -> None:
+    """/help: the complainant's commands, then the staff commands of the reader's roles, in their language."""
+    _ = turn._
+    lines = [_("<b>What I can do</b>")]
+    lines += [f"{escape(_(c.usage))} — {_(c.description)}" for c in STUDENT_COMMANDS.values()]
+    turn.say("\n".join(lines))
+    roles = await turn.held_roles()
+    mine = [c for c in STAFF_COMMANDS.values() if roles & {r.value for r in c.roles}]
+    if mine:
+        names = ", ".join(role_name(r, _) for r in sorted(roles))
+        lines = [_("<b>Staff commands</b> (your roles: {roles})").format(roles=names)]
+        lines += [f"{escape(_(c.usage))} — {_(c.description)}" for c in mine]
+        turn.say("\n".join(lines))
+
+
+# Every command a complainant can use; the menu registered with setMyCommands is built from it.
+STUDENT_COMMANDS: dict[str, StudentCommand] = {
+    "start": StudentCommand(student.start, N_("/start"), N_("Welcome and what this bot does")),
+    "new": StudentCommand(student.new_ticket, N_("/new"), N_("File a complaint or a suggestion")),
+    "my": StudentCommand(student.my_tickets, N_("/my"), N_("Your tickets and their status")),
+    "status": StudentCommand(student.show_status, N_("/status <number>"),
+                             N_("One ticket in full, to answer, add to or withdraw it: /status KEL-2026-00042")),
+    "cancel": StudentCommand(student.cancel, N_("/cancel"), N_("Stop what you are writing")),
+    "lang": StudentCommand(student.choose_language, N_("/lang"), N_("Bahasa Indonesia / English")),
+    "help": StudentCommand(help_, N_("/help"), N_("What I can do")),
+}
+
 STAFF_COMMANDS: dict[str, StaffCommand] = {
-    "staff": StaffCommand(admin.staff, frozenset({Role.ADMIN}), "/staff add|remove|list",
+    "staff": StaffCommand(admin.staff, frozenset({Role.ADMIN}), N_("/staff add|remove|list"),
                           N_("manage staff and roles")),
-    "inbox": StaffCommand(tickets.inbox, OFFICER, "/inbox", N_("new tickets and yours")),
-    "show": StaffCommand(tickets.show, STAFF, "/show <number>", N_("a ticket in full, with history and files")),
-    "take": StaffCommand(tickets.take, OFFICER, "/take <number>", N_("take a ticket")),
-    "assign": StaffCommand(tickets.assign, frozenset({Role.OFFICER, Role.ADMIN}), "/assign <number> <id>",
+    "inbox": StaffCommand(tickets.inbox, OFFICER, N_("/inbox"), N_("new tickets and yours")),
+    "show": StaffCommand(tickets.show, STAFF, N_("/show <number>"), N_("a ticket in full, with history and files")),
+    "take": StaffCommand(tickets.take, OFFICER, N_("/take <number>"), N_("take a ticket")),
+    "assign": StaffCommand(tickets.assign, frozenset({Role.OFFICER, Role.ADMIN}), N_("/assign <number> <id>"),
                            N_("hand a ticket to an officer")),
-    "reply": StaffCommand(tickets.reply, OFFICER, "/reply <number> <text>", N_("message the complainant")),
-    "nonconformity": StaffCommand(tickets.nonconformity, OFFICER, "/nonconformity <number>",
+    "reply": StaffCommand(tickets.reply, OFFICER, N_("/reply <number> <text>"),
+                          N_("message the complainant; their answer comes back to you")),
+    "nonconformity": StaffCommand(tickets.nonconformity, OFFICER, N_("/nonconformity <number>"),
                                   N_("verdict: the service deviated from its procedure")),
-    "conforming": StaffCommand(tickets.conforming, OFFICER, "/conforming <number> <explanation>",
+    "conforming": StaffCommand(tickets.conforming, OFFICER, N_("/conforming <number> <explanation>"),
                                N_("verdict: the service followed its procedure")),
-    "duplicate": StaffCommand(tickets.duplicate, OFFICER, "/duplicate <number> <original>",
+    "duplicate": StaffCommand(tickets.duplicate, OFFICER, N_("/duplicate <number> <original>"),
                               N_("verdict: the same case as another ticket")),
-    "reject": StaffCommand(tickets.reject, OFFICER, "/reject <number> <reason>", N_("verdict: out of scope")),
-    "accept": StaffCommand(tickets.accept, OFFICER, "/accept <number> <response>", N_("accept a suggestion")),
-    "decline": StaffCommand(tickets.decline, OFFICER, "/decline <number> <reason>", N_("decline a suggestion")),
-    "intake": StaffCommand(staff_dialogs.intake, OFFICER, "/intake",
+    "reject": StaffCommand(tickets.reject, OFFICER, N_("/reject <number> <reason>"), N_("verdict: out of scope")),
+    "accept": StaffCommand(tickets.accept, OFFICER, N_("/accept <number> <response>"), N_("accept a suggestion")),
+    "decline": StaffCommand(tickets.decline, OFFICER, N_("/decline <number> <reason>"), N_("decline a suggestion")),
+    "intake": StaffCommand(staff_dialogs.intake, OFFICER, N_("/intake"),
                            N_("record a letter, e-mail, call, post or suggestion-box form")),
-    "search": StaffCommand(search.search, READERS, "/search <text>", N_("find tickets")),
-    "similar": StaffCommand(search.similar, READERS, "/similar <number>", N_("tickets like this one")),
-    "monitor": StaffCommand(monitor.monitor, STAFF, "/monitor", N_("late and waiting work")),
-    "lk": StaffCommand(lk.show, STAFF, "/lk <LK number>", N_("an LK in full")),
-    "lk new": StaffCommand(staff_dialogs.lk_new, OFFICER, "/lk new <numbers…>", N_("write an LK")),
-    "lk link": StaffCommand(lk.link, OFFICER, "/lk link <LK> <numbers…>", N_("link more tickets to an LK")),
-    "lk submit": StaffCommand(lk.submit, OFFICER, "/lk submit <LK>", N_("send an LK to the check")),
-    "lk action add": StaffCommand(staff_dialogs.action_add, OFFICER, "/lk action add <LK>",
+    "search": StaffCommand(search.search, READERS, N_("/search [filters] <words>"),
+                           N_("find tickets; filters: status: service: channel: officer: since: until:")),
+    "similar": StaffCommand(search.similar, READERS, N_("/similar <number>"), N_("tickets like this one")),
+    "monitor": StaffCommand(monitor.monitor, STAFF, N_("/monitor"), N_("late and waiting work")),
+    "lk": StaffCommand(lk.show, STAFF, N_("/lk <LK number>"), N_("an LK in full")),
+    "lk list": StaffCommand(lk.listing, STAFF, N_("/lk list"), N_("the open LKs and their next steps")),
+    "lk new": StaffCommand(staff_dialogs.lk_new, OFFICER, N_("/lk new <numbers…>"), N_("write an LK")),
+    "lk link": StaffCommand(lk.link, OFFICER, N_("/lk link <LK> <numbers…>"), N_("link more tickets to an LK")),
+    "lk submit": StaffCommand(lk.submit, OFFICER, N_("/lk submit <LK>"), N_("send an LK to the check")),
+    "lk action add": StaffCommand(staff_dialogs.action_add, OFFICER, N_("/lk action add <LK>"),
                                   N_("add an action to the programme")),
-    "lk action done": StaffCommand(lk.action_done, STAFF, "/lk action done <id> <evidence>",
+    "lk action done": StaffCommand(lk.action_done, STAFF, N_("/lk action done <id> <evidence>"),
                                    N_("mark an action done, with evidence")),
 }
 

@@ -28,6 +28,9 @@ class Deps:
     confirm_days: int = 2
     staff_chat_id: int | None = None
     clock: Callable[[], datetime] = utc_now
+    #: Segregation of duties: False (the default) keeps whoever prepared an LK from checking or approving it and
+    #: its checker from approving it; a very small office may allow it (the LK then says so).
+    allow_self_check: bool = False
 
     def today(self) -> date:
         """Today in the institution's time zone (WIB)."""

@@ -117,14 +117,28 @@ class Button:
 
 @dataclass(frozen=True)
 class OutMessage:
-    """A new message to a chat. ``text`` is HTML (user text already escaped)."""
+    """A new message to a chat. ``text`` is HTML (user text already escaped).
+
+    ``resend``: if the person cannot be reached now (blocked the bot, never started it), send it again when they
+    next write to the bot. ``fallback``: ``(chat_id, HTML text)`` to send instead, to someone else, when Telegram
+    refuses it because the person cannot be reached (e.g. to whoever assigned them the work). ``scheduled``:
+    ``(key, seconds)`` to send it only that much later, unless a later change cancels the key first."""
 
     chat_id: int
     text: str
     buttons: Keyboard = ()
+    resend: bool = False
+    fallback: tuple[int, str] | None = None
+    scheduled: tuple[str, float] | None = None
 
     def to_payload(self) -> dict[str, Any]:
-        return {"op": "send", "chat_id": self.chat_id, "text": fit(self.text, MAX_TEXT), "buttons": _rows(self.buttons)}
+        payload: dict[str, Any] = {"op": "send", "chat_id": self.chat_id, "text": fit(self.text, MAX_TEXT),
+                                   "buttons": _rows(self.buttons)}
+        if self.resend:
+            payload["resend"] = True
+        if self.fallback is not None:
+            payload["fallback"] = {"chat_id": self.fallback[0], "text": fit(self.fallback[1], MAX_TEXT)}
+        return payload
 
 
 @dataclass(frozen=True)
@@ -174,13 +188,24 @@ class SendFile:
     file_type: str
     file_id: str
     caption: str = ""
+    resend: bool = False
 
     def to_payload(self) -> dict[str, Any]:
-        return {"op": "send_file", "chat_id": self.chat_id, "file_type": self.file_type, "file_id": self.file_id,
-                "caption": fit(self.caption, MAX_CAPTION)}
+        payload: dict[str, Any] = {"op": "send_file", "chat_id": self.chat_id, "file_type": self.file_type,
+                                   "file_id": self.file_id, "caption": fit(self.caption, MAX_CAPTION)}
+        if self.resend:
+            payload["resend"] = True
+        return payload
 
 
-Outbound = OutMessage | ClearButtons | SendCard | EditCard | SendFile
+@dataclass(frozen=True)
+class CancelScheduled:
+    """Cancel the scheduled messages with this key that have not gone out (see ``OutMessage.scheduled``)."""
+
+    key: str
+
+
+Outbound = OutMessage | ClearButtons | SendCard | EditCard | SendFile | CancelScheduled
 
 
 @dataclass

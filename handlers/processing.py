@@ -7,14 +7,24 @@ update already recorded is ignored, so Telegram's re-delivery after a crash proc
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
+from datetime import datetime, timedelta
 from html import escape
 from typing import TypeVar
 
 from handlers.context import Deps
 from handlers.errors import Refusal
-from handlers.events import ButtonPress, Event, InboundUpdate, IncomingMessage, Reaction
+from handlers.events import (
+    ButtonPress,
+    CancelScheduled,
+    Event,
+    InboundUpdate,
+    IncomingMessage,
+    Outbound,
+    OutMessage,
+    Reaction,
+)
 from handlers.router import route
 from handlers.turn import Turn
 from storage.uow import UnitOfWork
@@ -46,6 +56,8 @@ async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWor
             if event is not None:
                 user = event.user
                 person = await uow.persons.ensure_telegram(user.id, user.full_name, user.language_code)
+                if person.reachable_again:  # blocked the bot or never started it: what waited for them goes now
+                    await uow.outbox.requeue_unreachable(user.id, deps.clock())
                 locale = deps.translator.pick(person.language, event.user.language_code)
                 private = event.private if isinstance(event, IncomingMessage) else event.chat_id > 0
                 turn = Turn(uow, deps, event.user, person, event.chat_id, locale,
@@ -80,10 +92,26 @@ async def _refused(uow: UnitOfWork, turn: Turn, event: Event, refusal: Refusal) 
 
 
 async def _commit(uow: UnitOfWork, update_id: int, reaction: Reaction, deps: Deps) -> list[int]:
-    now = deps.clock()
-    ids = await uow.outbox.add_many([(o.chat_id, o.to_payload()) for o in reaction.outbound], now)
-    await uow.updates.record(update_id, now)
+    ids = await write_outbound(uow, reaction.outbound, deps.clock())
+    await uow.updates.record(update_id, deps.clock())
     await uow.commit()
+    return ids
+
+
+async def write_outbound(uow: UnitOfWork, outbound: Sequence[Outbound], now: datetime) -> list[int]:
+    """Queue what a use case produced, in order: messages in one statement; scheduled ones with their key and
+    time; cancellations of earlier scheduled ones first (a comment replaces the alert that waited for it)."""
+    for cancel in outbound:
+        if isinstance(cancel, CancelScheduled):
+            await uow.outbox.cancel_key(cancel.key)
+    now_rows = [(o.chat_id, o.to_payload()) for o in outbound
+                if not isinstance(o, CancelScheduled) and not (isinstance(o, OutMessage) and o.scheduled)]
+    ids = await uow.outbox.add_many(now_rows, now)
+    for later in outbound:
+        if isinstance(later, OutMessage) and later.scheduled is not None:
+            key, seconds = later.scheduled
+            ids += await uow.outbox.add_many([(later.chat_id, later.to_payload())], now,
+                                             not_before=now + timedelta(seconds=seconds), key=key)
     return ids
 
 

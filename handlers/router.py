@@ -1,7 +1,9 @@
-"""Routes a plain event to its use case: commands, buttons, dialog input.
+"""Routes a plain event to its use case: commands, buttons, dialog input, and messages outside any dialog.
 
 Staff commands and buttons are looked up in ``handlers.commands`` / ``handlers.staff.buttons`` and the role
-is checked here for whoever sent the update, before anything is looked up.
+is checked here for whoever sent the update, before anything is looked up. In a group, the bot reveals nothing:
+a staff command answers only "use this in a private chat with me"; in the staff group a card's own buttons act
+there, any other button answers in the presser's private chat.
 """
 
 from __future__ import annotations
@@ -11,28 +13,22 @@ from html import escape
 
 from dialogs import intake
 from dialogs.ui import FileInput, PickInput, TextInput, parse_pick
-from handlers import rating, student
+from handlers import conversation, pending, rating, student
+from handlers.asking import PENDING
 from handlers.auth import allowed
-from handlers.commands import STAFF_COMMANDS, resolve
+from handlers.commands import STAFF_COMMANDS, STUDENT_COMMANDS, resolve
 from handlers.events import ButtonPress, ClearButtons, Event, IncomingMessage
-from handlers.i18n import N_
-from handlers.staff import pending, staff_dialogs
+from handlers.staff import staff_dialogs
 from handlers.staff.buttons import STAFF_BUTTONS, split
-from handlers.staff.common import PENDING
 from handlers.turn import Turn
 
+__all__ = ["STUDENT_COMMANDS", "PickInput", "route"]
 Command = Callable[[Turn, str], Awaitable[None]]
-
-# Every command a complainant can use; the menu registered with setMyCommands is built from it.
-STUDENT_COMMANDS: dict[str, tuple[Command, str]] = {
-    "start": (student.start, N_("Welcome and what this bot does")),
-    "new": (student.new_ticket, N_("File a complaint or a suggestion")),
-    "my": (student.my_tickets, N_("Your tickets and their status")),
-    "status": (student.show_status, N_("One ticket in full: /status KEL-2026-00042")),
-    "cancel": (student.cancel, N_("Discard the draft you are writing")),
-    "lang": (student.choose_language, N_("Bahasa Indonesia / English")),
-    "help": (student.help_, N_("What I can do")),
+MENU: dict[str, Command] = {
+    "m:new": student.new_ticket, "m:my": student.my_tickets, "m:lang": student.choose_language,
+    "m:help": STUDENT_COMMANDS["help"].run,
 }
+STAFF_MENU = {"m:inbox": "inbox", "m:monitor": "monitor", "m:lks": "lk list"}
 
 
 async def route(turn: Turn, event: Event) -> None:
@@ -49,16 +45,17 @@ async def _message(turn: Turn, message: IncomingMessage) -> None:
         await _command(turn, *command)
         return
     if not message.private:
-        return  # in the staff group only commands and buttons are for the bot
+        return  # in a group only commands and buttons are for the bot
     record = await turn.uow.dialogs.get(turn.chat_id)
+    if record is not None and record.dialog == PENDING:
+        if record.state == "add_info" and conversation.focus_expired(turn, record):
+            await turn.uow.dialogs.delete(turn.chat_id)  # the focus on one ticket ended: a message like any other
+            record = None
+        else:
+            await pending.answer(turn, record, message.text, message.file)
+            return
     if record is None:
-        if message.text is not None and not message.text.strip() and message.file is None:
-            turn.say(_("I received an empty message."))
-        turn.say(_("To file a complaint or a suggestion, use /new. /help lists what I can do."),
-                 student._menu_new(turn))
-        return
-    if record.dialog == PENDING:
-        await pending.answer(turn, record, message.text, message.file)
+        await conversation.free_message(turn, message.text, message.file)
         return
     if message.file is not None:
         f = message.file
@@ -80,13 +77,16 @@ async def _command(turn: Turn, name: str, args: str) -> None:
     entry = STUDENT_COMMANDS.get(name)
     if entry is not None:
         if turn.private:
-            await entry[0](turn, args)
+            await entry.run(turn, args)
         return
     found = resolve(name, args)
     if found is None:
         if turn.private:
             turn.say(turn._("I don't know the command /{name}. /help lists what I can do.").format(
                 name=escape(name[:32])))
+        return
+    if not turn.private:  # nothing of a ticket, a person or a list is ever posted into a group
+        turn.say(turn._("Please use this in a private chat with me."))
         return
     key, rest = found
     command = STAFF_COMMANDS[key]
@@ -102,24 +102,44 @@ async def _button(turn: Turn, press: ButtonPress) -> None:
         return
     staff = split(data)
     if staff is not None:
-        key, arg = staff
-        if await allowed(turn, STAFF_BUTTONS[key].roles, button=True):
-            await STAFF_BUTTONS[key].run(turn, arg)
+        await _staff_button(turn, press, *staff)
         return
-    menu: dict[str, Command] = {"m:new": student.new_ticket, "m:my": student.my_tickets,
-                                "m:lang": student.choose_language}
-    if data in menu:
-        await menu[data](turn, "")
+    if data in STAFF_MENU:
+        key = STAFF_MENU[data]
+        if await allowed(turn, STAFF_COMMANDS[key].roles, button=True):
+            await STAFF_COMMANDS[key].run(turn, "")
+    elif data in MENU:
+        await MENU[data](turn, "")
     elif data in ("lang:id", "lang:en"):
         await student.set_language(turn, data[5:])
     elif data.startswith("st:"):
         await student.show_status(turn, data[3:])
     elif data.startswith("rate:"):
         await rating.rate(turn, data)
+    elif data.startswith("cv:"):
+        await conversation.button(turn, data)
     elif data == "pd:skip":
         await pending.skip(turn)
     else:
         _stale(turn, press)
+
+
+async def _staff_button(turn: Turn, press: ButtonPress, key: str, arg: str) -> None:
+    button = STAFF_BUTTONS[key]
+    in_staff_group = turn.deps.staff_chat_id is not None and turn.chat_id == turn.deps.staff_chat_id
+    if not turn.private and not in_staff_group:
+        turn.reaction.callback_answer = turn._("Please use this in a private chat with me.")
+        turn.reaction.callback_alert = True
+        return
+    if not await allowed(turn, button.roles, button=True):
+        return
+    if not turn.private and not button.in_group:  # its answer is for the presser's eyes only
+        turn.chat_id, turn.private = turn.user.id, True
+        await button.run(turn, arg)
+        if turn.reaction.callback_answer is None:
+            turn.reaction.callback_answer = turn._("I sent you a private message: answer there.")
+        return
+    await button.run(turn, arg)
 
 
 async def _dialog_button(turn: Turn, press: ButtonPress, head: str) -> None:
@@ -143,5 +163,3 @@ def _stale(turn: Turn, press: ButtonPress) -> None:
     if press.message_id is not None:
         turn.reaction.outbound.append(ClearButtons(turn.chat_id, press.message_id))
 
-
-__all__ = ["STUDENT_COMMANDS", "PickInput", "route"]

@@ -1,21 +1,29 @@
-"""What a complainant can do: /start, /help, /lang, /my, /status and the intake dialog (/new, /cancel)."""
+"""What a complainant can do: /start, /lang, /my, /status and the intake dialog (/new, /cancel).
+
+Staff start in the same bot: their /start greets them as staff, with their roles and work.
+"""
 
 from __future__ import annotations
 
 import re
-from html import escape
 
 from dialogs import intake
 from dialogs.draft import Draft
 from dialogs.intake_review import acknowledgement
 from dialogs.intake_steps import IntakeContext
 from dialogs.ui import DialogInput
+from dialogs.workflow import is_active
+from domain.vocabulary import Channel, Role, TicketStatus
+from handlers import notices
+from handlers.asking import PENDING, SOFT
 from handlers.errors import Refusal
-from handlers.events import Button
-from handlers.staff.notify import refresh_card
+from handlers.events import Button, Keyboard
+from handlers.labels import role_name
+from handlers.procedure.conversation import can_add
+from handlers.text import shown
 from handlers.turn import Turn
 from handlers.views import ticket_details, ticket_line
-from storage.records import Attachment, DialogRecord, NewTicket
+from storage.records import Attachment, DialogRecord, NewTicket, TicketRecord
 
 TICKET_NUMBER = re.compile(r"^(KEL|SAR)-\d{4}-\d{5}$", re.IGNORECASE)
 
@@ -25,7 +33,7 @@ def intake_context(turn: Turn) -> IntakeContext:
                          person_name=turn.person.name)
 
 
-def main_menu(turn: Turn) -> tuple[tuple[Button, ...], ...]:
+def main_menu(turn: Turn) -> Keyboard:
     _ = turn._
     return (
         (Button(_("📝 New complaint or suggestion"), "m:new"),),
@@ -33,8 +41,26 @@ def main_menu(turn: Turn) -> tuple[tuple[Button, ...], ...]:
     )
 
 
+def staff_menu(turn: Turn, roles: frozenset[str]) -> Keyboard:
+    _ = turn._
+    row = []
+    if Role.OFFICER.value in roles:
+        row.append(Button(_("📥 Inbox"), "m:inbox"))
+    if roles & {Role.OFFICER.value, Role.REVIEWER.value, Role.APPROVER.value, Role.MONITOR.value}:
+        row += [Button(_("📊 Monitoring"), "m:monitor"), Button(_("📋 Open LKs"), "m:lks")]
+    return (tuple(row), (Button(_("❓ Staff commands"), "m:help"), Button(_("🌐 Language"), "m:lang")))
+
+
 async def start(turn: Turn, args: str = "") -> None:
     _ = turn._
+    roles = await turn.held_roles()
+    if roles:
+        names = ", ".join(role_name(r, _) for r in sorted(roles))
+        turn.say(_("Welcome, {name}. You work in <b>Tanggap</b> as: {roles}.\n\nNew tickets appear as cards in the "
+                   "staff group and in your inbox; the steps that wait for you come to this chat with their buttons. "
+                   "/help lists your commands.").format(name=shown(turn.person.name), roles=names),
+                 staff_menu(turn, roles))
+        return
     turn.say(
         _(
             "Welcome to <b>Tanggap</b>, the complaint and suggestion service of the Academic Administration "
@@ -46,30 +72,6 @@ async def start(turn: Turn, args: str = "") -> None:
         main_menu(turn),
     )
     await _remind_draft(turn)
-
-
-async def help_(turn: Turn, args: str = "") -> None:
-    _ = turn._
-    turn.say(
-        _(
-            "<b>What I can do</b>\n"
-            "/new — file a complaint or a suggestion\n"
-            "/my — your tickets and their status\n"
-            "/status <i>number</i> — one ticket in full (for example /status KEL-2026-00042)\n"
-            "/cancel — discard the draft you are writing\n"
-            "/lang — Bahasa Indonesia or English\n"
-            "/help — this message"
-        )
-    )
-    from handlers.auth import roles_of
-    from handlers.commands import STAFF_COMMANDS
-
-    roles = await roles_of(turn)
-    mine = [c for c in STAFF_COMMANDS.values() if roles & {r.value for r in c.roles}]
-    if mine:
-        lines = [_("<b>Staff commands</b> (your roles: {roles})").format(roles=", ".join(sorted(roles)))]
-        lines += [f"{escape(c.usage)} — {_(c.description)}" for c in mine]
-        turn.say("\n".join(lines))
 
 
 async def choose_language(turn: Turn, args: str = "") -> None:
@@ -101,6 +103,19 @@ async def my_tickets(turn: Turn, args: str = "") -> None:
     turn.say("\n".join(lines), buttons)
 
 
+def status_buttons(turn: Turn, ticket: TicketRecord) -> Keyboard:
+    """What the complainant can do with their ticket: answer or add, withdraw, rate."""
+    _ = turn._
+    rows: list[tuple[Button, ...]] = []
+    if can_add(ticket):
+        rows.append(notices.add_info_button(ticket, _))
+    if is_active(ticket.status):
+        rows.append((Button(_("↩ Withdraw it"), f"cv:wd:{ticket.id}"),))
+    if ticket.status in (TicketStatus.CONFORMING, TicketStatus.RESOLVED) and ticket.rating is None:
+        rows += notices.rating_buttons(ticket)
+    return tuple(rows)
+
+
 async def show_status(turn: Turn, args: str = "") -> None:
     _ = turn._
     number = args.strip().upper()
@@ -116,7 +131,8 @@ async def show_status(turn: Turn, args: str = "") -> None:
         turn.say(_("You have no ticket {number}. /my lists yours.").format(number=number))
         return
     events = await turn.uow.tickets.events(ticket.id)
-    turn.say(ticket_details(ticket, events, turn.deps.catalogue, turn.deps.tz, turn.locale, _))
+    turn.say(ticket_details(ticket, events, turn.deps.catalogue, turn.deps.tz, turn.locale, _),
+             status_buttons(turn, ticket))
 
 
 # --- the intake dialog -------------------------------------------------------------------------------------
@@ -126,10 +142,9 @@ async def new_ticket(turn: Turn, args: str = "") -> None:
         turn.say(turn._("You already have a draft in progress. Continue below, or /cancel it first."))
         await _remind_draft(turn, quiet=True)
         return
-    if current is not None:  # a staff dialog, or a question waiting for its answer: not to be lost silently
-        raise Refusal(turn._("Finish the dialog you have open first, or /cancel it."))
-    outcome = intake.start(intake_context(turn))
-    await _store(turn, outcome)
+    if current is not None and not (current.dialog == PENDING and current.state in SOFT):
+        raise Refusal(turn._("Finish the dialog you have open first, or /cancel it."))  # not lost silently
+    await store_intake(turn, intake.start(intake_context(turn)))
 
 
 async def cancel(turn: Turn, args: str = "") -> None:
@@ -138,7 +153,10 @@ async def cancel(turn: Turn, args: str = "") -> None:
         turn.say(turn._("There is nothing to cancel."))
         return
     await turn.uow.dialogs.delete(turn.chat_id)
-    turn.say(turn._("Cancelled. Nothing was sent; your draft is discarded."), _menu_new(turn))
+    if current.dialog == PENDING:
+        turn.say(turn._("Stopped. Nothing more is sent."))
+        return
+    turn.say(turn._("Cancelled. Nothing was sent; your draft is discarded."), menu_new(turn))
 
 
 async def dialog_input(turn: Turn, record: DialogRecord, given: DialogInput) -> bool:
@@ -156,11 +174,12 @@ async def dialog_input(turn: Turn, record: DialogRecord, given: DialogInput) -> 
         for said in outcome.says:
             turn.show(said)
         return True
-    await _store(turn, outcome)
+    await store_intake(turn, outcome)
     return not outcome.stale
 
 
-async def _store(turn: Turn, outcome: intake.Outcome) -> None:
+async def store_intake(turn: Turn, outcome: intake.Outcome) -> None:
+    """Keep the intake's step and draft for the chat, and say what the dialog says."""
     assert outcome.step is not None
     record = DialogRecord(turn.chat_id, turn.user.id, intake.DIALOG, outcome.step.value, outcome.draft.to_dict(),
                           turn.deps.clock())
@@ -170,10 +189,9 @@ async def _store(turn: Turn, outcome: intake.Outcome) -> None:
 
 
 async def _submit(turn: Turn, draft: Draft, ctx: IntakeContext) -> None:
-    kind = draft.kind or "complaint"
     new = NewTicket(
-        kind=kind,
-        channel="telegram",
+        kind=draft.kind or "complaint",
+        channel=Channel.TELEGRAM,
         person_id=turn.person.id,
         service_code=draft.service or "other",
         service_other=None,
@@ -182,12 +200,12 @@ async def _submit(turn: Turn, draft: Draft, ctx: IntakeContext) -> None:
         answers=dict(draft.answers),
         attachments=tuple(Attachment(f.file_id, f.file_type, f.file_name) for f in draft.files),
         anonymous=bool(draft.anonymous),
-        status="received",
+        status=TicketStatus.RECEIVED,
         created_at=turn.deps.clock(),
     )
     ticket = await turn.uow.tickets.add(new)
     await turn.uow.dialogs.delete(turn.chat_id)
-    await refresh_card(turn, ticket.id, new=True)
+    await notices.refresh_card(await turn.ctx(), ticket.id, new=True)
     turn.show(acknowledgement(ticket.number, draft, ctx, turn.deps.confirm_days))
 
 
@@ -201,5 +219,5 @@ async def _remind_draft(turn: Turn, *, quiet: bool = False) -> None:
     turn.show(intake.prompt(intake.Step(record.state), draft, intake_context(turn)))
 
 
-def _menu_new(turn: Turn) -> tuple[tuple[Button, ...], ...]:
+def menu_new(turn: Turn) -> Keyboard:
     return ((Button(turn._("📝 New complaint or suggestion"), "m:new"),),)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dialogs.ui import ButtonRow, Say
+from domain.vocabulary import Role
 from handlers.context import Deps
 from handlers.events import Button, Keyboard, Reaction, User
 from handlers.i18n import Gettext
+from handlers.procedure import Actor, Ctx
 from storage.records import PersonRecord
 from storage.uow import UnitOfWork
 
@@ -37,6 +39,19 @@ class Turn:
 
     def show(self, said: Say) -> None:
         self.say(said.text, keyboard(said.buttons))
+
+    async def held_roles(self) -> frozenset[str]:
+        """The roles of whoever sent this update, now: stored roles, plus admin for ids in ``TANGGAP_ADMINS``."""
+        if self.roles is None:
+            stored = await self.uow.staff.roles_of(self.person.id)
+            self.roles = stored | ({Role.ADMIN.value} if self.user.id in self.deps.admins else frozenset())
+        return self.roles
+
+    async def ctx(self) -> Ctx:
+        """The procedure's context for this turn: who acts (with the roles they hold now); what the use case
+        queues for others goes out with this turn's replies, in the same transaction."""
+        actor = Actor(self.person.id, self.user.id, self.person.name, await self.held_roles())
+        return Ctx(self.uow, self.deps, actor, self._, self.locale, self.reaction.outbound)
 
 
 def keyboard(rows: tuple[ButtonRow, ...]) -> Keyboard:

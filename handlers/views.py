@@ -1,73 +1,47 @@
-"""How tickets are shown to their complainant: status names, one-line and full views."""
+"""How tickets are shown to their complainant: one-line and full views, in the complainant's language."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from html import escape
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
-
 from dialogs.catalogue import Catalogue
-from dialogs.ui import shorten
-from handlers.i18n import N_, Gettext
+from handlers.formats import when
+from handlers.history import Reader, history_lines
+from handlers.i18n import Gettext
+from handlers.labels import status_name
+from handlers.text import shown
 from storage.records import TicketEventRecord, TicketRecord
 
-STATUS_NAMES = {
-    "received": N_("received"),
-    "confirming": N_("being confirmed"),
-    "conforming": N_("conforming: the service followed its procedure"),
-    "rejected": N_("rejected"),
-    "duplicate": N_("duplicate"),
-    "in_followup": N_("being followed up"),
-    "resolved": N_("resolved"),
-    "closed": N_("closed"),
-    "reopened": N_("reopened"),
-    "under_review": N_("under review"),
-    "accepted": N_("accepted"),
-    "declined": N_("declined"),
-}
-
-
-def status_name(status: str, _: Gettext) -> str:
-    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
-
-
-def when(at: datetime, tz: ZoneInfo, locale: str) -> str:
-    """A moment as people in Surabaya read it: Babel-formatted, in WIB."""
-    return format_datetime(at, "d MMMM y, HH:mm", tzinfo=tz, locale=locale) + " WIB"
+__all__ = ["service_label", "status_name", "ticket_details", "ticket_line", "when"]
 
 
 def service_label(ticket: TicketRecord, catalogue: Catalogue, locale: str, _: Gettext) -> str:
     service = catalogue.get(ticket.service_code)
-    return escape(service.display_name(locale)) if service is not None else _("Other service")
+    return shown(service.display_name(locale)) if service is not None else _("Other service")
 
 
 def ticket_line(ticket: TicketRecord, catalogue: Catalogue, locale: str, _: Gettext) -> str:
     return f"<b>{ticket.number}</b> · {service_label(ticket, catalogue, locale, _)} · {status_name(ticket.status, _)}"
 
 
-def ticket_details(
-    ticket: TicketRecord,
-    events: list[TicketEventRecord],
-    catalogue: Catalogue,
-    tz: ZoneInfo,
-    locale: str,
-    _: Gettext,
-) -> str:
+def ticket_details(ticket: TicketRecord, events: list[TicketEventRecord], catalogue: Catalogue, tz: ZoneInfo,
+                   locale: str, _: Gettext, names: Mapping[int, str] | None = None) -> str:
+    """The complainant's own ticket in full, with the history they may see."""
     kind = _("Complaint") if ticket.kind == "complaint" else _("Suggestion")
     lines = [
         f"<b>{ticket.number}</b> — {kind}",
         _("Service: {service}").format(service=service_label(ticket, catalogue, locale, _)),
         _("Status: {status}").format(status=status_name(ticket.status, _)),
         _("Received: {at}").format(at=when(ticket.created_at, tz, locale)),
-        _("Description: {text}").format(text=escape(shorten(ticket.description, 600))),
+        _("Description: {text}").format(text=shown(ticket.description, 600)),
     ]
-    if events:
+    if ticket.attachments:
+        lines.append(_("Attachments: {n}").format(n=len(ticket.attachments)))
+    history = history_lines(ticket, events, Reader(_, locale, tz, staff=False), names or {})
+    if history:
         lines.append("\n" + _("History:"))
-        for event in events:
-            line = f"• {when(event.at, tz, locale)}: {status_name(event.to_status, _)}"
-            if event.note:
-                line += f" — {escape(shorten(event.note, 300))}"
-            lines.append(line)
+        lines += history
+    if ticket.awaiting_complainant_since is not None:
+        lines.append("\n" + _("The officer is waiting for your answer: press “Reply / add information”."))
     return "\n".join(lines)

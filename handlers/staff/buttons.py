@@ -1,7 +1,9 @@
-"""Staff buttons: ticket cards (tk:…), LK steps (lk:…), inbox pages (ib:…), show (sh:…).
+"""Staff buttons: ticket cards (tk:…), LK steps (lk:…), inbox pages (ib:…), show (sh:…), files (fa:…, ev:…),
+marking an action done (ad:…).
 
-Callback data carries no authority: the role is checked here, for whoever pressed, at the moment of the press,
-and the ids it names are looked up again.
+Callback data carries no authority: the role is checked for whoever pressed, at the moment of the press, and the
+ids it names are looked up again. ``in_group`` says whether the button may act in the staff group itself (the
+card's own buttons); any other one, pressed there, answers in the presser's private chat.
 """
 
 from __future__ import annotations
@@ -9,97 +11,116 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from dialogs.workflow import STAFF, Role
+from domain.vocabulary import STAFF, LkStatus, Role, TicketStatus
+from handlers.asking import ask
 from handlers.errors import Refusal
+from handlers.procedure.checks import lk_by_id, ticket_by_id
 from handlers.staff import lk as lks
-from handlers.staff import tickets
-from handlers.staff.common import ask, lk_by_id, ticket_by_id
+from handlers.staff import staff_dialogs, tickets
 from handlers.turn import Turn
 
 OFFICER = frozenset({Role.OFFICER})
+Run = Callable[[Turn, str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class StaffButton:
-    run: Callable[[Turn, str], Awaitable[None]]
+    run: Run
     roles: frozenset[Role]
+    in_group: bool = False
 
 
 async def _take(turn: Turn, arg: str) -> None:
-    await tickets.take_ticket(turn, await ticket_by_id(turn, arg))
+    await tickets.take_ticket(turn, await ticket_by_id(await turn.ctx(), arg))
 
 
 async def _nonconformity(turn: Turn, arg: str) -> None:
-    await tickets.verdict(turn, await ticket_by_id(turn, arg), "in_followup")
+    await tickets.verdict(turn, await ticket_by_id(await turn.ctx(), arg), TicketStatus.IN_FOLLOWUP)
 
 
-def _ask(kind: str) -> Callable[[Turn, str], Awaitable[None]]:
+def _ask(kind: str) -> Run:
     async def run(turn: Turn, arg: str) -> None:
-        ticket = await ticket_by_id(turn, arg)
+        ticket = await ticket_by_id(await turn.ctx(), arg)
         await ask(turn, kind, ticket.number, ticket_id=ticket.id)
 
     return run
 
 
+def _ask_lk(kind: str, status: LkStatus | None = None) -> Run:
+    async def run(turn: Turn, arg: str) -> None:
+        lk = await lk_by_id(await turn.ctx(), arg)
+        if status is not None and lk.status != status:
+            raise Refusal(turn._("{number} cannot do that in its current state.").format(number=lk.number))
+        await ask(turn, kind, lk.number, lk_id=lk.id)
+
+    return run
+
+
 async def _show(turn: Turn, arg: str) -> None:
-    await tickets.show_ticket(turn, await ticket_by_id(turn, arg))
+    await tickets.show_ticket(turn, await ticket_by_id(await turn.ctx(), arg))
 
 
 async def _inbox(turn: Turn, arg: str) -> None:
     await tickets.inbox(turn, arg)
 
 
+async def _lk_show(turn: Turn, arg: str) -> None:
+    await lks.show_lk(turn, await lk_by_id(await turn.ctx(), arg))
+
+
 async def _lk_submit(turn: Turn, arg: str) -> None:
-    await lks.submit_lk(turn, await lk_by_id(turn, arg))
+    await lks.submit_lk(turn, await lk_by_id(await turn.ctx(), arg))
 
 
 async def _lk_check(turn: Turn, arg: str) -> None:
-    await lks.check(turn, await lk_by_id(turn, arg))
+    await lks.check(turn, await lk_by_id(await turn.ctx(), arg))
 
 
 async def _lk_approve(turn: Turn, arg: str) -> None:
-    await lks.approve(turn, await lk_by_id(turn, arg))
+    await lks.approve(turn, await lk_by_id(await turn.ctx(), arg))
+
+
+async def _lk_add_action(turn: Turn, arg: str) -> None:
+    lk = await lk_by_id(await turn.ctx(), arg)
+    await staff_dialogs.action_add(turn, lk.number)
 
 
 async def _lk_return(turn: Turn, arg: str) -> None:
-    lk = await lk_by_id(turn, arg)
-    needed = {"awaiting_check": Role.REVIEWER, "awaiting_approval": Role.APPROVER}.get(lk.status)
-    from handlers.auth import roles_of
-
+    lk = await lk_by_id(await turn.ctx(), arg)
+    needed = {LkStatus.AWAITING_CHECK: Role.REVIEWER, LkStatus.AWAITING_APPROVAL: Role.APPROVER}.get(
+        LkStatus(lk.status))
     if needed is None:
         raise Refusal(turn._("{number} cannot do that in its current state.").format(number=lk.number))
-    if needed.value not in await roles_of(turn):
+    if needed.value not in await turn.held_roles():
         raise Refusal(turn._("Sorry, your role does not allow this."))
     await ask(turn, "return", lk.number, lk_id=lk.id)
 
 
-async def _lk_effective(turn: Turn, arg: str) -> None:
-    lk = await lk_by_id(turn, arg)
-    if lk.status != "awaiting_verification":
-        raise Refusal(turn._("{number} cannot do that in its current state.").format(number=lk.number))
-    await ask(turn, "lk_response", lk.number, lk_id=lk.id)
-
-
-async def _lk_not_effective(turn: Turn, arg: str) -> None:
-    await lks.not_effective(turn, await lk_by_id(turn, arg))
-
-
 STAFF_BUTTONS: dict[str, StaffButton] = {
-    "tk:take": StaffButton(_take, OFFICER),
-    "tk:nc": StaffButton(_nonconformity, OFFICER),
-    "tk:conf": StaffButton(_ask("conforming"), OFFICER),
-    "tk:rej": StaffButton(_ask("reject"), OFFICER),
-    "tk:dup": StaffButton(_ask("duplicate"), OFFICER),
-    "tk:acc": StaffButton(_ask("accept"), OFFICER),
-    "tk:dec": StaffButton(_ask("decline"), OFFICER),
+    "tk:take": StaffButton(_take, OFFICER, in_group=True),
+    "tk:nc": StaffButton(_nonconformity, OFFICER, in_group=True),
+    "tk:conf": StaffButton(_ask("conforming"), OFFICER, in_group=True),
+    "tk:rej": StaffButton(_ask("reject"), OFFICER, in_group=True),
+    "tk:dup": StaffButton(_ask("duplicate"), OFFICER, in_group=True),
+    "tk:acc": StaffButton(_ask("accept"), OFFICER, in_group=True),
+    "tk:dec": StaffButton(_ask("decline"), OFFICER, in_group=True),
+    "tk:reply": StaffButton(_ask("reply"), OFFICER, in_group=True),
     "sh": StaffButton(_show, STAFF),
+    "fa": StaffButton(tickets.send_attachment, STAFF),
     "ib": StaffButton(_inbox, OFFICER),
+    "lk:show": StaffButton(_lk_show, STAFF),
+    "lk:act": StaffButton(_lk_add_action, OFFICER),
     "lk:submit": StaffButton(_lk_submit, OFFICER),
     "lk:check": StaffButton(_lk_check, frozenset({Role.REVIEWER})),
     "lk:return": StaffButton(_lk_return, frozenset({Role.REVIEWER, Role.APPROVER})),
     "lk:approve": StaffButton(_lk_approve, frozenset({Role.APPROVER})),
-    "lk:eff": StaffButton(_lk_effective, frozenset({Role.MONITOR, Role.APPROVER})),
-    "lk:noteff": StaffButton(_lk_not_effective, frozenset({Role.MONITOR, Role.APPROVER})),
+    "lk:eff": StaffButton(_ask_lk("lk_response", LkStatus.AWAITING_VERIFICATION),
+                          frozenset({Role.MONITOR, Role.APPROVER})),
+    "lk:noteff": StaffButton(_ask_lk("not_effective", LkStatus.AWAITING_VERIFICATION),
+                             frozenset({Role.MONITOR, Role.APPROVER})),
+    "lk:respond": StaffButton(_ask_lk("correction_response"), OFFICER),
+    "ev": StaffButton(lks.send_evidence, STAFF),
+    "ad": StaffButton(lks.ask_evidence, STAFF),
 }
 
 

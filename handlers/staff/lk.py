@@ -1,239 +1,154 @@
-"""The LK (Laporan Ketidaksesuaian) and its follow-up programme (SOP steps c–f): check, approval,
-actions, effectiveness, closing — each step by the role the SOP names, recorded with who and when."""
+"""The LK in the chat (SOP steps c–f): /lk, /lk list, link, submit, action done, and the buttons of each step.
+
+The steps themselves are use cases in :mod:`handlers.procedure.lks`; this module reads the command or button,
+asks for the text a step needs, and tells the staff member what happened.
+"""
 
 from __future__ import annotations
 
-from html import escape
-
-from dialogs.workflow import LkStatus, Role, lk_move_roles
-from handlers.auth import roles_of
+from handlers.asking import ask
 from handlers.errors import Refusal
-from handlers.events import Button, Keyboard, OutMessage
-from handlers.i18n import N_, Gettext
-from handlers.staff import notify
-from handlers.staff.common import as_id, ask, checked_text, find_lk, find_ticket, lk_by_id, move, now
-from handlers.staff.views import lk_view
+from handlers.events import Button, OutMessage, SendFile
+from handlers.history import Reader
+from handlers.procedure import lks as procedure
+from handlers.procedure.checks import as_id, find_lk, lk_by_id
+from handlers.procedure.lookups import lk_snapshot
+from handlers.staff.common import confirm
+from handlers.staff.lk_views import lk_buttons, lk_line, lk_view
+from handlers.text import shown
 from handlers.turn import Turn
-from storage.records import ActionRecord, LkRecord, TicketRecord
+from storage.records import ActionRecord, LkRecord
 
-LINKABLE = {"complaint": ("in_followup",), "suggestion": ("accepted",)}
-
-
-async def tickets_for_lk(turn: Turn, numbers: list[str]) -> list[TicketRecord]:
-    """The tickets an LK may cover: confirmed nonconformities, or accepted suggestions (not mixed)."""
-    _ = turn._
-    if not numbers:
-        raise Refusal(_("Name the tickets: /lk new KEL-2026-00001 [KEL-2026-00002 …]"))
-    tickets = [await find_ticket(turn, n) for n in dict.fromkeys(n.upper() for n in numbers)]
-    kinds = {t.kind for t in tickets}
-    if len(kinds) > 1:
-        raise Refusal(_("An LK covers complaints only, a programme suggestions only; do not mix them."))
-    for t in tickets:
-        if t.status not in LINKABLE[t.kind]:
-            hint = _("confirm it as a nonconformity first") if t.kind == "complaint" else _("accept it first")
-            raise Refusal(_("{number} cannot be linked yet: {hint}.").format(number=t.number, hint=hint))
-    return tickets
-
-
-async def names_of(turn: Turn, ids: set[int | None]) -> dict[int, str]:
-    names: dict[int, str] = {}
-    for pid in ids:
-        if pid is not None:
-            person = await turn.uow.persons.get(pid)
-            names[pid] = person.name if person else "?"
-    return names
+LISTED = 20
 
 
 async def show(turn: Turn, args: str = "") -> None:
-    await show_lk(turn, await find_lk(turn, args))
+    """``/lk <number>``; without a number it says what the LK commands are."""
+    if not args.strip():
+        _ = turn._
+        turn.say(_("<b>LK (Laporan Ketidaksesuaian)</b>\n"
+                   "/lk LK-2026-001 — one LK in full, with the buttons of its next step\n"
+                   "/lk list — the open LKs, each with its status and next step\n"
+                   "/lk new KEL-2026-00001 … — write an LK for confirmed tickets (officer)\n"
+                   "/lk action add LK-2026-001 — add an action to its programme (officer)"))
+        return
+    await show_lk(turn, await find_lk(await turn.ctx(), args))
 
 
-async def show_lk(turn: Turn, lk: LkRecord, chat_id: int | None = None, _: Gettext | None = None) -> None:
-    """The LK with the buttons of its next step, to this chat or (``chat_id``, in that reader's language)."""
-    _ = _ or turn._
-    tickets = await turn.uow.lks.tickets(lk.id)
-    actions = await turn.uow.lks.actions(lk.id)
-    names = await names_of(turn, {lk.prepared_by, lk.checked_by, lk.approved_by, *(a.owner_person_id for a in actions)})
-    text = lk_view(lk, tickets, actions, names, _)
-    turn.reaction.outbound.append(OutMessage(chat_id or turn.chat_id, text, lk_buttons(lk, _)))
+async def show_lk(turn: Turn, lk: LkRecord) -> None:
+    """The LK with the buttons of its next step for this reader's roles."""
+    ctx = await turn.ctx()
+    snap = await lk_snapshot(ctx, lk)
+    reader = Reader(turn._, turn.locale, turn.deps.tz)
+    turn.reaction.outbound.append(OutMessage(turn.chat_id, lk_view(snap, reader),
+                                             lk_buttons(snap, turn._, ctx.actor.roles)))
 
 
-def lk_buttons(lk: LkRecord, _: Gettext) -> Keyboard:
-    rows: dict[str, tuple[Button, ...]] = {
-        LkStatus.DRAFT: (Button(_("📤 Submit for check"), f"lk:submit:{lk.id}"),),
-        LkStatus.AWAITING_CHECK: (Button(_("✔ Checked"), f"lk:check:{lk.id}"),
-                                  Button(_("↩ Return to the officer"), f"lk:return:{lk.id}")),
-        LkStatus.AWAITING_APPROVAL: (Button(_("✔ Approve"), f"lk:approve:{lk.id}"),
-                                     Button(_("↩ Return to the officer"), f"lk:return:{lk.id}")),
-        LkStatus.AWAITING_VERIFICATION: (Button(_("✔ Effective"), f"lk:eff:{lk.id}"),
-                                         Button(_("✖ Not effective"), f"lk:noteff:{lk.id}")),
-    }
-    row = rows.get(lk.status)
-    return (row,) if row else ()
-
-
-async def create(turn: Turn, tickets: list[TicketRecord], description: str, procedure_ref: str,
-                 root_cause: str) -> LkRecord:
-    from storage.records import NewLk
-
-    kind = "nonconformity" if tickets[0].kind == "complaint" else "improvement"
-    lk = await turn.uow.lks.add(NewLk(kind, tickets[0].service_code, procedure_ref, description, root_cause,
-                                      turn.person.id, now(turn)))
-    await turn.uow.lks.link(lk.id, [t.id for t in tickets])
-    turn.say(turn._("{number} is written (draft). Add the follow-up actions with /lk action add {number}, then "
-                    "submit it for the check.").format(number=lk.number))
-    await show_lk(turn, lk)
-    return lk
+async def listing(turn: Turn, args: str = "") -> None:
+    """``/lk list``: the open LKs, oldest first, each with its status and next step."""
+    _ = turn._
+    total, lks = await turn.uow.lks.open_lks(LISTED)
+    if not lks:
+        turn.say(_("No LK is open."))
+        return
+    lines = [_("<b>Open LKs</b> ({n}), oldest first:").format(n=total)]
+    lines += [lk_line(lk, _) for lk in lks]
+    if total > len(lks):
+        lines.append(f"… +{total - len(lks)}")
+    buttons = [Button(lk.number, f"lk:show:{lk.id}") for lk in lks]
+    turn.say("\n".join(lines), tuple(tuple(buttons[i: i + 3]) for i in range(0, len(buttons), 3)))
 
 
 async def link(turn: Turn, args: str = "") -> None:
     parts = args.split()
     if len(parts) < 2:
         raise Refusal(turn._("Usage: /lk link <LK number> <ticket number> [more…]"))
-    lk = await find_lk(turn, parts[0])
-    if lk.status == LkStatus.CLOSED:
-        raise Refusal(turn._("{number} is closed.").format(number=lk.number))
-    tickets = await tickets_for_lk(turn, parts[1:])
-    if {t.kind for t in tickets} != {"complaint" if lk.kind == "nonconformity" else "suggestion"}:
-        raise Refusal(turn._("These tickets do not fit {number}.").format(number=lk.number))
-    added = await turn.uow.lks.link(lk.id, [t.id for t in tickets])
+    ctx = await turn.ctx()
+    lk = await find_lk(ctx, parts[0])
+    added = await procedure.link(ctx, lk, await procedure.tickets_for_lk(ctx, parts[1:]))
     turn.say(turn._("{n} ticket(s) linked to {number}.").format(n=added, number=lk.number))
 
 
 async def submit(turn: Turn, args: str = "") -> None:
-    await submit_lk(turn, await find_lk(turn, args))
+    await submit_lk(turn, await find_lk(await turn.ctx(), args))
 
 
 async def submit_lk(turn: Turn, lk: LkRecord) -> None:
-    lk = await _move(turn, lk, LkStatus.AWAITING_CHECK)
-    await _tell_role(turn, Role.REVIEWER, lk, N_("{number} waits for your check."))
-    _done(turn, turn._("{number} was sent to the reviewer for the check.").format(number=lk.number))
+    lk = await procedure.submit(await turn.ctx(), lk)
+    confirm(turn, turn._("{number} was sent to the reviewer for the check.").format(number=lk.number))
 
 
 async def check(turn: Turn, lk: LkRecord) -> None:
-    lk = await _move(turn, lk, LkStatus.AWAITING_APPROVAL, checked_by=turn.person.id, checked_at=now(turn))
-    await _tell_role(turn, Role.APPROVER, lk, N_("{number} was checked and waits for your approval."))
-    _done(turn, turn._("{number} is checked; the approver was asked.").format(number=lk.number))
+    lk = await procedure.check(await turn.ctx(), lk)
+    confirm(turn, turn._("{number} is checked; the approver was asked.").format(number=lk.number))
 
 
 async def approve(turn: Turn, lk: LkRecord) -> None:
-    lk = await _move(turn, lk, LkStatus.IN_PROGRESS, approved_by=turn.person.id, approved_at=now(turn))
-    await _tell_person(turn, lk.prepared_by, N_("{number} was approved: the follow-up programme runs."),
-                       number=lk.number)
-    _done(turn, turn._("{number} is approved.").format(number=lk.number))
-    await maybe_ready_for_verification(turn, lk)
+    lk = await procedure.approve(await turn.ctx(), lk)
+    confirm(turn, turn._("{number} is approved.").format(number=lk.number))
 
 
 async def return_lk(turn: Turn, lk: LkRecord, note: str) -> None:
-    note = checked_text(turn, note)
-    lk = await _move(turn, lk, LkStatus.DRAFT, note)
-    await _tell_person(turn, lk.prepared_by, N_("{number} was returned to you: {note}\nChange it and submit it again "
-                                                "with /lk submit {number}."), number=lk.number, note=escape(note))
+    lk = await procedure.return_lk(await turn.ctx(), lk, note)
     turn.say(turn._("{number} was returned to the officer.").format(number=lk.number))
 
 
-async def action_done(turn: Turn, args: str = "") -> None:
-    raw, _sep, evidence = args.strip().partition(" ")
-    action = await _action(turn, raw)
-    if not evidence.strip():
-        await ask(turn, "evidence", f"#{action.id}", action_id=action.id)
-        return
-    await complete_action(turn, action, evidence, None, None)
-
-
-async def _action(turn: Turn, raw: str) -> ActionRecord:
-    action_id = as_id(raw.lstrip("#"))
-    action = await turn.uow.lks.get_action(action_id) if action_id is not None else None
-    if action is None:
-        raise Refusal(turn._("There is no action {id}. /lk <number> lists an LK's actions.").format(id=raw[:20]))
-    if action.status == "done":
-        raise Refusal(turn._("Action #{id} is already done.").format(id=action.id))
-    roles = await roles_of(turn)
-    if action.owner_person_id != turn.person.id and Role.OFFICER.value not in roles:
-        raise Refusal(turn._("Only the action's owner or an officer can mark it done."))
-    return action
-
-
-async def complete_action(turn: Turn, action: ActionRecord, evidence: str | None, file_id: str | None,
-                          file_type: str | None) -> None:
-    action = await _action(turn, str(action.id))
-    text = checked_text(turn, evidence) if not file_id else (evidence or "").strip()
-    await turn.uow.lks.complete_action(action.id, by=turn.person.id, at=now(turn), evidence_text=text,
-                                       evidence_file_id=file_id, evidence_file_type=file_type)
-    turn.say(turn._("Action #{id} is done.").format(id=action.id))
-    lk = await lk_by_id(turn, action.lk_id)
-    await maybe_ready_for_verification(turn, lk)
-
-
-async def maybe_ready_for_verification(turn: Turn, lk: LkRecord) -> None:
-    """When every action of the current round is done, the monitor checks whether the programme worked."""
-    if lk.status != LkStatus.IN_PROGRESS:
-        return
-    actions = await turn.uow.lks.actions(lk.id, round=lk.round)
-    if not actions or any(a.status != "done" for a in actions):
-        return
-    await turn.uow.lks.set_status(lk.id, LkStatus.AWAITING_VERIFICATION, actor_person_id=turn.person.id,
-                                  note=None, at=now(turn))
-    lk = await lk_by_id(turn, lk.id)
-    for role in (Role.MONITOR, Role.APPROVER):
-        await _tell_role(turn, role, lk, N_("All actions of {number} are done: was the programme effective?"))
-
-
-async def not_effective(turn: Turn, lk: LkRecord) -> None:
-    lk = await _move(turn, lk, LkStatus.IN_PROGRESS, effective=False, round=lk.round + 1)
-    await _tell_person(turn, lk.prepared_by, N_(
-        "{number} was judged not effective: add new actions (round {round}) with /lk action add {number}."
-    ), number=lk.number, round=lk.round)
-    _done(turn, turn._("{number} goes back to the programme for a new round.").format(number=lk.number))
+async def not_effective(turn: Turn, lk: LkRecord, reason: str) -> None:
+    lk = await procedure.not_effective(await turn.ctx(), lk, reason)
+    turn.say(turn._("{number} goes back to the programme for round {round}; its officer was told why.").format(
+        number=lk.number, round=lk.round))
 
 
 async def close(turn: Turn, lk: LkRecord, response: str) -> None:
-    """Effective: close the LK, resolve its tickets and send each complainant the response."""
-    response = checked_text(turn, response)
-    lk = await _move(turn, lk, LkStatus.CLOSED, effective=True, verified_by=turn.person.id, verified_at=now(turn),
-                     response=response, closed_at=now(turn))
-    for ticket in await turn.uow.lks.tickets(lk.id):
-        if ticket.kind == "complaint" and ticket.status == "in_followup":
-            ticket = await move(turn, ticket, "resolved", response, response=response, resolved_at=now(turn))
-            await notify.tell_complainant(turn, ticket, "resolved", response)
-        elif ticket.kind == "suggestion" and ticket.status == "accepted":
-            ticket = await move(turn, ticket, "closed", response, response=response, resolved_at=now(turn))
-            await notify.tell_complainant(turn, ticket, "programme_done", response)
-        await notify.refresh_card(turn, ticket.id)
-    turn.say(turn._("{number} is closed; the complainants were sent the response.").format(number=lk.number))
+    lk = await procedure.close(await turn.ctx(), lk, response)
+    turn.say(turn._("{number} is closed; the complainants were told.").format(number=lk.number))
 
 
-async def _move(turn: Turn, lk: LkRecord, to: LkStatus, note: str | None = None, **fields: object) -> LkRecord:
-    needed = lk_move_roles(lk.status, to)
-    have = await roles_of(turn)
-    if not needed:
-        raise Refusal(turn._("{number} cannot do that in its current state.").format(number=lk.number))
-    if not have & {r.value for r in needed}:
-        raise Refusal(turn._("Sorry, your role does not allow this."))
-    await turn.uow.lks.set_status(lk.id, to, actor_person_id=turn.person.id, note=note, at=now(turn))
-    if fields:
-        await turn.uow.lks.update(lk.id, **fields)
-    return await lk_by_id(turn, lk.id)
+async def respond(turn: Turn, lk: LkRecord, response: str) -> None:
+    resolved = await procedure.respond_after_correction(await turn.ctx(), lk, response)
+    turn.say(turn._("Sent to the complainants of {numbers}; they may rate it now. {number} goes on to its "
+                    "effectiveness check.").format(numbers=", ".join(t.number for t in resolved), number=lk.number))
 
 
-async def _tell_role(turn: Turn, role: Role, lk: LkRecord, message: str) -> None:
-    """Tell everyone holding ``role`` (but the actor), each in their own language, and show them the LK."""
-    for person in await turn.uow.staff.with_role(role.value):
-        if person.telegram_id is not None and person.telegram_id != turn.user.id:
-            _ = turn.gettext_for(person)
-            turn.reaction.outbound.append(OutMessage(person.telegram_id, _(message).format(number=lk.number)))
-            await show_lk(turn, lk, person.telegram_id, _)
+# --- actions ------------------------------------------------------------------------------------------------
+async def action_done(turn: Turn, args: str = "") -> None:
+    raw, _sep, evidence = args.strip().partition(" ")
+    action = await procedure.action_to_complete(await turn.ctx(), as_id(raw.lstrip("#")))
+    if not evidence.strip():
+        await ask(turn, "evidence", f"#{action.id}", action_id=action.id)
+        return
+    await complete_action(turn, action, evidence, None, None, None)
 
 
-async def _tell_person(turn: Turn, person_id: int, message: str, **values: object) -> None:
-    person = await turn.uow.persons.get(person_id)
-    if person is not None and person.telegram_id is not None and person.telegram_id != turn.user.id:
-        _ = turn.gettext_for(person)
-        turn.reaction.outbound.append(OutMessage(person.telegram_id, _(message).format(**values)))
+async def ask_evidence(turn: Turn, arg: str) -> None:
+    """Button ``ad:<action id>`` on the owner's notice: ask for the evidence."""
+    action = await procedure.action_to_complete(await turn.ctx(), as_id(arg))
+    await ask(turn, "evidence", f"#{action.id}", action_id=action.id)
 
 
-def _done(turn: Turn, text: str) -> None:
-    if turn.reaction.callback_answer is None and not turn.private:
-        turn.reaction.callback_answer = text
-    else:
-        turn.say(text)
+async def complete_action(turn: Turn, action: ActionRecord, evidence: str | None, file_id: str | None,
+                          file_type: str | None, file_name: str | None) -> None:
+    action, respond_now = await procedure.complete_action(await turn.ctx(), action, evidence, file_id, file_type,
+                                                          file_name)
+    turn.say(turn._("Action #{id} is done.").format(id=action.id))
+    if respond_now:
+        lk = await lk_by_id(await turn.ctx(), action.lk_id)
+        await ask(turn, "correction_response", lk.number, lk_id=lk.id)
+
+
+async def send_evidence(turn: Turn, arg: str) -> None:
+    """Button ``ev:<action id>``: the action's evidence file, to the staff member's private chat."""
+    action = await turn.uow.lks.get_action(as_id(arg) or 0)
+    if action is None or not action.evidence_file_id or not action.evidence_file_type:
+        raise Refusal(turn._("That file no longer exists."))
+    lk = await lk_by_id(await turn.ctx(), action.lk_id)
+    caption = _evidence_caption(lk, action)
+    turn.reaction.outbound.append(SendFile(turn.user.id, action.evidence_file_type, action.evidence_file_id,
+                                           caption))
+
+
+def _evidence_caption(lk: LkRecord, action: ActionRecord) -> str:
+    caption = f"{lk.number} · #{action.id}"
+    if action.evidence_text:
+        caption += " — " + shown(action.evidence_text, 900)
+    return caption

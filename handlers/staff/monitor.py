@@ -7,14 +7,16 @@ are late to confirm is decided here, once, as a cut-off instant (see :func:`conf
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from html import escape
 from zoneinfo import ZoneInfo
 
 from dialogs.calendar import WorkingCalendar
-from dialogs.workflow import LkStatus
+from domain.vocabulary import LkStatus, TicketStatus
+from handlers.formats import day, local_day
 from handlers.i18n import N_
-from handlers.staff.views import ACTION_KINDS, shorten
+from handlers.labels import action_kind_name
+from handlers.text import shown
 from handlers.turn import Turn
+from storage.records import ActionRecord, LkRecord
 
 SOON_DAYS = 3
 #: Lines shown per section; the rest is counted ("… +N").
@@ -41,17 +43,19 @@ def confirmation_cutoff(today: date, calendar: WorkingCalendar, confirm_days: in
 
 
 async def monitor(turn: Turn, args: str = "") -> None:
-    _, deps = turn._, turn.deps
+    _, deps, locale = turn._, turn.deps, turn.locale
     today, calendar, watch = deps.today(), deps.calendar, turn.uow.monitoring
     soon = calendar.add_working_days(today, SOON_DAYS)
     sections: list[str] = []
 
+    def action_line(a: ActionRecord, lk: LkRecord) -> str:
+        return (f"• {lk.number} #{a.id} {action_kind_name(a.kind, _)}: {shown(a.description, 80)} — "
+                + day(a.due_on, locale))
+
     for title, first, last in ((_("Overdue actions"), None, today - timedelta(days=1)),
                                (_("Actions due within {n} working days"), today, soon)):
         total, actions = await watch.open_actions_due(first=first, last=last, limit=SHOWN)
-        lines = [f"• {lk.number} #{a.id} {_(ACTION_KINDS.get(a.kind, a.kind))}: {escape(shorten(a.description, 80))}"
-                 f" — {a.due_on.isoformat()}" for a, lk in actions]
-        sections.append(_section(title.format(n=SOON_DAYS), total, lines))
+        sections.append(_section(title.format(n=SOON_DAYS), total, [action_line(a, lk) for a, lk in actions]))
 
     cutoff = confirmation_cutoff(today, calendar, deps.confirm_days, deps.tz)
     total, tickets = await watch.unconfirmed_tickets(cutoff, limit=SHOWN)
@@ -60,15 +64,29 @@ async def monitor(turn: Turn, args: str = "") -> None:
         received = ticket.created_at.astimezone(deps.tz).date()
         deadline = calendar.add_working_days(received, deps.confirm_days)
         late.append(f"• {ticket.number} — " + _("received {date}, due {deadline}").format(
-            date=received.isoformat(), deadline=deadline.isoformat()))
+            date=day(received, locale), deadline=day(deadline, locale)))
     sections.append(_section(_("Tickets not confirmed within {n} working days").format(n=deps.confirm_days),
                              total, late))
 
+    total, tickets = await watch.tickets_in_status(TicketStatus.REOPENED, limit=SHOWN)
+    sections.append(_section(_("Reopened tickets (the complainant was not satisfied)"), total, [
+        f"• {t.number} — " + (_("rated {score}/5").format(score=t.rating) if t.rating else "") for t in tickets]))
+    total, tickets = await watch.awaiting_complainant(limit=SHOWN)
+    sections.append(_section(_("Tickets waiting for the complainant's answer"), total, [
+        f"• {t.number} — " + _("asked {date}").format(date=day(local_day(t.awaiting_complainant_since, deps.tz),
+                                                                   locale))
+        for t in tickets if t.awaiting_complainant_since is not None]))
+
     for status, title in WAITING.items():
         total, lks = await watch.lks_in_status(status, limit=SHOWN)
-        sections.append(_section(_(title), total, [f"• {lk.number} — {escape(shorten(lk.description, 80))}"
-                                                   for lk in lks]))
-    turn.say(_("<b>Monitoring</b> — {date}").format(date=today.isoformat()) + "\n\n" + "\n\n".join(sections))
+        sections.append(_section(_(title), total, [f"• {lk.number} — {shown(lk.description, 80)}" for lk in lks]))
+    total, lks = await watch.lks_in_later_rounds(limit=SHOWN)
+    sections.append(_section(_("LKs in a further round (a programme was not effective)"), total, [
+        f"• {lk.number} — " + _("round {n}").format(n=lk.round) + f": {shown(lk.description, 60)}" for lk in lks]))
+    total, actions = await watch.actions_of_unreachable_owners(limit=SHOWN)
+    sections.append(_section(_("Actions whose owner the bot cannot reach (never started it, or blocked it)"), total,
+                             [action_line(a, lk) for a, lk in actions]))
+    turn.say(_("<b>Monitoring</b> — {date}").format(date=day(today, locale)) + "\n\n" + "\n\n".join(sections))
 
 
 def _section(title: str, total: int, lines: list[str]) -> str:

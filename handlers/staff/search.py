@@ -17,11 +17,11 @@ from html import escape
 
 from dialogs.catalogue import Catalogue
 from dialogs.search import Ticket, TicketIndex
-from dialogs.workflow import OPEN_STATUSES
+from domain.vocabulary import INBOX
 from handlers.context import Deps
 from handlers.errors import Refusal
 from handlers.events import Button
-from handlers.staff.common import find_ticket
+from handlers.procedure.checks import find_ticket
 from handlers.staff.views import ticket_line
 from handlers.turn import Turn
 from handlers.views import service_label
@@ -103,7 +103,7 @@ async def _refresh(turn: Turn, cache: _Cache) -> None:
         stamp = (ticket.updated_at, ticket.status)
         if cache.seen.get(ticket.id) == stamp:
             continue
-        if ticket.status in OPEN_STATUSES or ticket.created_at >= since:
+        if ticket.status in INBOX or ticket.created_at >= since:
             cache.index.add(_entry(ticket, catalogue))
             cache.seen[ticket.id] = stamp
         else:
@@ -121,7 +121,7 @@ async def search(turn: Turn, args: str = "") -> None:
 
 async def similar(turn: Turn, args: str = "") -> None:
     _ = turn._
-    ticket = await find_ticket(turn, args)
+    ticket = await find_ticket(await turn.ctx(), args)
     index = await _index(turn)
     if ticket.id in index:
         hits = index.similar(ticket.id, 5)

@@ -6,19 +6,19 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from html import escape
 from typing import Any
 
 from dialogs import action_draft, lk_draft, staff_intake
 from dialogs.engine import Dialog
 from dialogs.intake_steps import IntakeContext
 from dialogs.ui import DialogInput
-from dialogs.workflow import Role
+from domain.vocabulary import Role
+from handlers import notices
 from handlers.auth import allowed
 from handlers.errors import Refusal
-from handlers.staff import lk as lks
-from handlers.staff import notify
-from handlers.staff.common import find_lk, now
+from handlers.procedure import lks
+from handlers.procedure.checks import find_lk
+from handlers.staff.lk import show_lk
 from handlers.turn import Turn
 from storage.records import Attachment, DialogRecord, NewAction, NewTicket
 
@@ -38,6 +38,10 @@ async def _intake_context(turn: Turn, extra: dict[str, Any]) -> IntakeContext:
     from handlers.student import intake_context
 
     return intake_context(turn)
+
+
+def now(turn: Turn) -> datetime:
+    return turn.deps.clock()
 
 
 async def _lk_context(turn: Turn, extra: dict[str, Any]) -> lk_draft.LkContext:
@@ -70,33 +74,27 @@ async def _save_intake(turn: Turn, draft: staff_intake.StaffIntakeDraft, extra: 
         anonymous=person is None, status="received", created_at=min(created, now(turn)),
     ))
     await turn.uow.tickets.update(ticket.id, assigned_to=turn.person.id)
-    await notify.refresh_card(turn, ticket.id, new=True)
+    await notices.refresh_card(await turn.ctx(), ticket.id, new=True)
     turn.show(staff_intake.saved(ticket.number, draft, await _intake_context(turn, extra)))
 
 
 async def _save_lk(turn: Turn, draft: lk_draft.LkDraft, extra: dict[str, Any]) -> None:
-    tickets = await lks.tickets_for_lk(turn, [t.number for t in await turn.uow.tickets.by_ids(extra["tickets"])])
-    await lks.create(turn, tickets, draft.description or "", draft.procedure_ref or "", draft.root_cause or "")
+    ctx = await turn.ctx()
+    tickets = await lks.tickets_for_lk(ctx, [t.number for t in await turn.uow.tickets.by_ids(extra["tickets"])])
+    lk = await lks.create(ctx, tickets, draft.description or "", draft.procedure_ref or "", draft.root_cause or "")
+    turn.say(turn._("{number} is written (draft). Add its follow-up programme (➕ Add action), then submit it for "
+                    "the check.").format(number=lk.number))
+    await show_lk(turn, lk)
 
 
 async def _save_action(turn: Turn, draft: action_draft.ActionDraft, extra: dict[str, Any]) -> None:
-    lk = await find_lk(turn, extra["lk_number"])
-    if lk.status not in ("draft", "in_progress"):
-        raise Refusal(turn._("Actions can be added while {number} is a draft or its programme runs.").format(
-            number=lk.number))
+    ctx = await turn.ctx()
+    lk = await find_lk(ctx, extra["lk_number"])
     assert draft.kind and draft.description and draft.owner_id and draft.due_on
-    action = await turn.uow.lks.add_action(NewAction(lk.id, draft.kind, draft.description, draft.owner_id,
-                                                     draft.due_on, lk.round, now(turn)))
-    owner = await turn.uow.persons.get(draft.owner_id)
+    action = await lks.add_action(ctx, lk, NewAction(lk.id, draft.kind, draft.description, draft.owner_id,
+                                                     draft.due_on, lk.round, now(turn), added_by=turn.person.id))
     turn.say(turn._("Action #{id} added to {number}.").format(id=action.id, number=lk.number))
-    if owner is not None and owner.telegram_id is not None and owner.telegram_id != turn.user.id:
-        _ = turn.gettext_for(owner)
-        from handlers.events import OutMessage
-
-        # plain text (its "<evidence>" too): escaped whole, like the officer's description in it
-        turn.reaction.outbound.append(OutMessage(owner.telegram_id, escape(_(
-            "You own action #{id} of {number}, due {due}: {text}\nWhen it is done: /lk action done {id} <evidence>"
-        )).format(id=action.id, number=lk.number, due=draft.due_on.isoformat(), text=escape(draft.description))))
+    await show_lk(turn, lk)
 
 
 SPECS: dict[str, StaffDialog] = {
@@ -113,12 +111,12 @@ async def intake(turn: Turn, args: str = "") -> None:
 
 
 async def lk_new(turn: Turn, args: str = "") -> None:
-    tickets = await lks.tickets_for_lk(turn, args.split())
+    tickets = await lks.tickets_for_lk(await turn.ctx(), args.split())
     await begin(turn, lk_draft.DIALOG, {"tickets": [t.id for t in tickets]})
 
 
 async def action_add(turn: Turn, args: str = "") -> None:
-    lk = await find_lk(turn, args.split()[0] if args.split() else "")
+    lk = await find_lk(await turn.ctx(), args.split()[0] if args.split() else "")
     if lk.status not in ("draft", "in_progress"):
         raise Refusal(turn._("Actions can be added while {number} is a draft or its programme runs.").format(
             number=lk.number))

@@ -1,29 +1,36 @@
-"""How tickets and LKs look to the staff: the group card, the full view, one-line entries."""
+"""How tickets and LKs look to the staff: the group card, the full view, one-line entries, the LK.
+
+Pure renderers: they take records (and what was looked up for them) and the reader, and return HTML text and
+buttons. Everything a person wrote is neutralised and escaped (:func:`handlers.text.shown`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from html import escape
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from zoneinfo import ZoneInfo
 
+from dialogs.catalogue import Question, QuestionKind
 from dialogs.ui import shorten
-from dialogs.workflow import OPEN_STATUSES
+from dialogs.workflow import is_active
+from domain.vocabulary import TicketKind, TicketStatus
 from handlers.events import Button, Keyboard
-from handlers.i18n import N_, Gettext
-from handlers.views import service_label, status_name, when
-from storage.records import ActionRecord, LkRecord, PersonRecord, TicketEventRecord, TicketRecord
+from handlers.formats import day, when
+from handlers.history import Reader, history_lines
+from handlers.i18n import Gettext
+from handlers.labels import channel_name, status_name
+from handlers.text import shown
+from storage.records import (
+    Attachment,
+    LkRecord,
+    PersonRecord,
+    TicketEventRecord,
+    TicketRecord,
+)
 
-CHANNELS = {
-    "telegram": N_("Telegram"), "letter": N_("letter"), "email": N_("e-mail"), "phone": N_("phone"),
-    "social_media": N_("social media"), "suggestion_box": N_("suggestion box"), "walk_in": N_("in person"),
-}
-LK_STATUSES = {
-    "draft": N_("draft"), "awaiting_check": N_("waiting for the check"),
-    "awaiting_approval": N_("waiting for approval"), "in_progress": N_("programme running"),
-    "awaiting_verification": N_("waiting for the effectiveness check"), "closed": N_("closed"),
-}
-ACTION_KINDS = {"correction": N_("correction"), "corrective": N_("corrective action"),
-                "preventive": N_("preventive action")}
+__all__ = ["Reader", "shorten"]
+MAX_FILE_BUTTONS = 10
 
 
 def complainant(ticket: TicketRecord, person: PersonRecord | None, _: Gettext) -> str:
@@ -32,37 +39,46 @@ def complainant(ticket: TicketRecord, person: PersonRecord | None, _: Gettext) -
         return _("anonymous")
     if person is None:
         return _("unknown")
-    shown = escape(person.name)
+    text = shown(person.name)
     if person.nrp:
-        shown += f" ({escape(person.nrp)})"
+        text += f" ({shown(person.nrp)})"
     if person.telegram_id is None and person.contact:
-        shown += " · " + _("contact: {contact}").format(contact=escape(person.contact))
-    return shown
+        text += " · " + _("contact: {contact}").format(contact=shown(person.contact))
+    return text
 
 
 def card_text(ticket: TicketRecord, person: PersonRecord | None, officer: PersonRecord | None,
-              catalogue_label: str, _: Gettext, *, limit: int = 400) -> str:
-    kind = _("Complaint") if ticket.kind == "complaint" else _("Suggestion")
+              catalogue_label: str, _: Gettext, tz: ZoneInfo, locale: str, *, limit: int = 400) -> str:
+    kind = _("Complaint") if ticket.kind == TicketKind.COMPLAINT else _("Suggestion")
     lines = [
         f"<b>{ticket.number}</b> · {kind} · {catalogue_label}",
         _("Status: {status}").format(status=status_name(ticket.status, _))
-        + " · " + _("Channel: {channel}").format(channel=_(CHANNELS.get(ticket.channel, ticket.channel))),
+        + " · " + _("Channel: {channel}").format(channel=channel_name(ticket.channel, _)),
         _("From: {who}").format(who=complainant(ticket, person, _)),
-        _("Officer: {name}").format(name=escape(officer.name) if officer else "—"),
-        "",
-        escape(shorten(ticket.description, limit)),
+        _("Officer: {name}").format(name=shown(officer.name) if officer else "—"),
+        _("Received: {at}").format(at=when(ticket.created_at, tz, locale)),
     ]
-    if ticket.response and ticket.status not in OPEN_STATUSES:
-        lines.append("\n" + _("Response: {text}").format(text=escape(shorten(ticket.response, 300))))
+    if ticket.agenda_number:
+        lines.append(_("Agenda number: {number}").format(number=shown(ticket.agenda_number)))
+    if ticket.kind == TicketKind.COMPLAINT:
+        happened = day(ticket.occurred_on, locale) if ticket.occurred_on else _("not sure")
+        lines.append(_("Incident date: {date}").format(date=happened))
+    if ticket.unread_since is not None:
+        lines.append(_("💬 The complainant wrote; not read yet."))
+    elif ticket.awaiting_complainant_since is not None and is_active(ticket.status):
+        lines.append(_("⏳ Waiting for the complainant's answer."))
+    lines += ["", shown(ticket.description, limit)]
+    if ticket.response and not is_active(ticket.status):
+        lines.append("\n" + _("Response: {text}").format(text=shown(ticket.response, 300)))
     return "\n".join(lines)
 
 
 def card_buttons(ticket: TicketRecord, _: Gettext) -> Keyboard:
-    if ticket.status not in OPEN_STATUSES or ticket.status == "in_followup":
+    if not is_active(ticket.status) or ticket.status == TicketStatus.IN_FOLLOWUP:
         return ()
     tid = ticket.id
     take = (Button(_("🙋 Take"), f"tk:take:{tid}"),) if ticket.assigned_to is None else ()
-    if ticket.kind == "complaint":
+    if ticket.kind == TicketKind.COMPLAINT:
         verdicts = (Button(_("❗ Nonconformity"), f"tk:nc:{tid}"), Button(_("✔ Conforming…"), f"tk:conf:{tid}"))
     else:
         verdicts = (Button(_("👍 Accept…"), f"tk:acc:{tid}"), Button(_("👎 Decline…"), f"tk:dec:{tid}"))
@@ -70,64 +86,100 @@ def card_buttons(ticket: TicketRecord, _: Gettext) -> Keyboard:
     return tuple(row for row in (take, verdicts, others) if row)
 
 
+# --- the full view -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Reader:
-    """Who reads a view: their gettext, locale and time zone."""
+class TicketSnapshot:
+    """Everything ``/show`` tells about a ticket, looked up once."""
 
-    _: Gettext
-    locale: str
-    tz: ZoneInfo
+    ticket: TicketRecord
+    person: PersonRecord | None
+    officer: PersonRecord | None
+    events: list[TicketEventRecord]
+    names: Mapping[int, str]
+    lks: Sequence[LkRecord] = ()
+    service_label: str = ""
+    questions: Sequence[Question] = field(default_factory=tuple)
 
 
-def ticket_view(ticket: TicketRecord, person: PersonRecord | None, officer: PersonRecord | None,
-                events: list[TicketEventRecord], names: dict[int, str], catalogue_label: str, reader: Reader) -> str:
+def answer_text(question: Question, value: str, reader: Reader) -> str:
+    """A confirmation question's stored answer as the reader reads it (the choice's label, a written date)."""
     _ = reader._
-    lines = [card_text(ticket, person, officer, catalogue_label, _, limit=2000)]
+    if question.kind == QuestionKind.YESNO:
+        return _("Yes") if value == "yes" else _("No") if value == "no" else shown(value)
+    if question.kind == QuestionKind.CHOICE:
+        choice = question.choice(value)
+        return shown(choice.display_label(reader.locale)) if choice is not None else shown(value)
+    if question.kind == QuestionKind.DATE:
+        try:
+            return day(date.fromisoformat(value), reader.locale)
+        except ValueError:
+            return shown(value)
+    return shown(value, 300)
+
+
+def answers_lines(ticket: TicketRecord, questions: Sequence[Question], reader: Reader) -> list[str]:
+    """The service's confirmation questions and the answers given, in the reader's language."""
+    lines = []
+    asked = {q.id: q for q in questions}
+    for key, value in ticket.answers.items():
+        question = asked.get(key)
+        if question is None:  # the catalogue changed since: the stored key is all there is
+            lines.append(f"• {shown(key)}: {shown(value, 300)}")
+        else:
+            answer = answer_text(question, value, reader)
+            lines.append(f"• {shown(question.prompt(reader.locale))}\n  → <i>{answer}</i>")
+    return lines
+
+
+def file_label(index: int, file: Attachment, _: Gettext) -> str:
+    what = _("Photo") if file.file_type == "photo" else (
+        _("PDF") if (file.mime_type or "").casefold() == "application/pdf" or (file.file_name or "").casefold()
+        .endswith(".pdf") else _("Document"))
+    text = f"📎 {index}. {what}"
+    if file.file_name and file.file_type != "photo":
+        text += f" “{shown(file.file_name, 60)}”"
+    if file.caption:
+        text += f" — {shown(file.caption, 200)}"
+    if file.source == "complainant":
+        text += " " + _("(added by the complainant)")
+    elif file.source == "staff":
+        text += " " + _("(added by the staff)")
+    return text
+
+
+def file_buttons(files: Sequence[Attachment], _: Gettext) -> Keyboard:
+    """One button per attachment (the first :data:`MAX_FILE_BUTTONS`), which sends it to the reader's chat."""
+    shown_files = [(i, f) for i, f in enumerate(files, start=1) if f.id is not None][:MAX_FILE_BUTTONS]
+    buttons = [Button(_("📎 {n}").format(n=i), f"fa:{f.id}") for i, f in shown_files]
+    return tuple(tuple(buttons[i: i + 5]) for i in range(0, len(buttons), 5))
+
+
+def ticket_view(snap: TicketSnapshot, reader: Reader) -> str:
+    _, ticket = reader._, snap.ticket
+    lines = [card_text(ticket, snap.person, snap.officer, snap.service_label, _, reader.tz, reader.locale,
+                       limit=2000)]
+    if snap.lks:
+        lines.append(_("LK: {numbers}").format(numbers=", ".join(lk.number for lk in snap.lks)))
     if ticket.answers:
-        lines.append("\n" + _("Answers: {n}").format(n=len(ticket.answers)))
-        lines += [f"• {escape(k)}: {escape(shorten(v, 200))}" for k, v in ticket.answers.items()]
+        lines.append("\n" + _("<b>Confirmation questions</b>"))
+        lines += answers_lines(ticket, snap.questions, reader)
     if ticket.attachments:
-        lines.append(_("Attachments: {n}").format(n=len(ticket.attachments)))
-    if events:
-        lines.append("\n" + _("History:"))
-        for e in events:
-            who = escape(names.get(e.actor_person_id or 0, "")) if e.actor_person_id else ""
-            line = f"• {when(e.at, reader.tz, reader.locale)} {status_name(e.to_status, _)}"
-            if who and not (ticket.anonymous and e.actor_person_id == ticket.person_id):
-                line += f" — {who}"
-            if e.note:
-                line += f": {escape(shorten(e.note, 300))}"
-            lines.append(line)
+        lines.append("\n" + _("<b>Attachments</b> ({n}) — press a number to open:").format(n=len(ticket.attachments)))
+        lines += [file_label(i, f, _) for i, f in enumerate(ticket.attachments, start=1)]
+    if ticket.rating is not None:
+        lines.append("\n" + _("Rating: {score}/5").format(score=ticket.rating))
+        if ticket.rating_comment:
+            lines.append(_("Comment: {text}").format(text=shown(ticket.rating_comment, 600)))
+    history = history_lines(ticket, snap.events, reader, snap.names)
+    if history:
+        lines.append("\n" + _("<b>History</b>"))
+        lines += history
     return "\n".join(lines)
 
 
-def ticket_line(ticket: TicketRecord, label: str, _: Gettext) -> str:
-    mine = " 🙋" if ticket.assigned_to else ""
-    return f"<b>{ticket.number}</b>{mine} · {label} · {status_name(ticket.status, _)} · " \
-           f"{escape(shorten(ticket.description, 60))}"
-
-
-def lk_view(lk: LkRecord, tickets: list[TicketRecord], actions: list[ActionRecord], names: dict[int, str],
-            _: Gettext) -> str:
-    lines = [
-        f"<b>{lk.number}</b> · " + (_("Nonconformity Report (LK)") if lk.kind == "nonconformity"
-                                     else _("Improvement programme")),
-        _("Status: {status}").format(status=_(LK_STATUSES.get(lk.status, lk.status))),
-        _("Tickets: {numbers}").format(numbers=", ".join(t.number for t in tickets) or "—"),
-        _("Procedure: {ref}").format(ref=escape(lk.procedure_ref)),
-        _("Nonconformity: {text}").format(text=escape(shorten(lk.description, 800))),
-        _("Root cause: {text}").format(text=escape(shorten(lk.root_cause, 800))),
-        _("Prepared by: {name}").format(name=escape(names.get(lk.prepared_by, "—"))),
-        _("Checked by: {name}").format(name=escape(names.get(lk.checked_by or 0, "—"))),
-        _("Approved by: {name}").format(name=escape(names.get(lk.approved_by or 0, "—"))),
-    ]
-    if actions:
-        lines.append("\n" + _("Follow-up programme (round {n}):").format(n=lk.round))
-        for a in actions:
-            mark = "✅" if a.status == "done" else "⬜"
-            lines.append(f"{mark} #{a.id} {_(ACTION_KINDS.get(a.kind, a.kind))}: {escape(shorten(a.description, 200))}"
-                         f" — {escape(names.get(a.owner_person_id, '?'))}, {a.due_on.isoformat()}")
-    return "\n".join(lines)
-
-
-__all__ = ["service_label", "shorten"]
+def ticket_line(ticket: TicketRecord, label: str, _: Gettext, age: str = "") -> str:
+    marks = (" 🙋" if ticket.assigned_to else "") + (" 💬" if ticket.unread_since else "")
+    line = f"<b>{ticket.number}</b>{marks} · {label} · {status_name(ticket.status, _)}"
+    if age:
+        line += f" · {age}"
+    return line + f" · {shown(ticket.description, 60)}"

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -25,6 +26,8 @@ from bot.settings import Settings
 TOKEN = "123456789:TEST-token-for-the-local-emulator-only"
 WEBHOOK_SECRET = "e2e-webhook-SECRET_not-for-production-0123"
 ROOT = Path(__file__).resolve().parents[2]
+PENDING_NOW = "SELECT count(*) FROM outbox WHERE status = 'pending' AND (key IS NULL OR not_before <= $1)"
+"""Messages waiting to go out now; a scheduled one (with a key) waits on purpose until its time."""
 STARTUP_WITHIN = 60.0  # seconds a bot may take to start taking updates (a liveness bound, not a speed target)
 
 
@@ -118,7 +121,8 @@ def sqlite_outbox_pending(path: str) -> int:
         return 0
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
         try:
-            return int(conn.execute("SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0])
+            return int(conn.execute(PENDING_NOW.replace("$1", "?"), (datetime.now(UTC).replace(tzinfo=None),))
+                       .fetchone()[0])
         except sqlite3.OperationalError:  # no schema yet
             return 0
 
@@ -129,7 +133,7 @@ async def outbox_pending(db_url: str) -> int:
         return sqlite_outbox_pending(db_url.split("///", 1)[1])
     conn = await asyncpg.connect(make_url(db_url).set(drivername="postgresql").render_as_string(hide_password=False))
     try:
-        return int(await conn.fetchval("SELECT count(*) FROM outbox WHERE status = 'pending'"))
+        return int(await conn.fetchval(PENDING_NOW, datetime.now(UTC)))
     except asyncpg.UndefinedTableError:  # no schema yet
         return 0
     finally:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import BotApiEmulator
-from handlers.router import STUDENT_COMMANDS
+from handlers.commands import STUDENT_COMMANDS
 from tests.e2e.harness import STARTUP_WITHIN, TOKEN, WEBHOOK_SECRET, BotProcess, Person, Stack, wait_until
 
 pytestmark = pytest.mark.e2e

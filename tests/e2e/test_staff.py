@@ -115,12 +115,17 @@ async def test_conforming_verdict_explains_and_a_low_rating_reopens(
     await officer.say("/take KEL-2026-00001")
     await officer.say("/conforming KEL-2026-00001 Your request was incomplete: the clearance form was missing.")
     assert "the clearance form was missing" in texts(student)
-    await student.press("2")
-    assert en("⚠️ {number} was reopened: the complainant rated the outcome {score}/5. /show {number}").format(
-        number="KEL-2026-00001", score=2) in texts(officer)
-    await student.say("Please look again, I did submit the form.")
+    asked = await student.press("2")
+    assert en("We are sorry. What did not meet your expectation about {subject}? Write it here: it goes to the "
+              "officer with the reopened ticket. Or press Skip.").format(subject="KEL-2026-00001") in asked[-1].text
+    await student.say("Please look again, I did submit the form.")  # the comment: the alert carries it
+    alert = en("⚠️ {number} was reopened: the complainant rated the outcome {score}/5.").format(
+        number="KEL-2026-00001", score=2) + "\n" + en("Their comment: {text}").format(
+        text="Please look again, I did submit the form.")
+    assert alert in texts(officer)
     shown = await officer.say("/show KEL-2026-00001")
-    assert en("reopened") in shown[0].text and "Please look again" not in shown[0].text
+    assert en("reopened") in shown[0].text
+    assert en("Comment: {text}").format(text="Please look again, I did submit the form.") in shown[0].text
     assert refused_calls(emulator) == []
 
 
@@ -166,6 +171,7 @@ async def test_a_letter_recorded_by_intake_follows_the_same_flow(
     assert "Bapak Hartono" in emulator.messages(GROUP)[-1].text
     shown = await officer.say("/show KEL-2026-00001")
     assert "0812-3456-7890" in shown[0].text and en("letter") in shown[0].text
-    assert any(m.kind == "photo" for m in shown)
+    opened = await officer.press(en("📎 {n}").format(n=1))  # the scanned letter, opened from /show
+    assert [m.kind for m in opened] == ["photo"] and "Legalisation was refused" in (opened[0].caption or "")
     told = await officer.say("/conforming KEL-2026-00001 The documents lacked the faculty's stamp.")
     assert any("0812-3456-7890" in m.text for m in told)  # no Telegram chat: answer by hand

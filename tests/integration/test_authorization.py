@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 import pytest
 
-from dialogs.workflow import Role
+from domain.vocabulary import Role
 from handlers.commands import STAFF_COMMANDS
 from handlers.i18n import Translator
 from handlers.staff.buttons import STAFF_BUTTONS

@@ -13,15 +13,18 @@ from storage.uow import SqlUnitOfWork
 from tests.integration.desk import NOW, Desk
 
 _ = Translator().gettext("en")
-ADMIN, STAFF, STUDENT = 9001, 9002, 5001
+ADMIN, STAFF, STUDENT, REVIEWER, APPROVER = 9001, 9002, 5001, 9003, 9004
 
 
 @pytest.fixture
 async def desk(new_uow: Callable[[], SqlUnitOfWork]) -> Desk:
     desk = Desk(new_uow, admins=frozenset({ADMIN}))
     await desk.say(desk.user(STAFF, "Sari Staff"), "/start")
-    for role in ("officer", "reviewer", "approver", "monitor"):
+    for role in ("officer", "monitor"):
         await desk.say(desk.user(ADMIN), f"/staff add {STAFF} {role}")
+    for who, role in ((REVIEWER, "reviewer"), (APPROVER, "approver")):  # the SOP's three signatures: three people
+        await desk.say(desk.user(who), "/start")
+        await desk.say(desk.user(ADMIN), f"/staff add {who} {role}")
     await desk.say(desk.user(STUDENT, "Budi"), "/start")
     async with new_uow() as uow:
         student = await uow.persons.get_by_telegram_id(STUDENT)
@@ -74,8 +77,8 @@ async def test_accepted_suggestion_runs_an_improvement_programme_to_the_end(
         assert len(await uow.lks.actions(lk.id)) == 1
         lk_id = lk.id
     await desk.press(staff, f"lk:submit:{lk_id}")
-    await desk.press(staff, f"lk:check:{lk_id}")
-    await desk.press(staff, f"lk:approve:{lk_id}")
+    await desk.press(desk.user(REVIEWER), f"lk:check:{lk_id}")
+    await desk.press(desk.user(APPROVER), f"lk:approve:{lk_id}")
     await desk.say(staff, "/lk action done 1 Streaming kit bought; procedure signed on 1 December.")
     await desk.press(staff, f"lk:eff:{lk_id}")
     told = await desk.payloads(staff, "The December ceremony was streamed live; thank you for the idea.")

@@ -1,0 +1,60 @@
+"""The names people read for the procedure's words (``domain.vocabulary``), translated when shown."""
+
+from __future__ import annotations
+
+from domain.vocabulary import ActionKind, Channel, LkStatus, Role, TicketStatus
+from handlers.i18n import N_, Gettext
+
+STATUS_NAMES: dict[str, str] = {
+    TicketStatus.RECEIVED: N_("received"),
+    TicketStatus.CONFIRMING: N_("being confirmed"),
+    TicketStatus.CONFORMING: N_("conforming: the service followed its procedure"),
+    TicketStatus.REJECTED: N_("rejected"),
+    TicketStatus.DUPLICATE: N_("duplicate"),
+    TicketStatus.IN_FOLLOWUP: N_("being followed up"),
+    TicketStatus.RESOLVED: N_("resolved"),
+    TicketStatus.CLOSED: N_("closed"),
+    TicketStatus.REOPENED: N_("reopened"),
+    TicketStatus.UNDER_REVIEW: N_("under review"),
+    TicketStatus.ACCEPTED: N_("accepted"),
+    TicketStatus.DECLINED: N_("declined"),
+    TicketStatus.WITHDRAWN: N_("withdrawn"),
+}
+CHANNELS: dict[str, str] = {
+    Channel.TELEGRAM: N_("Telegram"), Channel.LETTER: N_("letter"), Channel.EMAIL: N_("e-mail"),
+    Channel.PHONE: N_("phone"), Channel.SOCIAL_MEDIA: N_("social media"),
+    Channel.SUGGESTION_BOX: N_("suggestion box"), Channel.WALK_IN: N_("in person"),
+}
+LK_STATUSES: dict[str, str] = {
+    LkStatus.DRAFT: N_("draft"), LkStatus.AWAITING_CHECK: N_("waiting for the check"),
+    LkStatus.AWAITING_APPROVAL: N_("waiting for approval"), LkStatus.IN_PROGRESS: N_("programme running"),
+    LkStatus.AWAITING_VERIFICATION: N_("waiting for the effectiveness check"), LkStatus.CLOSED: N_("closed"),
+}
+ACTION_KINDS: dict[str, str] = {ActionKind.CORRECTION: N_("correction"), ActionKind.CORRECTIVE: N_("corrective action"),
+                ActionKind.PREVENTIVE: N_("preventive action")}
+ROLES: dict[str, str] = {Role.OFFICER: N_("officer"), Role.REVIEWER: N_("reviewer"), Role.APPROVER: N_("approver"),
+         Role.MONITOR: N_("monitor"), Role.ADMIN: N_("admin")}
+
+
+def _name(table: dict[str, str], value: str, _: Gettext) -> str:
+    return _(table[value]) if value in table else value
+
+
+def status_name(status: str, _: Gettext) -> str:
+    return _name(STATUS_NAMES, status, _)
+
+
+def channel_name(channel: str, _: Gettext) -> str:
+    return _name(CHANNELS, channel, _)
+
+
+def lk_status_name(status: str, _: Gettext) -> str:
+    return _name(LK_STATUSES, status, _)
+
+
+def action_kind_name(kind: str, _: Gettext) -> str:
+    return _name(ACTION_KINDS, kind, _)
+
+
+def role_name(role: str, _: Gettext) -> str:
+    return _name(ROLES, role, _)

@@ -1,0 +1,179 @@
+"""The complainant's side of a case: adding information, withdrawing, rating the outcome (SOP step e, 7a).
+
+A case is a conversation: what the complainant adds (text, a photo, a PDF) goes into the ticket's history and to
+the officer handling it at once (or, while nobody has taken it, to the staff group), with the text.
+"""
+
+from __future__ import annotations
+
+from dialogs.workflow import is_active
+from domain.vocabulary import RATEABLE, TicketEvent, TicketStatus
+from handlers import notices
+from handlers.errors import Refusal
+from handlers.events import Button, CancelScheduled, Keyboard, OutMessage, SendFile
+from handlers.history import Reader
+from handlers.i18n import Gettext
+from handlers.procedure import Ctx
+from handlers.procedure.checks import as_id, checked_text
+from handlers.procedure.tickets import complainant_label, move
+from handlers.text import shown
+from storage.records import Attachment, TicketRecord
+
+REOPEN_ALERT_WAIT = 600.0
+"""Seconds the officer's alert about a low rating waits for the complainant's comment (then goes without it)."""
+SHOWN_TEXT = 1500
+
+
+def reopen_key(ticket: TicketRecord) -> str:
+    return f"reopen-alert:{ticket.id}"
+
+
+def can_add(ticket: TicketRecord) -> bool:
+    """The complainant may add to a case that is not concluded, or that the staff asked something about."""
+    return is_active(ticket.status) or ticket.awaiting_complainant_since is not None
+
+
+async def own_ticket(ctx: Ctx, ticket_id: str | int) -> TicketRecord:
+    """The actor's own ticket, from a button; someone else's answers exactly like an unknown one."""
+    found = as_id(ticket_id)
+    ticket = await ctx.uow.tickets.get(found) if found is not None else None
+    if ticket is None or ticket.person_id != ctx.actor.person_id:
+        raise Refusal(ctx._("This button is no longer active."))
+    return ticket
+
+
+async def add_information(ctx: Ctx, ticket: TicketRecord, text: str | None, file: Attachment | None) -> TicketRecord:
+    """Add the complainant's message (and file) to the ticket's history and tell whoever handles it."""
+    if not can_add(ticket):
+        raise Refusal(ctx._("{number} is concluded, so nothing can be added to it. To report something new, use "
+                            "/new.").format(number=ticket.number))
+    text = (text or "").strip() or None
+    if text is None and file is None:
+        raise Refusal(ctx._("I received an empty message."))
+    if text is not None:
+        text = checked_text(ctx._, text, minimum=1)
+    if file is not None:
+        file = await ctx.uow.tickets.add_attachment(ticket.id, file, ctx.now)
+    await ctx.uow.tickets.record(ticket.id, TicketEvent.COMPLAINANT_MESSAGE, actor_person_id=ctx.actor.person_id,
+                                 at=ctx.now, params={"text": text, "files": 1 if file else 0})
+    ticket = await ctx.uow.tickets.update(ticket.id, awaiting_complainant_since=None,
+                                          unread_since=ticket.unread_since or ctx.now)
+    await _tell_handler(ctx, ticket, text, file)
+    return ticket
+
+
+async def _tell_handler(ctx: Ctx, ticket: TicketRecord, text: str | None, file: Attachment | None) -> None:
+    person = await ctx.uow.persons.get(ticket.person_id) if ticket.person_id is not None else None
+    number, ticket_id = ticket.number, ticket.id
+
+    def render(reader: Reader) -> str:
+        _ = reader._
+        head = _("💬 {who} wrote about {number}:").format(who=complainant_label(ticket, person, _), number=number)
+        body = shown(text, SHOWN_TEXT) if text else _("(a file, without text)")
+        return f"{head}\n\n{body}"
+
+    def buttons(_: Gettext) -> Keyboard:
+        return ((Button(_("↩ Reply"), f"tk:reply:{ticket_id}"), Button(_("📄 Show"), f"sh:{ticket_id}")),)
+
+    if ticket.assigned_to is not None:
+        officer = await ctx.uow.persons.get(ticket.assigned_to)
+        if await notices.tell_staff(ctx, officer, render, buttons) and file is not None and officer is not None \
+                and officer.telegram_id is not None:
+            ctx.out.append(SendFile(officer.telegram_id, file.file_type, file.file_id,
+                                    _caption(ticket, file), resend=True))
+        return
+    group = ctx.deps.staff_chat_id
+    if group is None:
+        return
+    translator = ctx.deps.translator
+    _ = translator.gettext(translator.default)
+    ctx.out.append(OutMessage(group, render(Reader(_, translator.default, ctx.deps.tz)), (
+        (Button(_("🙋 Take"), f"tk:take:{ticket_id}"), Button(_("📄 Show"), f"sh:{ticket_id}")),)))
+
+
+def _caption(ticket: TicketRecord, file: Attachment) -> str:
+    caption = f"{ticket.number}"
+    if file.caption:
+        caption += " · " + shown(file.caption, 900)
+    return caption
+
+
+async def withdraw(ctx: Ctx, ticket: TicketRecord, reason: str) -> TicketRecord:
+    """The complainant withdraws an active ticket, with a reason; recorded and shown to the staff."""
+    if not is_active(ticket.status):
+        raise Refusal(ctx._("{number} is already concluded; there is nothing to withdraw.").format(
+            number=ticket.number))
+    reason = checked_text(ctx._, reason)
+    ticket = await move(ctx, ticket, TicketStatus.WITHDRAWN, TicketEvent.WITHDRAWN, {"reason": reason})
+    person = await ctx.uow.persons.get(ticket.person_id) if ticket.person_id is not None else None
+    number = ticket.number
+
+    def render(reader: Reader) -> str:
+        return reader._("↩ {who} withdrew {number}.\nReason: {reason}").format(
+            who=complainant_label(ticket, person, reader._), number=number, reason=shown(reason, SHOWN_TEXT))
+
+    if ticket.assigned_to is not None:
+        await notices.tell_staff(ctx, ticket.assigned_to, render)
+    await notices.refresh_card(ctx, ticket.id)
+    return ticket
+
+
+async def rate(ctx: Ctx, ticket: TicketRecord, score: int) -> TicketRecord:
+    """SOP 7a: the complainant rates a conclusion 1–5, once. 1–2 reopens the ticket; its officer is alerted with
+    the comment the complainant is asked for next, or after :data:`REOPEN_ALERT_WAIT` seconds without one."""
+    if ticket.rating is not None or ticket.status not in RATEABLE:
+        raise Refusal(ctx._("{number} was already rated. Thank you!").format(number=ticket.number))
+    await ctx.uow.tickets.update(ticket.id, rating=score, rated_at=ctx.now)
+    if score <= 2:
+        ticket = await move(ctx, ticket, TicketStatus.REOPENED, TicketEvent.REOPENED, {"score": score})
+        await alert_reopened(ctx, ticket, score, None, scheduled=True)
+    else:
+        ticket = await move(ctx, ticket, TicketStatus.CLOSED, TicketEvent.RATED, {"score": score})
+    await notices.refresh_card(ctx, ticket.id)
+    return ticket
+
+
+async def comment_on_rating(ctx: Ctx, ticket: TicketRecord, text: str | None) -> TicketRecord:
+    """The comment given with the rating (None: they chose not to comment); a low rating's alert goes now."""
+    if text is not None:
+        text = checked_text(ctx._, text, minimum=1)
+        await ctx.uow.tickets.record(ticket.id, TicketEvent.RATING_COMMENT, actor_person_id=ctx.actor.person_id,
+                                     at=ctx.now, params={"text": text})
+        ticket = await ctx.uow.tickets.update(ticket.id, rating_comment=text)
+    if ticket.rating is not None and ticket.rating <= 2:
+        await alert_reopened(ctx, ticket, ticket.rating, text, scheduled=False)
+    return ticket
+
+
+async def alert_reopened(ctx: Ctx, ticket: TicketRecord, score: int, comment: str | None, *, scheduled: bool) -> None:
+    """Tell the ticket's officer (or, without one, the staff group) that the complainant was not satisfied,
+    with their comment. ``scheduled``: the alert waits for the comment and is replaced when it comes."""
+    key = reopen_key(ticket)
+    ctx.out.append(CancelScheduled(key))
+    number, ticket_id = ticket.number, ticket.id
+
+    def render(_: Gettext) -> str:
+        text = _("⚠️ {number} was reopened: the complainant rated the outcome {score}/5.").format(
+            number=number, score=score)
+        if comment:
+            text += "\n" + _("Their comment: {text}").format(text=shown(comment, SHOWN_TEXT))
+        return text
+
+    def buttons(_: Gettext) -> Keyboard:
+        return ((Button(_("📄 Show"), f"sh:{ticket_id}"), Button(_("↩ Reply"), f"tk:reply:{ticket_id}")),)
+
+    for chat, _ in await _handlers(ctx, ticket):
+        ctx.out.append(OutMessage(chat, render(_), buttons(_), resend=True,
+                                  scheduled=(key, REOPEN_ALERT_WAIT) if scheduled else None))
+
+
+async def _handlers(ctx: Ctx, ticket: TicketRecord) -> list[tuple[int, Gettext]]:
+    """Where news of a ticket goes: its officer's chat, or the staff group while nobody has it."""
+    if ticket.assigned_to is not None:
+        officer = await ctx.uow.persons.get(ticket.assigned_to)
+        if officer is not None and officer.telegram_id is not None:
+            return [(officer.telegram_id, notices.gettext_for(ctx, officer))]
+    if ctx.deps.staff_chat_id is not None:
+        translator = ctx.deps.translator
+        return [(ctx.deps.staff_chat_id, translator.gettext(translator.default))]
+    return []

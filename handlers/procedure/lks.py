@@ -1,0 +1,297 @@
+"""The LK (Laporan Ketidaksesuaian) and its follow-up programme (SOP steps c–f): written by an officer, checked
+by a reviewer, approved by an approver — three different people unless the office allows otherwise —, carried
+out action by action, and verified effective (or not: another round).
+
+The complainants hear of their case when its correction is done (step e: the immediate fix), with the response,
+and may rate it then; the LK's effectiveness check continues afterwards without holding them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dialogs.workflow import lk_move_roles
+from domain.vocabulary import (
+    LINKABLE,
+    ActionKind,
+    ActionStatus,
+    LkEvent,
+    LkKind,
+    LkStatus,
+    Role,
+    TicketEvent,
+    TicketKind,
+    TicketStatus,
+)
+from handlers import notices
+from handlers.errors import Refusal
+from handlers.events import Button, Keyboard
+from handlers.formats import day
+from handlers.history import Reader
+from handlers.i18n import Gettext
+from handlers.procedure import Ctx
+from handlers.procedure.checks import checked_text, find_ticket, lk_by_id
+from handlers.procedure.lookups import lk_snapshot
+from handlers.procedure.tickets import move
+from handlers.staff.lk_views import lk_buttons, lk_view
+from handlers.text import shown
+from storage.records import ActionRecord, LkRecord, NewAction, NewLk, TicketRecord
+
+
+async def tickets_for_lk(ctx: Ctx, numbers: list[str]) -> list[TicketRecord]:
+    """The tickets an LK may cover: confirmed nonconformities, or accepted suggestions (not mixed)."""
+    _ = ctx._
+    if not numbers:
+        raise Refusal(_("Name the tickets: /lk new KEL-2026-00001 [KEL-2026-00002 …]"))
+    tickets = [await find_ticket(ctx, n) for n in dict.fromkeys(n.upper() for n in numbers)]
+    if len({t.kind for t in tickets}) > 1:
+        raise Refusal(_("An LK covers complaints only, a programme suggestions only; do not mix them."))
+    for t in tickets:
+        if t.status != LINKABLE[TicketKind(t.kind)]:
+            hint = _("confirm it as a nonconformity first") if t.kind == TicketKind.COMPLAINT else _("accept it first")
+            raise Refusal(_("{number} cannot be linked yet: {hint}.").format(number=t.number, hint=hint))
+    return tickets
+
+
+async def create(ctx: Ctx, tickets: list[TicketRecord], description: str, procedure_ref: str,
+                 root_cause: str) -> LkRecord:
+    kind = LkKind.NONCONFORMITY if tickets[0].kind == TicketKind.COMPLAINT else LkKind.IMPROVEMENT
+    lk = await ctx.uow.lks.add(NewLk(kind, tickets[0].service_code, procedure_ref, description, root_cause,
+                                     ctx.actor.person_id, ctx.now))
+    await link(ctx, lk, tickets)
+    return lk
+
+
+async def link(ctx: Ctx, lk: LkRecord, tickets: list[TicketRecord]) -> int:
+    if lk.status == LkStatus.CLOSED:
+        raise Refusal(ctx._("{number} is closed.").format(number=lk.number))
+    wanted = TicketKind.COMPLAINT if lk.kind == LkKind.NONCONFORMITY else TicketKind.SUGGESTION
+    if {t.kind for t in tickets} != {wanted}:
+        raise Refusal(ctx._("These tickets do not fit {number}.").format(number=lk.number))
+    added = await ctx.uow.lks.link(lk.id, [t.id for t in tickets])
+    for ticket in tickets:
+        await ctx.uow.tickets.record(ticket.id, TicketEvent.LINKED, actor_person_id=ctx.actor.person_id,
+                                     at=ctx.now, params={"lk": lk.number})
+    return added
+
+
+async def _move(ctx: Ctx, lk: LkRecord, to: LkStatus, code: LkEvent, params: dict[str, object] | None = None,
+                **fields: object) -> LkRecord:
+    needed = lk_move_roles(lk.status, to)
+    if not needed:
+        raise Refusal(ctx._("{number} cannot do that in its current state.").format(number=lk.number))
+    if not ctx.actor.has(*needed):
+        raise Refusal(ctx._("Sorry, your role does not allow this."))
+    await ctx.uow.lks.set_status(lk.id, to, actor_person_id=ctx.actor.person_id, at=ctx.now, code=code,
+                                 params=params)
+    if fields:
+        await ctx.uow.lks.update(lk.id, **fields)
+    return await lk_by_id(ctx, lk.id)
+
+
+def _needs_correction(lk: LkRecord, tickets: list[TicketRecord]) -> bool:
+    """A complainant's own case still needs fixing: a nonconformity LK covering a complaint in follow-up."""
+    return lk.kind == LkKind.NONCONFORMITY and any(t.status == TicketStatus.IN_FOLLOWUP for t in tickets)
+
+
+async def submit(ctx: Ctx, lk: LkRecord) -> LkRecord:
+    """Send the LK to the check; it needs its programme first (at least one action, and a correction whenever a
+    complainant's own case needs fixing)."""
+    actions = await ctx.uow.lks.actions(lk.id, round=lk.round)
+    missing = []
+    if not actions:
+        missing.append(ctx._("at least one action of the follow-up programme"))
+    if _needs_correction(lk, await ctx.uow.lks.tickets(lk.id)) and not any(
+            a.kind == ActionKind.CORRECTION for a in actions):
+        missing.append(ctx._("a correction that fixes the complainant's own case"))
+    if missing and lk.status == LkStatus.DRAFT:
+        raise Refusal(ctx._("{number} cannot be submitted yet. Add {what} with /lk action add {number} (or the "
+                            "➕ Add action button), then submit it.").format(number=lk.number,
+                                                                        what=ctx._(" and ").join(missing)))
+    lk = await _move(ctx, lk, LkStatus.AWAITING_CHECK, LkEvent.SUBMITTED)
+    await tell_role(ctx, Role.REVIEWER, lk, lambda _: _("{number} waits for your check.").format(number=lk.number))
+    return lk
+
+
+def _segregation(ctx: Ctx, lk: LkRecord, signers: tuple[int | None, ...], step: str) -> None:
+    if ctx.deps.allow_self_check or ctx.actor.person_id not in signers:
+        return
+    raise Refusal(ctx._("You already signed {number} (prepared or checked it): segregation of duties asks another "
+                        "person to {step} it.").format(number=lk.number, step=step))
+
+
+async def check(ctx: Ctx, lk: LkRecord) -> LkRecord:
+    _segregation(ctx, lk, (lk.prepared_by,), ctx._("check"))
+    lk = await _move(ctx, lk, LkStatus.AWAITING_APPROVAL, LkEvent.CHECKED, checked_by=ctx.actor.person_id,
+                     checked_at=ctx.now)
+    await tell_role(ctx, Role.APPROVER, lk,
+                    lambda _: _("{number} was checked and waits for your approval.").format(number=lk.number))
+    return lk
+
+
+async def approve(ctx: Ctx, lk: LkRecord) -> LkRecord:
+    _segregation(ctx, lk, (lk.prepared_by, lk.checked_by), ctx._("approve"))
+    lk = await _move(ctx, lk, LkStatus.IN_PROGRESS, LkEvent.APPROVED, approved_by=ctx.actor.person_id,
+                     approved_at=ctx.now)
+    await notices.tell_staff(ctx, lk.prepared_by, lambda r: r._(
+        "{number} was approved: the follow-up programme runs.").format(number=lk.number), _lk_button(lk))
+    await maybe_ready_for_verification(ctx, lk)
+    return lk
+
+
+async def return_lk(ctx: Ctx, lk: LkRecord, note: str) -> LkRecord:
+    note = checked_text(ctx._, note)
+    lk = await _move(ctx, lk, LkStatus.DRAFT, LkEvent.RETURNED, {"note": note})
+    await notices.tell_staff(ctx, lk.prepared_by, lambda r: r._(
+        "{number} was returned to you: {note}\nChange it and submit it again with /lk submit {number}."
+    ).format(number=lk.number, note=shown(note)), _lk_button(lk))
+    return lk
+
+
+def _lk_button(lk: LkRecord) -> Callable[[Gettext], Keyboard]:
+    return lambda _: ((Button(_("📄 Open {number}").format(number=lk.number), f"lk:show:{lk.id}"),),)
+
+
+async def add_action(ctx: Ctx, lk: LkRecord, new: NewAction) -> ActionRecord:
+    """Step d: one more action of the programme; its owner is told (or, outside the bot, the officer keeps it)."""
+    if lk.status not in (LkStatus.DRAFT, LkStatus.IN_PROGRESS):
+        raise Refusal(ctx._("Actions can be added while {number} is a draft or its programme runs.").format(
+            number=lk.number))
+    action = await ctx.uow.lks.add_action(new)
+    if action.owner_person_id is not None:
+        due = action.due_on
+
+        def render(r: Reader) -> str:
+            return r._("You own action #{id} of {number}, due {due}: {text}").format(
+                id=action.id, number=lk.number, due=day(due, r.locale), text=shown(action.description, 600)) \
+                + "\n" + r._("When it is done, press the button and send the evidence (a text, a photo or a PDF).")
+
+        await notices.tell_staff(ctx, action.owner_person_id, render, lambda _: (
+            (Button(_("✅ Mark #{id} done").format(id=action.id), f"ac:done:{action.id}"),
+             Button(_("📄 Open {number}").format(number=lk.number), f"lk:show:{lk.id}")),),
+            what=ctx._("action #{id} of {number} was given to them.").format(id=action.id, number=lk.number))
+    return action
+
+
+async def action_to_complete(ctx: Ctx, action_id: int | None) -> ActionRecord:
+    action = await ctx.uow.lks.get_action(action_id) if action_id is not None else None
+    if action is None:
+        raise Refusal(ctx._("There is no action {id}. /lk <number> lists an LK's actions.").format(id=action_id))
+    if action.status == ActionStatus.DONE:
+        raise Refusal(ctx._("Action #{id} is already done.").format(id=action.id))
+    if action.owner_person_id != ctx.actor.person_id and not ctx.actor.has(Role.OFFICER):
+        raise Refusal(ctx._("Only the action's owner or an officer can mark it done."))
+    lk = await lk_by_id(ctx, action.lk_id)
+    if lk.status != LkStatus.IN_PROGRESS:
+        raise Refusal(ctx._("{number} is not running its programme yet (it must be approved first).").format(
+            number=lk.number))
+    return action
+
+
+async def complete_action(ctx: Ctx, action: ActionRecord, evidence: str | None, file_id: str | None = None,
+                          file_type: str | None = None, file_name: str | None = None) -> tuple[ActionRecord, bool]:
+    """Step e: the action is done, with its evidence. Returns it and whether the LK's corrections are now all
+    done while complainants still wait for their answer (then the officer writes the response next)."""
+    action = await action_to_complete(ctx, action.id)
+    text = checked_text(ctx._, evidence) if not file_id else (evidence or "").strip() or None
+    action = await ctx.uow.lks.complete_action(action.id, by=ctx.actor.person_id, at=ctx.now, evidence_text=text,
+                                               evidence_file_id=file_id, evidence_file_type=file_type,
+                                               evidence_file_name=file_name)
+    lk = await lk_by_id(ctx, action.lk_id)
+    respond = action.kind == ActionKind.CORRECTION and await corrections_answered_pending(ctx, lk)
+    if respond and not ctx.actor.has(Role.OFFICER):
+        await notices.tell_staff(ctx, lk.prepared_by, lambda r: r._(
+            "The corrections of {number} are done: write the response to its complainants (they are told and may "
+            "rate it).").format(number=lk.number), lambda _: ((Button(_("✍️ Write the response"),
+                                                                     f"lk:respond:{lk.id}"),),))
+    await maybe_ready_for_verification(ctx, lk)
+    return action, respond and ctx.actor.has(Role.OFFICER)
+
+
+async def corrections_answered_pending(ctx: Ctx, lk: LkRecord) -> bool:
+    """Every correction of the current round is done and complaints of the LK still wait in follow-up."""
+    actions = await ctx.uow.lks.actions(lk.id, round=lk.round)
+    corrections = [a for a in actions if a.kind == ActionKind.CORRECTION]
+    if not corrections or any(a.status != ActionStatus.DONE for a in corrections):
+        return False
+    return _needs_correction(lk, await ctx.uow.lks.tickets(lk.id))
+
+
+async def respond_after_correction(ctx: Ctx, lk: LkRecord, response: str) -> list[TicketRecord]:
+    """Step e: the complainants of the LK's complaints in follow-up get the response now and may rate it."""
+    response = checked_text(ctx._, response)
+    resolved = []
+    for ticket in await ctx.uow.lks.tickets(lk.id):
+        if ticket.kind == TicketKind.COMPLAINT and ticket.status == TicketStatus.IN_FOLLOWUP:
+            ticket = await move(ctx, ticket, TicketStatus.RESOLVED, TicketEvent.RESOLVED,
+                                {"text": response, "by": "correction", "lk": lk.number}, response=response,
+                                resolved_at=ctx.now)
+            await notices.tell_complainant(ctx, ticket, "resolved", response)
+            await notices.refresh_card(ctx, ticket.id)
+            resolved.append(ticket)
+    if not resolved:
+        raise Refusal(ctx._("No complainant of {number} is waiting for an answer.").format(number=lk.number))
+    return resolved
+
+
+async def maybe_ready_for_verification(ctx: Ctx, lk: LkRecord) -> None:
+    """When every action of the current round is done, the monitor checks whether the programme worked."""
+    if lk.status != LkStatus.IN_PROGRESS:
+        return
+    actions = await ctx.uow.lks.actions(lk.id, round=lk.round)
+    if not actions or any(a.status != ActionStatus.DONE for a in actions):
+        return
+    await ctx.uow.lks.set_status(lk.id, LkStatus.AWAITING_VERIFICATION, actor_person_id=ctx.actor.person_id,
+                                 at=ctx.now, code=LkEvent.ALL_DONE)
+    lk = await lk_by_id(ctx, lk.id)
+    for role in (Role.MONITOR, Role.APPROVER):
+        await tell_role(ctx, role, lk, lambda _: _(
+            "All actions of {number} are done: was the programme effective?").format(number=lk.number))
+
+
+async def not_effective(ctx: Ctx, lk: LkRecord, reason: str) -> LkRecord:
+    """Step f: the programme did not work; why is recorded, and the officer adds the next round's actions."""
+    reason = checked_text(ctx._, reason)
+    lk = await _move(ctx, lk, LkStatus.IN_PROGRESS, LkEvent.NOT_EFFECTIVE, {"reason": reason, "round": lk.round + 1},
+                     effective=False, round=lk.round + 1)
+    await notices.tell_staff(ctx, lk.prepared_by, lambda r: r._(
+        "{number} was judged not effective: {reason}\nAdd the actions of round {round}; the programme then runs "
+        "again.").format(number=lk.number, reason=shown(reason), round=lk.round), lambda _: (
+        (Button(_("➕ Add action"), f"lk:act:{lk.id}"), Button(_("📄 Open {number}").format(number=lk.number),
+                                                              f"lk:show:{lk.id}")),))
+    return lk
+
+
+async def close(ctx: Ctx, lk: LkRecord, response: str) -> LkRecord:
+    """Step f–g: effective. The LK closes; complaints still in follow-up are resolved with the response, those
+    answered after their correction hear that the measures work, and suggestions' programmes are complete."""
+    response = checked_text(ctx._, response)
+    lk = await _move(ctx, lk, LkStatus.CLOSED, LkEvent.CLOSED, {"response": response}, effective=True,
+                     verified_by=ctx.actor.person_id, verified_at=ctx.now, response=response, closed_at=ctx.now)
+    for ticket in await ctx.uow.lks.tickets(lk.id):
+        if ticket.kind == TicketKind.COMPLAINT and ticket.status == TicketStatus.IN_FOLLOWUP:
+            ticket = await move(ctx, ticket, TicketStatus.RESOLVED, TicketEvent.RESOLVED,
+                                {"text": response, "by": "lk", "lk": lk.number}, response=response,
+                                resolved_at=ctx.now)
+            await notices.tell_complainant(ctx, ticket, "resolved", response)
+        elif ticket.kind == TicketKind.COMPLAINT and ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+            await ctx.uow.tickets.record(ticket.id, TicketEvent.VERIFIED, actor_person_id=ctx.actor.person_id,
+                                         at=ctx.now, params={"lk": lk.number})
+            await notices.tell_complainant(ctx, ticket, "verified")
+        elif ticket.kind == TicketKind.SUGGESTION and ticket.status == TicketStatus.ACCEPTED:
+            ticket = await move(ctx, ticket, TicketStatus.CLOSED, TicketEvent.CLOSED, {"reason": "programme",
+                                                                                      "text": response},
+                                response=response, resolved_at=ctx.now)
+            await notices.tell_complainant(ctx, ticket, "programme_done", response)
+        await notices.refresh_card(ctx, ticket.id)
+    return lk
+
+
+async def tell_role(ctx: Ctx, role: Role, lk: LkRecord, message: Callable[[Gettext], str]) -> None:
+    """Tell everyone holding ``role`` (but the actor), each in their language, with the LK and its buttons."""
+    snap = await lk_snapshot(ctx, lk)
+    for person in await ctx.uow.staff.with_role(role.value):
+        roles = await ctx.uow.staff.roles_of(person.id)
+        await notices.tell_staff(ctx, person, lambda r: message(r._) + "\n\n" + lk_view(snap, r),
+                                 lambda _, held=roles: lk_buttons(snap, _, held),  # type: ignore[misc]
+                                 what=ctx._("{number} waits for them.").format(number=lk.number))

@@ -1,0 +1,43 @@
+"""What the views need besides the record itself, looked up once: names, events, linked LKs and tickets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from handlers.procedure import Ctx
+from handlers.staff.lk_views import LkSnapshot
+from handlers.staff.views import TicketSnapshot
+from handlers.views import service_label
+from storage.records import LkRecord, TicketRecord
+
+
+async def names_of(ctx: Ctx, ids: Iterable[int | None]) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for pid in set(ids):
+        if pid is not None:
+            person = await ctx.uow.persons.get(pid)
+            names[pid] = person.name if person else "?"
+    return names
+
+
+async def ticket_snapshot(ctx: Ctx, ticket: TicketRecord, locale: str) -> TicketSnapshot:
+    uow = ctx.uow
+    person = await uow.persons.get(ticket.person_id) if ticket.person_id is not None else None
+    officer = await uow.persons.get(ticket.assigned_to) if ticket.assigned_to is not None else None
+    events = await uow.tickets.events(ticket.id)
+    people: list[int | None] = [e.actor_person_id for e in events]
+    people += [e.params["officer"] for e in events if isinstance(e.params.get("officer"), int)]
+    names = await names_of(ctx, people)
+    service = ctx.deps.catalogue.get(ticket.service_code)
+    return TicketSnapshot(ticket, person, officer, events, names, await uow.lks.lks_of_ticket(ticket.id),
+                          service_label(ticket, ctx.deps.catalogue, locale, ctx._),
+                          service.questions if service is not None else ())
+
+
+async def lk_snapshot(ctx: Ctx, lk: LkRecord) -> LkSnapshot:
+    tickets = await ctx.uow.lks.tickets(lk.id)
+    actions = await ctx.uow.lks.actions(lk.id)
+    events = await ctx.uow.lks.events(lk.id)
+    names = await names_of(ctx, [lk.prepared_by, lk.checked_by, lk.approved_by, lk.verified_by,
+                                 *(a.owner_person_id for a in actions)])
+    return LkSnapshot(lk, tickets, actions, events, names)

@@ -1,0 +1,164 @@
+"""How an LK looks to the staff: the full view with its programme, evidence, rounds and ratings, its next
+step's buttons for the reader's roles, and one line per LK in a list. Pure renderers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from dialogs.workflow import is_active
+from domain.vocabulary import ActionStatus, LkKind, LkStatus, Role, TicketStatus
+from handlers.events import Button, Keyboard
+from handlers.formats import day
+from handlers.history import Reader
+from handlers.i18n import N_, Gettext
+from handlers.labels import action_kind_name, lk_status_name
+from handlers.text import shown
+from storage.records import ActionRecord, LkEventRecord, LkRecord, TicketRecord
+
+
+@dataclass(frozen=True)
+class LkSnapshot:
+    """Everything the LK view tells, looked up once."""
+
+    lk: LkRecord
+    tickets: Sequence[TicketRecord]
+    actions: Sequence[ActionRecord]
+    events: Sequence[LkEventRecord]
+    names: Mapping[int, str]
+
+
+def owner_text(action: ActionRecord, names: Mapping[int, str], _: Gettext) -> str:
+    if action.owner_person_id is not None:
+        return shown(names.get(action.owner_person_id, "?"))
+    text = shown(action.owner_name or "?")
+    if action.owner_contact:
+        text += f" ({shown(action.owner_contact)})"
+    return text + " " + _("(outside the bot)")
+
+
+def action_lines(action: ActionRecord, names: Mapping[int, str], reader: Reader) -> list[str]:
+    _ = reader._
+    mark = "✅" if action.status == ActionStatus.DONE else "⬜"
+    lines = [f"{mark} #{action.id} {action_kind_name(action.kind, _)}: {shown(action.description, 300)} — "
+             + _("{owner}, due {date}").format(owner=owner_text(action, names, _), date=day(action.due_on,
+                                                                                               reader.locale))]
+    if action.status == ActionStatus.DONE and action.done_at is not None:
+        done = _("done {date}").format(date=day(action.done_at.astimezone(reader.tz).date(), reader.locale))
+        evidence = []
+        if action.evidence_text:
+            evidence.append(shown(action.evidence_text, 300))
+        if action.evidence_file_id:
+            evidence.append(_("file attached (📎 #{id})").format(id=action.id))
+        lines.append("   " + done + (": " + "; ".join(evidence) if evidence else ""))
+    return lines
+
+
+def segregation_notes(lk: LkRecord, names: Mapping[int, str], _: Gettext) -> list[str]:
+    """Said on the LK when one person held two of the SOP's three signatures (a small office's setting)."""
+    notes = []
+    if lk.checked_by is not None and lk.checked_by == lk.prepared_by:
+        notes.append(_("⚠️ Prepared and checked by the same person (allowed by this office's setting)."))
+    if lk.approved_by is not None and lk.approved_by in (lk.prepared_by, lk.checked_by):
+        notes.append(_("⚠️ Approved by the person who prepared or checked it (allowed by this office's setting)."))
+    return notes
+
+
+NEXT_STEPS = {
+    LkStatus.DRAFT: N_("Next: the officer adds the follow-up programme and submits it for the check."),
+    LkStatus.AWAITING_CHECK: N_("Next: the reviewer checks it."),
+    LkStatus.AWAITING_APPROVAL: N_("Next: the approver approves it."),
+    LkStatus.IN_PROGRESS: N_("Next: the action owners carry out the programme and mark each action done."),
+    LkStatus.AWAITING_VERIFICATION: N_("Next: the monitor or the approver verifies whether it was effective."),
+}
+
+
+def next_step(lk: LkRecord, _: Gettext) -> str:
+    return _(NEXT_STEPS[LkStatus(lk.status)]) if lk.status in NEXT_STEPS else ""
+
+
+def lk_view(snap: LkSnapshot, reader: Reader) -> str:
+    _, lk, names = reader._, snap.lk, snap.names
+    title = _("Nonconformity Report (LK)") if lk.kind == LkKind.NONCONFORMITY else _("Improvement programme")
+    lines = [
+        f"<b>{lk.number}</b> · {title}",
+        _("Status: {status}").format(status=lk_status_name(lk.status, _)) + " · "
+        + _("round {n}").format(n=lk.round),
+        _("Tickets: {numbers}").format(numbers=", ".join(
+            t.number + ("" if is_active(t.status) or t.status != TicketStatus.WITHDRAWN else " " + _("(withdrawn)"))
+            for t in snap.tickets) or "—"),
+        _("Procedure: {ref}").format(ref=shown(lk.procedure_ref)),
+        _("Nonconformity: {text}").format(text=shown(lk.description, 800)),
+        _("Root cause: {text}").format(text=shown(lk.root_cause, 800)),
+        _("Prepared by: {name}").format(name=shown(names.get(lk.prepared_by, "—"))),
+        _("Checked by: {name}").format(name=shown(names.get(lk.checked_by or 0, "—"))),
+        _("Approved by: {name}").format(name=shown(names.get(lk.approved_by or 0, "—"))),
+    ]
+    lines += segregation_notes(lk, names, _)
+    for event in snap.events:
+        if event.code == "not_effective":
+            lines.append(_("↻ Round {n} was judged not effective ({date}): {reason}").format(
+                n=int(event.params.get("round", 2)) - 1, date=day(event.at.astimezone(reader.tz).date(),
+                                                                   reader.locale),
+                reason=shown(str(event.params.get("reason") or ""), 300)))
+    by_round: dict[int, list[ActionRecord]] = {}
+    for action in snap.actions:
+        by_round.setdefault(action.round, []).append(action)
+    for number in sorted(by_round):
+        lines.append("\n" + _("Follow-up programme (round {n}):").format(n=number))
+        for action in by_round[number]:
+            lines += action_lines(action, names, reader)
+    if not snap.actions:
+        lines.append("\n" + _("Follow-up programme: no actions yet."))
+    rated = [t for t in snap.tickets if t.rating is not None]
+    if rated:
+        lines.append("\n" + _("Ratings by the complainants:"))
+        for t in rated:
+            line = f"• {t.number}: {t.rating}/5"
+            if t.rating_comment:
+                line += f" — {shown(t.rating_comment, 300)}"
+            lines.append(line)
+    if lk.status == LkStatus.CLOSED:
+        verdict = _("effective") if lk.effective else _("closed")
+        lines.append("\n" + _("Closed {date}: {verdict}.").format(
+            date=day((lk.closed_at or lk.updated_at).astimezone(reader.tz).date(), reader.locale), verdict=verdict))
+        if lk.response:
+            lines.append(_("Response to the complainants: {text}").format(text=shown(lk.response, 600)))
+    else:
+        lines.append("\n" + next_step(lk, _))
+    return "\n".join(lines)
+
+
+def lk_buttons(snap: LkSnapshot, _: Gettext, roles: frozenset[str]) -> Keyboard:
+    """The buttons of the LK's next step for a reader with ``roles``, and one per evidence file."""
+    lk = snap.lk
+    officer = Role.OFFICER.value in roles
+    rows: list[tuple[Button, ...]] = []
+    if lk.status in (LkStatus.DRAFT, LkStatus.IN_PROGRESS) and officer:
+        row = [Button(_("➕ Add action"), f"lk:act:{lk.id}")]
+        if lk.status == LkStatus.DRAFT:
+            row.append(Button(_("📤 Submit for check"), f"lk:submit:{lk.id}"))
+        rows.append(tuple(row))
+    steps = {
+        LkStatus.AWAITING_CHECK: (Role.REVIEWER, (Button(_("✔ Checked"), f"lk:check:{lk.id}"),
+                                                  Button(_("↩ Return to the officer"), f"lk:return:{lk.id}"))),
+        LkStatus.AWAITING_APPROVAL: (Role.APPROVER, (Button(_("✔ Approve"), f"lk:approve:{lk.id}"),
+                                                     Button(_("↩ Return to the officer"), f"lk:return:{lk.id}"))),
+    }
+    if lk.status in steps and steps[LkStatus(lk.status)][0].value in roles:
+        rows.append(steps[LkStatus(lk.status)][1])
+    if lk.status == LkStatus.AWAITING_VERIFICATION and roles & {Role.MONITOR.value, Role.APPROVER.value}:
+        rows.append((Button(_("✔ Effective"), f"lk:eff:{lk.id}"), Button(_("✖ Not effective"), f"lk:noteff:{lk.id}")))
+    evidence = [Button(_("📎 #{id}").format(id=a.id), f"ev:{a.id}") for a in snap.actions if a.evidence_file_id]
+    rows += [tuple(evidence[i: i + 5]) for i in range(0, min(len(evidence), 20), 5)]
+    return tuple(rows)
+
+
+def lk_line(lk: LkRecord, _: Gettext) -> str:
+    """An LK in a list: number, status, round, what it is about, and its next step."""
+    line = f"<b>{lk.number}</b> · {lk_status_name(lk.status, _)}"
+    if lk.round > 1:
+        line += " · " + _("round {n}").format(n=lk.round)
+    line += f" · {shown(lk.description, 60)}"
+    step = next_step(lk, _)
+    return line + (f"\n   {step}" if step else "")
