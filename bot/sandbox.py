@@ -86,6 +86,7 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
         chat.show_new()
     finally:
         stopped_by_itself = bot.done()
+        chat.stop_listening()
         bot.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await bot

@@ -78,9 +78,12 @@ class TerminalChat:
             self.logs[user_id] = ChatLog()
 
     def _keep_first_bodies(self, chat_id: int) -> None:
-        """Called as the bot sends or edits: remember each new message's text as sent."""
-        for message in self.emulator.messages(chat_id):
-            self.first_bodies.setdefault((chat_id, message.message_id), message.body)
+        """Called as the bot sends or edits: remember each new message's text as sent (new ones come last)."""
+        for message in reversed(self.emulator.messages(chat_id)):
+            key = (chat_id, message.message_id)
+            if key in self.first_bodies:
+                break
+            self.first_bodies[key] = message.body
 
     # showing
 
