@@ -15,19 +15,26 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.harness import free_port
+
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 WELCOME = "Selamat datang di Tanggap"
 SUGGESTION = ["/new", "2", "wisuda", "Mohon wisuda disiarkan langsung.", "1", "1", "1"]  # no file, named, send
 
 
-def sandbox(folder: Path, *lines: str, engine: str = "aiogram") -> str:
-    """Run the sandbox in ``folder`` with ``lines`` typed, then /quit; what it printed."""
+def run_sandbox(folder: Path, *lines: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``tanggap sandbox`` in ``folder`` with ``lines`` typed, then /quit."""
     clean = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "BOT_ENGINE")}
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "bot.cli", "sandbox"], cwd=folder, input="\n".join([*lines, "/quit"]) + "\n",
-        text=True, capture_output=True, timeout=55, env={**clean, "PYTHONPATH": str(ROOT), "BOT_ENGINE": engine},
+        text=True, capture_output=True, timeout=55, env={**clean, "PYTHONPATH": str(ROOT), **env},
     )  # fmt: skip
+
+
+def sandbox(folder: Path, *lines: str, engine: str = "aiogram") -> str:
+    """What the sandbox printed with ``lines`` typed; it must end cleanly."""
+    result = run_sandbox(folder, *lines, BOT_ENGINE=engine)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "ERROR" not in result.stderr
     return result.stdout
@@ -84,3 +91,10 @@ def test_earlier_buttons_are_pressed_and_everything_that_arrived_while_away_is_s
     back = out.split("You are now Siti Rahma (1001).", 1)[1]
     for news in ("sedang ditinjau", "Kabar satu", "Kabar dua", "Kabar tiga", "Kami siarkan langsung."):
         assert news in back  # all five, not only the last three
+
+
+def test_a_bot_that_cannot_start_is_reported_instead_of_a_silent_chat(tmp_path: Path) -> None:
+    """A database nobody answers on: the sandbox says the bot stopped and leaves with the bot's error."""
+    result = run_sandbox(tmp_path, "/start", DATABASE_URL=f"postgresql+asyncpg://tanggap@127.0.0.1:{free_port()}/x")
+    assert "The bot stopped." in result.stdout
+    assert result.returncode != 0 and "ConnectionRefusedError" in result.stderr
