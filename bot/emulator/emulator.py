@@ -15,7 +15,7 @@ from .ratelimit import Clock, SendLimiter
 from .registry import Context
 from .server import ApiServer
 from .state import World
-from .updates import ChangeSignal, UpdateQueue
+from .updates import ChangeSignal, UpdateQueue, random_first_update_id
 from .users import UserSide
 from .webhook import WebhookSender
 
@@ -27,6 +27,11 @@ class BotApiEmulator(UserSide):
     to the webhook once the bot set one); what the bot sent is in ``messages(chat_id)``. Limits are
     constructor parameters so tests can tighten them; ``webhook_timeout`` is how long one webhook POST may
     take before it counts as failed (and is retried).
+
+    Update ids start at ``first_update_id``, by default a random number as Telegram picks after a quiet week,
+    so a new emulator never hands a bot an id it recorded as processed in an earlier run on the same
+    database. Message ids start at ``first_message_id`` in every chat: a sandbox on an old database starts
+    after the ids it stored (ticket cards), so an edit meant for an old message never lands on a new one.
     """
 
     def __init__(
@@ -46,10 +51,13 @@ class BotApiEmulator(UserSide):
         callback_timeout: float = 15.0,
         clock: Clock = time.monotonic,
         webhook_timeout: float = 10.0,
+        first_update_id: int | None = None,
+        first_message_id: int = 1,
     ) -> None:
         self._signal = ChangeSignal()
-        self._world = World(bot_id, bot_username, bot_first_name)
-        self._queue = UpdateQueue(self._signal)
+        self._world = World(bot_id, bot_username, bot_first_name, first_message_id)
+        first = random_first_update_id() if first_update_id is None else first_update_id
+        self._queue = UpdateQueue(self._signal, first)
         limiter = SendLimiter(
             per_chat_burst=per_chat_burst, per_chat_rate=per_chat_rate, global_burst=global_burst,
             global_rate=global_rate, group_burst=group_burst, group_rate=group_rate, clock=clock,

@@ -37,7 +37,10 @@ class Chat:
 class World:
     """All state shared by the Bot API methods and the Python (user-side) API."""
 
-    def __init__(self, bot_id: int, bot_username: str, bot_first_name: str) -> None:
+    def __init__(self, bot_id: int, bot_username: str, bot_first_name: str, first_message_id: int = 1) -> None:
+        if first_message_id < 1:
+            raise ValueError(f"message ids are positive; got first_message_id={first_message_id}")
+        self.first_message_id = first_message_id
         self.bot_user: dict[str, Any] = {
             "id": bot_id, "is_bot": True, "first_name": bot_first_name, "username": bot_username,
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False,
@@ -65,13 +68,13 @@ class World:
         info.update({k: user[k] for k in ("last_name", "username") if k in user})
         chat = self.chats.get(user["id"])
         if chat is None:
-            chat = self.chats[user["id"]] = Chat(info)
+            chat = self.chats[user["id"]] = Chat(info, next_message_id=self.first_message_id)
         chat.info = info
         return chat
 
     def add_group(self, chat_id: int, title: str, supergroup: bool) -> Chat:
         info = {"id": chat_id, "type": "supergroup" if supergroup else "group", "title": title}
-        chat = self.chats.setdefault(chat_id, Chat(info))
+        chat = self.chats.setdefault(chat_id, Chat(info, next_message_id=self.first_message_id))
         chat.info = info
         return chat
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,12 +55,28 @@ class QueuedUpdate:
         return {"update_id": self.update_id, self.kind: self.payload}
 
 
-class UpdateQueue:
-    """Unconfirmed updates in update_id order; confirmed by getUpdates' offset or a 2xx to the webhook POST."""
+#: Where a random first update_id is drawn from: positive, and far enough below 2**31 to stay a 32-bit
+#: number for the billions of updates a run could make.
+RANDOM_FIRST_IDS = range(1, 2**30)
 
-    def __init__(self, signal: ChangeSignal) -> None:
+
+def random_first_update_id() -> int:
+    """A first update_id as Telegram picks one after a quiet week: random, so a new emulator on an old database
+    does not repeat the ids the bot recorded as processed in an earlier run."""
+    return random.choice(RANDOM_FIRST_IDS)
+
+
+class UpdateQueue:
+    """Unconfirmed updates in update_id order; confirmed by getUpdates' offset or a 2xx to the webhook POST.
+
+    Ids go up by one from ``first_id`` and are never reused, as on Telegram.
+    """
+
+    def __init__(self, signal: ChangeSignal, first_id: int = 1) -> None:
+        if first_id < 1:
+            raise ValueError(f"update ids are positive; got first_id={first_id}")
         self._signal = signal
-        self._next_id = 1
+        self._next_id = first_id
         self.pushed = 0  # updates created so far (also redeliveries): activity for wait_idle
         self._queue: list[QueuedUpdate] = []
         self._history: dict[int, QueuedUpdate] = {}

@@ -6,6 +6,7 @@ import asyncio
 import time
 from typing import Any
 
+import pytest
 import telegram
 from aiogram import Bot
 
@@ -57,6 +58,42 @@ class TestConfirmation:
         assert ids(body) == [update_id]
         assert body["result"][0]["message"]["text"] == "/start"
         assert ids((await raw.json("getUpdates", offset=later + 1))[1]) == []
+
+
+class TestIdsNeverRepeat:
+    """Telegram never reuses an update id, nor a message id in a chat: a new emulator on an old database must not."""
+
+    async def test_update_ids_go_up_by_one_from_the_chosen_first_id(self, raw_for: Any) -> None:
+        async with BotApiEmulator(first_update_id=5_000) as emu:
+            emu.add_user(USER, "Siti")
+            sent = [emu.send_text(USER, "satu"), emu.send_text(USER, "dua")]
+            assert sent == [5_000, 5_001]
+            assert ids((await raw_for(emu).json("getUpdates"))[1]) == [5_000, 5_001]
+
+    def test_each_new_emulator_starts_its_update_ids_at_random(self) -> None:
+        firsts = set()
+        for _run in range(3):
+            emu = BotApiEmulator()
+            emu.add_user(USER, "Siti")
+            firsts.add(emu.send_text(USER, "/start"))
+        assert len(firsts) == 3  # three runs on one database: no id of one is skipped as processed in another
+        assert all(1 <= first < 2**31 for first in firsts)  # positive, and a 32-bit number as on Telegram
+
+    async def test_message_ids_start_at_the_chosen_first_id_in_every_chat(self, raw_for: Any) -> None:
+        async with BotApiEmulator(first_message_id=40) as emu:
+            emu.add_user(USER, "Siti")
+            emu.add_group(-100123, "Staf")
+            raw = raw_for(emu)
+            private = (await raw.json("sendMessage", chat_id=USER, text="halo"))[1]["result"]
+            group = (await raw.json("sendMessage", chat_id=-100123, text="kartu"))[1]["result"]
+            emu.send_text(USER, "balas")
+            after = (await raw.json("sendMessage", chat_id=USER, text="lagi"))[1]["result"]
+        assert (private["message_id"], group["message_id"], after["message_id"]) == (40, 40, 42)
+
+    @pytest.mark.parametrize("first", [{"first_update_id": 0}, {"first_message_id": 0}], ids=["update", "message"])
+    def test_ids_below_one_are_refused(self, first: dict[str, int]) -> None:
+        with pytest.raises(ValueError, match="positive"):
+            BotApiEmulator(**first)
 
 
 class TestLongPolling:
