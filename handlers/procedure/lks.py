@@ -98,30 +98,29 @@ async def submit(ctx: Ctx, lk: LkRecord) -> LkRecord:
     """Send the LK to the check; it needs its programme first (at least one action, and a correction whenever a
     complainant's own case needs fixing)."""
     actions = await ctx.uow.lks.actions(lk.id, round=lk.round)
-    missing = []
-    if not actions:
-        missing.append(ctx._("at least one action of the follow-up programme"))
-    if _needs_correction(lk, await ctx.uow.lks.tickets(lk.id)) and not any(
+    if lk.status == LkStatus.DRAFT and not actions:
+        raise Refusal(ctx._("{number} cannot be submitted yet: it has no follow-up programme. Add its actions with "
+                            "/lk action add {number} (or the ➕ Add action button), then submit it.").format(
+            number=lk.number))
+    if lk.status == LkStatus.DRAFT and _needs_correction(lk, await ctx.uow.lks.tickets(lk.id)) and not any(
             a.kind == ActionKind.CORRECTION for a in actions):
-        missing.append(ctx._("a correction that fixes the complainant's own case"))
-    if missing and lk.status == LkStatus.DRAFT:
-        raise Refusal(ctx._("{number} cannot be submitted yet. Add {what} with /lk action add {number} (or the "
-                            "➕ Add action button), then submit it.").format(number=lk.number,
-                                                                        what=ctx._(" and ").join(missing)))
+        raise Refusal(ctx._("{number} cannot be submitted yet: a complainant's own case still needs fixing, so the "
+                            "programme needs a correction. Add it with /lk action add {number} (or the ➕ Add action "
+                            "button), then submit it.").format(number=lk.number))
     lk = await _move(ctx, lk, LkStatus.AWAITING_CHECK, LkEvent.SUBMITTED)
     await tell_role(ctx, Role.REVIEWER, lk, lambda _: _("{number} waits for your check.").format(number=lk.number))
     return lk
 
 
-def _segregation(ctx: Ctx, lk: LkRecord, signers: tuple[int | None, ...], step: str) -> None:
-    if ctx.deps.allow_self_check or ctx.actor.person_id not in signers:
-        return
-    raise Refusal(ctx._("You already signed {number} (prepared or checked it): segregation of duties asks another "
-                        "person to {step} it.").format(number=lk.number, step=step))
+def _segregation(ctx: Ctx, signers: tuple[int | None, ...], refusal: str) -> None:
+    """Segregation of duties: one person does not sign an LK twice, unless the office allows it."""
+    if not ctx.deps.allow_self_check and ctx.actor.person_id in signers:
+        raise Refusal(refusal)
 
 
 async def check(ctx: Ctx, lk: LkRecord) -> LkRecord:
-    _segregation(ctx, lk, (lk.prepared_by,), ctx._("check"))
+    _segregation(ctx, (lk.prepared_by,), ctx._(
+        "You prepared {number}, so another reviewer must check it (segregation of duties).").format(number=lk.number))
     lk = await _move(ctx, lk, LkStatus.AWAITING_APPROVAL, LkEvent.CHECKED, checked_by=ctx.actor.person_id,
                      checked_at=ctx.now)
     await tell_role(ctx, Role.APPROVER, lk,
@@ -130,7 +129,9 @@ async def check(ctx: Ctx, lk: LkRecord) -> LkRecord:
 
 
 async def approve(ctx: Ctx, lk: LkRecord) -> LkRecord:
-    _segregation(ctx, lk, (lk.prepared_by, lk.checked_by), ctx._("approve"))
+    _segregation(ctx, (lk.prepared_by, lk.checked_by), ctx._(
+        "You prepared or checked {number}, so another approver must approve it (segregation of duties).").format(
+        number=lk.number))
     lk = await _move(ctx, lk, LkStatus.IN_PROGRESS, LkEvent.APPROVED, approved_by=ctx.actor.person_id,
                      approved_at=ctx.now)
     await notices.tell_staff(ctx, lk.prepared_by, lambda r: r._(

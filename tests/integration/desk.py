@@ -10,7 +10,7 @@ from typing import Any
 
 from handlers.catalogue_loader import load_catalogue
 from handlers.context import Deps
-from handlers.events import ButtonPress, InboundUpdate, IncomingMessage, User
+from handlers.events import ButtonPress, FileRef, InboundUpdate, IncomingMessage, User
 from handlers.i18n import Translator
 from handlers.processing import Processed, process_update
 from storage.uow import SqlUnitOfWork
@@ -21,24 +21,42 @@ STAFF_GROUP = -1001234567
 
 class Desk:
     def __init__(self, make_uow: Callable[[], SqlUnitOfWork], *, admins: frozenset[int] = frozenset(),
-                 clock: Callable[[], datetime] = lambda: NOW) -> None:
+                 clock: Callable[[], datetime] = lambda: NOW, allow_self_check: bool = False) -> None:
         self.make_uow = make_uow
         self.deps = Deps(catalogue=load_catalogue(), translator=Translator(), admins=admins,
-                         staff_chat_id=STAFF_GROUP, clock=clock)
+                         staff_chat_id=STAFF_GROUP, clock=clock, allow_self_check=allow_self_check)
         self._ids = itertools.count(1)
 
     def user(self, user_id: int, name: str = "", language: str = "en") -> User:
         return User(user_id, name or f"User {user_id}", language_code=language)
 
     async def _run(self, event: IncomingMessage | ButtonPress) -> tuple[Processed, list[dict[str, Any]]]:
+        """Process the update, then "send" what it queued: every message but a scheduled one not due yet at the
+        desk's clock (that one goes with :meth:`deliver_due` once the clock passed its time)."""
         done = await process_update(InboundUpdate(next(self._ids), event), self.make_uow, self.deps)
         async with self.make_uow() as uow:
             due = await uow.outbox.due(datetime(2100, 1, 1, tzinfo=UTC), limit=10_000)
-            payloads = [item.payload for item in due if item.id in set(done.outbox_ids)]
+            scheduled = await self._scheduled_later(uow)
+            payloads = [item.payload for item in due if item.id in set(done.outbox_ids) and item.id not in scheduled]
+            for item in due:
+                if item.id not in scheduled:
+                    await uow.outbox.mark_sent(item.id, NOW)
+            await uow.commit()
+        return done, payloads
+
+    async def _scheduled_later(self, uow: SqlUnitOfWork) -> set[int]:
+        now = self.deps.clock()
+        return {item.id for item in await uow.outbox.due(datetime(2100, 1, 1, tzinfo=UTC), limit=10_000)
+                if item.not_before > now}
+
+    async def deliver_due(self) -> list[dict[str, Any]]:
+        """The scheduled messages whose time has come by the desk's clock, "sent" now."""
+        async with self.make_uow() as uow:
+            due = await uow.outbox.due(self.deps.clock(), limit=10_000)
             for item in due:
                 await uow.outbox.mark_sent(item.id, NOW)
             await uow.commit()
-        return done, payloads
+        return [item.payload for item in due]
 
     async def say(self, user: User, text: str, *, chat_id: int | None = None) -> list[str]:
         chat = user.id if chat_id is None else chat_id
@@ -50,6 +68,16 @@ class Desk:
         done, payloads = await self._run(ButtonPress(chat, user, f"cb{next(self._ids)}", data, 1))
         return done.callback_answer, [p.get("text", "") for p in payloads]
 
-    async def payloads(self, user: User, text: str) -> list[dict[str, Any]]:
-        _done, payloads = await self._run(IncomingMessage(user.id, user, next(self._ids), text))
+    async def payloads(self, user: User, text: str, *, file: FileRef | None = None,
+                       chat_id: int | None = None) -> list[dict[str, Any]]:
+        """Everything one message made the bot queue (to anyone), as outbox payloads."""
+        chat = user.id if chat_id is None else chat_id
+        _done, payloads = await self._run(IncomingMessage(chat, user, next(self._ids), text, file, private=chat > 0))
         return payloads
+
+    async def press_payloads(self, user: User, data: str, *, chat_id: int | None = None
+                             ) -> tuple[str | None, list[dict[str, Any]]]:
+        """A button press: the answer shown on the button, and everything it made the bot queue."""
+        chat = user.id if chat_id is None else chat_id
+        done, payloads = await self._run(ButtonPress(chat, user, f"cb{next(self._ids)}", data, 1))
+        return done.callback_answer, payloads

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
-TAGS = re.compile(r"</?[a-z]+>")
+TAGS = re.compile(r"</?(?:b|i|u|s|a|code|pre|tg-spoiler)\b[^>]*>")  # Telegram's HTML, not <placeholders>
 
 
 def code_msgids() -> set[str]:

@@ -1,0 +1,252 @@
+"""The procedure is kept (issue 11 §3): an LK needs its programme, three different people sign it, the complainant
+hears when the correction is done and rates it then, "not effective" says why and starts the next round, evidence
+can be opened, /lk list and a bare /lk explain themselves, and /monitor shows what is stuck."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from handlers.events import FileRef
+from handlers.i18n import Translator
+from storage.records import NewTicket
+from storage.uow import SqlUnitOfWork
+from tests.integration.desk import NOW, Desk
+
+en = Translator().gettext("en")
+ADMIN, OFFICER, REVIEWER, APPROVER, MONITOR, OWNER, STUDENT = 9001, 9002, 9003, 9004, 9005, 9006, 5001
+NAMES = {OFFICER: "Olivia", REVIEWER: "Rudi", APPROVER: "Ani", MONITOR: "Maya", OWNER: "Oki", STUDENT: "Siti"}
+
+
+def person(desk: Desk, telegram_id: int) -> object:
+    return desk.user(telegram_id, NAMES[telegram_id])
+
+
+async def make_desk(new_uow: Callable[[], SqlUnitOfWork], *, allow_self_check: bool = False) -> Desk:
+    desk = Desk(new_uow, admins=frozenset({ADMIN}), allow_self_check=allow_self_check)
+    for who, role in ((OFFICER, "officer"), (REVIEWER, "reviewer"), (APPROVER, "approver"), (MONITOR, "monitor"),
+                      (OWNER, "monitor")):
+        await desk.say(desk.user(who, NAMES[who]), "/start")
+        await desk.say(desk.user(ADMIN), f"/staff add {who} {role}")
+    await desk.say(desk.user(STUDENT, NAMES[STUDENT]), "/start")
+    async with new_uow() as uow:
+        student = await uow.persons.get_by_telegram_id(STUDENT)
+        assert student is not None
+        await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None,
+                                        "Transkrip saya belum terbit.", None, {}, (), False, "received", NOW))
+        await uow.commit()
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    await desk.say(officer, "/take KEL-2026-00001")
+    await desk.say(officer, "/nonconformity KEL-2026-00001")
+    await desk.say(officer, "/lk new KEL-2026-00001")
+    await desk.say(officer, "The transcript was not issued within three working days.")
+    await desk.press(officer, "ld:procedure:service")
+    await desk.say(officer, "The signing official was away and no deputy was appointed.")
+    await desk.press(officer, "ld:summary:save")
+    return desk
+
+
+@pytest.fixture
+async def desk(new_uow: Callable[[], SqlUnitOfWork]) -> Desk:
+    return await make_desk(new_uow)
+
+
+async def add_action(desk: Desk, kind: str, text: str, owner: int) -> None:
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    async with desk.make_uow() as uow:
+        found = await uow.persons.get_by_telegram_id(owner)
+        assert found is not None
+    await desk.say(officer, "/lk action add LK-2026-001")
+    for step in (f"ac:kind:{kind}", text, f"ac:owner:{found.id}", "ac:due:wd3", "ac:summary:save"):
+        if ":" in step and step.startswith("ac:"):
+            await desk.press(officer, step)
+        else:
+            await desk.say(officer, step)
+
+
+async def lk_id(desk: Desk) -> int:
+    async with desk.make_uow() as uow:
+        lk = await uow.lks.get_by_number("LK-2026-001")
+        assert lk is not None
+        return lk.id
+
+
+async def approved(desk: Desk) -> int:
+    await add_action(desk, "correction", "Issue the transcript of this student today.", OFFICER)
+    await add_action(desk, "preventive", "Appoint a deputy signatory for every official.", OWNER)
+    number = await lk_id(desk)
+    await desk.press(desk.user(OFFICER, NAMES[OFFICER]), f"lk:submit:{number}")
+    await desk.press(desk.user(REVIEWER, NAMES[REVIEWER]), f"lk:check:{number}")
+    await desk.press(desk.user(APPROVER, NAMES[APPROVER]), f"lk:approve:{number}")
+    return number
+
+
+async def test_a_bare_lk_and_lk_list_explain_themselves(desk: Desk) -> None:
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    bare = (await desk.say(officer, "/lk"))[0]
+    assert "/lk list" in bare and "LIST" not in bare and en("There is no LK {number}.")[:10] not in bare
+    listed = (await desk.say(officer, "/lk list"))[0]
+    assert "LK-2026-001" in listed and en("Next: the officer adds the follow-up programme and submits it for the "
+                                          "check.") in listed
+    assert (await desk.say(officer, "/lk LK-2026-999"))[0] == en(
+        "There is no LK {number}. /lk list shows the open ones.").format(number="LK-2026-999")
+
+
+async def test_an_lk_is_submitted_only_with_its_programme_and_a_correction(desk: Desk) -> None:
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    refused = (await desk.say(officer, "/lk submit LK-2026-001"))[0]
+    assert refused == en("{number} cannot be submitted yet: it has no follow-up programme. Add its actions with "
+                         "/lk action add {number} (or the ➕ Add action button), then submit it.").format(
+        number="LK-2026-001")
+    await add_action(desk, "preventive", "Appoint a deputy signatory for every official.", OWNER)
+    refused = (await desk.say(officer, "/lk submit LK-2026-001"))[0]
+    assert "correction" in refused
+    await add_action(desk, "correction", "Issue the transcript of this student today.", OFFICER)
+    submitted = await desk.payloads(officer, "/lk submit LK-2026-001")
+    assert [p["text"] for p in submitted if p["chat_id"] == OFFICER] == [en(
+        "{number} was sent to the reviewer for the check.").format(number="LK-2026-001")]
+    assert [p["text"] for p in submitted if p["chat_id"] == REVIEWER][0].startswith(en(
+        "{number} waits for your check.").format(number="LK-2026-001"))
+
+
+async def test_the_preparer_cannot_check_and_the_checker_cannot_approve(new_uow: Callable[[], SqlUnitOfWork]) -> None:
+    desk = await make_desk(new_uow)
+    await desk.say(desk.user(ADMIN), f"/staff add {OFFICER} reviewer")
+    await desk.say(desk.user(ADMIN), f"/staff add {REVIEWER} approver")
+    await add_action(desk, "correction", "Issue the transcript of this student today.", OFFICER)
+    number = await lk_id(desk)
+    await desk.press(desk.user(OFFICER, NAMES[OFFICER]), f"lk:submit:{number}")
+    answer, _texts = await desk.press(desk.user(OFFICER, NAMES[OFFICER]), f"lk:check:{number}")
+    assert answer == en("You prepared {number}, so another reviewer must check it (segregation of duties).").format(
+        number="LK-2026-001")
+    await desk.press(desk.user(REVIEWER, NAMES[REVIEWER]), f"lk:check:{number}")
+    answer, _texts = await desk.press(desk.user(REVIEWER, NAMES[REVIEWER]), f"lk:approve:{number}")
+    assert answer is not None and "segregation of duties" in answer
+
+
+async def test_a_small_office_may_allow_one_person_to_sign_twice_and_the_lk_says_so(
+        new_uow: Callable[[], SqlUnitOfWork]) -> None:
+    desk = await make_desk(new_uow, allow_self_check=True)
+    await desk.say(desk.user(ADMIN), f"/staff add {OFFICER} reviewer")
+    await add_action(desk, "correction", "Issue the transcript of this student today.", OFFICER)
+    number = await lk_id(desk)
+    await desk.press(desk.user(OFFICER, NAMES[OFFICER]), f"lk:submit:{number}")
+    await desk.press(desk.user(OFFICER, NAMES[OFFICER]), f"lk:check:{number}")
+    shown = (await desk.say(desk.user(OFFICER, NAMES[OFFICER]), "/lk LK-2026-001"))[0]
+    assert en("⚠️ Prepared and checked by the same person (allowed by this office's setting).") in shown
+
+
+async def test_the_complainant_hears_when_the_correction_is_done_and_rates_before_the_effectiveness_check(
+        desk: Desk) -> None:
+    await approved(desk)
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    done = await desk.say(officer, "/lk action done 1 Transcript issued and handed over on 25 November.")
+    assert en("The corrections of {subject} are done. Write the response to its complainants: what was fixed. They "
+              "get it now and may rate it; the effectiveness check goes on.").format(subject="LK-2026-001") in done[1]
+    told = await desk.payloads(officer, "Your transcript is ready at the counter.")
+    student = [p for p in told if p["chat_id"] == STUDENT]
+    assert "Your transcript is ready at the counter." in student[0]["text"]
+    assert [data for row in student[1]["buttons"] for _t, data in row][0].startswith("rate:")
+    async with desk.make_uow() as uow:
+        ticket = await uow.tickets.get_by_number("KEL-2026-00001")
+        lk = await uow.lks.get_by_number("LK-2026-001")
+        assert ticket is not None and lk is not None
+        assert (ticket.status, lk.status) == ("resolved", "in_progress")  # the LK still runs its programme
+    await desk.press(desk.user(STUDENT, NAMES[STUDENT]), f"rate:{ticket.id}:5")
+    owner = desk.user(OWNER, NAMES[OWNER])
+    await desk.say(owner, "/lk action done 2 Deputy signatories appointed by decree 12/2026.")
+    await desk.press(desk.user(MONITOR, NAMES[MONITOR]), f"lk:eff:{lk.id}")
+    closed = await desk.payloads(desk.user(MONITOR, NAMES[MONITOR]), "Deputies now sign when an official is away.")
+    assert any(p["chat_id"] == STUDENT and "measures taken after your complaint" in p["text"] for p in closed)
+    shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
+    assert "KEL-2026-00001: 5/5" in shown
+
+
+async def test_a_correction_done_by_its_owner_asks_the_lks_officer_for_the_response(
+        desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+    number = await lk_id(desk)
+    await add_action(desk, "correction", "Issue the transcript of this student today.", OWNER)
+    await desk.press(desk.user(OFFICER, NAMES[OFFICER]), f"lk:submit:{number}")
+    await desk.press(desk.user(REVIEWER, NAMES[REVIEWER]), f"lk:check:{number}")
+    await desk.press(desk.user(APPROVER, NAMES[APPROVER]), f"lk:approve:{number}")
+    told = await desk.payloads(desk.user(OWNER, NAMES[OWNER]), "/lk action done 1 Transcript issued today.")
+    to_officer = [p for p in told if p["chat_id"] == OFFICER]
+    assert any(data == f"lk:respond:{number}" for p in to_officer for row in p["buttons"] for _t, data in row)
+
+
+async def test_not_effective_asks_why_records_it_and_starts_the_next_round(desk: Desk) -> None:
+    number = await approved(desk)
+    officer, monitor = desk.user(OFFICER, NAMES[OFFICER]), desk.user(MONITOR, NAMES[MONITOR])
+    await desk.say(officer, "/lk action done 1 Transcript issued.")
+    await desk.press(officer, "pd:skip")  # not a skippable question: the response is still asked
+    await desk.say(officer, "Your transcript is ready at the counter.")
+    await desk.say(desk.user(OWNER, NAMES[OWNER]), "/lk action done 2 Deputies appointed.")
+    _answer, asked = await desk.press_payloads(monitor, f"lk:noteff:{number}")
+    assert "not effective" in asked[0]["text"]
+    told = await desk.payloads(monitor, "Two more transcripts were late in December.")
+    officer_told = [p for p in told if p["chat_id"] == OFFICER][0]
+    assert "Two more transcripts were late in December." in officer_told["text"]
+    assert any(data == f"lk:act:{number}" for row in officer_told["buttons"] for _t, data in row)
+    shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
+    assert en("round {n}").format(n=2) in shown
+    assert en("↻ Round {n} was judged not effective ({date}): {reason}").format(
+        n=1, date="25 November 2026", reason="Two more transcripts were late in December.") in shown
+    monitored = (await desk.say(monitor, "/monitor"))[0]
+    assert en("LKs in a further round (a programme was not effective)") + "</b> (1)" in monitored
+
+
+async def test_evidence_is_shown_on_the_lk_and_opened_by_the_monitor(desk: Desk) -> None:
+    await approved(desk)
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    await desk.say(officer, "/lk action done 1")
+    await desk.payloads(officer, "Receipt of the handover", file=FileRef("photo-evidence", "photo"))
+    shown = await desk.payloads(desk.user(MONITOR, NAMES[MONITOR]), "/lk LK-2026-001")
+    assert "Receipt of the handover" in shown[0]["text"]
+    evidence = [data for row in shown[0]["buttons"] for _t, data in row if data.startswith("ev:")]
+    _answer, sent = await desk.press_payloads(desk.user(MONITOR, NAMES[MONITOR]), evidence[0])
+    assert [(p["op"], p["file_id"]) for p in sent] == [("send_file", "photo-evidence")]
+
+
+async def test_monitor_shows_reopened_waiting_and_unreachable_owners(desk: Desk) -> None:
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    await desk.say(desk.user(ADMIN), "/staff add 7777 monitor")  # never wrote to the bot
+    await desk.say(officer, "/reply KEL-2026-00001 Which day did you submit the request?")
+    await desk.say(officer, "/lk action add LK-2026-001")
+    async with desk.make_uow() as uow:
+        unstarted = await uow.persons.get_by_telegram_id(7777)
+        assert unstarted is not None and not unstarted.started
+    for step in ("ac:kind:preventive", "Train the deputies on the signing procedure.", f"ac:owner:{unstarted.id}",
+                 "ac:due:wd3"):
+        await (desk.press if step.startswith("ac:") else desk.say)(officer, step)
+    warned = await desk.press(officer, "ac:summary:save")
+    assert any("cannot be reached by the bot yet" in text for text in warned[1])
+    monitored = (await desk.say(officer, "/monitor"))[0]
+    assert en("Tickets waiting for the complainant's answer") + "</b> (1)" in monitored
+    assert en("Actions whose owner the bot cannot reach (never started it, or blocked it)") + "</b> (1)" in monitored
+    assert "2026-11" not in monitored and date(2026, 11, 25).isoformat() not in monitored
+
+
+async def test_staff_added_before_writing_to_the_bot_are_told_and_get_waiting_messages_when_they_start(
+        desk: Desk) -> None:
+    added = (await desk.say(desk.user(ADMIN), "/staff add 7778 petugas"))[0]
+    assert "press Start" in added
+    async with desk.make_uow() as uow:  # what Telegram refused while they had never started the bot
+        waiting = await uow.outbox.add(7778, {"op": "send", "chat_id": 7778, "text": "waiting", "resend": True}, NOW)
+        await uow.outbox.mark_failed(waiting, "unreachable: Bad Request: chat not found")
+        once = await uow.outbox.add(7778, {"op": "send", "chat_id": 7778, "text": "a reply"}, NOW)
+        await uow.outbox.mark_failed(once, "unreachable: Bad Request: chat not found")
+        await uow.commit()
+    await desk.say(desk.user(7778, "Nina"), "/start")
+    async with desk.make_uow() as uow:
+        statuses = dict((await uow.outbox._session.execute(  # type: ignore[attr-defined]
+            text("SELECT id, status FROM outbox WHERE id IN (:a, :b)"), {"a": waiting, "b": once})).all())
+    assert statuses == {waiting: "sent", once: "failed"}  # sent again when they started; a mere reply is not
+
+
+async def test_removing_a_staff_member_lists_what_they_still_hold(desk: Desk) -> None:
+    await add_action(desk, "correction", "Issue the transcript of this student today.", OFFICER)
+    removed = (await desk.say(desk.user(ADMIN), f"/staff remove {OFFICER}"))[0]
+    assert "KEL-2026-00001" in removed and "LK-2026-001 #1" in removed and "/assign" in removed
