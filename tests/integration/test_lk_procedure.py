@@ -108,7 +108,7 @@ async def test_an_lk_is_submitted_only_with_its_programme_and_a_correction(desk:
     submitted = await desk.payloads(officer, "/lk submit LK-2026-001")
     assert [p["text"] for p in submitted if p["chat_id"] == OFFICER] == [en(
         "{number} was sent to the reviewer for the check.").format(number="LK-2026-001")]
-    assert [p["text"] for p in submitted if p["chat_id"] == REVIEWER][0].startswith(en(
+    assert next(p["text"] for p in submitted if p["chat_id"] == REVIEWER).startswith(en(
         "{number} waits for your check.").format(number="LK-2026-001"))
 
 
@@ -149,7 +149,7 @@ async def test_the_complainant_hears_when_the_correction_is_done_and_rates_befor
     told = await desk.payloads(officer, "Your transcript is ready at the counter.")
     student = [p for p in told if p["chat_id"] == STUDENT]
     assert "Your transcript is ready at the counter." in student[0]["text"]
-    assert [data for row in student[1]["buttons"] for _t, data in row][0].startswith("rate:")
+    assert next(data for row in student[1]["buttons"] for _t, data in row).startswith("rate:")
     async with desk.make_uow() as uow:
         ticket = await uow.tickets.get_by_number("KEL-2026-00001")
         lk = await uow.lks.get_by_number("LK-2026-001")
@@ -187,7 +187,7 @@ async def test_not_effective_asks_why_records_it_and_starts_the_next_round(desk:
     _answer, asked = await desk.press_payloads(monitor, f"lk:noteff:{number}")
     assert "not effective" in asked[0]["text"]
     told = await desk.payloads(monitor, "Two more transcripts were late in December.")
-    officer_told = [p for p in told if p["chat_id"] == OFFICER][0]
+    officer_told = next(p for p in told if p["chat_id"] == OFFICER)
     assert "Two more transcripts were late in December." in officer_told["text"]
     assert any(data == f"lk:act:{number}" for row in officer_told["buttons"] for _t, data in row)
     shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
