@@ -25,7 +25,7 @@ from domain.vocabulary import (
 )
 from handlers import notices
 from handlers.errors import Refusal
-from handlers.events import Button, Keyboard
+from handlers.events import Button
 from handlers.formats import day
 from handlers.history import Reader
 from handlers.i18n import Gettext
@@ -33,7 +33,7 @@ from handlers.procedure import Ctx
 from handlers.procedure.checks import checked_text, find_ticket, lk_by_id
 from handlers.procedure.lookups import lk_snapshot
 from handlers.procedure.tickets import move
-from handlers.staff.lk_views import lk_buttons, lk_view
+from handlers.staff.lk_views import LkSnapshot, lk_buttons, lk_view
 from handlers.text import shown
 from storage.records import ActionRecord, LkRecord, NewAction, NewLk, TicketRecord
 
@@ -134,8 +134,8 @@ async def approve(ctx: Ctx, lk: LkRecord) -> LkRecord:
         number=lk.number))
     lk = await _move(ctx, lk, LkStatus.IN_PROGRESS, LkEvent.APPROVED, approved_by=ctx.actor.person_id,
                      approved_at=ctx.now)
-    await notices.tell_staff(ctx, lk.prepared_by, lambda r: r._(
-        "{number} was approved: the follow-up programme runs.").format(number=lk.number), _lk_button(lk))
+    await tell_with_lk(ctx, lk.prepared_by, lk, lambda _: _(
+        "{number} was approved: the follow-up programme runs.").format(number=lk.number))
     await maybe_ready_for_verification(ctx, lk)
     return lk
 
@@ -143,14 +143,10 @@ async def approve(ctx: Ctx, lk: LkRecord) -> LkRecord:
 async def return_lk(ctx: Ctx, lk: LkRecord, note: str) -> LkRecord:
     note = checked_text(ctx._, note)
     lk = await _move(ctx, lk, LkStatus.DRAFT, LkEvent.RETURNED, {"note": note})
-    await notices.tell_staff(ctx, lk.prepared_by, lambda r: r._(
+    await tell_with_lk(ctx, lk.prepared_by, lk, lambda _: _(
         "{number} was returned to you: {note}\nChange it and submit it again with /lk submit {number}."
-    ).format(number=lk.number, note=shown(note)), _lk_button(lk))
+    ).format(number=lk.number, note=shown(note)))
     return lk
-
-
-def _lk_button(lk: LkRecord) -> Callable[[Gettext], Keyboard]:
-    return lambda _: ((Button(_("📄 Open {number}").format(number=lk.number), f"lk:show:{lk.id}"),),)
 
 
 async def add_action(ctx: Ctx, lk: LkRecord, new: NewAction) -> ActionRecord:
@@ -168,7 +164,7 @@ async def add_action(ctx: Ctx, lk: LkRecord, new: NewAction) -> ActionRecord:
                 + "\n" + r._("When it is done, press the button and send the evidence (a text, a photo or a PDF).")
 
         await notices.tell_staff(ctx, action.owner_person_id, render, lambda _: (
-            (Button(_("✅ Mark #{id} done").format(id=action.id), f"ac:done:{action.id}"),
+            (Button(_("✅ Mark #{id} done").format(id=action.id), f"ad:{action.id}"),
              Button(_("📄 Open {number}").format(number=lk.number), f"lk:show:{lk.id}")),),
             what=ctx._("action #{id} of {number} was given to them.").format(id=action.id, number=lk.number))
     return action
@@ -255,11 +251,9 @@ async def not_effective(ctx: Ctx, lk: LkRecord, reason: str) -> LkRecord:
     reason = checked_text(ctx._, reason)
     lk = await _move(ctx, lk, LkStatus.IN_PROGRESS, LkEvent.NOT_EFFECTIVE, {"reason": reason, "round": lk.round + 1},
                      effective=False, round=lk.round + 1)
-    await notices.tell_staff(ctx, lk.prepared_by, lambda r: r._(
+    await tell_with_lk(ctx, lk.prepared_by, lk, lambda _: _(
         "{number} was judged not effective: {reason}\nAdd the actions of round {round}; the programme then runs "
-        "again.").format(number=lk.number, reason=shown(reason), round=lk.round), lambda _: (
-        (Button(_("➕ Add action"), f"lk:act:{lk.id}"), Button(_("📄 Open {number}").format(number=lk.number),
-                                                              f"lk:show:{lk.id}")),))
+        "again.").format(number=lk.number, reason=shown(reason), round=lk.round))
     return lk
 
 
@@ -275,16 +269,17 @@ async def close(ctx: Ctx, lk: LkRecord, response: str) -> LkRecord:
                                 {"text": response, "by": "lk", "lk": lk.number}, response=response,
                                 resolved_at=ctx.now)
             await notices.tell_complainant(ctx, ticket, "resolved", response)
+            await notices.refresh_card(ctx, ticket.id)
         elif ticket.kind == TicketKind.COMPLAINT and ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
             await ctx.uow.tickets.record(ticket.id, TicketEvent.VERIFIED, actor_person_id=ctx.actor.person_id,
                                          at=ctx.now, params={"lk": lk.number})
-            await notices.tell_complainant(ctx, ticket, "verified")
+            await notices.tell_complainant(ctx, ticket, "verified")  # its card does not change
         elif ticket.kind == TicketKind.SUGGESTION and ticket.status == TicketStatus.ACCEPTED:
             ticket = await move(ctx, ticket, TicketStatus.CLOSED, TicketEvent.CLOSED, {"reason": "programme",
                                                                                       "text": response},
                                 response=response, resolved_at=ctx.now)
             await notices.tell_complainant(ctx, ticket, "programme_done", response)
-        await notices.refresh_card(ctx, ticket.id)
+            await notices.refresh_card(ctx, ticket.id)
     return lk
 
 
@@ -292,7 +287,17 @@ async def tell_role(ctx: Ctx, role: Role, lk: LkRecord, message: Callable[[Gette
     """Tell everyone holding ``role`` (but the actor), each in their language, with the LK and its buttons."""
     snap = await lk_snapshot(ctx, lk)
     for person in await ctx.uow.staff.with_role(role.value):
-        roles = await ctx.uow.staff.roles_of(person.id)
-        await notices.tell_staff(ctx, person, lambda r: message(r._) + "\n\n" + lk_view(snap, r),
-                                 lambda _, held=roles: lk_buttons(snap, _, held),  # type: ignore[misc]
-                                 what=ctx._("{number} waits for them.").format(number=lk.number))
+        await tell_with_lk(ctx, person.id, lk, message, snap)
+
+
+async def tell_with_lk(ctx: Ctx, person_id: int, lk: LkRecord, message: Callable[[Gettext], str],
+                       snap: LkSnapshot | None = None) -> None:
+    """Tell a staff member about the LK, with the LK itself and the buttons of its next step for their roles."""
+    person = await ctx.uow.persons.get(person_id)
+    if person is None:
+        return
+    snap = snap or await lk_snapshot(ctx, lk)
+    roles = await ctx.uow.staff.roles_of(person.id)
+    await notices.tell_staff(ctx, person, lambda r: message(r._) + "\n\n" + lk_view(snap, r),
+                             lambda _: lk_buttons(snap, _, roles, person.id),
+                             what=ctx._("{number} waits for them.").format(number=lk.number))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
+from domain.vocabulary import TicketEvent
 from handlers.procedure import Ctx
-from handlers.staff.lk_views import LkSnapshot
+from handlers.staff.lk_views import LkSnapshot, Rating
 from handlers.staff.views import TicketSnapshot
 from handlers.views import service_label
 from storage.records import LkRecord, TicketRecord
@@ -40,4 +42,20 @@ async def lk_snapshot(ctx: Ctx, lk: LkRecord) -> LkSnapshot:
     events = await ctx.uow.lks.events(lk.id)
     names = await names_of(ctx, [lk.prepared_by, lk.checked_by, lk.approved_by, lk.verified_by,
                                  *(a.owner_person_id for a in actions)])
-    return LkSnapshot(lk, tickets, actions, events, names)
+    return LkSnapshot(lk, tickets, actions, events, names, await ratings_of(ctx, tickets))
+
+
+async def ratings_of(ctx: Ctx, tickets: Sequence[TicketRecord]) -> list[Rating]:
+    """Every rating the LK's complainants gave (a reopened case may be rated twice), with its comment."""
+    numbers = {t.id: t.number for t in tickets}
+    codes = (TicketEvent.RATED, TicketEvent.REOPENED, TicketEvent.RATING_COMMENT)
+    ratings: list[Rating] = []
+    last: dict[int, int] = {}  # ticket id -> index of its latest rating, which a comment completes
+    for event in await ctx.uow.tickets.events_of(numbers, codes):
+        if event.code == TicketEvent.RATING_COMMENT and event.ticket_id in last:
+            index = last[event.ticket_id]
+            ratings[index] = replace(ratings[index], comment=str(event.params.get("text") or ""))
+        elif isinstance(event.params.get("score"), int):
+            last[event.ticket_id] = len(ratings)
+            ratings.append(Rating(numbers[event.ticket_id], int(event.params["score"])))
+    return ratings

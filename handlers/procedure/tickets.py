@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.workflow import can_move, is_active
-from domain.vocabulary import Role, TicketEvent, TicketKind, TicketStatus
+from domain.vocabulary import RATEABLE, Role, TicketEvent, TicketKind, TicketStatus
 from handlers import notices
 from handlers.errors import Refusal
 from handlers.events import Button
@@ -34,6 +34,10 @@ async def move(ctx: Ctx, ticket: TicketRecord, to: str, code: str, params: dict[
     if not is_active(to):
         fields.setdefault("awaiting_complainant_since", None)
         fields.setdefault("unread_since", None)
+    if to in RATEABLE:  # a new conclusion is rated anew; earlier ratings stay in the history
+        fields.setdefault("rating", None)
+        fields.setdefault("rating_comment", None)
+        fields.setdefault("rated_at", None)
     if fields:
         await ctx.uow.tickets.update(ticket.id, **fields)
     return await ticket_by_id(ctx, ticket.id)

@@ -41,7 +41,7 @@ async def show_lk(turn: Turn, lk: LkRecord) -> None:
     snap = await lk_snapshot(ctx, lk)
     reader = Reader(turn._, turn.locale, turn.deps.tz)
     turn.reaction.outbound.append(OutMessage(turn.chat_id, lk_view(snap, reader),
-                                             lk_buttons(snap, turn._, ctx.actor.roles)))
+                                             lk_buttons(snap, turn._, ctx.actor.roles, ctx.actor.person_id)))
 
 
 async def listing(turn: Turn, args: str = "") -> None:

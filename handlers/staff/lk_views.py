@@ -26,6 +26,16 @@ class LkSnapshot:
     actions: Sequence[ActionRecord]
     events: Sequence[LkEventRecord]
     names: Mapping[int, str]
+    ratings: Sequence[Rating] = ()
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A complainant's rating of one conclusion of their ticket, with the comment given with it."""
+
+    number: str
+    score: int
+    comment: str | None = None
 
 
 def owner_text(action: ActionRecord, names: Mapping[int, str], _: Gettext) -> str:
@@ -110,13 +120,12 @@ def lk_view(snap: LkSnapshot, reader: Reader) -> str:
             lines += action_lines(action, names, reader)
     if not snap.actions:
         lines.append("\n" + _("Follow-up programme: no actions yet."))
-    rated = [t for t in snap.tickets if t.rating is not None]
-    if rated:
+    if snap.ratings:
         lines.append("\n" + _("Ratings by the complainants:"))
-        for t in rated:
-            line = f"• {t.number}: {t.rating}/5"
-            if t.rating_comment:
-                line += f" — {shown(t.rating_comment, 300)}"
+        for rating in snap.ratings:
+            line = f"• {rating.number}: {rating.score}/5"
+            if rating.comment:
+                line += f" — {shown(rating.comment, 300)}"
             lines.append(line)
     if lk.status == LkStatus.CLOSED:
         verdict = _("effective") if lk.effective else _("closed")
@@ -129,11 +138,17 @@ def lk_view(snap: LkSnapshot, reader: Reader) -> str:
     return "\n".join(lines)
 
 
-def lk_buttons(snap: LkSnapshot, _: Gettext, roles: frozenset[str]) -> Keyboard:
-    """The buttons of the LK's next step for a reader with ``roles``, and one per evidence file."""
+def lk_buttons(snap: LkSnapshot, _: Gettext, roles: frozenset[str], reader: int | None = None) -> Keyboard:
+    """The buttons of the LK's next step for a reader with ``roles`` (and person id ``reader``): marking their open
+    actions done, and one per evidence file."""
     lk = snap.lk
     officer = Role.OFFICER.value in roles
     rows: list[tuple[Button, ...]] = []
+    if lk.status == LkStatus.IN_PROGRESS:
+        mine = [a for a in snap.actions if a.status == ActionStatus.OPEN and a.round == lk.round
+                and (officer or (reader is not None and a.owner_person_id == reader))]
+        done = [Button(_("✅ Mark #{id} done").format(id=a.id), f"ad:{a.id}") for a in mine[:9]]
+        rows += [tuple(done[i: i + 3]) for i in range(0, len(done), 3)]
     if lk.status in (LkStatus.DRAFT, LkStatus.IN_PROGRESS) and officer:
         row = [Button(_("➕ Add action"), f"lk:act:{lk.id}")]
         if lk.status == LkStatus.DRAFT:

@@ -145,6 +145,18 @@ class TicketRepository:
         )
         return [ticket_event_record(row) for row in (await self._session.scalars(statement))]
 
+    async def events_of(self, ticket_ids: Iterable[int], codes: Iterable[str]) -> list[TicketEventRecord]:
+        """The events with these codes of these tickets, oldest first, in one query (e.g. an LK's ratings)."""
+        wanted, kinds = list(dict.fromkeys(ticket_ids)), list(codes)
+        if not wanted or not kinds:
+            return []
+        statement = (
+            select(TicketEventRow)
+            .where(TicketEventRow.ticket_id.in_(wanted), TicketEventRow.code.in_(kinds))
+            .order_by(TicketEventRow.at, TicketEventRow.id)
+        )
+        return [ticket_event_record(row) for row in await self._session.scalars(statement)]
+
     async def set_status(
         self,
         ticket_id: int,
