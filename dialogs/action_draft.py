@@ -9,13 +9,13 @@ a due date. The handler stores it from ``Outcome(submit=True)``. ``action_draft.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from html import escape
 from typing import Any, TypeAlias
 
-from dialogs import answers, engine, ui
+from dialogs import answers, engine, long_text, ui
 from dialogs.calendar import WorkingCalendar
 from dialogs.dates import format_date
 from dialogs.draft import iso_date, known_fields
@@ -46,13 +46,14 @@ class ActionContext:
 
 @dataclass(frozen=True)
 class ActionDraft:
-    """The action being written; ``returning`` while editing from the summary."""
+    """The action being written; ``returning`` while editing from the summary; ``overlong``: a too-long text."""
 
     kind: str | None = None
     description: str | None = None
     owner_id: int | None = None
     due_on: date | None = None
     returning: bool = False
+    overlong: dict[str, str] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> ActionDraft:
         return replace(self, **changes)
@@ -67,6 +68,7 @@ class ActionDraft:
         """Rebuild a stored draft; unknown keys are ignored so older rows still load."""
         known = known_fields(cls, data)
         known["due_on"] = iso_date(known.get("due_on"))
+        known["overlong"] = dict(known.get("overlong") or {})
         return cls(**known)
 
 
@@ -120,13 +122,14 @@ def accept_kind(draft: ActionDraft, given: DialogInput, ctx: ActionContext) -> C
 
 def prompt_description(draft: ActionDraft, ctx: ActionContext) -> Say:
     _ = ctx._
-    return Say(_("{kind}: what exactly is to be done?").format(kind=kind_label(draft.kind, _)),
-               (nav_row(ctx, "description"),))
+    text = _("{kind}: what exactly is to be done?").format(kind=kind_label(draft.kind, _))
+    limits = (MIN_DESCRIPTION, MAX_DESCRIPTION)
+    return long_text.prompt(text, draft.overlong, PREFIX, "description", limits, nav_row(ctx, "description"), _)
 
 
 def accept_description(draft: ActionDraft, given: DialogInput, ctx: ActionContext) -> Checked:
-    typed = answers.typed_text(given, ctx._, MIN_DESCRIPTION, MAX_DESCRIPTION)
-    return typed if isinstance(typed, Problem) else draft.with_(description=typed)
+    checked = answers.long_answer(given, draft.overlong, "description", ctx._, MIN_DESCRIPTION, MAX_DESCRIPTION)
+    return answers.settle(draft, "description", "description", checked)
 
 
 def prompt_owner(draft: ActionDraft, ctx: ActionContext) -> Say:
@@ -181,7 +184,7 @@ def accept_due(draft: ActionDraft, given: DialogInput, ctx: ActionContext) -> Ch
     if isinstance(given, PickInput):
         due = quick_due(given.value, ctx)
         return draft.with_(due_on=due) if due is not None else Problem(ctx._("Please choose one of the buttons."))
-    parsed = answers.coming_date(given, ctx.today, ctx._)
+    parsed = answers.coming_date(given, ctx.today, ctx._, ctx.locale)
     return parsed if isinstance(parsed, Problem) else draft.with_(due_on=parsed)
 
 
@@ -243,7 +246,7 @@ STEPS: dict[Step, Spec] = {
 
 TRANSITIONS: tuple[Transition[Step, ActionDraft, ActionContext], ...] = (
     Transition(Step.KIND, Step.DESCRIPTION, "correction / corrective / preventive"),
-    Transition(Step.DESCRIPTION, Step.OWNER, "what is to be done"),
+    Transition(Step.DESCRIPTION, Step.OWNER, "what is to be done (too long: kept, cut or sent again)"),
     Transition(Step.OWNER, Step.DUE, "staff button, or typed name"),
     Transition(Step.DUE, Step.SUMMARY, "in 3 / 10 working days, or a date from today on"),
     Transition(Step.SUMMARY, Step.SAVED, "Save: added to the follow-up programme"),

@@ -62,7 +62,9 @@ class Question:
     """A confirmation question (pertanyaan konfirmasi) asked about a service.
 
     ``starts_standard_time`` marks the DATE question whose answer is the day from which the
-    service's standard time runs (e.g. "When did you submit your request?").
+    service's standard time runs (e.g. "When did you submit your request?"). ``optional`` marks a
+    question a complainant may not be able to answer (e.g. "What did the staff last tell you?"): it
+    has a Skip button.
     """
 
     id: str
@@ -70,6 +72,7 @@ class Question:
     text: dict[str, str]
     choices: tuple[Choice, ...] = ()
     starts_standard_time: bool = False
+    optional: bool = False
 
     def prompt(self, locale: str | None = DEFAULT_LOCALE) -> str:
         """The question as shown to the complainant."""

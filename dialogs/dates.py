@@ -2,15 +2,18 @@
 
 `parse_user_date` understands numeric dates (day first, as in Indonesia, or ISO), month names and
 abbreviations in both languages, and relative phrases ("kemarin", "2 hari lalu", "last week").
-It never judges whether a date is plausible (e.g. in the future); the caller does.
+`read_user_date` says, besides, when the numbers name no day at all ("31/11/2026": November has 30 days).
+Neither judges whether a date is plausible (e.g. in the future); the caller does.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from babel.dates import format_date as _babel_format_date
+from babel.dates import format_skeleton, get_month_names
 
 from dialogs.catalogue import primary_language
 
@@ -68,36 +71,90 @@ _DAY_MONTH = re.compile(r"^(?P<day>\d{1,2})(?:st|nd|rd|th)? ?(?P<month>[a-z]+) ?
 _MONTH_DAY = re.compile(r"^(?P<month>[a-z]+) (?P<day>\d{1,2})(?:st|nd|rd|th)? ?(?P<year>\d{4})?$")
 
 
+@dataclass(frozen=True)
+class ImpossibleDate:
+    """Numbers written as a date that name no day: a ``month`` outside 1–12, or a ``day`` the month lacks."""
+
+    day: int
+    month: int
+    year: int | None = None
+
+    @property
+    def month_exists(self) -> bool:
+        return 1 <= self.month <= 12
+
+    @property
+    def days_in_month(self) -> int:
+        """How many days the month has (February without a year: 29, as in a leap year)."""
+        if self.month != 2:
+            return 30 if self.month in (4, 6, 9, 11) else 31
+        year = self.year
+        return 29 if year is None or (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 28
+
+    def month_name(self, locale: str) -> str:
+        """The month in the reader's language; February with its year ("February 2027"), whose length varies."""
+        babel_locale = _babel_locale(locale)
+        if self.month == 2 and self.year is not None and 1 <= self.year <= 9999:
+            named: str = format_skeleton("yMMMM", date(self.year, 2, 1), locale=babel_locale)
+            return named
+        return str(get_month_names("wide", context="stand-alone", locale=babel_locale)[self.month])
+
+
 def parse_user_date(text: str, today: date, *, future: bool = False) -> date | None:
     """The date ``text`` names, relative to ``today``; None if it names none or an impossible one.
 
     A day and month without a year mean the most recent such date not after ``today`` or, with
     ``future`` (a deadline), the such date nearest to ``today``.
     """
+    read = read_user_date(text, today, future=future)
+    return read if isinstance(read, date) else None
+
+
+def read_user_date(text: str, today: date, *, future: bool = False) -> date | ImpossibleDate | None:
+    """Like :func:`parse_user_date`, but numbers written as a date that name no day ("31/11/2026",
+    "15/13/2026") give an :class:`ImpossibleDate` saying which part is wrong; None: not a date at all."""
     cleaned = _normalise(text)
     stripped = _normalise(_FILLER.sub(" ", cleaned))  # "Senin, 25 Nov", "kemarin sore"
     for phrase in (cleaned, stripped):
         days_ago = _days_ago(phrase)
         if days_ago is not None:
             return today - timedelta(days=days_ago)
+    fields = _fields(stripped)
+    if fields is None:
+        return None
+    year, month, day = fields
+    made = _make(year, month, day, today, future)
+    if made is not None:
+        return made
+    impossible = ImpossibleDate(day, month, year)
+    if impossible.month_exists and 1 <= day <= impossible.days_in_month:
+        return None  # a real day and month in a year no date can have (0, or past 9999): not a date
+    return impossible
+
+
+def _fields(stripped: str) -> tuple[int | None, int, int] | None:
+    """``(year, month, day)`` of a numeric or named date, unchecked; None when the text has no such form."""
     if numeric := _NUMERIC.match(stripped):
         first, month, last = numeric["a"], int(numeric["b"]), numeric["c"]
         if len(first) == 4 and last is not None and len(last) <= 2:  # ISO: year-month-day
-            return _make(int(first), month, int(last), today, future)
+            return int(first), month, int(last)
         if len(first) <= 2 and (last is None or len(last) in (2, 4)):  # Indonesian: day-month-year
-            return _make(_year(last), month, int(first), today, future)
+            return _year(last), month, int(first)
         return None
     named = _DAY_MONTH.match(stripped) or _MONTH_DAY.match(stripped)
     if named and named["month"] in MONTHS:
-        return _make(_year(named["year"]), MONTHS[named["month"]], int(named["day"]), today, future)
+        return _year(named["year"]), MONTHS[named["month"]], int(named["day"])
     return None
 
 
 def format_date(day: date, locale: str) -> str:
     """``day`` written out for people, e.g. "25 November 2026" (day first in English too)."""
-    babel_locale = "en_GB" if primary_language(locale) == "en" else "id"
-    result: str = _babel_format_date(day, format="long", locale=babel_locale)
+    result: str = _babel_format_date(day, format="long", locale=_babel_locale(locale))
     return result
+
+
+def _babel_locale(locale: str) -> str:
+    return "en_GB" if primary_language(locale) == "en" else "id"
 
 
 def _normalise(text: str) -> str:

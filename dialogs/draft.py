@@ -15,18 +15,29 @@ MAX_ATTACHMENTS = 5
 
 @dataclass(frozen=True)
 class DraftFile:
+    """A photo or document sent in a dialog, with what it came with: its name, MIME type and caption."""
+
     file_id: str
     file_type: str
     file_name: str | None = None
+    mime_type: str | None = None
+    caption: str | None = None
 
 
 @dataclass(frozen=True)
 class Draft:
-    """Answers so far. ``returning`` is set while editing from the summary: completed steps are skipped."""
+    """Answers so far. ``returning`` is set while editing from the summary: completed steps are skipped.
+
+    ``described_first``: the description came with the student's first message (``intake.start_from``), so the
+    walk does not ask it. ``overlong``: a text over a step's limit, kept by step until it is shortened. A skipped
+    optional question has no entry in ``answers``.
+    """
 
     kind: str | None = None
     service: str | None = None
     description: str | None = None
+    described_first: bool = False
+    overlong: dict[str, str] = field(default_factory=dict)
     files: tuple[DraftFile, ...] = ()
     files_done: bool = False
     occurred_on: date | None = None
@@ -42,6 +53,10 @@ class Draft:
     def answer(self, question_id: str, value: str) -> Draft:
         return replace(self, answers={**self.answers, question_id: value}, question_index=self.question_index + 1)
 
+    def skip(self, question_id: str) -> Draft:
+        """Move past an optional question, forgetting any earlier answer to it."""
+        return replace(self, answers=without(self.answers, question_id), question_index=self.question_index + 1)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["occurred_on"] = self.occurred_on.isoformat() if self.occurred_on else None
@@ -55,7 +70,13 @@ class Draft:
         known["occurred_on"] = iso_date(known.get("occurred_on"))
         known["files"] = files_from(known.get("files"))
         known["answers"] = dict(known.get("answers") or {})
+        known["overlong"] = dict(known.get("overlong") or {})
         return cls(**known)
+
+
+def without(answers: Mapping[str, str], question_id: str) -> dict[str, str]:
+    """``answers`` without the answer to ``question_id``."""
+    return {key: value for key, value in answers.items() if key != question_id}
 
 
 def known_fields(cls: type[Any], data: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,10 @@ The engine adds what every dialog shares:
   draft and sets ``returning``: steps that are still complete are then skipped on the way back to the summary;
 - a :class:`Problem` repeats the prompt under a "⚠️" line;
 - a *repeated* step (one item at a time, e.g. the confirmation questions) keeps its position in the draft,
-  and its buttons carry ``key`` + position, so a button of an earlier item is stale.
+  and its buttons carry ``key`` + position, so a button of an earlier item is stale;
+- typed text the step's own check refuses counts as pressing one of the step's own buttons when it clearly
+  means that one (``dialogs.typed``: "keluhan dong" at Complaint / Suggestion). A step whose only buttons are
+  « Back / ✖ Cancel has none to match, so free text is never taken for a button.
 
 Pure: no I/O, no framework. The caller stores ``(dialog name, step value, draft.to_dict())`` and executes
 ``submit``.
@@ -24,7 +27,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, Protocol, Self, TypeVar
 
-from dialogs.ui import DialogInput, PickInput, Say, parse_pick
+from dialogs.typed import match_button
+from dialogs.ui import DialogInput, PickInput, Say, TextInput, parse_pick
 
 CANCEL, BACK, EDIT = "cancel", "back", "edit"
 NAV_NOTE = "« Back returns to the previous step;\\n/cancel or ✖ Cancel ends the dialog from any step"
@@ -150,6 +154,10 @@ class Dialog(Generic[S, D, C]):
                     return Outcome(self.edit, draft, (self.prompt(self.edit, draft, ctx),))
         spec = self.steps[step]
         result = spec.accept(draft, given, ctx)
+        if isinstance(result, Problem) and isinstance(given, TextInput):
+            pressed = self.typed_button(step, draft, given.text, ctx)
+            if pressed is not None:
+                return self.handle(step, draft, pressed, ctx)
         if isinstance(result, Problem):
             shown = self.prompt(step, draft, ctx)
             return Outcome(step, draft, (Say(f"⚠️ {result.text}\n\n{shown.text}", shown.buttons),))
@@ -167,6 +175,18 @@ class Dialog(Generic[S, D, C]):
         if following == self.summary:
             result = result.with_(returning=False)
         return Outcome(following, result, (self.prompt(following, result, ctx),))
+
+    def typed_button(self, step: S, draft: D, text: str, ctx: C) -> PickInput | None:
+        """The press of the one button of this step's own (not « Back / ✖ Cancel) that ``text`` means, if any."""
+        key = self.step_key(step, draft)
+        offered = [
+            (label, pick.value)
+            for row in self.prompt(step, draft, ctx).buttons
+            for label, data in row
+            if (pick := self.parse(data)) is not None and pick.step == key and pick.value not in (BACK, CANCEL)
+        ]
+        value = match_button(text, offered) if offered else None
+        return PickInput(key, value) if value is not None else None
 
     # --- the table ----------------------------------------------------------------------------------------
     def follow(self, step: S, draft: D, ctx: C) -> S:

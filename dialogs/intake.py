@@ -12,12 +12,13 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TypeAlias
 
-from dialogs import engine
+from dialogs import answers, engine, long_text, question_step
 from dialogs import intake_review as review
 from dialogs import intake_steps as steps
 from dialogs.draft import COMPLAINT, SUGGESTION, Draft
-from dialogs.engine import StepSpec, Transition
+from dialogs.engine import Problem, StepSpec, Transition
 from dialogs.intake_steps import IntakeContext
+from dialogs.ui import FileInput, Say
 
 DIALOG = "intake"
 PREFIX = steps.PREFIX
@@ -48,7 +49,11 @@ def _is_suggestion(d: Draft, c: IntakeContext) -> bool:
 
 
 def _more_questions(d: Draft, c: IntakeContext) -> bool:
-    return review.current_question(d, c) is not None
+    return question_step.more(d, c)
+
+
+def _described_first(d: Draft, c: IntakeContext) -> bool:
+    return d.described_first and d.description is not None
 
 
 STEPS: dict[Step, StepSpec[Draft, IntakeContext]] = {
@@ -66,14 +71,15 @@ STEPS: dict[Step, StepSpec[Draft, IntakeContext]] = {
 
 TRANSITIONS: tuple[Transition[Step, Draft, IntakeContext], ...] = (
     Transition(Step.KIND, Step.SERVICE, "complaint / suggestion"),
+    Transition(Step.SERVICE, Step.FILES, "service (description typed before /new)", _described_first),
     Transition(Step.SERVICE, Step.DESCRIPTION, "button, or typed name matched"),
-    Transition(Step.DESCRIPTION, Step.FILES, "text, or file with caption"),
+    Transition(Step.DESCRIPTION, Step.FILES, "text, or file with caption (too long: kept, cut or sent again)"),
     Transition(Step.FILES, Step.WHEN, "done (complaint)", _is_complaint),
     Transition(Step.FILES, Step.ANONYMITY, "done (suggestion)", _is_suggestion),
     Transition(Step.WHEN, Step.QUESTION, "date (service has questions)", _more_questions),
     Transition(Step.WHEN, Step.ANONYMITY, "date (no questions)"),
-    Transition(Step.QUESTION, Step.QUESTION, "next question", _more_questions),
-    Transition(Step.QUESTION, Step.ANONYMITY, "last answer"),
+    Transition(Step.QUESTION, Step.QUESTION, "next question (an optional one: Skip)", _more_questions),
+    Transition(Step.QUESTION, Step.ANONYMITY, "last answer, or skipped"),
     Transition(Step.ANONYMITY, Step.SUMMARY, "named / anonymous"),
     Transition(Step.SUMMARY, Step.SENT, "Send: ticket number + acknowledgement"),
     Transition(Step.SUMMARY, Step.EDIT, "Edit"),
@@ -117,6 +123,32 @@ back = FLOW.back
 step_key = FLOW.step_key
 mermaid = FLOW.mermaid
 _follow = FLOW.follow
+
+
+def start_from(text: str, file: FileInput | None, ctx: IntakeContext) -> Outcome:
+    """Start the intake from what the student already wrote (without /new): the text is the description, the
+    file (a photo or PDF it came with) is attached, and the walk goes kind → service → files. A text under the
+    minimum starts the intake as /new does, keeping nothing; one over the maximum is kept for the description
+    step to shorten. Edit → Description asks the description again."""
+    typed = text.strip()
+    if len(typed) < steps.MIN_DESCRIPTION:
+        return start(ctx)
+    _ = ctx._
+    draft, notes = Draft(), [_("To file what you wrote, answer a few questions; it is kept as the description "
+                                "(✖ Cancel discards it).")]
+    if file is not None:
+        attached = answers.attach((), file, _)
+        if isinstance(attached, Problem):
+            notes.append("⚠️ " + attached.text)
+        else:
+            draft = draft.with_(files=attached)
+    if len(typed) > steps.MAX_DESCRIPTION:
+        draft = draft.with_(overlong=long_text.keep({}, Step.DESCRIPTION.value, typed))
+    else:
+        draft = draft.with_(description=typed, described_first=True)
+    asked = prompt(FLOW.first, draft, ctx)
+    return engine.Outcome(FLOW.first, draft, (Say("\n".join(notes) + "\n\n" + asked.text, asked.buttons),))
+
 
 
 if __name__ == "__main__":

@@ -6,101 +6,43 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from dialogs.catalogue import Question, QuestionKind
+from dialogs import question_step
+from dialogs.catalogue import Question
 from dialogs.dates import format_date
 from dialogs.draft import COMPLAINT, OTHER_SERVICE, SUGGESTION, Draft
 from dialogs.engine import Problem
 from dialogs.intake_steps import (
-    MAX_ANSWER,
-    NO,
-    YES,
+    PREFIX,
     Checked,
     IntakeContext,
-    _date,
     _text,
     button,
     kind_label,
     nav_row,
-    question_text,
-    questions,
     service_name,
     service_of,
 )
-from dialogs.ui import ButtonRow, DialogInput, PickInput, Say, shorten
+from dialogs.typed import core_text
+from dialogs.ui import DialogInput, PickInput, Say, shorten
 
 SHOWN_DESCRIPTION = 2000
 """Most of the description the summary shows (in Telegram's units): with the answers, the name and the note it
 must stay under Telegram's 4096."""
+NAMED_WORDS = frozenset({"named", "nama", "tampilkan nama", "show name", "show my name", "name", "bernama"})
+ANONYMOUS_WORDS = frozenset({"anonymous", "anonim", "anon", "rahasia", "sembunyikan nama", "hide my name"})
 
 
-# --- confirmation questions ---------------------------------------------------------------------------
+# --- confirmation questions (dialogs.question_step) ------------------------------------------------------------
 def current_question(draft: Draft, ctx: IntakeContext) -> Question | None:
-    qs = questions(draft, ctx)
-    return qs[draft.question_index] if draft.question_index < len(qs) else None
+    return question_step.current(draft, ctx)
 
 
 def prompt_question(draft: Draft, ctx: IntakeContext) -> Say:
-    _ = ctx._
-    q = current_question(draft, ctx)
-    if q is None:  # defensive: the engine never asks past the last question
-        return Say(_("All questions are answered."))
-    total, key = len(questions(draft, ctx)), f"q{draft.question_index}"
-    text = _("Question {i} of {n}: {question}").format(i=draft.question_index + 1, n=total,
-                                                         question=question_text(q, ctx.locale))
-    rows: list[ButtonRow] = []
-    if q.kind == QuestionKind.YESNO:
-        rows.append((button(ctx, key, _("Yes"), YES), button(ctx, key, _("No"), NO)))
-    elif q.kind == QuestionKind.CHOICE:
-        rows.extend((button(ctx, key, c.label.get(ctx.locale) or c.label["id"], c.value),) for c in q.choices)
-    elif q.kind == QuestionKind.DATE:
-        text += "\n" + _("Type a date, for example {example}.").format(example=ctx.today.strftime("%d-%m-%Y"))
-    rows.append(nav_row(ctx, key))
-    return Say(text, tuple(rows))
+    return question_step.prompt(draft, ctx, PREFIX)
 
 
 def accept_question(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked:
-    _ = ctx._
-    q = current_question(draft, ctx)
-    if q is None:
-        return draft
-    if q.kind == QuestionKind.YESNO:
-        value = _text(given).casefold()
-        words = {YES: {YES, "ya", "y", "iya", "sudah"}, NO: {NO, "tidak", "n", "belum", "tdk"}}
-        for answer, accepted in words.items():
-            if value in accepted:
-                return draft.answer(q.id, answer)
-        return Problem(_("Please answer with the buttons: Yes or No."))
-    if q.kind == QuestionKind.CHOICE:
-        value = _text(given)
-        for choice in q.choices:
-            labels = {choice.value.casefold(), *(label.casefold() for label in choice.label.values())}
-            if value.casefold() in labels:
-                return draft.answer(q.id, choice.value)
-        return Problem(_("Please choose one of the buttons."))
-    if q.kind == QuestionKind.DATE:
-        parsed = _date(given, ctx)
-        return parsed if isinstance(parsed, Problem) else draft.answer(q.id, parsed.isoformat())
-    if isinstance(given, PickInput):
-        return Problem(_("Please type your answer."))
-    value = _text(given)
-    if not value:
-        return Problem(_("Please type your answer."))
-    if len(value) > MAX_ANSWER:
-        return Problem(_("Please keep the answer under {n} characters.").format(n=MAX_ANSWER))
-    return draft.answer(q.id, value)
-
-
-def answer_label(q: Question, value: str, ctx: IntakeContext) -> str:
-    _ = ctx._
-    if q.kind == QuestionKind.YESNO:
-        return _("Yes") if value == YES else _("No")
-    if q.kind == QuestionKind.CHOICE:
-        for choice in q.choices:
-            if choice.value == value:
-                return escape(choice.label.get(ctx.locale) or choice.label["id"])
-    if q.kind == QuestionKind.DATE:
-        return format_date(date.fromisoformat(value), ctx.locale)
-    return escape(value)
+    return question_step.accept(draft, given, ctx)
 
 
 # --- anonymity ----------------------------------------------------------------------------------------
@@ -120,10 +62,10 @@ def prompt_anonymity(draft: Draft, ctx: IntakeContext) -> Say:
 
 
 def accept_anonymity(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked:
-    value = _text(given).casefold()
-    if value in {"named", "nama"}:
+    value = core_text(_text(given))
+    if value in NAMED_WORDS:
         return draft.with_(anonymous=False)
-    if value in {"anonymous", "anonim"}:
+    if value in ANONYMOUS_WORDS:
         return draft.with_(anonymous=True)
     return Problem(ctx._("Please choose one of the buttons."))
 
@@ -166,9 +108,7 @@ def summary_text(draft: Draft, ctx: IntakeContext) -> str:
     if draft.kind == COMPLAINT:
         when = format_date(draft.occurred_on, ctx.locale) if draft.occurred_on else _("not sure")
         lines.append(_("When: {date}").format(date=when))
-        for q in questions(draft, ctx):
-            if q.id in draft.answers:
-                lines.append(f"{question_text(q, ctx.locale)} — <i>{answer_label(q, draft.answers[q.id], ctx)}</i>")
+        lines += question_step.summary_lines(draft, ctx)
     identity = _("anonymous") if draft.anonymous else escape(ctx.person_name)
     lines.append(_("Identity: {identity}").format(identity=identity))
     note = standard_time_note(draft, ctx)
@@ -194,7 +134,7 @@ EDITABLE = ("service", "description", "files", "when", "question", "anonymity")
 def editable(draft: Draft, ctx: IntakeContext) -> list[str]:
     """The parts the edit step offers: a suggestion has no date, and only some services ask questions."""
     shown = [s for s in EDITABLE if s not in ("when", "question") or draft.kind == COMPLAINT]
-    return shown if questions(draft, ctx) else [s for s in shown if s != "question"]
+    return shown if question_step.questions(draft, ctx) else [s for s in shown if s != "question"]
 
 
 def prompt_edit(draft: Draft, ctx: IntakeContext) -> Say:
@@ -211,7 +151,7 @@ def accept_edit(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked
     value = given.value if isinstance(given, PickInput) else ""
     cleared: dict[str, dict[str, Any]] = {
         "service": {"service": None, "answers": {}, "question_index": 0},
-        "description": {"description": None},
+        "description": {"description": None, "overlong": {}},
         "files": {"files": (), "files_done": False},
         "when": {"occurred_on": None, "when_done": False},
         "question": {"answers": {}, "question_index": 0},

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from html import escape
 
-from dialogs import answers, ui
+from dialogs import answers, long_text, ui
 from dialogs.calendar import WorkingCalendar
-from dialogs.catalogue import Catalogue, Question, Service
+from dialogs.catalogue import Catalogue, Service
 from dialogs.draft import COMPLAINT, OTHER_SERVICE, SUGGESTION, Draft
 from dialogs.engine import Problem as Problem  # re-exported: the intake's steps answer with it
+from dialogs.typed import core_text
 from dialogs.ui import ButtonRow, DialogInput, FileInput, Gettext, PickInput, Say
 
 PREFIX = "in"
 MIN_DESCRIPTION = answers.MIN_TEXT
 MAX_DESCRIPTION = answers.MAX_TEXT
 MAX_ANSWER = 300
-YES, NO = "yes", "no"
+KIND_WORDS = {COMPLAINT: frozenset({COMPLAINT, "keluhan", "aduan", "pengaduan", "komplain", "complain", "1"}),
+              SUGGESTION: frozenset({SUGGESTION, "saran", "usul", "usulan", "masukan", "suggest", "idea", "2"})}
+"""Typed words for the kind (after ``dialogs.typed.core_text``: fillers such as "dong" dropped), both languages."""
+NO_MORE_FILES = frozenset({"done", "selesai", "sudah", "cukup", "tanpa lampiran", "tidak ada", "tidak ada lampiran",
+                           "ga ada", "gak ada", "nggak ada", "no attachment", "no attachments", "none", "no", "nothing",
+                           "skip", "lewati", "lanjut", "next"})
+"""Typed words at the attachments step that mean "no (more) files", in both languages."""
+UNSURE = frozenset({"unknown", "tidak yakin", "tidak tahu", "tidak tau", "ga tau", "gak tau", "nggak tau", "lupa",
+                    "tidak ingat", "not sure", "unsure", "don t know", "dont know", "forgot", "no idea"})
+"""Typed words at a "when did it happen?" step that mean "Not sure", in both languages."""
 
 
 @dataclass(frozen=True)
@@ -51,17 +60,14 @@ def service_name(draft: Draft, ctx: IntakeContext) -> str:
     return answers.service_label(draft.service, ctx.catalogue, ctx.locale, ctx._)
 
 
-def questions(draft: Draft, ctx: IntakeContext) -> tuple[Question, ...]:
-    service = service_of(draft, ctx)
-    return service.questions if service is not None and draft.kind == COMPLAINT else ()
-
-
 def kind_label(kind: str | None, _: Gettext) -> str:
     return _("complaint") if kind == COMPLAINT else _("suggestion")
 
 
-def question_text(q: Question, locale: str) -> str:
-    return escape(q.text.get(locale) or q.text["id"])
+def typed_kind(given: DialogInput) -> str | None:
+    """The kind a button or typed word names ("keluhan dong", "saran aja"), or None."""
+    value = given.value if isinstance(given, PickInput) else core_text(answers.text_of(given))
+    return next((kind for kind, words in KIND_WORDS.items() if value in words), None)
 
 
 # --- kind -------------------------------------------------------------------------------------------
@@ -77,19 +83,15 @@ def prompt_kind(draft: Draft, ctx: IntakeContext) -> Say:
 
 
 def accept_kind(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked:
-    words = {COMPLAINT: {"complaint", "keluhan", "aduan", "1"}, SUGGESTION: {"suggestion", "saran", "2"}}
-    value = given.value if isinstance(given, PickInput) else _text(given).casefold()
-    for kind, accepted in words.items():
-        if value == kind or value in accepted:
-            return draft.with_(kind=kind)
+    kind = typed_kind(given)
+    if kind is not None:
+        return draft.with_(kind=kind)
     return Problem(ctx._("Please choose one of the buttons: Complaint or Suggestion."))
 
 
 # --- service ----------------------------------------------------------------------------------------
 def prompt_service(draft: Draft, ctx: IntakeContext) -> Say:
-    _ = ctx._
-    text = _("Which service is it about? Choose below, or type its name (for example “transkrip”).")
-    return Say(text, answers.service_rows(PREFIX, ctx.catalogue, ctx.locale, _, ctx.catalogue.services))
+    return answers.service_prompt(PREFIX, ctx.catalogue, ctx.locale, ctx._)
 
 
 def accept_service(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked | Say:
@@ -115,15 +117,13 @@ def prompt_description(draft: Draft, ctx: IntakeContext) -> Say:
         )
     if draft.service == OTHER_SERVICE:
         text += "\n" + _("Please also name the service or office concerned.")
-    return Say(text.format(service=service_name(draft, ctx)), (nav_row(ctx, "description"),))
+    text = text.format(service=service_name(draft, ctx))
+    limits = (MIN_DESCRIPTION, MAX_DESCRIPTION)
+    return long_text.prompt(text, draft.overlong, PREFIX, "description", limits, nav_row(ctx, "description"), _)
 
 
 def accept_description(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked:
-    described = answers.description(draft.files, given, ctx._)
-    if isinstance(described, Problem):
-        return described
-    files, typed = described
-    return draft.with_(files=files, description=typed if typed is not None else draft.description)
+    return answers.accept_description(draft, given, ctx._)
 
 
 # --- attachments ------------------------------------------------------------------------------------
@@ -138,8 +138,18 @@ def prompt_files(draft: Draft, ctx: IntakeContext) -> Say:
     return Say(text, ((button(ctx, "files", label, "done"),), nav_row(ctx, "files")))
 
 
+def no_more_files(given: DialogInput) -> bool:
+    """The "Done" / "No attachment" button, or words that say so ("tanpa lampiran", "no attachment")."""
+    return given.value == "done" if isinstance(given, PickInput) else core_text(answers.text_of(given)) in NO_MORE_FILES
+
+
+def unsure(given: DialogInput) -> bool:
+    """The "Not sure" button of a date step, or words that say so ("tidak tahu", "not sure")."""
+    return given.value == "unknown" if isinstance(given, PickInput) else core_text(answers.text_of(given)) in UNSURE
+
+
 def accept_files(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked:
-    if isinstance(given, PickInput) and given.value == "done":
+    if not isinstance(given, FileInput) and no_more_files(given):
         return draft.with_(files_done=True)
     if isinstance(given, FileInput):
         attached = _attach(draft, given, ctx)
@@ -171,17 +181,19 @@ def prompt_when(draft: Draft, ctx: IntakeContext) -> Say:
 
 
 def accept_when(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked:
+    if unsure(given):
+        return draft.with_(occurred_on=None, when_done=True)
     if isinstance(given, PickInput):
         days = {"today": 0, "yesterday": 1}
         if given.value in days:
             return draft.with_(occurred_on=ctx.today - timedelta(days=days[given.value]), when_done=True)
-        return draft.with_(occurred_on=None, when_done=True)
+        return Problem(ctx._("Please choose one of the buttons."))
     parsed = _date(given, ctx)
     return parsed if isinstance(parsed, Problem) else draft.with_(occurred_on=parsed, when_done=True)
 
 
 def _date(given: DialogInput, ctx: IntakeContext) -> date | Problem:
-    return answers.past_date(given, ctx.today, ctx._)
+    return answers.past_date(given, ctx.today, ctx._, ctx.locale)
 
 
 def _text(given: DialogInput) -> str:

@@ -8,12 +8,12 @@ LK (number, prepared by) from ``Outcome(submit=True)``. ``lk_draft.mmd`` is gene
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from html import escape
 from typing import Any, TypeAlias
 
-from dialogs import answers, engine, ui
+from dialogs import answers, engine, long_text, ui
 from dialogs.draft import known_fields
 from dialogs.engine import Problem, StepSpec, Transition
 from dialogs.ui import ButtonRow, DialogInput, Gettext, PickInput, Say
@@ -23,6 +23,8 @@ PREFIX = "ld"  # not "lk": the LK workflow buttons (lk:check:…) use that
 SERVICE_PROCEDURE = "service"
 """The procedure button's value: the procedure of the linked tickets' service (from the context)."""
 MIN_PROCEDURE, MAX_PROCEDURE = 3, 256  # the LK's procedure_ref is a VARCHAR(256)
+LIMITS = (answers.MIN_TEXT, answers.MAX_TEXT)
+"""The shortest and longest description and root cause (a longer one is kept, to be cut or sent again)."""
 SHOWN_TEXT = 1500
 """Most of the description and of the root cause the summary shows (in Telegram's units): both, with the
 procedure, must stay under Telegram's 4096."""
@@ -41,12 +43,13 @@ class LkContext:
 
 @dataclass(frozen=True)
 class LkDraft:
-    """The LK being written; ``returning`` while editing from the summary."""
+    """The LK being written; ``returning`` while editing from the summary; ``overlong``: a too-long text by step."""
 
     description: str | None = None
     procedure_ref: str | None = None
     root_cause: str | None = None
     returning: bool = False
+    overlong: dict[str, str] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> LkDraft:
         return replace(self, **changes)
@@ -57,7 +60,9 @@ class LkDraft:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LkDraft:
         """Rebuild a stored draft; unknown keys are ignored so older rows still load."""
-        return cls(**known_fields(cls, data))
+        known = known_fields(cls, data)
+        known["overlong"] = dict(known.get("overlong") or {})
+        return cls(**known)
 
 
 class Step(StrEnum):
@@ -92,12 +97,13 @@ def prompt_description(draft: LkDraft, ctx: LkContext) -> Say:
         lines.append(_("Service: {service}").format(service=escape(ctx.service_name)))
     lines.append(_("Describe the nonconformity: what happened, and how it differs from what the procedure "
                    "requires."))
-    return Say("\n".join(lines), (nav_row(ctx, "description", back=False),))
+    return long_text.prompt("\n".join(lines), draft.overlong, PREFIX, "description", LIMITS,
+                            nav_row(ctx, "description", back=False), _)
 
 
 def accept_description(draft: LkDraft, given: DialogInput, ctx: LkContext) -> Checked:
-    typed = answers.typed_text(given, ctx._)
-    return typed if isinstance(typed, Problem) else draft.with_(description=typed)
+    return answers.settle(draft, "description", "description",
+                          answers.long_answer(given, draft.overlong, "description", ctx._))
 
 
 def prompt_procedure(draft: LkDraft, ctx: LkContext) -> Say:
@@ -123,13 +129,13 @@ def accept_procedure(draft: LkDraft, given: DialogInput, ctx: LkContext) -> Chec
 
 def prompt_root_cause(draft: LkDraft, ctx: LkContext) -> Say:
     _ = ctx._
-    return Say(_("What is the root cause: why did it happen, so that a corrective action can remove it?"),
-               (nav_row(ctx, "root_cause"),))
+    return long_text.prompt(_("What is the root cause: why did it happen, so that a corrective action can remove it?"),
+                            draft.overlong, PREFIX, "root_cause", LIMITS, nav_row(ctx, "root_cause"), _)
 
 
 def accept_root_cause(draft: LkDraft, given: DialogInput, ctx: LkContext) -> Checked:
-    typed = answers.typed_text(given, ctx._)
-    return typed if isinstance(typed, Problem) else draft.with_(root_cause=typed)
+    return answers.settle(draft, "root_cause", "root_cause",
+                          answers.long_answer(given, draft.overlong, "root_cause", ctx._))
 
 
 def summary_text(draft: LkDraft, ctx: LkContext) -> str:
@@ -161,6 +167,7 @@ CLEARED: dict[str, dict[str, Any]] = {
     "procedure": {"procedure_ref": None},
     "root_cause": {"root_cause": None},
 }
+"""What choosing a part on the edit step clears (an over-long text is kept only while its step is unanswered)."""
 
 
 def prompt_edit(draft: LkDraft, ctx: LkContext) -> Say:
@@ -190,9 +197,9 @@ STEPS: dict[Step, Spec] = {
 }
 
 TRANSITIONS: tuple[Transition[Step, LkDraft, LkContext], ...] = (
-    Transition(Step.DESCRIPTION, Step.PROCEDURE, "what happened (10–3000 characters)"),
+    Transition(Step.DESCRIPTION, Step.PROCEDURE, "what happened (10–3000 characters; longer: kept, cut or sent again)"),
     Transition(Step.PROCEDURE, Step.ROOT_CAUSE, "the service's procedure, or a typed reference"),
-    Transition(Step.ROOT_CAUSE, Step.SUMMARY, "why it happened (10–3000 characters)"),
+    Transition(Step.ROOT_CAUSE, Step.SUMMARY, "why it happened (10–3000 characters; longer: kept, cut or sent again)"),
     Transition(Step.SUMMARY, Step.SAVED, "Save: the LK gets its number, prepared by the officer"),
     Transition(Step.SUMMARY, Step.EDIT, "Edit"),
     Transition(Step.EDIT, Step.DESCRIPTION, "nonconformity"),

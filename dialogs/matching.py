@@ -75,7 +75,8 @@ def content_words(text: str) -> tuple[str, ...]:
     return tuple(word for word in normalise(text).split() if word not in STOPWORDS and not word.isdigit())
 
 
-def _allowed_typos(word: str) -> int:
+def allowed_typos(word: str) -> int:
+    """How many typos a word of this length may have and still be that word (OSA distance)."""
     return 0 if len(word) <= 4 else 1 if len(word) <= 7 else 2
 
 
@@ -181,7 +182,7 @@ class ServiceMatcher:
                 variant, self._vocabulary, scorer=OSA.distance, score_cutoff=2, limit=None
             )
             for known, distance, index in found:
-                if distance > _allowed_typos(known) or distance > _allowed_typos(variant):
+                if distance > allowed_typos(known) or distance > allowed_typos(variant):
                     continue
                 similarity = 1.0 - distance / max(len(known), len(variant))
                 if similarity > hits.get(index, 0.0):

@@ -1,38 +1,50 @@
-"""Prompts and answer checks of the staff intake dialog, one pair per step (see ``staff_intake.py`` for the table).
+"""The staff intake's draft and its first steps: channel, agenda number, kind, service, complainant, contact.
 
 An officer (petugas) records a complaint or suggestion that arrived by letter, e-mail, phone, social media,
-the suggestion box or in person (SOP PM-BAPKM.AP.1-24 step a).
+the suggestion box or in person (SOP PM-BAPKM.AP.1-24 step a). The steps about the case itself are in
+``staff_intake_case.py``; the table is in ``staff_intake.py``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
-from datetime import date, timedelta
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from html import escape
 from typing import Any
 
 from dialogs import answers, ui
-from dialogs.draft import COMPLAINT, SUGGESTION, DraftFile, files_from, iso_date, known_fields
+from dialogs.draft import COMPLAINT, SUGGESTION, DraftFile, files_from, iso_date, known_fields, without
 from dialogs.engine import Problem
-from dialogs.intake_steps import IntakeContext
-from dialogs.ui import ButtonRow, DialogInput, FileInput, Gettext, PickInput, Say
+from dialogs.intake_steps import IntakeContext, typed_kind
+from dialogs.ui import ButtonRow, DialogInput, Gettext, PickInput, Say
 
 PREFIX = "si"
 CHANNELS = ("letter", "email", "phone", "social_media", "suggestion_box", "walk_in")
 """Where a ticket came from besides the bot (``telegram``), as stored with the ticket."""
-UNKNOWN, NO_CONTACT = "unknown", "none"
+LETTER = "letter"
+UNKNOWN, NO_CONTACT, NO_NUMBER = "unknown", "none", "none"
 MAX_NAME, MAX_CONTACT = 120, 256  # the contact is stored in a VARCHAR(256)
+MAX_AGENDA = 64
+"""Longest agenda number (nomor agenda) of a letter, e.g. "1234/UN7.5/PP/2026"."""
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s\-().]+$")
 
 
 @dataclass(frozen=True)
 class StaffIntakeDraft:
-    """What the officer has recorded so far; ``returning`` while editing from the summary."""
+    """What the officer has recorded so far; ``returning`` while editing from the summary.
+
+    ``agenda_number``: a letter's number in the bureau's incoming-mail register (nomor agenda), None with
+    ``agenda_done`` when it has none. ``occurred_on``: when it happened (None with ``when_done``: not sure),
+    besides ``received_on``, when it reached the bureau. ``answers``: the service's confirmation questions, as
+    in the chat intake (a skipped optional question has no entry). ``overlong``: a too-long text kept by step.
+    """
 
     channel: str | None = None
+    agenda_number: str | None = None
+    agenda_done: bool = False
     kind: str | None = None
     service: str | None = None
     name: str | None = None  # None with ``name_done``: unknown or anonymous
@@ -40,17 +52,31 @@ class StaffIntakeDraft:
     contact: str | None = None  # None with ``contact_done``: no way to reach them
     contact_done: bool = False
     description: str | None = None
+    overlong: dict[str, str] = field(default_factory=dict)
     files: tuple[DraftFile, ...] = ()
     files_done: bool = False
     received_on: date | None = None
+    occurred_on: date | None = None
+    when_done: bool = False
+    answers: dict[str, str] = field(default_factory=dict)
+    question_index: int = 0
     returning: bool = False
 
     def with_(self, **changes: Any) -> StaffIntakeDraft:
         return replace(self, **changes)
 
+    def answer(self, question_id: str, value: str) -> StaffIntakeDraft:
+        return replace(self, answers={**self.answers, question_id: value}, question_index=self.question_index + 1)
+
+    def skip(self, question_id: str) -> StaffIntakeDraft:
+        """Move past an optional question, forgetting any earlier answer to it."""
+        return replace(self, answers=without(self.answers, question_id), question_index=self.question_index + 1)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["received_on"] = self.received_on.isoformat() if self.received_on else None
+        for name in ("received_on", "occurred_on"):
+            day = getattr(self, name)
+            data[name] = day.isoformat() if day else None
         data["files"] = [asdict(f) for f in self.files]
         return data
 
@@ -59,7 +85,10 @@ class StaffIntakeDraft:
         """Rebuild a stored draft; unknown keys are ignored so older rows still load."""
         known = known_fields(cls, data)
         known["received_on"] = iso_date(known.get("received_on"))
+        known["occurred_on"] = iso_date(known.get("occurred_on"))
         known["files"] = files_from(known.get("files"))
+        known["answers"] = dict(known.get("answers") or {})
+        known["overlong"] = dict(known.get("overlong") or {})
         return cls(**known)
 
 
@@ -90,8 +119,31 @@ def prompt_channel(draft: StaffIntakeDraft, ctx: IntakeContext) -> Say:
 
 def accept_channel(draft: StaffIntakeDraft, given: DialogInput, ctx: IntakeContext) -> Checked:
     if isinstance(given, PickInput) and given.value in CHANNELS:
-        return draft.with_(channel=given.value)
+        if given.value == LETTER:
+            return draft.with_(channel=given.value)
+        return draft.with_(channel=given.value, agenda_number=None, agenda_done=False)  # only letters have one
     return Problem(ctx._("Please choose the channel with the buttons."))
+
+
+def prompt_agenda(draft: StaffIntakeDraft, ctx: IntakeContext) -> Say:
+    _ = ctx._
+    return Say(_("What is the letter's agenda number (nomor agenda) in the incoming-mail register? Type it, or "
+                 "press the button if it has none."),
+               ((button("agenda", _("No number"), NO_NUMBER),), nav_row(ctx, "agenda")))
+
+
+def accept_agenda(draft: StaffIntakeDraft, given: DialogInput, ctx: IntakeContext) -> Checked:
+    _ = ctx._
+    if isinstance(given, PickInput):
+        if given.value == NO_NUMBER:
+            return draft.with_(agenda_number=None, agenda_done=True)
+        return Problem(_("Please type the agenda number, or press “No number”."))
+    typed = " ".join(answers.text_of(given).split())
+    if len(typed) > MAX_AGENDA:
+        return Problem(_("Please keep the agenda number under {n} characters.").format(n=MAX_AGENDA))
+    if not any(ch.isalnum() for ch in typed):
+        return Problem(_("Please type the agenda number, or press “No number”."))
+    return draft.with_(agenda_number=typed, agenda_done=True)
 
 
 def prompt_kind(draft: StaffIntakeDraft, ctx: IntakeContext) -> Say:
@@ -104,24 +156,26 @@ def prompt_kind(draft: StaffIntakeDraft, ctx: IntakeContext) -> Say:
 
 
 def accept_kind(draft: StaffIntakeDraft, given: DialogInput, ctx: IntakeContext) -> Checked:
-    words = {COMPLAINT: {COMPLAINT, "keluhan", "aduan", "1"}, SUGGESTION: {SUGGESTION, "saran", "2"}}
-    value = answers.text_of(given).casefold()
-    for kind, accepted in words.items():
-        if value in accepted:
-            return draft.with_(kind=kind)
-    return Problem(ctx._("Please choose one of the buttons: Complaint or Suggestion."))
+    kind = typed_kind(given)
+    if kind is None:
+        return Problem(ctx._("Please choose one of the buttons: Complaint or Suggestion."))
+    if kind == COMPLAINT:
+        return draft.with_(kind=kind)  # the same kind again (Edit): the answers stay
+    return draft.with_(kind=kind, answers={}, question_index=0)  # a suggestion is asked no questions
 
 
 # --- service ------------------------------------------------------------------------------------------------
 def prompt_service(draft: StaffIntakeDraft, ctx: IntakeContext) -> Say:
-    _ = ctx._
-    text = _("Which service is it about? Choose below, or type its name (for example “transkrip”).")
-    return Say(text, answers.service_rows(PREFIX, ctx.catalogue, ctx.locale, _, ctx.catalogue.services))
+    return answers.service_prompt(PREFIX, ctx.catalogue, ctx.locale, ctx._)
 
 
 def accept_service(draft: StaffIntakeDraft, given: DialogInput, ctx: IntakeContext) -> Checked | Say:
     chosen = answers.choose_service(given, PREFIX, ctx.catalogue, ctx.locale, ctx._)
-    return draft.with_(service=chosen) if isinstance(chosen, str) else chosen
+    if not isinstance(chosen, str):
+        return chosen
+    if chosen == draft.service:
+        return draft
+    return draft.with_(service=chosen, answers={}, question_index=0)  # another service: its own questions
 
 
 # --- complainant --------------------------------------------------------------------------------------------
@@ -177,61 +231,3 @@ def check_contact(typed: str, _: Gettext) -> str | Problem:
     if len(typed) < 3:
         return Problem(_("Please type the contact, or press “No contact”."))
     return typed
-
-
-# --- description and files ----------------------------------------------------------------------------------
-def prompt_description(draft: StaffIntakeDraft, ctx: IntakeContext) -> Say:
-    _ = ctx._
-    text = _("Service: <b>{service}</b>.\nWhat does the complainant say? Type it in a few sentences, or send a "
-             "photo or a PDF of the letter or form with the text as its caption.")
-    if draft.files and draft.description is None:
-        text += "\n" + _("{n} file(s) attached. The description is still needed.").format(n=len(draft.files))
-    service = answers.service_label(draft.service, ctx.catalogue, ctx.locale, _)
-    return Say(text.format(service=service), (nav_row(ctx, "description"),))
-
-
-def accept_description(draft: StaffIntakeDraft, given: DialogInput, ctx: IntakeContext) -> Checked:
-    described = answers.description(draft.files, given, ctx._)
-    if isinstance(described, Problem):
-        return described
-    files, typed = described
-    return draft.with_(files=files, description=typed if typed is not None else draft.description)
-
-
-def prompt_files(draft: StaffIntakeDraft, ctx: IntakeContext) -> Say:
-    _ = ctx._
-    if draft.files:
-        text = _("{n} file(s) attached. Send another photo or PDF, or press “Done”.").format(n=len(draft.files))
-        label = _("Done")
-    else:
-        text = _("Any files to keep with it (the scanned letter, a screenshot of the post)? Send them now.")
-        label = _("No attachment")
-    return Say(text, ((button("files", label, "done"),), nav_row(ctx, "files")))
-
-
-def accept_files(draft: StaffIntakeDraft, given: DialogInput, ctx: IntakeContext) -> Checked:
-    if isinstance(given, PickInput) and given.value == "done":
-        return draft.with_(files_done=True)
-    if isinstance(given, FileInput):
-        files = answers.attach(draft.files, given, ctx._)
-        return files if isinstance(files, Problem) else draft.with_(files=files, files_done=False)
-    return Problem(ctx._("Send a photo or a PDF, or press the button below to go on."))
-
-
-# --- received -----------------------------------------------------------------------------------------------
-def prompt_received(draft: StaffIntakeDraft, ctx: IntakeContext) -> Say:
-    _ = ctx._
-    return Say(
-        _("When did it reach us (the date on the letter, the e-mail or the call)? Type a date (for example "
-          "{example}) or choose below.").format(example=answers.example_date(ctx.today)),
-        ((button("received", _("Today"), "today"), button("received", _("Yesterday"), "yesterday")),
-         nav_row(ctx, "received")),
-    )
-
-
-def accept_received(draft: StaffIntakeDraft, given: DialogInput, ctx: IntakeContext) -> Checked:
-    days = {"today": 0, "yesterday": 1}
-    if isinstance(given, PickInput) and given.value in days:
-        return draft.with_(received_on=ctx.today - timedelta(days=days[given.value]))
-    parsed = answers.past_date(given, ctx.today, ctx._)
-    return parsed if isinstance(parsed, Problem) else draft.with_(received_on=parsed)

@@ -23,7 +23,7 @@ SHIPPED_HOLIDAYS = "holidays.toml"
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SERVICE_FIELDS = frozenset({"code", "name", "aliases", "standard_days", "procedure", "questions"})
-_QUESTION_FIELDS = frozenset({"id", "kind", "text", "choices", "starts_standard_time"})
+_QUESTION_FIELDS = frozenset({"id", "kind", "text", "choices", "starts_standard_time", "optional"})
 _CHOICE_FIELDS = frozenset({"value", "label"})
 HOLIDAY_KINDS = frozenset({"holiday", "cuti_bersama"})
 
@@ -176,7 +176,10 @@ def _parse_question(entry: object, service_where: str, index: int) -> Question:
         raise CatalogueError(f"{where}: 'starts_standard_time' must be true or false")
     if starts and kind is not QuestionKind.DATE:
         raise CatalogueError(f"{where}: 'starts_standard_time' is only allowed on a date question")
-    return Question(question_id, kind, _texts(entry.get("text"), where, "text"), choices, starts)
+    optional = entry.get("optional", False)
+    if not isinstance(optional, bool):
+        raise CatalogueError(f"{where}: 'optional' must be true or false")
+    return Question(question_id, kind, _texts(entry.get("text"), where, "text"), choices, starts, optional)
 
 
 def _parse_choice(entry: object, where: str) -> Choice:

@@ -66,10 +66,12 @@ async def _save_intake(turn: Turn, draft: staff_intake.StaffIntakeDraft, extra: 
         person = await turn.uow.persons.add_offline(draft.name or "—", draft.contact)
     received = draft.received_on
     created = datetime.combine(received, time(12), tzinfo=turn.deps.tz).astimezone(UTC) if received else now(turn)
+    complaint = (draft.kind or "complaint") == "complaint"  # a suggestion has no incident date and no answers
     ticket = await turn.uow.tickets.add(NewTicket(
         kind=draft.kind or "complaint", channel=draft.channel or "letter",
         person_id=person.id if person else None, service_code=draft.service or "other", service_other=None,
-        description=draft.description or "", occurred_on=received, answers={},
+        description=draft.description or "", occurred_on=draft.occurred_on if complaint else None,
+        answers=dict(draft.answers) if complaint else {},
         attachments=tuple(Attachment(f.file_id, f.file_type, f.file_name) for f in draft.files),
         anonymous=person is None, status="received", created_at=min(created, now(turn)),
     ))

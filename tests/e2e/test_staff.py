@@ -159,18 +159,29 @@ async def test_a_letter_recorded_by_intake_follows_the_same_flow(
     officer = desk[OFFICER]
     await officer.say("/intake")
     await officer.press(en("Letter"))
+    await officer.say("1234/UN7.5/PP/2026")  # the agenda number
     await officer.press(en("Complaint"))
     await officer.say("legalisir ijazah")
     await officer.say("Bapak Hartono")
     await officer.say("0812-3456-7890")
     await officer.photo("Legalisation was refused although all documents were complete.")
     await officer.press(en("Done"))
-    await officer.press(en("Today"))
+    await officer.press(en("Today"))  # received
+    await officer.say("2 weeks ago")  # when it happened
+    await officer.say("10 days ago")  # the legalisation's questions: when the documents were handed in,
+    await officer.press("Diploma and transcript")  # which documents,
+    await officer.say("service counter")  # how (typed: words of the button "BAPKM service counter"),
+    summary = await officer.say("iya")  # and whether the fee was paid
+    assert en("Agenda number: {number}").format(number="1234/UN7.5/PP/2026") in summary[-1].text
+    assert "BAPKM service counter" in summary[-1].text and en("Save it as a ticket?") in summary[-1].text
     saved = await officer.press(en("✅ Save"))
     assert "KEL-2026-00001" in saved[-1].text
     assert "Bapak Hartono" in emulator.messages(GROUP)[-1].text
     shown = await officer.say("/show KEL-2026-00001")
     assert "0812-3456-7890" in shown[0].text and en("letter") in shown[0].text
+    assert en("Agenda number: {number}").format(number="1234/UN7.5/PP/2026") in shown[0].text
+    assert "Have you paid the legalisation fee?\n  → " + en("Yes") in shown[0].text  # the answers, as questions
+    assert "BAPKM service counter" in shown[0].text and "fee_paid" not in shown[0].text
     opened = await officer.press(en("📎 {n}").format(n=1))  # the scanned letter, opened from /show
     assert [m.kind for m in opened] == ["photo"] and "Legalisation was refused" in (opened[0].caption or "")
     told = await officer.say("/conforming KEL-2026-00001 The documents lacked the faculty's stamp.")

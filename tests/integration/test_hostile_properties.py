@@ -569,6 +569,9 @@ TYPED = {
     (staff_intake.DIALOG, "contact"): "081234567890",
     (staff_intake.DIALOG, "description"): "A letter: the transcript asked for in October is still not ready.",
     (staff_intake.DIALOG, "received"): "20-11-2026",
+    (staff_intake.DIALOG, "agenda"): "1234/UN7.5/PP/2026",
+    (staff_intake.DIALOG, "when"): "19-11-2026",
+    (staff_intake.DIALOG, "question"): "01-10-2026",
     (lk_draft.DIALOG, "description"): "Transcripts were issued three weeks after the request instead of five days.",
     (lk_draft.DIALOG, "procedure"): "SOP PM-BAPKM.AP.1-05",
     (lk_draft.DIALOG, "root_cause"): "Nobody watched the queue of requests while the clerk was on leave.",
@@ -1027,7 +1030,7 @@ def test_every_prompt_of_every_dialog_fits_telegram_with_every_field_at_its_long
     from dialogs.draft import DraftFile
     from dialogs.intake_steps import MAX_ANSWER, IntakeContext
     from dialogs.lk_draft import MAX_PROCEDURE, LkContext, LkDraft
-    from dialogs.staff_intake_steps import MAX_CONTACT, MAX_NAME, StaffIntakeDraft
+    from dialogs.staff_intake_steps import MAX_AGENDA, MAX_CONTACT, MAX_NAME, StaffIntakeDraft
 
     calendar, _ = WorkingCalendar(), TRANSLATOR.gettext(language)
     files = tuple(DraftFile(f"file{i}", "photo", _long(unit, 200)) for i in range(5))
@@ -1045,10 +1048,12 @@ def test_every_prompt_of_every_dialog_fits_telegram_with_every_field_at_its_long
     student = Draft(kind="complaint", service=service, description=_long(unit, LONGEST), files=files,
                     files_done=True, occurred_on=received, when_done=True, answers=answers,
                     question_index=len(questions), anonymous=False)  # fmt: skip
-    staff = StaffIntakeDraft(channel="letter", kind="complaint", service=service, name=_long(name_unit, MAX_NAME),
+    staff = StaffIntakeDraft(channel="letter", agenda_number=_long(unit, MAX_AGENDA), agenda_done=True,
+                             kind="complaint", service=service, name=_long(name_unit, MAX_NAME),
                              name_done=True, contact=_long(unit, MAX_CONTACT), contact_done=True,
                              description=_long(unit, LONGEST), files=files, files_done=True,
-                             received_on=received)  # fmt: skip
+                             received_on=received, occurred_on=received, when_done=True, answers=answers,
+                             question_index=len(questions))  # fmt: skip
     lk = LkDraft(_long(unit, LONGEST), _long(unit, MAX_PROCEDURE), _long(unit, LONGEST))
     action = ActionDraft("corrective", _long(unit, MAX_ACTION), 1, date(2026, 12, 31))
     intake_context = IntakeContext(CATALOGUE, language, TODAY, calendar, _, person_name=name)
@@ -1065,6 +1070,8 @@ def test_every_prompt_of_every_dialog_fits_telegram_with_every_field_at_its_long
             ),
         ),
     ]
+    kept = {"description": _long(unit, 4096), "root_cause": _long(unit, 4096)}  # too long: kept to be cut
+    flows += [(flow, draft.with_(overlong=kept), context) for flow, draft, context in flows]
     for flow, draft, context in flows:
         for step in flow.steps:
             said = flow.prompt(step, draft.with_(question_index=0) if step == "question" else draft, context)
@@ -1128,7 +1135,8 @@ async def _pinned(world: World) -> None:
     assert (await world.dialog(OFFICER) or ("", ""))[1] == "procedure"
     await world.say(officer, "/cancel")
     await world.say(officer, "/intake")
-    await world.steps(officer, "si:channel:letter", "si:kind:complaint", "si:service:transcript", "Budi Santoso",
+    await world.steps(officer, "si:channel:letter", "si:agenda:none", "si:kind:complaint", "si:service:transcript",
+                      "Budi Santoso",
                       "-" * 300 + "081234567890")  # fmt: skip
     assert (await world.dialog(OFFICER) or ("", ""))[1] == "contact"
     await world.say(officer, "/cancel")

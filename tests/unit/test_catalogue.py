@@ -107,6 +107,12 @@ class TestShippedCatalogue:
 
 
 class TestCatalogueModel:
+    def test_free_text_questions_a_complainant_may_not_know_are_optional(self, catalogue: Catalogue) -> None:
+        optional = {(s.code, q.id) for s in catalogue for q in s.questions if q.optional}
+        assert optional == {("transcript", "staff_response"), ("diploma_supplement", "staff_response"),
+                            ("tuition", "reference"), ("academic_account", "error_message")}
+        assert all(q.kind == QuestionKind.TEXT for s in catalogue for q in s.questions if q.optional)
+
     def test_get_finds_a_service_by_code_or_returns_none(self, catalogue: Catalogue) -> None:
         transcript = catalogue.get("transcript")
         assert transcript is not None and transcript.code == "transcript"
@@ -203,6 +209,17 @@ class TestLoader:
 
     def test_catalogue_error_is_a_value_error(self) -> None:
         assert issubclass(CatalogueError, ValueError)
+
+    def test_optional_marks_a_question_that_may_be_skipped(self, tmp_path: Path) -> None:
+        text = VALID_SERVICE.replace('kind = "choice"', 'kind = "choice"\noptional = true')
+        service = load_catalogue(write(tmp_path, text)).get("transcript")
+        assert service is not None
+        assert [q.optional for q in service.questions] == [False, True]
+
+    def test_optional_must_be_true_or_false(self, tmp_path: Path) -> None:
+        text = VALID_SERVICE.replace('kind = "choice"', 'kind = "choice"\noptional = "yes"')
+        with pytest.raises(CatalogueError, match="question 'channel': 'optional' must be true or false"):
+            load_catalogue(write(tmp_path, text))
 
 
 class TestHolidays:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dialogs.dates import format_date, parse_user_date
+from dialogs.dates import ImpossibleDate, format_date, parse_user_date, read_user_date
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 
@@ -68,6 +68,44 @@ class TestMonthNames:
     @pytest.mark.parametrize("text", ["31 Februari 2026", "25 Foo 2026", "32 Mei", "Mei"])
     def test_impossible_or_unknown_month_dates_are_none(self, text: str) -> None:
         assert parse_user_date(text, TODAY) is None
+
+
+class TestImpossibleDates:
+    @pytest.mark.parametrize(
+        ("text", "wrong"),
+        [
+            ("15/13/2026", ImpossibleDate(15, 13, 2026)),
+            ("31/11/2026", ImpossibleDate(31, 11, 2026)),
+            ("29-02-2027", ImpossibleDate(29, 2, 2027)),
+            ("2026-04-31", ImpossibleDate(31, 4, 2026)),
+            ("31 November 2026", ImpossibleDate(31, 11, 2026)),
+            ("30 Feb", ImpossibleDate(30, 2, None)),
+            ("00.11.2026", ImpossibleDate(0, 11, 2026)),
+        ],
+    )
+    def test_numbers_that_name_no_day_say_which_part_is_wrong(self, text: str, wrong: ImpossibleDate) -> None:
+        assert read_user_date(text, TODAY) == wrong and parse_user_date(text, TODAY) is None
+
+    def test_how_many_days_a_month_has(self) -> None:
+        assert ImpossibleDate(31, 11, 2026).days_in_month == 30
+        assert ImpossibleDate(30, 2, 2027).days_in_month == 28
+        assert ImpossibleDate(30, 2, 2028).days_in_month == 29 and ImpossibleDate(30, 2, 2100).days_in_month == 28
+        assert ImpossibleDate(30, 2, None).days_in_month == 29 and ImpossibleDate(32, 1, 2026).days_in_month == 31
+
+    def test_month_names_in_the_readers_language_and_february_with_its_year(self) -> None:
+        assert ImpossibleDate(31, 11, 2026).month_name("en") == "November"
+        assert ImpossibleDate(32, 8, 2026).month_name("id") == "Agustus"
+        assert ImpossibleDate(29, 2, 2027).month_name("en") == "February 2027"
+        assert ImpossibleDate(29, 2, 2027).month_name("id") == "Februari 2027"
+        assert not ImpossibleDate(1, 13, 2026).month_exists
+
+    @pytest.mark.parametrize("text", ["kapan-kapan", "25-11-202", "25-11-0000", "25 Foo 2026", ""])
+    def test_text_that_is_no_date_is_none(self, text: str) -> None:
+        assert read_user_date(text, TODAY) is None
+
+    def test_possible_dates_and_phrases_are_dates(self) -> None:
+        assert read_user_date("29/02/2028", TODAY) == date(2028, 2, 29)
+        assert read_user_date("kemarin", TODAY) == date(2026, 11, 24)
 
 
 class TestRelativeDates:

@@ -168,6 +168,33 @@ def test_submit_and_cancel_end_the_dialog() -> None:
     assert cancelled.cancelled and cancelled.says == (Say("cancelled"),)
 
 
+def test_typed_text_a_step_refuses_counts_as_its_button_when_it_means_one() -> None:
+    chat = at_summary()
+    chat.type("Edit, please!")  # the summary refuses text; "edit" is one of its buttons
+    assert chat.step == Step.EDIT
+
+
+def test_typed_text_a_step_refuses_never_means_back_or_cancel() -> None:
+    chat = at_summary()
+    chat.type("cancel")
+    assert chat.step == Step.SUMMARY and chat.said.text == "⚠️ press a button\n\nsummary?"
+    chat.type("back please")
+    assert chat.step == Step.SUMMARY and chat.warned()
+
+
+def test_typed_text_a_step_accepts_is_its_answer_even_when_it_names_a_button() -> None:
+    chat: ToyChat = Chat(FLOW, None)
+    chat.type("edit")
+    assert chat.step == Step.ITEM and chat.draft.name == "edit"
+
+
+def test_typed_text_matches_only_the_buttons_of_the_step_it_is_at() -> None:
+    chat = at_summary()
+    chat.press("edit")
+    chat.type("name")  # the edit step's own "name" button
+    assert chat.step == Step.NAME and chat.draft.returning
+
+
 def test_path_lists_the_walk_with_item_positions() -> None:
     assert FLOW.path(Toy("Ani"), None) == [(Step.NAME, 0), (Step.ITEM, 0), (Step.ITEM, 1), (Step.SUMMARY, 0)]
 

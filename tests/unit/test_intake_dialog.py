@@ -10,11 +10,12 @@ import pytest
 from dialogs import intake
 from dialogs.calendar import WorkingCalendar
 from dialogs.catalogue import Catalogue
-from dialogs.draft import Draft
+from dialogs.draft import Draft, DraftFile
 from dialogs.intake import Step
 from dialogs.intake_steps import IntakeContext
-from dialogs.ui import DialogInput, FileInput, PickInput, Say, TextInput, parse_pick
+from dialogs.ui import FileInput, PickInput, parse_pick
 from handlers.i18n import Translator
+from tests.unit import dialog_driver
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 WORDS = {  # one word of each language that the kind prompt must contain
@@ -29,40 +30,11 @@ def ctx(request: pytest.FixtureRequest, catalogue: Catalogue, translator: Transl
     return IntakeContext(catalogue, locale, TODAY, WorkingCalendar(), translator.gettext(locale), "Siti Rahma")
 
 
-class Chat:
-    """Drives the dialog as a user would, pressing the buttons of the last message."""
+class Chat(dialog_driver.Chat[Step, Draft, IntakeContext]):
+    """Drives the intake as a user would, pressing the buttons of the last message."""
 
     def __init__(self, ctx: IntakeContext) -> None:
-        self.ctx = ctx
-        outcome = intake.start(ctx)
-        self.step: Step | None = outcome.step
-        self.draft = outcome.draft
-        self.last = outcome
-
-    @property
-    def said(self) -> Say:
-        return self.last.says[-1]
-
-    def send(self, given: DialogInput) -> intake.Outcome:
-        assert self.step is not None
-        self.last = intake.handle(self.step, self.draft, given, self.ctx)
-        self.step, self.draft = self.last.step, self.last.draft
-        return self.last
-
-    def type(self, text: str) -> intake.Outcome:
-        return self.send(TextInput(text))
-
-    def press(self, value: str) -> intake.Outcome:
-        """Press the button carrying ``value`` on the last message (fails if there is none)."""
-        for row in self.said.buttons:
-            for _label, data in row:
-                pick = parse_pick(intake.PREFIX, data)
-                if pick is not None and pick.value == value:
-                    return self.send(pick)
-        raise AssertionError(f"no button {value!r} in {self.said.buttons}")
-
-    def labels(self) -> list[str]:
-        return [label for row in self.said.buttons for label, _data in row]
+        super().__init__(intake.FLOW, ctx)
 
 
 def file_complaint(chat: Chat) -> None:
@@ -78,7 +50,7 @@ def file_complaint(chat: Chat) -> None:
 def answer_all_questions(chat: Chat) -> None:
     while chat.step == Step.QUESTION:
         buttons = [parse_pick(intake.PREFIX, d) for row in chat.said.buttons for _l, d in row]
-        values = [b.value for b in buttons if b is not None and b.value not in ("back", "cancel")]
+        values = [b.value for b in buttons if b is not None and b.value not in ("back", "cancel", "skip")]
         if values:
             chat.press(values[0])
         elif "01-" in chat.said.text or "-2026" in chat.said.text:
@@ -146,6 +118,28 @@ class TestServiceStep:
         chat.press("back")
         assert chat.step == Step.KIND
 
+    def test_back_from_did_you_mean_returns_to_the_full_service_list(self, ctx: IntakeContext) -> None:
+        chat = Chat(ctx)
+        chat.press("complaint")
+        chat.type("surat")
+        assert chat.step == Step.SERVICE and "surat" in chat.said.text
+        candidates = [v for v in chat.values() if v not in ("other", "list", "cancel")]
+        assert 0 < len(candidates) < len(ctx.catalogue) and "back" not in chat.values()
+        assert chat.labels()[chat.values().index("list")] == ctx._("« Back")
+        chat.press("list")
+        assert chat.step == Step.SERVICE and chat.values() == [*ctx.catalogue.codes, "other", "back", "cancel"]
+        assert chat.said.text == intake.prompt(Step.SERVICE, chat.draft, ctx).text
+        chat.press("back")
+        assert chat.step == Step.KIND
+
+    def test_a_candidate_can_still_be_chosen_from_did_you_mean(self, ctx: IntakeContext) -> None:
+        chat = Chat(ctx)
+        chat.press("complaint")
+        chat.type("surat")
+        chosen = chat.values()[0]
+        chat.press(chosen)
+        assert chat.step == Step.DESCRIPTION and chat.draft.service == chosen
+
 
 class TestDescriptionAndFiles:
     def test_too_short_description_is_refused(self, ctx: IntakeContext) -> None:
@@ -180,6 +174,22 @@ class TestDescriptionAndFiles:
         chat.send(FileInput("photo-1", "photo", caption="Antrean loket transkrip sangat panjang"))
         assert chat.step == Step.FILES and len(chat.draft.files) == 1
         assert chat.draft.description == "Antrean loket transkrip sangat panjang"
+        assert chat.draft.files[0].caption == "Antrean loket transkrip sangat panjang"
+
+    def test_files_keep_their_name_mime_type_and_caption(self, ctx: IntakeContext) -> None:
+        chat = Chat(ctx)
+        chat.press("complaint")
+        chat.press("transcript")
+        chat.type("Transkrip saya belum terbit padahal sudah dua minggu.")
+        chat.send(FileInput("doc-1", "document", "bukti.pdf", "application/pdf", "Bukti pengajuan"))
+        chat.send(FileInput("photo-2", "photo", mime_type="image/jpeg"))
+        assert chat.draft.files == (DraftFile("doc-1", "document", "bukti.pdf", "application/pdf", "Bukti pengajuan"),
+                                    DraftFile("photo-2", "photo", None, "image/jpeg", None))
+        assert Draft.from_dict(chat.draft.to_dict()).files == chat.draft.files
+
+    def test_a_stored_file_of_an_older_draft_without_mime_type_or_caption_still_loads(self) -> None:
+        old = {"kind": "complaint", "files": [{"file_id": "f1", "file_type": "photo", "file_name": None}]}
+        assert Draft.from_dict(old).files == (DraftFile("f1", "photo"),)
 
     def test_photo_without_caption_is_kept_and_description_still_asked(self, ctx: IntakeContext) -> None:
         chat = Chat(ctx)
@@ -259,6 +269,27 @@ class TestWhenAndQuestions:
         chat.press("back")
         assert chat.step == Step.QUESTION and chat.draft.question_index == 0
 
+    def test_an_impossible_date_says_what_is_wrong_in_the_readers_language(self, ctx: IntakeContext) -> None:
+        chat = Chat(ctx)
+        chat.press("complaint")
+        chat.press("transcript")
+        chat.type("Transkrip saya belum terbit padahal sudah dua minggu.")
+        chat.press("done")
+        chat.type("29/02/2026")
+        month = {"id": "Februari 2026", "en": "February 2026"}[ctx.locale]
+        assert chat.step == Step.WHEN
+        assert chat.said.text.startswith("⚠️ " + ctx._("{month} has only {n} days.").format(month=month, n=28))
+
+    def test_typed_not_sure_in_either_language(self, ctx: IntakeContext) -> None:
+        for typed in ("tidak tahu", "not sure"):
+            chat = Chat(ctx)
+            chat.press("complaint")
+            chat.press("other")
+            chat.type("Parkir motor di depan gedung rektorat selalu penuh.")
+            chat.press("done")
+            chat.type(typed)
+            assert chat.step == Step.ANONYMITY and chat.draft.when_done and chat.draft.occurred_on is None
+
     def test_suggestion_skips_date_and_questions(self, ctx: IntakeContext) -> None:
         chat = Chat(ctx)
         chat.press("suggestion")
@@ -266,6 +297,58 @@ class TestWhenAndQuestions:
         chat.type("Mohon wisuda disiarkan langsung untuk keluarga di luar kota.")
         chat.press("done")
         assert chat.step == Step.ANONYMITY
+
+
+class TestOptionalQuestions:
+    def test_an_optional_question_has_a_skip_button_and_others_do_not(self, ctx: IntakeContext) -> None:
+        chat = Chat(ctx)
+        file_complaint(chat)  # transcript: date (answered), choice, yes/no, then the optional text question
+        assert "skip" not in chat.values()
+        chat.press("portal")
+        assert "skip" not in chat.values()
+        chat.press("yes")
+        assert chat.values() == ["skip", "back", "cancel"] and ctx._("Skip") in chat.labels()
+
+    def test_a_skipped_answer_is_not_stored_and_the_summary_says_skipped(self, ctx: IntakeContext) -> None:
+        chat = Chat(ctx)
+        file_complaint(chat)
+        chat.press("portal")
+        chat.press("yes")
+        chat.press("skip")
+        assert chat.step == Step.ANONYMITY and "staff_response" not in chat.draft.answers
+        chat.press("named")
+        service = ctx.catalogue.get("transcript")
+        assert service is not None
+        question = service.question("staff_response")
+        assert question is not None
+        assert f"{question.prompt(ctx.locale)} — <i>{ctx._('skipped')}</i>" in chat.said.text
+
+    @pytest.mark.parametrize("typed", ["lewati", "skip", "Skip aja"])
+    def test_typed_skip_skips_an_optional_question(self, ctx: IntakeContext, typed: str) -> None:
+        chat = Chat(ctx)
+        file_complaint(chat)
+        chat.press("portal")
+        chat.press("yes")
+        chat.type(typed)
+        assert chat.step == Step.ANONYMITY and "staff_response" not in chat.draft.answers
+
+    def test_skipping_after_going_back_forgets_the_earlier_answer(self, ctx: IntakeContext) -> None:
+        chat = Chat(ctx)
+        file_complaint(chat)
+        chat.press("portal")
+        chat.press("yes")
+        chat.type("Petugas bilang harus menunggu.")
+        chat.press("back")
+        assert chat.step == Step.QUESTION and chat.draft.answers["staff_response"]
+        chat.press("skip")
+        assert chat.step == Step.ANONYMITY and "staff_response" not in chat.draft.answers
+
+    def test_a_required_question_cannot_be_skipped(self, ctx: IntakeContext) -> None:
+        chat = Chat(ctx)
+        file_complaint(chat)
+        before = chat.draft
+        chat.send(PickInput("q1", "skip"))
+        assert chat.step == Step.QUESTION and chat.draft == before and chat.said.text.startswith("⚠️")
 
 
 class TestSummaryAndSend:
