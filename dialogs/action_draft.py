@@ -20,13 +20,17 @@ from dialogs.calendar import WorkingCalendar
 from dialogs.dates import format_date
 from dialogs.draft import iso_date, known_fields
 from dialogs.engine import Problem, StepSpec, Transition
+from dialogs.staff_intake_steps import NO_CONTACT, check_contact
 from dialogs.ui import ButtonRow, DialogInput, Gettext, PickInput, Say
+from domain.vocabulary import ActionKind
 
 DIALOG = "action_draft"
 PREFIX = "ac"
-KINDS = ("correction", "corrective", "preventive")
+KINDS: tuple[str, ...] = tuple(ActionKind)
 """Action kinds as stored with the action."""
 MAX_OWNER_BUTTONS = 12
+MAX_OWNER_NAME = 120
+OUTSIDE = "outside"  # the owner button's value for someone outside the bot
 MIN_DESCRIPTION, MAX_DESCRIPTION = 10, 1000
 QUICK_DUE = {"wd3": 3, "wd10": 10}
 """Due-date buttons: value -> working days from today."""
@@ -51,6 +55,12 @@ class ActionDraft:
     kind: str | None = None
     description: str | None = None
     owner_id: int | None = None
+    #: An owner outside the bot (a unit or a person who does not use it): their name and contact; reminders for
+    #: the action go to the LK's officer.
+    outside: bool = False
+    owner_name: str | None = None
+    owner_contact: str | None = None
+    owner_contact_done: bool = False
     due_on: date | None = None
     returning: bool = False
     overlong: dict[str, str] = field(default_factory=dict)
@@ -76,6 +86,8 @@ class Step(StrEnum):
     KIND = "kind"
     DESCRIPTION = "description"
     OWNER = "owner"
+    OWNER_NAME = "owner_name"
+    OWNER_CONTACT = "owner_contact"
     DUE = "due"
     SUMMARY = "summary"
     EDIT = "edit"
@@ -99,9 +111,15 @@ def kind_label(kind: str | None, _: Gettext) -> str:
     return labels.get(kind or "", escape(kind or "?"))
 
 
-def owner_name(owner_id: int | None, ctx: ActionContext) -> str:
-    name = next((name for pid, name in ctx.staff if pid == owner_id), None)
-    return escape(name) if name is not None else f"#{owner_id}"
+def owner_name(draft: ActionDraft, ctx: ActionContext) -> str:
+    """The owner as the summary shows them: a staff member, or a name and contact outside the bot."""
+    if draft.outside:
+        shown = escape(draft.owner_name or "?")
+        if draft.owner_contact:
+            shown += f" ({escape(draft.owner_contact)})"
+        return shown + " — " + ctx._("outside the bot; its reminders go to the LK's officer")
+    name = next((name for pid, name in ctx.staff if pid == draft.owner_id), None)
+    return escape(name) if name is not None else f"#{draft.owner_id}"
 
 
 # --- steps ----------------------------------------------------------------------------------------------------
@@ -135,34 +153,71 @@ def accept_description(draft: ActionDraft, given: DialogInput, ctx: ActionContex
 def prompt_owner(draft: ActionDraft, ctx: ActionContext) -> Say:
     _ = ctx._
     if not ctx.staff:
-        return Say(_("No staff member can own the action yet: an admin must add staff first."),
-                   (nav_row(ctx, "owner"),))
+        return Say(_("No staff member can own the action yet (an admin adds staff): choose someone outside the bot."),
+                   _owner_rows(ctx, ()))
     shown = ctx.staff[:MAX_OWNER_BUTTONS]
-    text = _("Who is responsible for it? Choose below, or type a name.")
+    text = _("Who is responsible for it? Choose a staff member, type a name, or choose someone outside the bot "
+             "(a unit or a person who does not use it).")
     return Say(text, _owner_rows(ctx, shown))
 
 
 def _owner_rows(ctx: ActionContext, shown: tuple[tuple[int, str], ...]) -> tuple[ButtonRow, ...]:
     buttons = [button("owner", name[:40], str(pid)) for pid, name in shown]
-    return (*ui.grid(buttons, 2), nav_row(ctx, "owner"))
+    outside = (button("owner", ctx._("👤 Someone outside the bot"), OUTSIDE),)
+    return (*ui.grid(buttons, 2), outside, nav_row(ctx, "owner"))
 
 
 def accept_owner(draft: ActionDraft, given: DialogInput, ctx: ActionContext) -> Checked | Say:
     _ = ctx._
     if isinstance(given, PickInput):
+        if given.value == OUTSIDE:
+            return draft.with_(owner_id=None, outside=True)
         chosen = next((pid for pid, _name in ctx.staff if str(pid) == given.value), None)
         if chosen is not None:
-            return draft.with_(owner_id=chosen)
+            return draft.with_(owner_id=chosen, outside=False, owner_name=None, owner_contact=None,
+                               owner_contact_done=False)
         return Problem(_("That person is not in the list any more. Please choose again."))
     typed = " ".join(answers.text_of(given).split())
     wanted = typed.casefold()
     found = tuple((pid, name) for pid, name in ctx.staff if wanted and wanted in " ".join(name.casefold().split()))
     if len(found) == 1:
-        return draft.with_(owner_id=found[0][0])
+        return draft.with_(owner_id=found[0][0], outside=False)
     if found:
         return Say(_("Several staff members match “{typed}”: which one?").format(typed=escape(typed[:60])),
                    _owner_rows(ctx, found[:MAX_OWNER_BUTTONS]))
-    return Problem(_("No staff member is called “{typed}”. Choose one from the list.").format(typed=escape(typed[:60])))
+    return Problem(_("No staff member is called “{typed}”. Choose one from the list, or press “Someone outside the "
+                     "bot” for an owner who does not use it.").format(typed=escape(typed[:60])))
+
+
+def prompt_owner_name(draft: ActionDraft, ctx: ActionContext) -> Say:
+    return Say(ctx._("Who owns it outside the bot? The unit or the person, for example “Bagian Keuangan, Pak "
+                     "Budi”."), (nav_row(ctx, "owner_name"),))
+
+
+def accept_owner_name(draft: ActionDraft, given: DialogInput, ctx: ActionContext) -> Checked:
+    typed = " ".join(answers.text_of(given).split()) if not isinstance(given, PickInput) else ""
+    if sum(ch.isalpha() for ch in typed) < 2:
+        return Problem(ctx._("Please type the name of the unit or the person."))
+    if len(typed) > MAX_OWNER_NAME:
+        return Problem(ctx._("Please keep the name under {n} characters.").format(n=MAX_OWNER_NAME))
+    return draft.with_(owner_name=typed)
+
+
+def prompt_owner_contact(draft: ActionDraft, ctx: ActionContext) -> Say:
+    _ = ctx._
+    return Say(_("How can {name} be reached (a phone number or an e-mail address)? The bot cannot write to them: "
+                 "the reminders for this action go to you, the LK's officer.").format(name=escape(draft.owner_name
+                                                                                              or "?")),
+               ((button("owner_contact", _("No contact"), NO_CONTACT),), nav_row(ctx, "owner_contact")))
+
+
+def accept_owner_contact(draft: ActionDraft, given: DialogInput, ctx: ActionContext) -> Checked:
+    if isinstance(given, PickInput):
+        if given.value == NO_CONTACT:
+            return draft.with_(owner_contact=None, owner_contact_done=True)
+        return Problem(ctx._("Please type the contact, or press “No contact”."))
+    checked = check_contact(" ".join(answers.text_of(given).split()), ctx._)
+    return checked if isinstance(checked, Problem) else draft.with_(owner_contact=checked, owner_contact_done=True)
 
 
 def quick_due(value: str, ctx: ActionContext) -> date | None:
@@ -196,7 +251,7 @@ def summary_text(draft: ActionDraft, ctx: ActionContext) -> str:
         f"<b>{title}</b>",
         _("Kind: {kind}").format(kind=kind_label(draft.kind, _)),
         _("What: {text}").format(text=escape(draft.description or "")),
-        _("Owner: {name}").format(name=owner_name(draft.owner_id, ctx)),
+        _("Owner: {name}").format(name=owner_name(draft, ctx)),
         _("Due: {date}").format(date=due),
     ])
 
@@ -213,7 +268,10 @@ def accept_summary(draft: ActionDraft, given: DialogInput, ctx: ActionContext) -
 
 
 CLEARED: dict[str, dict[str, Any]] = {
-    "kind": {"kind": None}, "description": {"description": None}, "owner": {"owner_id": None}, "due": {"due_on": None},
+    "kind": {"kind": None}, "description": {"description": None},
+    "owner": {"owner_id": None, "outside": False, "owner_name": None, "owner_contact": None,
+              "owner_contact_done": False},
+    "due": {"due_on": None},
 }
 
 
@@ -238,7 +296,9 @@ Spec = StepSpec[ActionDraft, ActionContext]
 STEPS: dict[Step, Spec] = {
     Step.KIND: Spec(prompt_kind, accept_kind, lambda d, c: d.kind is not None),
     Step.DESCRIPTION: Spec(prompt_description, accept_description, lambda d, c: d.description is not None),
-    Step.OWNER: Spec(prompt_owner, accept_owner, lambda d, c: d.owner_id is not None),
+    Step.OWNER: Spec(prompt_owner, accept_owner, lambda d, c: d.owner_id is not None or d.outside),
+    Step.OWNER_NAME: Spec(prompt_owner_name, accept_owner_name, lambda d, c: d.owner_name is not None),
+    Step.OWNER_CONTACT: Spec(prompt_owner_contact, accept_owner_contact, lambda d, c: d.owner_contact_done),
     Step.DUE: Spec(prompt_due, accept_due, lambda d, c: d.due_on is not None),
     Step.SUMMARY: Spec(prompt_summary, accept_summary, lambda d, c: False),
     Step.EDIT: Spec(prompt_edit, accept_edit, lambda d, c: False),
@@ -247,7 +307,10 @@ STEPS: dict[Step, Spec] = {
 TRANSITIONS: tuple[Transition[Step, ActionDraft, ActionContext], ...] = (
     Transition(Step.KIND, Step.DESCRIPTION, "correction / corrective / preventive"),
     Transition(Step.DESCRIPTION, Step.OWNER, "what is to be done (too long: kept, cut or sent again)"),
+    Transition(Step.OWNER, Step.OWNER_NAME, "someone outside the bot", lambda d, c: d.outside),
     Transition(Step.OWNER, Step.DUE, "staff button, or typed name"),
+    Transition(Step.OWNER_NAME, Step.OWNER_CONTACT, "the unit or person"),
+    Transition(Step.OWNER_CONTACT, Step.DUE, "phone / e-mail, or no contact"),
     Transition(Step.DUE, Step.SUMMARY, "in 3 / 10 working days, or a date from today on"),
     Transition(Step.SUMMARY, Step.SAVED, "Save: added to the follow-up programme"),
     Transition(Step.SUMMARY, Step.EDIT, "Edit"),

@@ -7,8 +7,10 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
-COMPLAINT = "complaint"
-SUGGESTION = "suggestion"
+from domain.vocabulary import TicketKind
+
+COMPLAINT: str = TicketKind.COMPLAINT
+SUGGESTION: str = TicketKind.SUGGESTION
 OTHER_SERVICE = "other"
 MAX_ATTACHMENTS = 5
 

@@ -128,10 +128,11 @@ _follow = FLOW.follow
 def start_from(text: str, file: FileInput | None, ctx: IntakeContext) -> Outcome:
     """Start the intake from what the student already wrote (without /new): the text is the description, the
     file (a photo or PDF it came with) is attached, and the walk goes kind → service → files. A text under the
-    minimum starts the intake as /new does, keeping nothing; one over the maximum is kept for the description
-    step to shorten. Edit → Description asks the description again."""
+    minimum is not kept (the description is asked as usual), but a file is; with neither, the intake starts as
+    /new does. One over the maximum is kept for the description step to shorten. Edit → Description asks the
+    description again."""
     typed = text.strip()
-    if len(typed) < steps.MIN_DESCRIPTION:
+    if len(typed) < steps.MIN_DESCRIPTION and file is None:
         return start(ctx)
     _ = ctx._
     draft, notes = Draft(), [_("To file what you wrote, answer a few questions; it is kept as the description "
@@ -144,7 +145,7 @@ def start_from(text: str, file: FileInput | None, ctx: IntakeContext) -> Outcome
             draft = draft.with_(files=attached)
     if len(typed) > steps.MAX_DESCRIPTION:
         draft = draft.with_(overlong=long_text.keep({}, Step.DESCRIPTION.value, typed))
-    else:
+    elif len(typed) >= steps.MIN_DESCRIPTION:
         draft = draft.with_(description=typed, described_first=True)
     asked = prompt(FLOW.first, draft, ctx)
     return engine.Outcome(FLOW.first, draft, (Say("\n".join(notes) + "\n\n" + asked.text, asked.buttons),))

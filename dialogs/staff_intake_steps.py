@@ -19,9 +19,10 @@ from dialogs.draft import COMPLAINT, SUGGESTION, DraftFile, files_from, iso_date
 from dialogs.engine import Problem
 from dialogs.intake_steps import IntakeContext, typed_kind
 from dialogs.ui import ButtonRow, DialogInput, Gettext, PickInput, Say
+from domain.vocabulary import OFFLINE_CHANNELS
 
 PREFIX = "si"
-CHANNELS = ("letter", "email", "phone", "social_media", "suggestion_box", "walk_in")
+CHANNELS: tuple[str, ...] = OFFLINE_CHANNELS
 """Where a ticket came from besides the bot (``telegram``), as stored with the ticket."""
 LETTER = "letter"
 UNKNOWN, NO_CONTACT, NO_NUMBER = "unknown", "none", "none"

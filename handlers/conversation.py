@@ -133,5 +133,5 @@ async def button(turn: Turn, data: str) -> None:
 async def _file_it(turn: Turn, text: str | None, file: FileRef | None) -> None:
     """Start the intake with the held message as the description (and its file attached)."""
     given = FileInput(file.file_id, file.file_type, file.file_name, file.mime_type, text) if file else None
-    outcome = intake.start_from(text, given, intake_context(turn))
+    outcome = intake.start_from(text or "", given, intake_context(turn))
     await store_intake(turn, outcome)

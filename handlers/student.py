@@ -198,7 +198,8 @@ async def _submit(turn: Turn, draft: Draft, ctx: IntakeContext) -> None:
         description=draft.description or "",
         occurred_on=draft.occurred_on,
         answers=dict(draft.answers),
-        attachments=tuple(Attachment(f.file_id, f.file_type, f.file_name) for f in draft.files),
+        attachments=tuple(Attachment(f.file_id, f.file_type, f.file_name, caption=f.caption, mime_type=f.mime_type)
+                          for f in draft.files),
         anonymous=bool(draft.anonymous),
         status=TicketStatus.RECEIVED,
         created_at=turn.deps.clock(),

@@ -12,7 +12,7 @@ from dialogs import action_draft, lk_draft, staff_intake
 from dialogs.engine import Dialog
 from dialogs.intake_steps import IntakeContext
 from dialogs.ui import DialogInput
-from domain.vocabulary import Role
+from domain.vocabulary import Role, TicketEvent
 from handlers import notices
 from handlers.auth import allowed
 from handlers.errors import Refusal
@@ -72,9 +72,13 @@ async def _save_intake(turn: Turn, draft: staff_intake.StaffIntakeDraft, extra: 
         person_id=person.id if person else None, service_code=draft.service or "other", service_other=None,
         description=draft.description or "", occurred_on=draft.occurred_on if complaint else None,
         answers=dict(draft.answers) if complaint else {},
-        attachments=tuple(Attachment(f.file_id, f.file_type, f.file_name) for f in draft.files),
+        attachments=tuple(Attachment(f.file_id, f.file_type, f.file_name, caption=f.caption, mime_type=f.mime_type,
+                                     source="staff") for f in draft.files),
         anonymous=person is None, status="received", created_at=min(created, now(turn)),
+        agenda_number=draft.agenda_number,
     ))
+    await turn.uow.tickets.record(ticket.id, TicketEvent.TAKEN, actor_person_id=turn.person.id, at=now(turn),
+                                  params={"officer": turn.person.id})
     await turn.uow.tickets.update(ticket.id, assigned_to=turn.person.id)
     await notices.refresh_card(await turn.ctx(), ticket.id, new=True)
     turn.show(staff_intake.saved(ticket.number, draft, await _intake_context(turn, extra)))
@@ -92,9 +96,11 @@ async def _save_lk(turn: Turn, draft: lk_draft.LkDraft, extra: dict[str, Any]) -
 async def _save_action(turn: Turn, draft: action_draft.ActionDraft, extra: dict[str, Any]) -> None:
     ctx = await turn.ctx()
     lk = await find_lk(ctx, extra["lk_number"])
-    assert draft.kind and draft.description and draft.owner_id and draft.due_on
-    action = await lks.add_action(ctx, lk, NewAction(lk.id, draft.kind, draft.description, draft.owner_id,
-                                                     draft.due_on, lk.round, now(turn), added_by=turn.person.id))
+    assert draft.kind and draft.description and (draft.owner_id or draft.owner_name) and draft.due_on
+    action = await lks.add_action(ctx, lk, NewAction(
+        lk.id, draft.kind, draft.description, None if draft.outside else draft.owner_id, draft.due_on, lk.round,
+        now(turn), owner_name=draft.owner_name if draft.outside else None,
+        owner_contact=draft.owner_contact if draft.outside else None, added_by=turn.person.id))
     turn.say(turn._("Action #{id} added to {number}.").format(id=action.id, number=lk.number))
     await show_lk(turn, lk)
 

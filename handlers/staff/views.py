@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from zoneinfo import ZoneInfo
 
-from dialogs.catalogue import Question, QuestionKind
+from dialogs.answers import answer_label, question_text
+from dialogs.catalogue import Question
 from dialogs.ui import shorten
 from dialogs.workflow import is_active
 from domain.vocabulary import TicketKind, TicketStatus
@@ -20,7 +20,7 @@ from handlers.formats import day, when
 from handlers.history import Reader, history_lines
 from handlers.i18n import Gettext
 from handlers.labels import channel_name, status_name
-from handlers.text import shown
+from handlers.text import neutral, shown
 from storage.records import (
     Attachment,
     LkRecord,
@@ -101,22 +101,6 @@ class TicketSnapshot:
     questions: Sequence[Question] = field(default_factory=tuple)
 
 
-def answer_text(question: Question, value: str, reader: Reader) -> str:
-    """A confirmation question's stored answer as the reader reads it (the choice's label, a written date)."""
-    _ = reader._
-    if question.kind == QuestionKind.YESNO:
-        return _("Yes") if value == "yes" else _("No") if value == "no" else shown(value)
-    if question.kind == QuestionKind.CHOICE:
-        choice = question.choice(value)
-        return shown(choice.display_label(reader.locale)) if choice is not None else shown(value)
-    if question.kind == QuestionKind.DATE:
-        try:
-            return day(date.fromisoformat(value), reader.locale)
-        except ValueError:
-            return shown(value)
-    return shown(value, 300)
-
-
 def answers_lines(ticket: TicketRecord, questions: Sequence[Question], reader: Reader) -> list[str]:
     """The service's confirmation questions and the answers given, in the reader's language."""
     lines = []
@@ -126,8 +110,8 @@ def answers_lines(ticket: TicketRecord, questions: Sequence[Question], reader: R
         if question is None:  # the catalogue changed since: the stored key is all there is
             lines.append(f"• {shown(key)}: {shown(value, 300)}")
         else:
-            answer = answer_text(question, value, reader)
-            lines.append(f"• {shown(question.prompt(reader.locale))}\n  → <i>{answer}</i>")
+            answer = answer_label(question, neutral(value), reader.locale, reader._)
+            lines.append(f"• {question_text(question, reader.locale)}\n  → <i>{answer}</i>")
     return lines
 
 

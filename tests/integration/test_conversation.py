@@ -189,3 +189,45 @@ class TestRatingComment:
         assert [p["chat_id"] for p in late] == [OFFICER]
         assert idn("⚠️ {number} was reopened: the complainant rated the outcome {score}/5.").format(
             number="KEL-2026-00001", score=1) == late[0]["text"]
+
+
+class TestTypingWithoutNew:
+    async def test_a_problem_typed_without_new_is_offered_and_becomes_the_description(self, desk: Desk) -> None:
+        newcomer = desk.user(5050, "Budi", "id")
+        await desk.say(newcomer, "/start")
+        typed = "KTM saya hilang dan pengajuan gantinya belum diproses sejak sebulan."
+        offered = await desk.payloads(newcomer, typed)
+        assert idn("Shall I file this as a complaint or a suggestion? What you wrote becomes its description, and "
+                   "I ask the rest.") in to(offered, 5050)
+        _answer, started = await desk.press_payloads(newcomer, "cv:new")
+        assert idn("To file what you wrote, answer a few questions; it is kept as the description (✖ Cancel "
+                   "discards it).") in to(started, 5050)[0]
+        async with desk.make_uow() as uow:
+            record = await uow.dialogs.get(5050)
+            assert record is not None and record.dialog == "intake" and record.data["description"] == typed
+
+    async def test_a_greeting_is_not_held_but_answered_with_the_menu(self, desk: Desk) -> None:
+        newcomer = desk.user(5051, "Ani", "en")
+        await desk.say(newcomer, "/start")
+        said = await desk.payloads(newcomer, "halo")
+        assert to(said, 5051) == [en("To file a complaint or a suggestion, use /new. /help lists what I can do.")]
+        async with desk.make_uow() as uow:
+            assert await uow.dialogs.get(5051) is None
+
+    async def test_a_photo_sent_without_new_is_kept_when_filed(self, desk: Desk) -> None:
+        newcomer = desk.user(5052, "Rina", "en")
+        await desk.say(newcomer, "/start")
+        await desk.payloads(newcomer, "", file=FileRef("photo-x", "photo"))
+        await desk.press_payloads(newcomer, "cv:new")
+        async with desk.make_uow() as uow:
+            record = await uow.dialogs.get(5052)
+            assert record is not None and [f["file_id"] for f in record.data["files"]] == ["photo-x"]
+
+    async def test_a_held_message_can_be_dropped(self, desk: Desk) -> None:
+        newcomer = desk.user(5053, "Dodi", "en")
+        await desk.say(newcomer, "/start")
+        await desk.say(newcomer, "The library card machine is broken again today.")
+        _answer, dropped = await desk.press_payloads(newcomer, "cv:drop")
+        assert to(dropped, 5053) == [en("OK, I did not send it.")]
+        async with desk.make_uow() as uow:
+            assert await uow.dialogs.get(5053) is None

@@ -250,3 +250,19 @@ async def test_removing_a_staff_member_lists_what_they_still_hold(desk: Desk) ->
     await add_action(desk, "correction", "Issue the transcript of this student today.", OFFICER)
     removed = (await desk.say(desk.user(ADMIN), f"/staff remove {OFFICER}"))[0]
     assert "KEL-2026-00001" in removed and "LK-2026-001 #1" in removed and "/assign" in removed
+
+
+async def test_an_action_owner_outside_the_bot_is_named_on_the_lk(desk: Desk) -> None:
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    await desk.say(officer, "/lk action add LK-2026-001")
+    for step in ("ac:kind:corrective", "Print the deputy signatory list for every faculty.", "ac:owner:outside",
+                 "Bagian Umum, Pak Joko", "joko@its.ac.id", "ac:due:wd10", "ac:summary:save"):
+        await (desk.press if step.startswith("ac:") else desk.say)(officer, step)
+    shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
+    assert "Bagian Umum, Pak Joko (joko@its.ac.id) " + en("(outside the bot)") in shown
+    async with desk.make_uow() as uow:
+        lk = await uow.lks.get_by_number("LK-2026-001")
+        assert lk is not None
+        action = (await uow.lks.actions(lk.id))[0]
+        assert (action.owner_person_id, action.owner_name, action.owner_contact) == (
+            None, "Bagian Umum, Pak Joko", "joko@its.ac.id")

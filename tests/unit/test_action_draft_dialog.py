@@ -53,10 +53,12 @@ class TestKind:
         chat.press(kind)
         assert chat.step == Step.DESCRIPTION and chat.draft.kind == kind
 
-    def test_typed_kind_is_refused(self, ctx: ActionContext) -> None:
+    def test_typed_kind_that_names_a_button_is_taken_and_anything_else_is_refused(self, ctx: ActionContext) -> None:
         chat = chat_at(ctx, Step.KIND)
-        chat.type("koreksi")
+        chat.type("sesuatu yang lain")
         assert chat.step == Step.KIND and chat.warned()
+        chat.type({"id": "koreksi", "en": "correction"}[ctx.locale])  # the start of "Koreksi: …" / "Correction: …"
+        assert chat.step == Step.DESCRIPTION and chat.draft.kind == "correction"
 
 
 class TestDescription:
@@ -75,7 +77,7 @@ class TestDescription:
 class TestOwner:
     def test_one_button_per_staff_member(self, ctx: ActionContext) -> None:
         chat = chat_at(ctx, Step.OWNER)
-        assert chat.values() == ["11", "12", "13", "back", "cancel"]
+        assert chat.values() == ["11", "12", "13", "outside", "back", "cancel"]
         chat.press("13")
         assert chat.step == Step.DUE and chat.draft.owner_id == 13
 
@@ -96,9 +98,22 @@ class TestOwner:
     def test_typed_ambiguous_name_offers_the_matches(self, ctx: ActionContext) -> None:
         chat = chat_at(ctx, Step.OWNER)
         chat.type("rina")
-        assert chat.step == Step.OWNER and chat.values() == ["11", "13", "back", "cancel"]
+        assert chat.step == Step.OWNER and chat.values() == ["11", "13", "outside", "back", "cancel"]
         chat.press("11")
         assert chat.draft.owner_id == 11
+
+    def test_an_owner_outside_the_bot_is_named_with_a_contact(self, ctx: ActionContext) -> None:
+        chat = chat_at(ctx, Step.OWNER)
+        chat.press("outside")
+        assert chat.step == Step.OWNER_NAME
+        chat.type("Bagian Keuangan, Pak Budi")
+        assert chat.step == Step.OWNER_CONTACT
+        chat.type("0812 3456 7890")
+        assert chat.step == Step.DUE
+        assert (chat.draft.owner_id, chat.draft.owner_name, chat.draft.owner_contact) == (
+            None, "Bagian Keuangan, Pak Budi", "0812 3456 7890")
+        chat.press("wd3")
+        assert "Bagian Keuangan, Pak Budi (0812 3456 7890)" in chat.said.text
 
     def test_unknown_name_or_person_is_refused(self, ctx: ActionContext) -> None:
         chat = chat_at(ctx, Step.OWNER)
@@ -111,7 +126,7 @@ class TestOwner:
         chat: ActionChat = Chat(FLOW, ActionContext(ctx._, ctx.locale, TODAY, ctx.calendar, ()))
         chat.press("preventive")
         chat.type(WHAT)
-        assert chat.values() == ["back", "cancel"]
+        assert chat.values() == ["outside", "back", "cancel"]  # only an owner outside the bot
         chat.type("siapa saja")
         assert chat.step == Step.OWNER and chat.warned()
 
@@ -155,7 +170,7 @@ class TestSummaryAndEdit:
     def test_save_submits(self, ctx: ActionContext) -> None:
         outcome = chat_at(ctx, Step.SUMMARY).press("save")
         assert outcome.submit and outcome.step is None
-        assert outcome.draft == ActionDraft("corrective", WHAT, 12, date(2026, 11, 30))
+        assert outcome.draft == ActionDraft("corrective", WHAT, 12, due_on=date(2026, 11, 30))
 
     def test_cancel_adds_nothing(self, ctx: ActionContext) -> None:
         outcome = chat_at(ctx, Step.SUMMARY).press("cancel")

@@ -104,9 +104,10 @@ def test_a_file_that_cannot_be_attached_is_named_and_the_text_is_kept(ctx: Intak
 
 
 @pytest.mark.parametrize("typed", ["halo", "   tolong    ", ""])
-def test_a_text_too_short_to_be_a_description_starts_normally_keeping_nothing(ctx: IntakeContext, typed: str) -> None:
+def test_a_text_too_short_to_be_a_description_keeps_only_the_file(ctx: IntakeContext, typed: str) -> None:
     chat = Started(ctx, typed, FileInput("photo-1", "photo", caption=typed))
-    assert chat.last == intake.start(ctx) and chat.draft == Draft()
+    assert chat.draft.description is None and [f.file_id for f in chat.draft.files] == ["photo-1"]
+    assert Started(ctx, typed).last == intake.start(ctx)  # without a file: as /new, nothing kept
 
 
 def test_a_text_too_long_is_kept_for_the_description_step_to_shorten(ctx: IntakeContext) -> None:

@@ -234,7 +234,7 @@ class TestStaffDialogs:
 
     def test_action_kind_typed(self, action_ctx: ActionContext) -> None:
         chat: Chat[action_draft.Step, ActionDraft, ActionContext] = Chat(action_draft.FLOW, action_ctx)
-        chat.type({"id": "tindakan korektif", "en": "corrective action"}[action_ctx.locale])
+        chat.type({"id": "tindakan perbaikan", "en": "corrective action"}[action_ctx.locale])
         assert chat.step == action_draft.Step.DESCRIPTION and chat.draft.kind == "corrective"
 
     def test_an_ambiguous_action_kind_keeps_the_clear_message(self, action_ctx: ActionContext) -> None:
