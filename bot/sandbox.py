@@ -10,7 +10,8 @@ or /press <message> <button> for any earlier one. Sandbox commands (everything e
   /photo [caption]       send a photo            /pdf [caption]  send a PDF document
   /users                 who is in the sandbox   /quit (or Ctrl-D) leave
 A chat you come back to shows everything that arrived while you were away; other chats get a one-line notice.
-To play the staff: /as 9000, then /staff add 9000 officer (and reviewer, approver, monitor), /help.
+To play the staff: /as 9000, then /staff add 9001 petugas, 9002 pemeriksa, 9003 penyetuju, 9004 pemantau (one
+person may not prepare, check and approve the same LK); /as 9001 Olivia, /start, /help.
 Everything is kept in ./data/sandbox.db (or DATABASE_URL) for the next run.
 """
 

@@ -41,12 +41,16 @@ def focus_expired(turn: Turn, record: DialogRecord) -> bool:
     return record.updated_at < turn.deps.clock() - timedelta(minutes=FOCUS_MINUTES)
 
 
-async def add(turn: Turn, ticket_id: int, text: str | None, file: FileRef | None) -> None:
-    """Add the message to the ticket, tell the officer, and keep listening for more (the focus)."""
+async def add(turn: Turn, ticket_id: int, text: str | None, file: FileRef | None, *, again: bool = False) -> None:
+    """Add the message to the ticket, tell the officer, and keep listening for more (the focus); ``again``: one
+    more message of the same focus, confirmed briefly."""
     ctx = await turn.ctx()
     ticket = await procedure.own_ticket(ctx, ticket_id)
     ticket = await procedure.add_information(ctx, ticket, text, _file(file, text))
     await _focus(turn, ticket)
+    if again:
+        turn.say(turn._("✅ Added to {number}.").format(number=ticket.number))
+        return
     who = turn._("the officer handling it") if ticket.assigned_to is not None else turn._("the staff")
     turn.say(turn._("✅ Added to {number} and passed to {who}. What you send in the next {minutes} minutes is added "
                     "too; /cancel to stop.").format(number=ticket.number, who=who, minutes=FOCUS_MINUTES))
@@ -54,7 +58,8 @@ async def add(turn: Turn, ticket_id: int, text: str | None, file: FileRef | None
 
 async def _focus(turn: Turn, ticket: TicketRecord) -> None:
     await turn.uow.dialogs.put(DialogRecord(turn.chat_id, turn.user.id, PENDING, "add_info",
-                                            {"subject": ticket.number, "ticket_id": ticket.id}, turn.deps.clock()))
+                                            {"subject": ticket.number, "ticket_id": ticket.id, "focus": True},
+                                            turn.deps.clock()))
 
 
 async def withdraw(turn: Turn, ticket_id: int, reason: str) -> None:

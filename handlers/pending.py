@@ -95,7 +95,7 @@ async def _comment(turn: Turn, data: dict[str, Any], text: str, file: FileRef | 
 
 
 async def _add_info(turn: Turn, data: dict[str, Any], text: str, file: FileRef | None) -> None:
-    await conversation.add(turn, int(data["ticket_id"]), text, file)
+    await conversation.add(turn, int(data["ticket_id"]), text, file, again=bool(data.get("focus")))
 
 
 async def _loose(turn: Turn, data: dict[str, Any], text: str, file: FileRef | None) -> None:

@@ -116,6 +116,8 @@ async def _button(turn: Turn, press: ButtonPress) -> None:
         await student.show_status(turn, data[3:])
     elif data.startswith("rate:"):
         await rating.rate(turn, data)
+        if press.message_id is not None:  # rated: the scale goes (a refusal above leaves it, and says why)
+            turn.reaction.outbound.append(ClearButtons(turn.chat_id, press.message_id))
     elif data.startswith("cv:"):
         await conversation.button(turn, data)
     elif data == "pd:skip":

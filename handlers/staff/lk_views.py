@@ -133,6 +133,8 @@ def lk_view(snap: LkSnapshot, reader: Reader) -> str:
             date=day((lk.closed_at or lk.updated_at).astimezone(reader.tz).date(), reader.locale), verdict=verdict))
         if lk.response:
             lines.append(_("Response to the complainants: {text}").format(text=shown(lk.response, 600)))
+    elif lk.status == LkStatus.IN_PROGRESS and not any(a.round == lk.round for a in snap.actions):
+        lines.append("\n" + _("Next: the officer adds the actions of round {n}.").format(n=lk.round))
     else:
         lines.append("\n" + next_step(lk, _))
     return "\n".join(lines)

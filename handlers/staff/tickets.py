@@ -6,7 +6,7 @@ what happened; the complainant and the staff group are told by the use case itse
 
 from __future__ import annotations
 
-from domain.vocabulary import Role, TicketStatus
+from domain.vocabulary import LkStatus, Role, TicketStatus
 from handlers.asking import ask
 from handlers.errors import Refusal
 from handlers.events import Button, Keyboard, SendFile
@@ -179,6 +179,12 @@ async def verdict(turn: Turn, ticket: TicketRecord, status: str, text: str | Non
     """Record the officer's judgement of the ticket against the service's procedure and tell the complainant."""
     _ = turn._
     ticket = await procedure.give_verdict(await turn.ctx(), ticket, status, text)
+    covering = [lk for lk in await turn.uow.lks.lks_of_ticket(ticket.id) if lk.status != LkStatus.CLOSED]
+    if status == TicketStatus.IN_FOLLOWUP and covering:
+        confirm(turn, _("{number} is confirmed as a nonconformity again; it stays covered by {lk}, whose programme "
+                        "continues: add a correction there if the case needs one.").format(
+            number=ticket.number, lk=covering[0].number))
+        return
     done = {
         TicketStatus.IN_FOLLOWUP: _("{number} is confirmed as a nonconformity. Write its LK: /lk new {number}"),
         TicketStatus.ACCEPTED: _("{number} is accepted. To start an improvement programme: /lk new {number}"),

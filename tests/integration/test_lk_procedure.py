@@ -266,3 +266,27 @@ async def test_an_action_owner_outside_the_bot_is_named_on_the_lk(desk: Desk) ->
         action = (await uow.lks.actions(lk.id))[0]
         assert (action.owner_person_id, action.owner_name, action.owner_contact) == (
             None, "Bagian Umum, Pak Joko", "joko@its.ac.id")
+
+
+async def test_a_reopened_case_confirmed_again_stays_with_its_open_lk_and_a_new_round_asks_for_actions(
+        desk: Desk) -> None:
+    number = await approved(desk)
+    officer, student, monitor = desk.user(OFFICER, NAMES[OFFICER]), desk.user(STUDENT, NAMES[STUDENT]), \
+        desk.user(MONITOR, NAMES[MONITOR])
+    await desk.say(officer, "/lk action done 1 Transcript issued.")
+    await desk.say(officer, "Your transcript is ready at the counter.")
+    async with desk.make_uow() as uow:
+        ticket = await uow.tickets.get_by_number("KEL-2026-00001")
+        assert ticket is not None
+    _answer, rated = await desk.press_payloads(student, f"rate:{ticket.id}:2")
+    assert {"op": "clear_buttons", "chat_id": STUDENT, "message_id": 1} in rated  # the scale is used up
+    await desk.say(student, "One grade is still wrong.")
+    again = (await desk.say(officer, "/nonconformity KEL-2026-00001"))[-1]
+    assert again == en("{number} is confirmed as a nonconformity again; it stays covered by {lk}, whose programme "
+                       "continues: add a correction there if the case needs one.").format(
+        number="KEL-2026-00001", lk="LK-2026-001")
+    await desk.say(desk.user(OWNER, NAMES[OWNER]), "/lk action done 2 Deputies appointed.")
+    await desk.press(monitor, f"lk:noteff:{number}")
+    await desk.say(monitor, "A grade on the transcript is still wrong.")
+    shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
+    assert shown.endswith(en("Next: the officer adds the actions of round {n}.").format(n=2))
