@@ -225,3 +225,14 @@ class LkEventRecord:
     from_status: str | None
     to_status: str
     note: str | None
+
+
+@dataclass(frozen=True)
+class UnhandledUpdateRecord:
+    """A Telegram update set aside because the engine could not read it; ``raw`` is its JSON as it arrived."""
+
+    update_id: int
+    received_at: datetime
+    engine: str
+    error: str
+    raw: str

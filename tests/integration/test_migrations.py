@@ -38,6 +38,7 @@ TABLES = {
     "lk_ticket",
     "lk_action",
     "lk_event",
+    "unhandled_update",
 }
 
 
@@ -77,7 +78,7 @@ async def test_upgrade_creates_every_table_and_records_the_head_revision(blank_e
     await upgrade(blank_engine)
 
     assert await _tables_of(blank_engine) == TABLES
-    assert await current(blank_engine) == head_revision() == "0004"
+    assert await current(blank_engine) == head_revision() == "0005"
 
 
 async def test_downgrade_to_base_drops_everything_and_upgrade_rebuilds_it(blank_engine: AsyncEngine) -> None:
@@ -97,7 +98,7 @@ async def test_upgrade_twice_is_a_no_op(blank_engine: AsyncEngine) -> None:
     await upgrade(blank_engine)
     await upgrade(blank_engine)
 
-    assert await current(blank_engine) == "0004"
+    assert await current(blank_engine) == "0005"
 
 
 def test_alembic_cli_migrates_the_database_named_in_database_url(tmp_path: Path) -> None:
@@ -118,7 +119,7 @@ def test_alembic_cli_migrates_the_database_named_in_database_url(tmp_path: Path)
         return done.stdout
 
     alembic("upgrade", "head")
-    assert "0004 (head)" in alembic("current")
+    assert "0005 (head)" in alembic("current")
     alembic("downgrade", "base")
     assert "0002" not in alembic("current")
     assert database.exists()
