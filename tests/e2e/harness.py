@@ -10,11 +10,12 @@ import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
+from aiohttp import web
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -243,3 +244,22 @@ async def count_tickets(db_url: str) -> int:
             return int((await conn.execute(text("SELECT count(*) FROM ticket"))).scalar_one())
     finally:
         await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def not_the_bot_api(page: Callable[[str], web.Response]) -> AsyncIterator[str]:
+    """A server that answers every request with ``page(path)`` (an HTML page, a JSON without "ok" …), for a
+    TELEGRAM_API_URL that is not the Bot API; yields its base URL."""
+
+    async def respond(request: web.Request) -> web.Response:
+        return page(request.path)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", respond)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
