@@ -5,19 +5,31 @@ its exceptions as a :class:`Failure`; everything else is decided here once, so b
 the same: which operation a payload asks for, which Telegram answers are success ("message is not
 modified"), which mean the person is unreachable, the message is gone, or we should try again.
 
-Reading updates is shared too: aiogram's and python-telegram-bot's ``Update`` objects name their fields
-after the Bot API (``callback_query.from_user``, ``message.photo``, ``document.file_name`` …), so one
-function turns either into the plain events of :mod:`handlers.events`.
+Reading updates is shared too (:mod:`bot.reading`); an update the engine cannot read becomes a
+:class:`bot.set_aside.SetAside` instead of an error.
+
+Start-up calls other than getMe (and setWebhook in webhook mode) are not essential: the command menu and
+deleting a webhook that is not set. A server that lacks them (a self-hosted Bot API, a proxy answering 404 or
+501) gets one warning line, and the bot starts. An address that does not answer like the Bot API at all (an
+HTML page, JSON without ``ok``) stops the start with one line that says so (:meth:`Adapter.not_bot_api`).
 """
 
 from __future__ import annotations
 
 import abc
+import json
+import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
+
 from bot.errors import DeliveryError, MessageGone, Rejected, RetryLater, Unreachable
-from handlers.events import ButtonPress, FileRef, InboundUpdate, IncomingMessage, Keyboard, User, payload_buttons
+from bot.reading import decode
+from handlers.events import InboundUpdate, Keyboard, payload_buttons
+
+log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 DEFAULT_REQUEST_TIMEOUT = 30.0
@@ -29,6 +41,9 @@ CONFLICT = (
     "may), or a webhook is set; retrying"
 )
 UNAUTHORIZED = "Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN with @BotFather."
+NOT_BOT_API = "TELEGRAM_API_URL {url} does not answer like the Bot API ({got}): check the address"
+UNREADABLE_ANSWER = "its answer to getUpdates could not be read"
+PROBE_LIMIT = 1 << 16  # bytes of an answer read to say what it is
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,64 @@ class Adapter(abc.ABC):
 
     bot: Any
     """The framework's bot; aiogram and python-telegram-bot name the webhook calls and their parameters alike."""
+    engine: str
+    api_url: str
+
+    def parse_update(self, data: Any, raw: str | None = None) -> InboundUpdate:
+        """An update that came by webhook (the JSON body, and its text as received), read the way getUpdates' are.
+
+        Raises ValueError only when it is no update at all (no integer ``update_id``)."""
+        update = self.decode(data, raw)
+        if update is None:
+            raise ValueError("not an update: no integer update_id")
+        return update
+
+    def decode(self, data: Any, raw: str | None = None) -> InboundUpdate | None:
+        """One update's JSON as the plain update; a :class:`~bot.set_aside.SetAside` when the engine cannot read
+        it; None when it has no integer ``update_id`` (then it can be neither recorded nor confirmed)."""
+        return decode(data, raw, self.read, self.engine)
+
+    def decode_batch(self, result: Any) -> list[InboundUpdate]:
+        """getUpdates' result read update by update, after the framework failed to read it as a whole."""
+        if not isinstance(result, list):
+            raise RetryLater(NOT_BOT_API.format(url=self.api_url, got=UNREADABLE_ANSWER))
+        updates = [u for u in map(self.decode, result) if u is not None]
+        if len(updates) < len(result):
+            log.error("getUpdates gave %s element(s) without an update id; ignored", len(result) - len(updates))
+            if not updates:
+                raise RetryLater(NOT_BOT_API.format(url=self.api_url, got=UNREADABLE_ANSWER))
+        return updates
+
+    @abc.abstractmethod
+    def read(self, data: dict[str, Any]) -> Any:
+        """The framework's ``Update`` of one update's JSON; raises whatever the framework raises."""
+
+    async def set_commands(self, commands: dict[str, list[tuple[str, str]]]) -> None:
+        """Register the command menu by language ("" = default); not essential: a refusal is one warning."""
+        try:
+            for language, entries in commands.items():
+                await self._set_commands(language, entries)
+        except Exception as exc:
+            self._skipped("setMyCommands", exc, "Telegram's clients show no command menu")
+
+    async def delete_webhook(self) -> None:
+        """Before polling (Telegram refuses getUpdates while a webhook is set); not essential: a server without
+        webhooks (a proxy, a self-hosted Bot API answering 404 or 501) has none to delete."""
+        try:
+            await self.bot.delete_webhook(drop_pending_updates=False)
+        except Exception as exc:
+            self._skipped("deleteWebhook", exc, "if a webhook is set, getUpdates is refused (409) until it is deleted")
+
+    def _skipped(self, method: str, exc: Exception, consequence: str) -> None:
+        failure = self.failure(exc)
+        reason = failure.description if failure is not None else type(exc).__name__
+        log.warning("%s failed (%s): %s; the bot starts anyway", method, reason, consequence)
+
+    async def not_bot_api(self) -> str:
+        """The line that says ``TELEGRAM_API_URL`` is not the Bot API, with what it answers to getMe; "" when it
+        does answer like the Bot API (a JSON object with ``ok``), and the error is something else."""
+        got = await what_answers(self.api_url, self.bot.token)
+        return NOT_BOT_API.format(url=self.api_url, got=got) if got else ""
 
     async def set_webhook(self, url: str, secret: str, max_connections: int) -> None:
         await self._setup_call(
@@ -61,9 +134,6 @@ class Adapter(abc.ABC):
                 drop_pending_updates=False,
             )
         )
-
-    async def delete_webhook(self) -> None:
-        await self._setup_call(self.bot.delete_webhook(drop_pending_updates=False))
 
     async def deliver(self, payload: dict[str, Any]) -> int | None:
         """Carry out one outbox payload; see :meth:`bot.port.BotPort.deliver`."""
@@ -117,7 +187,10 @@ class Adapter(abc.ABC):
     async def clear_buttons(self, chat_id: int, message_id: int) -> None: ...
 
     @abc.abstractmethod
-    async def _setup_call(self, call: Any) -> Any:
+    async def _set_commands(self, language: str, entries: list[tuple[str, str]]) -> None: ...
+
+    @abc.abstractmethod
+    async def _setup_call(self, call: Awaitable[Any]) -> Any:
         """Await a start-up call; a refused token or an unreachable API becomes a :class:`bot.errors.ConfigError`."""
 
     @abc.abstractmethod
@@ -144,29 +217,22 @@ def settle(failure: Failure, op: object, cause: BaseException) -> None:
     raise Rejected(failure.description) from cause
 
 
-def to_event(update: Any) -> IncomingMessage | ButtonPress | None:
-    """The plain event of an aiogram or python-telegram-bot ``Update``; None for what Tanggap does not handle."""
-    q = update.callback_query
-    if q is not None:
-        message = q.message
-        message_id = message.message_id if message is not None else None
-        chat_id = message.chat.id if message is not None else q.from_user.id
-        return ButtonPress(chat_id, _user(q.from_user), q.id, q.data or "", message_id)
-    m = update.message
-    if m is None or m.from_user is None:
-        return None
-    file: FileRef | None = None
-    if m.photo:
-        file = FileRef(m.photo[-1].file_id, "photo")
-    elif m.document is not None:
-        file = FileRef(m.document.file_id, "document", m.document.file_name, m.document.mime_type)
-    text = m.text if m.text is not None else m.caption
-    return IncomingMessage(m.chat.id, _user(m.from_user), m.message_id, text, file, private=m.chat.type == "private")
-
-
-def inbound(update: Any) -> InboundUpdate:
-    return InboundUpdate(int(update.update_id), to_event(update))
-
-
-def _user(u: Any) -> User:
-    return User(u.id, u.first_name, u.last_name, u.username, u.language_code)
+async def what_answers(api_url: str, token: str, timeout: float = 10.0) -> str:
+    """What ``{api_url}/bot{token}/getMe`` answers, in a few words ("got HTTP 200 text/html, not JSON"); "" when it
+    answers like the Bot API. The address holds the token: no text of this request's errors is ever used."""
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as http,
+            http.get(f"{api_url}/bot{token}/getMe") as response,
+        ):
+            status, kind = response.status, response.content_type.replace(token, "<token>")[:80]
+            body = await response.content.read(PROBE_LIMIT)
+    except Exception:
+        return "got an answer the engine could not read"
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return f"got HTTP {status} {kind}, not JSON"
+    if isinstance(data, dict) and "ok" in data:
+        return ""
+    return f'got HTTP {status} {kind} without "ok"'

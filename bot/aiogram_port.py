@@ -3,10 +3,16 @@
 Only the framework's calls and the naming of its exceptions live here; what both engines share is in
 :mod:`bot.adapter`. Polling is ours (``bot/runner.py``), not aiogram's Dispatcher, because aiogram
 confirms an update's offset before its handler has finished (aiogram issue 1397).
+
+aiogram reads a getUpdates answer as a whole: one update it cannot read fails the batch (``ClientDecodeError``).
+The same batch is then asked for again through aiogram's own session, as plain JSON (:class:`_RawUpdates`), and
+read update by update, so only that one is set aside.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable
 from typing import Any
 
 from aiogram import Bot, methods
@@ -15,6 +21,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramAPIError,
     TelegramBadRequest,
     TelegramConflictError,
@@ -26,12 +33,24 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.methods.base import Response
+from aiogram.methods.base import Response, TelegramMethod
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.adapter import ALLOWED_UPDATES, CONFLICT, DEFAULT_REQUEST_TIMEOUT, UNAUTHORIZED, Adapter, Failure, inbound
-from bot.errors import ConfigError, RetryLater
+from bot.adapter import (
+    ALLOWED_UPDATES,
+    CONFLICT,
+    DEFAULT_REQUEST_TIMEOUT,
+    NOT_BOT_API,
+    UNAUTHORIZED,
+    UNREADABLE_ANSWER,
+    Adapter,
+    Failure,
+)
+from bot.errors import ConfigError, RetryLater, UnreadableUpdate
+from bot.reading import inbound
 from handlers.events import InboundUpdate, Keyboard
+
+log = logging.getLogger(__name__)
 
 #: aiogram reads every answer as ``Response[<the method's result type>]``, a generic pydantic model that pydantic
 #: caches only weakly. Nothing else holds it, so the garbage collector frees it between calls and every call built
@@ -45,6 +64,17 @@ _RESPONSE_MODELS = tuple(
         methods.SetWebhook, methods.DeleteWebhook,
     )
 )
+
+
+class _RawUpdates(TelegramMethod[list[Any]]):
+    """getUpdates with its result left as JSON, sent through aiogram's session like any call (the token stays in
+    aiogram's hands): the batch it could not read as a whole, to read update by update. No long poll."""
+
+    __returning__ = list[Any]
+    __api_method__ = "getUpdates"
+
+    offset: int | None = None
+    allowed_updates: list[str] | None = None
 
 
 class AiogramPort(Adapter):
@@ -62,20 +92,26 @@ class AiogramPort(Adapter):
 
     async def get_updates(self, offset: int | None, timeout: int) -> list[InboundUpdate]:
         try:
-            updates = await self.bot.get_updates(
-                offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES, request_timeout=timeout + 10
-            )
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES, request_timeout=timeout + 10
+                )
+                return [inbound(u) for u in updates]
+            except (ClientDecodeError, UnreadableUpdate) as exc:
+                log.warning("aiogram could not read a getUpdates answer (%s); reading it update by update",
+                            type(exc).__name__)
+                return self.decode_batch(await self.bot(_RawUpdates(offset=offset, allowed_updates=ALLOWED_UPDATES)))
+        except ClientDecodeError:  # not even as plain JSON: its content may hold the token, never shown
+            raise RetryLater(NOT_BOT_API.format(url=self.api_url, got=UNREADABLE_ANSWER)) from None
         except (TimeoutError, TelegramNetworkError, TelegramServerError) as exc:
             raise RetryLater(str(exc)) from exc
         except TelegramRetryAfter as exc:
             raise RetryLater(str(exc), exc.retry_after) from exc
         except TelegramConflictError as exc:  # another poller with this token, or a webhook set meanwhile
             raise RetryLater(f"{CONFLICT} ({exc.message})") from exc
-        return [inbound(u) for u in updates]
 
-    def parse_update(self, data: dict[str, Any]) -> InboundUpdate:
-        """An update that came by webhook (the JSON body), read the way getUpdates' are."""
-        return inbound(Update.model_validate(data, context={"bot": self.bot}))
+    def read(self, data: dict[str, Any]) -> Update:
+        return Update.model_validate(data, context={"bot": self.bot})
 
     async def send_text(self, chat_id: int, text: str, buttons: Keyboard) -> int:
         return (await self.bot.send_message(chat_id, text, reply_markup=_markup(buttons))).message_id
@@ -111,21 +147,22 @@ class AiogramPort(Adapter):
         except TelegramAPIError:
             pass  # a button's spinner that cannot be stopped is harmless (the query may have expired)
 
-    async def set_commands(self, commands: dict[str, list[tuple[str, str]]]) -> None:
-        for language, entries in commands.items():
-            await self._setup_call(
-                self.bot.set_my_commands(
-                    [BotCommand(command=c, description=d) for c, d in entries], language_code=language or None
-                )
-            )
+    async def _set_commands(self, language: str, entries: list[tuple[str, str]]) -> None:
+        await self.bot.set_my_commands(
+            [BotCommand(command=c, description=d) for c, d in entries], language_code=language or None
+        )
 
     async def close(self) -> None:
         await self.bot.session.close()
 
-    async def _setup_call(self, call: Any) -> Any:
-        """A start-up call: a refused token or an unreachable API stops the bot with a clear message."""
+    async def _setup_call(self, call: Awaitable[Any]) -> Any:
+        """A start-up call: a refused token, an unreachable API or an address that is not the Bot API stops the bot
+        with a clear message."""
         try:
             return await call
+        except ClientDecodeError as exc:  # its text holds the answer, which may echo the address and the token
+            unread = f"The Bot API at {self.api_url} gave an answer aiogram cannot read ({exc.message})"
+            raise ConfigError(await self.not_bot_api() or unread) from None
         except TelegramUnauthorizedError as exc:
             raise ConfigError(UNAUTHORIZED) from exc
         except (TimeoutError, OSError, TelegramNetworkError, TelegramServerError) as exc:

@@ -32,3 +32,9 @@ class Rejected(DeliveryError):
 
 class MessageGone(Rejected):
     """The message to edit no longer exists or cannot be edited (deleted, too old)."""
+
+
+class UnreadableUpdate(Exception):
+    """The framework read an update, but a field Tanggap uses is not of the type the Bot API gives it (a number as
+    a message's text, a text as a chat id): python-telegram-bot takes such fields as they come, aiogram refuses the
+    update itself. Either way the update is set aside (:mod:`bot.set_aside`), on both engines alike."""

@@ -19,10 +19,12 @@ class BotPort(Protocol):
         """Open the HTTP stack and check the token (getMe); raises :class:`bot.errors.ConfigError` if refused."""
 
     async def get_updates(self, offset: int | None, timeout: int) -> list[InboundUpdate]:
-        """Long-poll; passing ``offset`` confirms every update below it to Telegram."""
+        """Long-poll; passing ``offset`` confirms every update below it to Telegram. An update the framework
+        cannot read comes as a :class:`bot.set_aside.SetAside`; the others of its batch as usual."""
 
-    def parse_update(self, data: dict[str, Any]) -> InboundUpdate:
-        """An update delivered by webhook (the JSON body) as the framework reads it."""
+    def parse_update(self, data: Any, raw: str | None = None) -> InboundUpdate:
+        """An update delivered by webhook (the JSON body, and its text as received) as the framework reads it;
+        a :class:`bot.set_aside.SetAside` when it cannot; ValueError when it has no integer ``update_id``."""
 
     async def deliver(self, payload: dict[str, Any]) -> int | None:
         """Carry out one payload; the new message's id for sends, None for edits.
@@ -38,12 +40,13 @@ class BotPort(Protocol):
         """Stop the button's spinner (best effort)."""
 
     async def set_commands(self, commands: dict[str, list[tuple[str, str]]]) -> None:
-        """Register the command menu by language ("" = default)."""
+        """Register the command menu by language ("" = default); a refusal is one warning, not an error."""
 
     async def set_webhook(self, url: str, secret: str, max_connections: int) -> None:
         """Ask Telegram to POST updates to ``url`` with the secret header (allowed updates: ours)."""
 
-    async def delete_webhook(self) -> None: ...
+    async def delete_webhook(self) -> None:
+        """Before polling; a refusal (a server without webhooks) is one warning, not an error."""
 
     async def close(self) -> None: ...
 

@@ -4,6 +4,10 @@ Only the framework's calls and the naming of its exceptions live here; what both
 :mod:`bot.adapter`. The Application gives the bot (``ExtBot`` with HTML as the default parse mode) and its
 life cycle; its ``Updater`` is switched off and polling is ours (``bot/runner.py``), because PTB's Updater
 also confirms an update's offset before the handlers have finished with it.
+
+PTB reads a getUpdates answer as a whole: one update it cannot read fails the batch. The same batch is then
+asked for again through PTB's own request layer as plain JSON (``do_api_request`` without a return type) and
+read update by update, so only that one is set aside.
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ import os
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta, without a deprecation warning
 
+import logging
+import warnings
+from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any
 
@@ -30,12 +37,40 @@ from telegram.error import (
 )
 from telegram.ext import Application, ApplicationBuilder, Defaults, ExtBot
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBUserWarning
 
-from bot.adapter import ALLOWED_UPDATES, CONFLICT, DEFAULT_REQUEST_TIMEOUT, UNAUTHORIZED, Adapter, Failure, inbound
+from bot.adapter import (
+    ALLOWED_UPDATES,
+    CONFLICT,
+    DEFAULT_REQUEST_TIMEOUT,
+    NOT_BOT_API,
+    UNAUTHORIZED,
+    UNREADABLE_ANSWER,
+    Adapter,
+    Failure,
+)
 from bot.errors import ConfigError, RetryLater
+from bot.reading import inbound
 from handlers.events import InboundUpdate, Keyboard
 
+log = logging.getLogger(__name__)
 POLL_GRACE = 10.0  # the long poll's HTTP read waits its ``timeout`` plus this
+
+
+class _ReportedByTanggap(logging.Filter):
+    """Drops two of PTB's log records that Tanggap reports itself, in one line and without the data: "Error while
+    parsing updates!" (critical, with a traceback and the whole getUpdates answer: every user's messages) when one
+    update cannot be read, and "Can not load invalid JSON data" (a traceback and the page, which may echo the
+    address with the token) when ``TELEGRAM_API_URL`` is not the Bot API."""
+
+    PREFIXES = ("Error while parsing updates", "Can not load invalid JSON data")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(self.PREFIXES)
+
+
+for _name in ("telegram.Bot", "telegram.ext.ExtBot", "telegram.request.BaseRequest"):
+    logging.getLogger(_name).addFilter(_ReportedByTanggap())
 
 
 class PtbPort(Adapter):
@@ -64,6 +99,7 @@ class PtbPort(Adapter):
             .build()
         )
         self.bot: ExtBot[Any] = self.app.bot
+        self._requests = (calls, polls)
         self._started = False
 
     async def start(self) -> None:
@@ -73,18 +109,39 @@ class PtbPort(Adapter):
 
     async def get_updates(self, offset: int | None, timeout: int) -> list[InboundUpdate]:
         try:
-            updates = await self.bot.get_updates(offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES)
+            try:
+                updates = await self.bot.get_updates(offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES)
+                return [inbound(u) for u in updates]
+            except (TelegramError, OSError):  # the Bot API's answers and the network (TimeoutError included)
+                raise
+            except Exception as exc:  # PTB, or Tanggap, could not read an update of the batch
+                log.warning("python-telegram-bot could not read a getUpdates answer (%s); reading it update by update",
+                            type(exc).__name__)
+                return self.decode_batch(await self._raw_updates(offset))
         except RetryAfter as exc:
             raise RetryLater(str(exc), _seconds(exc)) from exc
-        except (NetworkError, TimedOut) as exc:
+        except (NetworkError, TimedOut, OSError) as exc:
             raise RetryLater(str(exc)) from exc
         except Conflict as exc:  # another poller with this token, or a webhook set meanwhile
             raise RetryLater(f"{CONFLICT} ({exc.message})") from exc
-        return [inbound(u) for u in updates]
+        except RetryLater:
+            raise
+        except Exception as exc:
+            if isinstance(exc, TelegramError) and not _not_json(exc):
+                raise
+            raise RetryLater(NOT_BOT_API.format(url=self.api_url, got=UNREADABLE_ANSWER)) from None
 
-    def parse_update(self, data: dict[str, Any]) -> InboundUpdate:
-        """An update that came by webhook (the JSON body), read the way getUpdates' are."""
-        return inbound(Update.de_json(data, self.bot))
+    async def _raw_updates(self, offset: int | None) -> Any:
+        """The same batch as plain JSON (no long poll). PTB warns that ``get_updates`` exists for this method;
+        that is the point, so that one warning is silenced."""
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
+            return await self.bot.do_api_request(
+                "getUpdates", api_kwargs={"offset": offset, "allowed_updates": ALLOWED_UPDATES}
+            )
+
+    def read(self, data: dict[str, Any]) -> Update:
+        return Update.de_json(data, self.bot)
 
     async def send_text(self, chat_id: int, text: str, buttons: Keyboard) -> int:
         return (await self.bot.send_message(chat_id, text, reply_markup=_markup(buttons))).message_id
@@ -126,29 +183,48 @@ class PtbPort(Adapter):
         except TelegramError:
             pass  # a button's spinner that cannot be stopped is harmless (the query may have expired)
 
-    async def set_commands(self, commands: dict[str, list[tuple[str, str]]]) -> None:
-        for language, entries in commands.items():
-            await self._setup_call(
-                self.bot.set_my_commands([BotCommand(c, d) for c, d in entries], language_code=language or None)
-            )
+    async def _set_commands(self, language: str, entries: list[tuple[str, str]]) -> None:
+        await self.bot.set_my_commands([BotCommand(c, d) for c, d in entries], language_code=language or None)
 
     async def close(self) -> None:
         if self._started:
             await self.app.shutdown()
-        await self.bot.shutdown()  # the HTTP pools, if start() failed half-way (a no-op after app.shutdown)
+        for request in self._requests:  # the HTTP pools, also when start() failed (a no-op once closed)
+            await request.shutdown()
 
-    async def _setup_call(self, call: Any) -> Any:
-        """A start-up call: a refused token or an unreachable API stops the bot with a clear message."""
+    async def _setup_call(self, call: Awaitable[Any]) -> Any:
+        """A start-up call: a refused token, an unreachable API or an address that is not the Bot API stops the bot
+        with a clear message."""
         try:
             return await call
-        except InvalidToken:  # PTB writes the token into this exception's text: never chain it
-            raise ConfigError(UNAUTHORIZED) from None
-        except (TimeoutError, OSError, NetworkError) as exc:
-            if isinstance(exc, BadRequest):
+        except Exception as exc:
+            # Not JSON (an HTML page), or JSON without "result" (PTB then fails with KeyError or TypeError): is the
+            # address the Bot API at all? These errors' texts hold the page, which may echo the address and token.
+            if (isinstance(exc, KeyError | TypeError | ValueError) or _not_json(exc)) and (
+                line := await self.not_bot_api()
+            ):
+                raise ConfigError(line) from None
+            if isinstance(exc, InvalidToken):  # PTB writes the token into this exception's text: never chain it
+                raise ConfigError(UNAUTHORIZED) from None
+            if isinstance(exc, TelegramError) and (isinstance(exc, BadRequest) or not isinstance(exc, NetworkError)):
                 raise ConfigError(f"The Bot API at {self.api_url} refused a start-up call: {exc.message}") from exc
-            raise ConfigError(f"Cannot reach the Bot API at {self.api_url}: {exc}") from exc
-        except TelegramError as exc:
-            raise ConfigError(f"The Bot API at {self.api_url} refused a start-up call: {exc.message}") from exc
+            if isinstance(exc, TimeoutError | OSError | NetworkError):
+                raise ConfigError(f"Cannot reach the Bot API at {self.api_url}: {exc}") from exc
+            raise
+
+
+def _not_json(exc: BaseException) -> bool:
+    """PTB's error for an answer that is not JSON ("Invalid server response", or an HTTP error whose page could
+    not be parsed): a TelegramError raised from the JSON decoder's ValueError, itself or among its causes (PTB
+    raises a 404's InvalidToken from it, and the start's InvalidToken from that one)."""
+    error: BaseException | None = exc
+    for _ in range(5):
+        if error is None:
+            return False
+        if isinstance(error, TelegramError) and isinstance(error.__cause__, ValueError):
+            return True
+        error = error.__cause__
+    return False
 
 
 def _seconds(exc: RetryAfter) -> float:

@@ -8,6 +8,9 @@ updates come again) and processes nothing twice (updates already recorded are sk
 While the database is unavailable the batch is retried every few seconds at most (``DB_RETRY_MAX``), and
 the senders of the updates it holds are told once (:mod:`bot.outage`); while it is down, a retry first
 tries one update alone, and lets the rest in only when that one committed.
+
+An update the engine could not read comes as a :class:`~bot.set_aside.SetAside`: it is kept in
+``unhandled_update`` and recorded as processed in its own transaction, then confirmed with the batch.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from bot.notifier import Notifier
 from bot.outage import Outage
 from bot.pacing import Pacer
 from bot.port import BotPort
+from bot.set_aside import SetAside, set_aside
 from handlers.context import Deps
 from handlers.events import InboundUpdate
 from handlers.processing import Processed, process_update
@@ -132,10 +136,15 @@ class Runner:
 
         Raises when the database is unavailable (:class:`bot.outage.DatabaseUnavailable` without trying it
         while another update probes it); the caller tells the sender with :meth:`Outage.tell`."""
-        done = await self.outage.guard(update, lambda: process_update(update, self.make_uow, self.deps))
+        done = await self.outage.guard(update, lambda: self._process(update))
         self.processed += 1
         await self._after_commit(done)
         return done
+
+    async def _process(self, update: InboundUpdate) -> Processed:
+        if isinstance(update, SetAside):
+            return await set_aside(update, self.make_uow, self.deps.clock)
+        return await process_update(update, self.make_uow, self.deps)
 
     async def _after_commit(self, done: Processed) -> None:
         if done.outbox_ids:

@@ -3,6 +3,9 @@
 The server is aiohttp's (one place for both engines; each engine only reads the JSON into its ``Update``):
 
 - a request without the right ``X-Telegram-Bot-Api-Secret-Token`` is refused (403) before anything is read;
+- a body that is no update at all (not JSON, no integer ``update_id``) is refused (400); an update the engine
+  cannot read is set aside (:mod:`bot.set_aside`) and answered 200 once recorded, so Telegram does not retry
+  it for ever;
 - the HTTP answer is given only after the update's transaction committed: 200 then, so Telegram forgets it;
   503 when the database failed, so Telegram delivers it again (an update seen before is ignored); before
   the 503 the sender is told, once per outage, that the service is briefly unavailable (:mod:`bot.outage`);
@@ -100,11 +103,9 @@ class WebhookServer:
             log.warning("webhook request from %s refused: %s secret header", request.remote, "wrong" if given else "no")
             return web.json_response({"ok": False, "error": "forbidden"}, status=403)
         try:
-            data = await request.json(loads=json.loads)
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                raise ValueError("not an update")
-            update = self.port.parse_update(data)
-        except Exception as exc:  # not JSON, or not something the framework reads as an Update
+            body = await request.text()
+            update = self.port.parse_update(json.loads(body), body)
+        except Exception as exc:  # not JSON, or no update id: nothing Telegram sends (one it cannot read is set aside)
             log.error("webhook body refused (%s: %s)", type(exc).__name__, exc)
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
         key = update.event.user.id if update.event is not None else 0

@@ -320,3 +320,17 @@ class LkEventRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     code: Mapped[str] = mapped_column(String(32), default="status", server_default="status")
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class UnhandledUpdateRow(Base):
+    """A Telegram update the engine could not read (a field of an unexpected type, a malformed object), set aside
+    for inspection (``unhandled_update``). It is recorded as processed in the same transaction, so it is confirmed
+    to Telegram and never blocks the updates after it; ``raw`` is its JSON as it arrived."""
+
+    __tablename__ = "unhandled_update"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    engine: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(Text)

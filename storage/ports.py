@@ -20,6 +20,7 @@ from storage.records import (
     StaffMember,
     TicketEventRecord,
     TicketRecord,
+    UnhandledUpdateRecord,
 )
 
 
@@ -129,6 +130,13 @@ class Updates(Protocol):
     async def seen(self, update_id: int) -> bool: ...
     async def record(self, update_id: int, at: datetime) -> None: ...
     async def prune(self, before: datetime) -> int: ...
+
+
+class Unhandled(Protocol):
+    """Updates the engine could not read, set aside; see ``storage.repositories.UnhandledUpdates``."""
+
+    async def add(self, update_id: int, received_at: datetime, engine: str, error: str, raw: str) -> None: ...
+    async def latest(self, limit: int = 20) -> list[UnhandledUpdateRecord]: ...
 
 
 class Outbox(Protocol):

@@ -258,3 +258,14 @@ class LkEventRecord:
     note: str | None
     code: str = "status"
     params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UnhandledUpdateRecord:
+    """A Telegram update set aside because the engine could not read it; ``raw`` is its JSON as it arrived."""
+
+    update_id: int
+    received_at: datetime
+    engine: str
+    error: str
+    raw: str

@@ -9,7 +9,7 @@ from typing import Protocol, Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import UnitOfWorkAlreadyActive, UnitOfWorkNotActive
-from storage.ports import Dialogs, Lks, Monitoring, Outbox, Persons, Staff, Tickets, Updates
+from storage.ports import Dialogs, Lks, Monitoring, Outbox, Persons, Staff, Tickets, Unhandled, Updates
 from storage.repositories import (
     DialogRepository,
     LkRepository,
@@ -18,6 +18,7 @@ from storage.repositories import (
     PersonRepository,
     StaffRepository,
     TicketRepository,
+    UnhandledUpdates,
     UpdateLog,
 )
 
@@ -41,6 +42,8 @@ class UnitOfWork(Protocol):
     def lks(self) -> Lks: ...
     @property
     def monitoring(self) -> Monitoring: ...
+    @property
+    def unhandled(self) -> Unhandled: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -61,6 +64,7 @@ class _Open:
     staff: StaffRepository
     lks: LkRepository
     monitoring: MonitoringRepository
+    unhandled: UnhandledUpdates
 
 
 class SqlUnitOfWork:
@@ -90,6 +94,7 @@ class SqlUnitOfWork:
             staff=StaffRepository(session),
             lks=LkRepository(session),
             monitoring=MonitoringRepository(session),
+            unhandled=UnhandledUpdates(session),
         )
         return self
 
@@ -139,6 +144,10 @@ class SqlUnitOfWork:
     @property
     def monitoring(self) -> MonitoringRepository:
         return self._active.monitoring
+
+    @property
+    def unhandled(self) -> UnhandledUpdates:
+        return self._active.unhandled
 
     @property
     def _active(self) -> _Open:

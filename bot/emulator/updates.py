@@ -46,7 +46,7 @@ class ChangeSignal:
 class QueuedUpdate:
     update_id: int
     kind: str
-    payload: dict[str, Any]
+    payload: Any  # the object under ``kind``: what the user side built, or anything ``push_raw`` was given
     forced: bool = False  # re-delivered: handed out once more whatever the offset
     retry_delay: float = 0.0  # webhook: the backoff after the last failed POST (0 = none failed yet)
     retry_at: float = 0.0  # webhook: loop time before which it is not POSTed again
@@ -85,7 +85,7 @@ class UpdateQueue:
     def __len__(self) -> int:
         return len(self._queue)
 
-    def push(self, kind: str, payload: dict[str, Any]) -> int:
+    def push(self, kind: str, payload: Any) -> int:
         """Queue a new update (unless allowed_updates filters it out); returns its update_id."""
         update = QueuedUpdate(self._next_id, kind, payload)
         self._next_id += 1
@@ -145,7 +145,7 @@ class UpdateQueue:
             self._queue.sort(key=lambda u: u.update_id)
         self._signal.changed()
 
-    def payload(self, update_id: int) -> dict[str, Any] | None:
+    def payload(self, update_id: int) -> Any:
         update = self._history.get(update_id)
         return update.payload if update else None
 

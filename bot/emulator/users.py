@@ -142,6 +142,14 @@ class UserSide:
             raise EmulatorError(f"button {text!r} has no callback_data")
         return self.press(user_id, message.message_id, data, chat_id=chat_id)
 
+    def push_raw(self, kind: str, payload: Any) -> int:
+        """Queue ``{"update_id": …, kind: payload}`` exactly as given, however malformed; returns its update_id.
+
+        What a newer Bot API (a field of a type the framework does not expect) or a broken server might send:
+        e.g. ``push_raw("message", {"chat": "oops"})``. Nothing is checked or added, not even the sender.
+        """
+        return self._queue.push(kind, payload)
+
     def redeliver(self, update_id: int) -> None:
         """Queue an update again with the SAME update_id (as Telegram does after a bot crash).
 

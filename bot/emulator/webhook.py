@@ -26,12 +26,13 @@ def chat_key(update: QueuedUpdate) -> ChatKey:
 
     Updates with the same key are POSTed one at a time in update_id order, like Telegram's per-chat queues.
     """
-    payload = update.payload
-    chat = payload.get("chat") or (payload.get("message") or {}).get("chat")
-    if isinstance(chat, dict) and "id" in chat:
+    payload = update.payload if isinstance(update.payload, dict) else {}  # push_raw queues anything
+    message = payload.get("message")
+    chat = payload.get("chat") or (message.get("chat") if isinstance(message, dict) else None)
+    if isinstance(chat, dict) and isinstance(chat.get("id"), int):
         return int(chat["id"])
     sender = payload.get("from")
-    if isinstance(sender, dict) and "id" in sender:
+    if isinstance(sender, dict) and isinstance(sender.get("id"), int):
         return int(sender["id"])
     return f"update:{update.update_id}"  # nothing to order it with
 

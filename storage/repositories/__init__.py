@@ -7,6 +7,7 @@ from storage.repositories.outbox import OutboxRepository
 from storage.repositories.persons import PersonRepository
 from storage.repositories.staff import StaffRepository
 from storage.repositories.tickets import TicketRepository
+from storage.repositories.unhandled import UnhandledUpdates
 from storage.repositories.updates import UpdateLog
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "PersonRepository",
     "StaffRepository",
     "TicketRepository",
+    "UnhandledUpdates",
     "UpdateLog",
 ]

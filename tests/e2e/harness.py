@@ -10,12 +10,13 @@ import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
+from aiohttp import web
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -198,6 +199,7 @@ class BotProcess:
     """The bot as a real child process (``python -m bot.cli run``), so a test can SIGKILL it."""
 
     def __init__(self, emulator: BotApiEmulator, db_url: str, log: Path, stack: Stack | None = None) -> None:
+        self.emulator = emulator
         self.stack = stack or Stack()
         self.env = {
             **os.environ,
@@ -210,8 +212,11 @@ class BotProcess:
         }
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
+        self._calls_at_start = 0
 
     def start(self) -> None:
+        """Start the process; :meth:`started` waits until it takes updates."""
+        self._calls_at_start = len(self.emulator.calls)
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "bot.cli", self.stack.command],
@@ -220,6 +225,31 @@ class BotProcess:
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
+
+    def taking_updates(self) -> bool:
+        """This start of the process takes updates: after its getMe (every start begins with one), it polls, or
+        it set its webhook.
+
+        ``Stack.ready`` cannot tell this after a restart: the killed process's webhook stays set, and its last
+        long poll is answered (and logged by the emulator) after it died."""
+        calls = [c.method.casefold() for c in self.emulator.calls[self._calls_at_start:]]
+        if "getme" not in calls:
+            return False
+        wanted = "setwebhook" if self.stack.mode == "webhook" else "getupdates"
+        return wanted in calls[calls.index("getme") + 1 :]
+
+    async def started(self, timeout: float = STARTUP_WITHIN) -> None:
+        """Until this start takes updates. A cold start (the framework's import, migrations, getMe, the command
+        menu) took over 15 s on two loaded cores: this is a liveness bound, so that a test's own waits (a reply
+        within seconds) measure the bot, not how long Python took to start."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self.taking_updates():
+            if self.proc is not None and self.proc.poll() is not None:
+                raise AssertionError(f"the bot exited with {self.proc.returncode}: {self.stop()}")
+            if loop.time() > deadline:
+                raise AssertionError(f"the bot did not start within {timeout}s: {self.stop()}")
+            await asyncio.sleep(0.05)
 
     def kill(self) -> None:
         assert self.proc is not None
@@ -247,3 +277,22 @@ async def count_tickets(db_url: str) -> int:
             return int((await conn.execute(text("SELECT count(*) FROM ticket"))).scalar_one())
     finally:
         await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def not_the_bot_api(page: Callable[[str], web.Response]) -> AsyncIterator[str]:
+    """A server that answers every request with ``page(path)`` (an HTML page, a JSON without "ok" …), for a
+    TELEGRAM_API_URL that is not the Bot API; yields its base URL."""
+
+    async def respond(request: web.Request) -> web.Response:
+        return page(request.path)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", respond)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()

@@ -10,10 +10,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from bot.emulator import BotApiEmulator
 from handlers.commands import STUDENT_COMMANDS
-from tests.e2e.harness import STARTUP_WITHIN, TOKEN, WEBHOOK_SECRET, BotProcess, Person, Stack, wait_until
+from tests.e2e.harness import (
+    STARTUP_WITHIN,
+    TOKEN,
+    WEBHOOK_SECRET,
+    BotProcess,
+    Person,
+    Stack,
+    not_the_bot_api,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +88,32 @@ async def test_webhook_port_in_use_is_a_clear_error(emulator: BotApiEmulator, tm
         out = process.stop()
     assert code == 2 and f"Cannot listen on 127.0.0.1:{stack.port}" in out and "Traceback" not in out
     assert emulator.webhook == ("", None)  # the webhook is set only once the server listens
+
+
+NOT_THE_BOT_API = {
+    # what answers at TELEGRAM_API_URL → what the line says it got; each page echoes the path, token included
+    "html page": (lambda path: web.Response(text=f"<!doctype html><html><body>Welcome {path}</body></html>",
+                                            content_type="text/html"), "got HTTP 200 text/html, not JSON"),
+    "html 404": (lambda path: web.Response(status=404, text=f"<html>Cannot POST {path}</html>",
+                                           content_type="text/html"), "got HTTP 404 text/html, not JSON"),
+    "json without ok": (lambda path: web.json_response({"hello": path}),
+                        'got HTTP 200 application/json without "ok"'),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", ["aiogram", "ptb"])
+@pytest.mark.parametrize("answer", NOT_THE_BOT_API, ids=str)
+async def test_an_address_that_is_not_the_bot_api_is_one_clear_line(tmp_path: Path, engine: str, answer: str) -> None:
+    page, got = NOT_THE_BOT_API[answer]
+    async with not_the_bot_api(page) as url:
+        result = await asyncio.to_thread(  # the child process asks the server, which runs in this event loop
+            tanggap, ["run"], tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, BOT_ENGINE=engine, TELEGRAM_API_URL=url,
+            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 't.db'}", LOG_LEVEL="WARNING",
+        )
+    assert result.returncode == 2
+    assert result.stderr == f"tanggap: TELEGRAM_API_URL {url} does not answer like the Bot API ({got}): " \
+                            "check the address\n"
+    assert TOKEN.split(":")[1] not in result.stderr + result.stdout
 
 
 def test_migrate_creates_the_schema_in_a_fresh_sqlite_file(tmp_path: Path) -> None:

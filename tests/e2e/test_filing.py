@@ -10,7 +10,6 @@ import pytest
 from bot.emulator import BotApiEmulator
 from handlers.i18n import Translator
 from tests.e2e.harness import (
-    STARTUP_WITHIN,
     BotProcess,
     Person,
     Stack,
@@ -134,7 +133,7 @@ async def test_bot_killed_mid_dialog_continues_after_restart(emulator: BotApiEmu
     process = BotProcess(emulator, db_url, tmp_path / "bot.log", stack)
     process.start()
     try:
-        await wait_until(lambda: stack.ready(emulator), timeout=STARTUP_WITHIN)
+        await process.started()
         student = Person(emulator, 5007, "Rina")
         await student.say("/new")
         await student.press(_("Complaint"))
@@ -143,6 +142,7 @@ async def test_bot_killed_mid_dialog_continues_after_restart(emulator: BotApiEmu
         before = len(student.inbox)
         emulator.send_text(student.id, "KTM saya belum jadi padahal sudah sebulan.")
         process.start()
+        await process.started()  # the restart's own bound: a cold start, slow on a loaded machine
         reply = await emulator.wait_for_message(student.id, after=before, timeout=30)
         await settle(emulator, Person.db_url)
         assert _("Do you have a photo or a PDF as evidence (a screenshot, a receipt, a letter)? Send it now.") \

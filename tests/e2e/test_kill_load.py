@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
 import random
 import re
@@ -142,15 +141,6 @@ async def officer_replies(books: Books, students: list[int], stop: asyncio.Event
         await asyncio.sleep(0.5)
 
 
-def taking_updates(emulator: BotApiEmulator, since: int) -> bool:
-    """The restarted process asks for updates (polling) or has set its webhook again, after call ``since``.
-
-    Each kill comes at a random moment of a working process's life, never before it could do anything: on a
-    loaded machine a restart alone can take longer than the gap between two kills.
-    """
-    return any(c.method.casefold() in ("getupdates", "setwebhook") for c in emulator.calls[since:])
-
-
 def acknowledged(emulator: BotApiEmulator, student: int) -> set[str]:
     return {n for m in emulator.messages(student) if "is recorded as" in m.body for n in NUMBER.findall(m.body)}
 
@@ -179,9 +169,10 @@ async def test_fifty_kills_during_a_scripted_load_lose_nothing(
             for _ in range(KILLS):
                 await asyncio.sleep(rng.uniform(0.3, 4.0))
                 process.kill()
-                since = len(emulator.calls)
                 process.start()
-                await wait_until(functools.partial(taking_updates, emulator, since), timeout=STARTUP_WITHIN)
+                # Each kill comes at a random moment of a working process's life, never before it could do
+                # anything: on a loaded machine a restart alone can take longer than the gap between two kills.
+                await process.started()
             stop.set()
             await asyncio.wait_for(asyncio.gather(*load), 300)
             await settle(emulator, db_url, timeout=120)

@@ -22,7 +22,6 @@ from handlers.events import InboundUpdate
 from handlers.i18n import Translator
 from tests.e2e.harness import (
     STACKS,
-    STARTUP_WITHIN,
     WEBHOOK_SECRET,
     BotProcess,
     Person,
@@ -143,6 +142,7 @@ async def test_run_deletes_the_webhook_and_polls_again(emulator: BotApiEmulator,
     process = BotProcess(emulator, db_url, tmp_path / "bot.log", Stack("ptb", "polling"))
     process.start()
     try:
+        await process.started()
         await emulator.wait_for_message(student.id, timeout=30)
         await settle(emulator, db_url)
         assert emulator.webhook == ("", None)
@@ -159,13 +159,14 @@ async def test_a_restarted_webhook_process_gets_what_arrived_while_it_was_down(
     process = BotProcess(emulator, db_url, tmp_path / "bot.log", stack)
     process.start()
     try:
-        await wait_until(lambda: stack.ready(emulator), timeout=STARTUP_WITHIN)
+        await process.started()
         process.kill()
         student = Person(emulator, 7104, "Waiting")
         emulator.send_text(student.id, "/start")
         await wait_until(lambda: any(d.status is None for d in emulator.webhook_deliveries), timeout=15)
         assert student.inbox == [] and emulator.pending_updates() == 1
         process.start()
+        await process.started()
         await emulator.wait_for_message(student.id, timeout=30)
         await settle(emulator, db_url)
         assert len(student.inbox) == 1 and await count_tickets(db_url) == 0

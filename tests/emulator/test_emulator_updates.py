@@ -37,6 +37,17 @@ class TestConfirmation:
         assert ids((await raw.json("getUpdates", offset=second + 1))[1]) == []
         assert emulator.pending_updates() == 0
 
+    async def test_a_raw_update_is_delivered_exactly_as_pushed_between_the_others(
+        self, emulator: BotApiEmulator, raw: Any
+    ) -> None:
+        first = emulator.send_text(USER, "satu")
+        odd = emulator.push_raw("message", {"chat": "oops"})
+        last = emulator.send_text(USER, "dua")
+        status, body = await raw.json("getUpdates")
+        assert status == 200 and ids(body) == [first, odd, last]
+        assert body["result"][1] == {"update_id": odd, "message": {"chat": "oops"}}
+        assert ids((await raw.json("getUpdates", offset=last + 1))[1]) == []
+
     async def test_limit_caps_the_batch(self, emulator: BotApiEmulator, raw: Any) -> None:
         sent = [emulator.send_text(USER, str(n)) for n in range(3)]
         assert ids((await raw.form("getUpdates", limit="2"))[1]) == sent[:2]

@@ -73,7 +73,8 @@ class Receiver:
     async def handle(self, request: web.Request) -> web.Response:
         seen = Received(await request.json(), request.content_type, request.headers.get(SECRET_HEADER))
         self.received.append(seen)
-        text = seen.body.get("message", {}).get("text", "")
+        message = seen.body.get("message")
+        text = str(message.get("text", "")) if isinstance(message, dict) else ""  # push_raw may send anything
         self.events.append(("in", text))
         if self.delay:
             self.delay, delay = 0.0, self.delay
@@ -157,6 +158,18 @@ class TestDelivery:
         await emulator.wait_idle(timeout=5)
         assert [(seen.update_id, seen.secret) for seen in receiver.received] == [(update_id, None)]
         assert emulator.webhook_deliveries == [(update_id, 200, None)]
+
+    async def test_raw_updates_are_posted_as_given_each_in_its_own_queue(
+        self, emulator: BotApiEmulator, raw: Any, receiver: Receiver
+    ) -> None:
+        """``push_raw`` payloads have no usable chat or sender: each is ordered alone, and none stops the sender."""
+        await set_webhook(raw, receiver.url)
+        odd = [emulator.push_raw("message", {"chat": "oops"}), emulator.push_raw("message", "not an object"),
+               emulator.push_raw("callback_query", {"from": {"id": "x"}})]
+        await emulator.wait_idle(timeout=5)
+        assert sorted(seen.update_id for seen in receiver.received) == odd
+        assert receiver.received[0].body == {"update_id": odd[0], "message": {"chat": "oops"}}
+        assert emulator.pending_updates() == 0
 
     async def test_a_new_update_is_posted_at_once(self, emulator: BotApiEmulator, raw: Any, receiver: Receiver) -> None:
         await set_webhook(raw, receiver.url)

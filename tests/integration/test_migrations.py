@@ -38,6 +38,7 @@ TABLES = {
     "lk_ticket",
     "lk_action",
     "lk_event",
+    "unhandled_update",
 }
 
 
