@@ -187,29 +187,34 @@ def test_sandbox_files_a_suggestion_in_indonesian_and_a_complaint_in_english(tmp
 
 @pytest.mark.parametrize("engine", ["aiogram", "ptb"])
 def test_sandbox_plays_both_sides_through_to_a_closed_lk(tmp_path: Path, engine: str) -> None:
-    """A new user files as the student, becomes the staff with /as, and takes the case to a closed LK."""
+    """A new user files as the student, then plays the four staff roles the README names (one person may not sign
+    an LK twice) with /as, and takes the case to a closed LK."""
     script = "\n".join([
         "/new", "1", "transkip", "Transkrip saya belum terbit padahal sudah dua minggu.", "1", "1", "01-10-2026",
         "1", "1", "kata petugas tunggu", "1", "1",
         "/as 9000 Admin",
-        "/staff add 9000 officer", "/staff add 9000 reviewer", "/staff add 9000 approver", "/staff add 9000 monitor",
+        "/staff add 9001 petugas", "/staff add 9002 pemeriksa", "/staff add 9003 penyetuju", "/staff add 9004 pemantau",
+        "/as 9002 Rudi", "/start", "/as 9003 Ani", "/start", "/as 9004 Maya", "/start",
+        "/as 9001 Olivia", "/start",
         "/group", "1", "1", "/private",                      # take the card, then Nonconformity
         "/lk new KEL-2026-00001", "Transkrip tidak terbit dalam 3 hari kerja sesuai prosedur.", "1",
         "Pejabat penandatangan cuti dan tidak ada pengganti.", "1",
-        "/lk action add LK-2026-001", "1", "Terbitkan transkrip mahasiswa ini hari ini.", "1", "1", "1",
-        "/lk LK-2026-001", "1",                              # submit for the check
-        "/lk LK-2026-001", "1",                              # checked
-        "/lk LK-2026-001", "1",                              # approved
-        "/lk action done 1 Transkrip sudah diserahkan.",
-        "/lk LK-2026-001", "1", "Transkrip Anda sudah terbit; kini ada pejabat pengganti.",  # effective → closed
-        "/as 1001", "5", "1", "/status KEL-2026-00001",
+        "1", "1", "Terbitkan transkrip mahasiswa ini hari ini.", "olivia", "1", "1",  # ➕ a correction
+        "2",                                                 # 📤 submit for the check
+        "/as 9002", "1",                                     # checked
+        "/as 9003", "1",                                     # approved
+        "/as 9001", "1", "Transkrip sudah diserahkan.",      # ✅ the correction done, with its evidence
+        "Transkrip Anda sudah terbit; kini ada pejabat pengganti.",  # the response: the student gets it now
+        "/as 1001", "5", "1",                                # rated 5/5, no comment
+        "/as 9004", "1", "Transkrip terbit dan pejabat pengganti sudah ditunjuk.",  # effective → closed
+        "/as 1001", "/status KEL-2026-00001",
         "/quit",
     ]) + "\n"
     result = tanggap(["sandbox"], tmp_path, stdin=script, timeout=400, BOT_ENGINE=engine)
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "Anda mengambil KEL-2026-00001." in out                 # the card's button answered the officer
-    assert "Disetujui oleh: Admin" in out and "LK-2026-001 ditutup" in out
+    assert "Disetujui oleh: Ani" in out and "LK-2026-001 ditutup" in out
     assert "Tanggapan: Transkrip Anda sudah terbit" in out        # the complainant got the response
-    assert "ditutup — dinilai 5/5" in out
+    assert "Anda menilainya 5/5" in out and "biro telah memastikan langkah-langkahnya berhasil" in out
     assert "ERROR" not in result.stderr + out and "Traceback" not in result.stderr
