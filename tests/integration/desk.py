@@ -50,6 +50,11 @@ class Desk:
         done, payloads = await self._run(ButtonPress(chat, user, f"cb{next(self._ids)}", data, 1))
         return done.callback_answer, [p.get("text", "") for p in payloads]
 
+    async def press_payloads(self, user: User, data: str) -> list[dict[str, Any]]:
+        """What the bot sends for a button press, with the buttons of its replies."""
+        _done, payloads = await self._run(ButtonPress(user.id, user, f"cb{next(self._ids)}", data, 1))
+        return payloads
+
     async def payloads(self, user: User, text: str) -> list[dict[str, Any]]:
         _done, payloads = await self._run(IncomingMessage(user.id, user, next(self._ids), text))
         return payloads
