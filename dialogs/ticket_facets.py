@@ -25,9 +25,6 @@ class TicketFacts:
     officer: int | None
     day: date
 
-    def admitted_by(self, filters: Filters) -> bool:
-        return filters.admits(self.status, self.service, self.channel, self.officer, self.day)
-
 
 class FacetIndex:
     """Ticket ids by each fact; ``add`` (again, to replace) and ``remove`` keep it current."""
@@ -42,9 +39,6 @@ class FacetIndex:
 
     def __contains__(self, ticket_id: object) -> bool:
         return ticket_id in self._facts
-
-    def facts(self, ticket_id: int) -> TicketFacts | None:
-        return self._facts.get(ticket_id)
 
     def add(self, ticket_id: int, facts: TicketFacts) -> None:
         if ticket_id in self._facts:

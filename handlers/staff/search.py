@@ -47,7 +47,7 @@ SHOWN = 10
 HITS = 30
 """Fuzzy matches read, so that some may drop out when checked afresh against the filters."""
 OLDER_LIMIT = 10_000
-"""Most concluded tickets from before the index's year read into a one-off index (~0.1 s at this size)."""
+"""Most concluded tickets from before the index's year read into a one-off index (0.1–0.2 s at this size)."""
 PAGE_PREFIX = "sr:"
 
 

@@ -127,7 +127,10 @@ async def test_search_benchmark_tiny_reports_every_figure() -> None:
     figures = await bench.search.run("tiny")
     metrics = {f.metric for f in figures}
     assert {"/search p95, 2k tickets", "/similar p95, 2k tickets", "first /search (index build), 2k tickets",
-            "naive process.extract WRatio p95, 2k tickets"} <= metrics
+            "naive process.extract WRatio p95, 2k tickets", "/search with filters p95, 2k tickets",
+            "/search filters only p95, 2k tickets", "/search page button p95, 2k tickets"} <= metrics
+    pressed = next(f for f in figures if f.metric == "/search page button p95, 2k tickets")
+    assert not pressed.note.startswith("0 ")  # the filters-only pages had « / » buttons, and they were pressed
     assert all(f.benchmark == "search" and f.value >= 0 for f in figures)
 
 
