@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -145,13 +146,19 @@ class TicketIndex:
         return True
 
     # --- asking ------------------------------------------------------------------------------------------
-    def search(self, query: str, limit: int = 10) -> list[Hit]:
-        """The tickets best matching ``query``, best first; a ticket number finds that ticket first."""
+    def search(self, query: str, limit: int = 10, among: AbstractSet[int] | None = None) -> list[Hit]:
+        """The tickets best matching ``query``, best first; a ticket number finds that ticket first.
+
+        ``among``: only these tickets may be found (e.g. those a filter admits). They are chosen before ranking,
+        so a filter that admits few tickets still gets the best of those; words weigh as over the whole index.
+        """
         exact = self._by_number.get(" ".join(query.split()).upper())
+        if among is not None and exact not in among:
+            exact = None
         terms = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
         groups = [self._expand(term) for term in terms]
         matched = [g for g in groups if g.tickets]
-        hits = self._rank(matched, " ".join(terms), unmatched=len(groups) - len(matched), limit=limit)
+        hits = self._rank(matched, " ".join(terms), unmatched=len(groups) - len(matched), limit=limit, among=among)
         if exact is not None:
             hits = [(exact, self._numbers[exact], 100.0), *[h for h in hits if h[0] != exact]][:limit]
         return hits
@@ -185,8 +192,8 @@ class TicketIndex:
             return _Group(best, self._postings[best[0][0]])
         return _Group(best, set().union(*(self._postings[w] for w, _ in best)))
 
-    def _rank(self, groups: list[_Group], text: str, *, unmatched: int, limit: int, exclude: int | None = None
-              ) -> list[Hit]:
+    def _rank(self, groups: list[_Group], text: str, *, unmatched: int, limit: int, exclude: int | None = None,
+              among: AbstractSet[int] | None = None) -> list[Hit]:
         if not groups or limit <= 0:
             return []
         total = len(self._numbers)
@@ -194,6 +201,12 @@ class TicketIndex:
             group.weight = math.log(1 + total / len(group.tickets))
         weights = [g.weight for g in groups]
         denominator = sum(weights) + unmatched * sum(weights) / len(weights)
+        if among is not None:  # a new set for each group: a group may hold the index's own set
+            for group in groups:
+                group.tickets = group.tickets & among
+            groups = [g for g in groups if g.tickets]
+            if not groups:
+                return []
         groups.sort(key=lambda g: len(g.tickets))
         pool = self._pool(groups, exclude)
         coverage = dict.fromkeys(pool, 0.0)

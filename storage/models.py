@@ -86,10 +86,13 @@ class TicketRow(Base):
         Index(None, "person_id", "created_at"),
         Index(None, "status"),
         Index(None, "status", "created_at"),
-        Index(None, "assigned_to"),
+        Index(None, "assigned_to", "created_at"),
         Index(None, "updated_at"),
         Index(None, "awaiting_complainant_since"),
         Index(None, "unread_since"),
+        Index(None, "service_code", "created_at"),
+        Index(None, "channel", "created_at"),
+        Index(None, "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)

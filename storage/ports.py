@@ -22,6 +22,7 @@ from storage.records import (
     TicketRecord,
     UnhandledUpdateRecord,
 )
+from storage.repositories.ticket_filters import TicketFilter, TicketText
 
 
 class Persons(Protocol):
@@ -39,8 +40,19 @@ class Persons(Protocol):
     async def clear_unreachable(self, person_id: int) -> None: ...
 
 
+class FilteredTickets(Protocol):
+    """Tickets chosen by a filter (staff search); see ``storage.repositories.ticket_filters.FilteredTickets``."""
+
+    async def count(self, where: TicketFilter) -> int: ...
+    async def newest(self, where: TicketFilter, *, limit: int, offset: int = 0) -> list[TicketRecord]: ...
+    async def texts(self, where: TicketFilter, limit: int) -> list[TicketText]: ...
+
+
 class Tickets(Protocol):
     """Complaints and suggestions; see ``storage.repositories.TicketRepository``."""
+
+    @property
+    def filtered(self) -> FilteredTickets: ...
 
     async def add(self, new: NewTicket) -> TicketRecord: ...
     async def get(self, ticket_id: int) -> TicketRecord | None: ...

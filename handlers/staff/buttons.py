@@ -1,5 +1,5 @@
-"""Staff buttons: ticket cards (tk:…), LK steps (lk:…), inbox pages (ib:…), show (sh:…), files (fa:…, ev:…),
-marking an action done (ad:…).
+"""Staff buttons: ticket cards (tk:…), LK steps (lk:…), inbox pages (ib:…), search pages (sr:…), show (sh:…),
+files (fa:…, ev:…), marking an action done (ad:…).
 
 Callback data carries no authority: the role is checked for whoever pressed, at the moment of the press, and the
 ids it names are looked up again. ``in_group`` says whether the button may act in the staff group itself (the
@@ -16,10 +16,11 @@ from handlers.asking import ask
 from handlers.errors import Refusal
 from handlers.procedure.checks import lk_by_id, ticket_by_id
 from handlers.staff import lk as lks
-from handlers.staff import staff_dialogs, tickets
+from handlers.staff import search, staff_dialogs, tickets
 from handlers.turn import Turn
 
 OFFICER = frozenset({Role.OFFICER})
+READERS = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.MONITOR})  # as /search in handlers.commands
 Run = Callable[[Turn, str], Awaitable[None]]
 
 
@@ -108,6 +109,7 @@ STAFF_BUTTONS: dict[str, StaffButton] = {
     "sh": StaffButton(_show, STAFF),
     "fa": StaffButton(tickets.send_attachment, STAFF),
     "ib": StaffButton(_inbox, OFFICER),
+    "sr": StaffButton(search.page, READERS),
     "lk:show": StaffButton(_lk_show, STAFF),
     "lk:act": StaffButton(_lk_add_action, OFFICER),
     "lk:submit": StaffButton(_lk_submit, OFFICER),

@@ -19,6 +19,7 @@ from storage.records import Attachment, NewTicket, TicketEventRecord, TicketReco
 from storage.repositories._fields import checked_changes
 from storage.repositories._sql import next_in_series
 from storage.repositories._ticket_rows import attachment_record, ticket_event_record, ticket_record
+from storage.repositories.ticket_filters import FilteredTickets
 
 #: Ticket numbers count per year as people in Indonesia see it (WIB).
 NUMBERING_ZONE = ZoneInfo("Asia/Jakarta")
@@ -74,6 +75,11 @@ class TicketRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    @property
+    def filtered(self) -> FilteredTickets:
+        """Counts and pages of the tickets a filter admits (staff search)."""
+        return FilteredTickets(self._session)
 
     async def add(self, new: NewTicket) -> TicketRecord:
         """File a ticket: give it the next number of its kind and year (WIB), store its attachments

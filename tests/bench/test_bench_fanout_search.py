@@ -11,7 +11,7 @@ import pytest
 
 import bench.fanout
 import bench.search
-from handlers.staff import search as search_handlers
+from handlers.staff import search_index
 from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.records import NewTicket
@@ -36,7 +36,7 @@ async def new_uow(tmp_path: Path) -> AsyncIterator[Callable[[], SqlUnitOfWork]]:
     await upgrade(engine)
     sessions = make_session_factory(engine)
     yield lambda: SqlUnitOfWork(sessions)
-    search_handlers.forget_indexes()
+    search_index.forget_indexes()
     await engine.dispose()
 
 
@@ -64,7 +64,7 @@ async def desk(new_uow: Callable[[], SqlUnitOfWork]) -> Desk:
 
 
 def built_at(desk: Desk) -> float:
-    return search_handlers._cache_of(desk.deps).built
+    return search_index.cache_of(desk.deps).built
 
 
 async def test_a_ticket_filed_after_the_index_was_built_is_found_without_a_rebuild(
@@ -81,7 +81,7 @@ async def test_a_ticket_filed_after_the_index_was_built_is_found_without_a_rebui
 
     assert "KEL-2026-00002" in found[0] and "KEL-2026-00001" not in found[0]
     assert built_at(desk) == built  # refreshed, not rebuilt
-    assert len(search_handlers._cache_of(desk.deps).index) == 2
+    assert len(search_index.cache_of(desk.deps).index) == 2
 
 
 async def test_a_changed_ticket_is_reindexed_and_shown_as_it_is_now(
@@ -91,7 +91,7 @@ async def test_a_changed_ticket_is_reindexed_and_shown_as_it_is_now(
     closed_old = await file(new_uow, "antrean ktm sangat panjang di rektorat", old, status="closed")
     open_old = await file(new_uow, "ktm saya salah nama dan salah nrp", old, status="confirming")
     assert "KEL-2025-00002" in (await desk.say(staff, "/search ktm"))[0]
-    index = search_handlers._cache_of(desk.deps).index
+    index = search_index.cache_of(desk.deps).index
     assert closed_old not in index and open_old in index
 
     await move(new_uow, closed_old, "reopened", START)  # open again: back in the corpus
@@ -112,7 +112,7 @@ async def test_similar_of_an_old_closed_ticket_leaves_the_shared_index_alone(
     shown = (await desk.say(staff, "/similar KEL-2025-00001"))[0]
 
     assert "KEL-2026-00001" in shown
-    index = search_handlers._cache_of(desk.deps).index
+    index = search_index.cache_of(desk.deps).index
     assert old not in index and recent in index
 
 
@@ -120,14 +120,17 @@ async def test_each_deps_has_its_own_index(desk: Desk, new_uow: Callable[[], Sql
     await file(new_uow, "wisuda yudisium jadwal mundur", START)
     other = Desk(new_uow, clock=Clock())
     await desk.say(desk.user(OFFICER), "/search wisuda")
-    assert search_handlers._cache_of(other.deps) is not search_handlers._cache_of(desk.deps)
+    assert search_index.cache_of(other.deps) is not search_index.cache_of(desk.deps)
 
 
 async def test_search_benchmark_tiny_reports_every_figure() -> None:
     figures = await bench.search.run("tiny")
     metrics = {f.metric for f in figures}
     assert {"/search p95, 2k tickets", "/similar p95, 2k tickets", "first /search (index build), 2k tickets",
-            "naive process.extract WRatio p95, 2k tickets"} <= metrics
+            "naive process.extract WRatio p95, 2k tickets", "/search with filters p95, 2k tickets",
+            "/search filters only p95, 2k tickets", "/search page button p95, 2k tickets"} <= metrics
+    pressed = next(f for f in figures if f.metric == "/search page button p95, 2k tickets")
+    assert not pressed.note.startswith("0 ")  # the filters-only pages had « / » buttons, and they were pressed
     assert all(f.benchmark == "search" and f.value >= 0 for f in figures)
 
 
