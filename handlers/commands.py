@@ -83,7 +83,8 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
     "intake": StaffCommand(staff_dialogs.intake, OFFICER, N_("/intake"),
                            N_("record a letter, e-mail, call, post or suggestion-box form")),
     "search": StaffCommand(search.search, READERS, N_("/search [filters] <words>"),
-                           N_("find tickets; filters: status: service: channel: officer: since: until:")),
+                           N_("find tickets by words and/or filters: status: (open, closed, unconfirmed or a status), "
+                              "service:, channel:, officer: (me, none, a name or id), since:, until:")),
     "similar": StaffCommand(search.similar, READERS, N_("/similar <number>"), N_("tickets like this one")),
     "monitor": StaffCommand(monitor.monitor, STAFF, N_("/monitor"), N_("late and waiting work")),
     "lk": StaffCommand(lk.show, STAFF, N_("/lk <LK number>"), N_("an LK in full")),
