@@ -31,7 +31,7 @@ from handlers.i18n import Translator
 from handlers.processing import process_update
 from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade
-from storage.records import NewLk, NewTicket
+from storage.records import LkRecord, NewLk, NewTicket
 from storage.uow import SqlUnitOfWork
 
 MONITOR = 800_001
@@ -109,8 +109,14 @@ async def deliver_all(the_rig: Rig, expected: int, timeout: float) -> float:
 
 async def prepare_lk(the_rig: Rig, recipients: int) -> int:
     """A monitor, ``recipients`` complainants with a ticket each in follow-up, one LK awaiting verification."""
+    return (await lk_awaiting_verification(the_rig.make_uow, the_rig.emulator, recipients)).id
+
+
+async def lk_awaiting_verification(make_uow: Callable[[], SqlUnitOfWork], emulator: BotApiEmulator,
+                                   recipients: int) -> LkRecord:
+    """:func:`prepare_lk` on any database and emulator; returns the LK."""
     now = utc_now()
-    async with the_rig.make_uow() as uow:
+    async with make_uow() as uow:
         monitor = await uow.persons.ensure_telegram(MONITOR, "Bench Monitor", "id")
         await uow.staff.grant(monitor.id, "monitor", by=None, at=now)
         ticket_ids = []
@@ -126,9 +132,9 @@ async def prepare_lk(the_rig: Rig, recipients: int) -> int:
         await uow.lks.link(lk.id, ticket_ids)
         await uow.commit()
     for n in range(recipients):
-        the_rig.emulator.add_user(FIRST_COMPLAINANT + n, f"Mahasiswa {n}")
-    the_rig.emulator.add_user(MONITOR, "Bench Monitor")
-    return lk.id
+        emulator.add_user(FIRST_COMPLAINANT + n, f"Mahasiswa {n}")
+    emulator.add_user(MONITOR, "Bench Monitor")
+    return lk
 
 
 async def close_lk(the_rig: Rig, lk_id: int) -> float:

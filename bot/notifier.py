@@ -49,6 +49,9 @@ MAX_ATTEMPTS = 12
 MAX_BACKOFF = 300.0
 ROUND_WAIT = 1.0  # a round waits this long at most for the bot-wide limit, then ends
 SETTLE_BACKOFF = (0.5, 1.0, 2.0, 5.0)  # short: users wait on a chat blocked until its outcome is recorded
+BULK_RESERVE = 5.0
+"""Bot-wide tokens bulk leaves in the bucket (of its burst of 10): a reply or notice then goes at once even while a
+fan-out keeps the bot at its limit, instead of waiting for the next refill (the rate stays the same)."""
 
 
 @dataclass(frozen=True)
@@ -157,19 +160,22 @@ class Notifier:
                 continue
             if len(self._blocked) >= self.max_in_flight:
                 break  # a recorded outcome wakes the loop
+            reserve = BULK_RESERVE if item.priority >= Priority.BULK else 0.0
             waited = False
-            while (wait := self.pacer.global_wait()) > 0:
+            while (wait := self.pacer.global_wait(reserve)) > 0:
                 if self._queued.is_set():
                     return 0.0  # a reply may have been queued: it takes this token, not the rest of this round
                 if wait > ROUND_WAIT:
                     return min(pause, wait)
-                await asyncio.sleep(wait)
+                with contextlib.suppress(TimeoutError):  # woken early when a reply may be waiting
+                    async with asyncio.timeout(wait):
+                        await self._queued.wait()
                 waited = True
             if waited and self._queued.is_set():
                 return 0.0
             fresh = self.pacer.idle(item.chat_id)
             housekeeping = item.chat_id > 0 and item.payload.get("op") == "clear_buttons"
-            if not self.pacer.take(item.chat_id, per_chat=not housekeeping):
+            if not self.pacer.take(item.chat_id, per_chat=not housekeeping, reserve=reserve):
                 pause = min(pause, max(self.pacer.wait(item.chat_id), 0.01))
                 continue
             self._blocked.add(item.chat_id)

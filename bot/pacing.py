@@ -6,6 +6,10 @@ an edit is not delayed); a group (negative chat id) 20/minute after a burst of 3
 except removing a used keyboard in a private chat: Telegram states the ~1/s pace for messages, and this
 housekeeping edit would otherwise halve the speed of every dialog (it still counts toward the bot's 30/s).
 A 429 pauses a chat (or the whole bot) until Telegram's ``retry_after``.
+
+Less urgent messages may be asked to leave a ``reserve`` of the bot's tokens: bulk notices (a fan-out, the morning's
+reminders) then keep the bucket at that level instead of emptying it, so a reply finds a token at once instead of
+waiting for the next refill behind them. The bot's rate is the same either way (bulk takes each token as it comes).
 """
 
 from __future__ import annotations
@@ -33,10 +37,11 @@ class Bucket:
             self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
             self.stamp = now
 
-    def wait(self, now: float) -> float:
-        """Seconds until a token may be taken (0: now)."""
+    def wait(self, now: float, reserve: float = 0.0) -> float:
+        """Seconds until a token may be taken leaving ``reserve`` tokens in the bucket (0: now)."""
         self.refill(now)
-        short = 0.0 if self.tokens >= 1 - _EPSILON else (1 - self.tokens) / self.rate
+        need = 1 + min(reserve, self.burst - 1)
+        short = 0.0 if self.tokens >= need - _EPSILON else (need - self.tokens) / self.rate
         return max(short, self.paused_until - now, 0.0)
 
     def idle(self, now: float) -> bool:
@@ -74,9 +79,9 @@ class Pacer:
         """How many chat buckets are kept (for tests and metrics)."""
         return len(self._buckets)
 
-    def global_wait(self) -> float:
-        """Seconds until the bot as a whole may send again (0: now)."""
-        return self._global.wait(self._clock())
+    def global_wait(self, reserve: float = 0.0) -> float:
+        """Seconds until the bot as a whole may send again (0: now), leaving ``reserve`` tokens for others."""
+        return self._global.wait(self._clock(), reserve)
 
     def chat_wait(self, chat_id: int) -> float:
         """Seconds until this chat may get a message, ignoring the bot-wide limit (0: now)."""
@@ -92,15 +97,16 @@ class Pacer:
         bucket = self._buckets.get(chat_id)
         return bucket is None or bucket.idle(self._clock())
 
-    def take(self, chat_id: int, *, per_chat: bool = True) -> bool:
+    def take(self, chat_id: int, *, per_chat: bool = True, reserve: float = 0.0) -> bool:
         """Use a token of the chat and of the bot if both have one; False (nothing taken) otherwise.
 
         ``per_chat=False`` (removing a used keyboard in a private chat) takes only the bot's token, though it
-        still waits while the chat is paused by a 429."""
+        still waits while the chat is paused by a 429. ``reserve``: take the bot's token only if this many stay
+        (at most its burst less one), for more urgent messages."""
         now = self._clock()
         bucket = self._bucket(chat_id, now)
         chat_wait = bucket.wait(now) if per_chat else max(0.0, bucket.paused_until - now)
-        if max(chat_wait, self._global.wait(now)) > 0:
+        if max(chat_wait, self._global.wait(now, reserve)) > 0:
             return False
         if per_chat:
             bucket.tokens -= 1

@@ -160,3 +160,30 @@ def test_the_notifier_keeps_the_pacer_it_is_given(clock: FakeClock) -> None:
     pacer = Pacer(clock=clock, global_rate=1000.0)
     notifier = Notifier(port=None, make_uow=lambda: None, clock=lambda: None, pacer=pacer)  # type: ignore[arg-type]
     assert len(pacer) == 0 and notifier.pacer is pacer
+
+
+def test_bulk_leaves_its_reserve_of_the_bots_tokens_for_replies(clock: FakeClock) -> None:
+    pacer = Pacer(clock=clock)  # a burst of 10 for the bot
+    assert sum(pacer.take(chat, reserve=5) for chat in range(1, 21)) == 5  # bulk stops with 5 left
+    assert pacer.global_wait(reserve=5) == pytest.approx(1 / 30)
+    assert pacer.global_wait() == 0.0
+    assert sum(pacer.take(chat) for chat in range(100, 120)) == 5  # a reply takes them at once
+
+
+def test_with_a_reserve_bulk_still_goes_at_the_bots_full_rate(clock: FakeClock) -> None:
+    pacer = Pacer(clock=clock)
+    sent, chat = 0, 1000
+    for _tick in range(300):  # 3 s of asking every 10 ms, always for a fresh chat, leaving 5 tokens
+        clock.advance(0.01)
+        chat += 1
+        sent += pacer.take(chat, reserve=5)
+    assert 93 <= sent <= 95  # its 5 of the burst, then 30 a second sustained
+    assert pacer.global_wait() == 0.0  # the reserve is still there
+
+
+def test_a_reserve_is_never_more_than_the_burst_less_one(clock: FakeClock) -> None:
+    pacer = Pacer(clock=clock, global_burst=4)
+    assert pacer.take(1, reserve=100)  # only when the bucket is full
+    assert not pacer.take(2, reserve=100)
+    clock.advance(1 / 30)
+    assert pacer.take(2, reserve=100)
