@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help=f"comma-separated subset of {','.join(BENCHMARKS)}")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON file for the figures")
     parser.add_argument("--students", type=int, default=None,
-                        help="updates: this many concurrent students instead of the size's (to iterate quickly)")
+                        help="updates, replies: this many concurrent students instead of the size's")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",") if n.strip()] or list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS]
@@ -85,9 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.students is not None:
         if args.students < 1:
             parser.error("--students must be at least 1")
+        import bench.replies
         import bench.updates
 
-        bench.updates.STUDENTS = args.students
+        bench.updates.STUDENTS = bench.replies.STUDENTS = args.students
     started = datetime.now(UTC)
     figures = asyncio.run(run_all(names, size))
     print(table(figures))

@@ -39,6 +39,7 @@ from storage.uow import SqlUnitOfWork
 NAME = "replies"
 SIZES = {"tiny": (2, 30, 3), "full": (20, 1_000, len(FILING))}  # students, LK's complainants, filing steps
 RATIO_TARGET = 1.5
+STUDENTS: int | None = None  # ``python -m bench --students N``: overrides the size's count
 STEP_TIMEOUT = 120.0
 
 
@@ -180,6 +181,7 @@ async def fan_out_run(students: int, recipients: int, steps: Sequence[tuple[str,
 
 async def run(size: Size) -> list[Figure]:
     students, recipients, step_count = SIZES[size]
+    students = STUDENTS or students
     steps = FILING[:step_count]
     print(f"  replies: {students} students filing, idle ...", file=sys.stderr)
     idle = await idle_run(students, recipients, steps)

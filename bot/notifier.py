@@ -29,6 +29,7 @@ import asyncio
 import contextlib
 import heapq
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -149,38 +150,56 @@ class Notifier:
             await self._stop_deliveries()
 
     async def drain_once(self) -> float:
-        """One round: start the deliveries the limits allow; returns seconds until the next round."""
+        """One round: start the deliveries the limits allow, in (class, id) order; returns seconds until the next
+        round. Ends early (0) when a reply may be waiting: see :meth:`_token`."""
         busy = set(self._blocked)  # their heads may be recorded while this round runs: never take them again
         self._queued.clear()
         async with self.make_uow() as uow:
             due = await uow.outbox.due_heads(self.clock(), limit=self.batch + len(busy))
         pause = self._until_retry()
+        urgent_at = math.inf  # when a reply or notice skipped for its chat's limit may go (monotonic)
         for item in due:
             if item.chat_id in busy or item.chat_id in self._blocked:
                 continue
             if len(self._blocked) >= self.max_in_flight:
                 break  # a recorded outcome wakes the loop
-            reserve = BULK_RESERVE if item.priority >= Priority.BULK else 0.0
-            waited = False
-            while (wait := self.pacer.global_wait(reserve)) > 0:
-                if self._queued.is_set():
-                    return 0.0  # a reply may have been queued: it takes this token, not the rest of this round
-                if wait > ROUND_WAIT:
-                    return min(pause, wait)
-                with contextlib.suppress(TimeoutError):  # woken early when a reply may be waiting
-                    async with asyncio.timeout(wait):
-                        await self._queued.wait()
-                waited = True
-            if waited and self._queued.is_set():
-                return 0.0
+            bulk = item.priority >= Priority.BULK
+            wait = await self._token(BULK_RESERVE if bulk else 0.0, urgent_at if bulk else math.inf)
+            if wait is not None:
+                return min(pause, wait)
             fresh = self.pacer.idle(item.chat_id)
             housekeeping = item.chat_id > 0 and item.payload.get("op") == "clear_buttons"
-            if not self.pacer.take(item.chat_id, per_chat=not housekeeping, reserve=reserve):
-                pause = min(pause, max(self.pacer.wait(item.chat_id), 0.01))
+            if not self.pacer.take(item.chat_id, per_chat=not housekeeping, reserve=BULK_RESERVE if bulk else 0.0):
+                chat_wait = max(self.pacer.wait(item.chat_id), 0.01)
+                pause = min(pause, chat_wait)
+                if not bulk:
+                    urgent_at = min(urgent_at, time.monotonic() + chat_wait)
                 continue
             self._blocked.add(item.chat_id)
             self._in_flight[item.chat_id] = asyncio.create_task(self._deliver(item, fresh))
         return pause
+
+    async def _token(self, reserve: float, urgent_at: float) -> float | None:
+        """Wait (up to ``ROUND_WAIT``) until the bot-wide limit, leaving ``reserve`` tokens, lets one more message
+        go: None when it does. Otherwise the seconds after which the next round should start: 0 when a reply may
+        be waiting — rows were committed or a reply's chat released while waiting (:attr:`_queued`), or the moment
+        ``urgent_at`` came, when a more urgent message skipped for its chat's limit may go — so the next round
+        reads the heads again and that one takes the token, not the rest of this round."""
+        waited = False
+        while True:
+            if (waited and self._queued.is_set()) or time.monotonic() >= urgent_at:
+                return 0.0
+            wait = self.pacer.global_wait(reserve)
+            if wait <= 0:
+                return None
+            if self._queued.is_set():
+                return 0.0
+            if wait > ROUND_WAIT:
+                return wait
+            with contextlib.suppress(TimeoutError):  # woken early when a reply may be waiting
+                async with asyncio.timeout(min(wait, urgent_at - time.monotonic())):
+                    await self._queued.wait()
+            waited = True
 
     def _until_retry(self) -> float:
         now = time.monotonic()

@@ -37,3 +37,8 @@ async def test_benchmark_runs_at_tiny_size(name: str) -> None:
         for engine in ("aiogram", "ptb"):
             assert metrics[f"{engine}: dialogs opened"].met
             assert metrics[f"{engine}: RSS idle after start"].value > 10  # a real process was measured
+    if name == "replies":
+        for run in ("idle", "during fan-out"):
+            assert metrics[f"{run}: steps answered"].met, metrics[f"{run}: steps answered"]  # every step answered
+        assert metrics["fan-out: notices lost"].met and metrics["fan-out: notices sent twice"].met
+        assert metrics["answer p95, during fan-out / idle"].value > 0  # both runs were timed
