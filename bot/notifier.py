@@ -4,11 +4,12 @@ Every round takes each chat's head — its first pending row by (delivery class,
 bulk (``domain.delivery.Priority``) — and starts deliveries in that (class, id) order for each chat whose limit
 allows one now, so replies take the bot-wide rate first and bulk fills what is left. A chat that must wait is
 skipped (it never holds up the others) and the notifier wakes when its next token is due. While a round waits
-for the bot-wide limit, new rows (:meth:`Notifier.wake`) or a chat released after a reply or notice (its next
-message may be another) end it: the next round reads the heads again, so a reply queued meanwhile takes the next
-token instead of the rest of a fan-out. A chat with a delivery in flight, or
-whose outcome is not recorded yet, gets nothing else until that outcome is recorded: so each chat's messages of
-one class go out in order.
+for the bot-wide limit, new rows (:meth:`Notifier.wake`), a chat released after a reply or notice (its next
+message may be another), or the moment a reply skipped for its own chat's limit may go, end it: the next round
+reads the heads again, so that reply takes the next token instead of the rest of a fan-out. Bulk leaves a reserve
+of the bot-wide tokens (``BULK_RESERVE``), so a reply does not even wait for the next refill. A chat with a
+delivery in flight, or whose outcome is not recorded yet, gets nothing else until that outcome is recorded: so
+each chat's messages of one class go out in order.
 
 A row is marked sent in the database only after Telegram took the message, and the notifier itself
 never sends a row twice (if the database write fails, it is retried while the chat stays blocked). Two
