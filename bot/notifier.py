@@ -35,40 +35,23 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from bot.errors import MessageGone, Rejected, RetryLater, Unreachable
 from bot.pacing import Pacer
 from bot.port import BotPort
+from bot.sending import Outcome, attempt, store_card
 from domain.delivery import Priority
-from storage.errors import TicketNotFound
 from storage.lease import Lease, SoleLease
 from storage.records import OutboxRecord
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
-MAX_BACKOFF = 300.0
 ROUND_WAIT = 1.0  # a round waits this long at most for the bot-wide limit, then ends
 SETTLE_BACKOFF = (0.5, 1.0, 2.0, 5.0)  # short: users wait on a chat blocked until its outcome is recorded
 BULK_RESERVE = 5.0
 """Bot-wide tokens bulk leaves in the bucket (of its burst of 10): a reply or notice then goes at once even while a
 fan-out keeps the bot at its limit, instead of waiting for the next refill (the rate stays the same)."""
 
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one delivery attempt came to; ``card`` is (ticket_id, message_id) to remember."""
-
-    retry_in: float | None = None
-    flood: bool = False  # a 429: Telegram said when; never given up
-    failed: str | None = None
-    unreachable: bool = False
-    error: str = ""
-    card: tuple[int, int] | None = None
-
-
-SENT = Outcome()
 
 
 @dataclass(eq=False)
@@ -211,7 +194,7 @@ class Notifier:
     async def _deliver(self, item: OutboxRecord, fresh: bool) -> None:
         """Send, then hand the outcome to the recorder; the chat stays blocked until it is recorded."""
         try:
-            outcome = await self._attempt(item, fresh)
+            outcome = await attempt(self.port, self.pacer, self.make_uow, item, fresh)
         except BaseException:  # cancelled (shutdown): nothing to record, the row stays pending
             self._blocked.discard(item.chat_id)
             raise
@@ -221,65 +204,6 @@ class Notifier:
         self._record_more.set()
         if self._recorder is None or self._recorder.done():
             self._recorder = asyncio.create_task(self._record_pending(), name="outbox-recorder")
-
-    async def _attempt(self, item: OutboxRecord, fresh: bool) -> Outcome:
-        try:
-            return await self._send(item)
-        except RetryLater as exc:
-            if exc.retry_after is not None:
-                # A 429 to a chat we had left alone is the bot-wide limit: then everyone waits.
-                self.pacer.pause(exc.retry_after, item.chat_id)
-                if fresh:
-                    self.pacer.pause(exc.retry_after)
-                log.warning("outbox %s to chat %s: 429, retry in %ss%s", item.id, item.chat_id, exc.retry_after,
-                            " (bot-wide)" if fresh else "")
-                return Outcome(retry_in=float(exc.retry_after), flood=True, error=str(exc))
-            delay = min(2.0**item.attempts, MAX_BACKOFF)
-            log.warning("outbox %s to chat %s: retry in %ss (%s)", item.id, item.chat_id, delay, exc)
-            return Outcome(retry_in=delay, error=str(exc))
-        except Unreachable as exc:
-            log.info("outbox %s: chat %s unreachable (%s)", item.id, item.chat_id, exc)
-            return Outcome(failed=f"unreachable: {exc}", unreachable=True)
-        except Rejected as exc:
-            log.error("outbox %s (%s) to chat %s rejected by Telegram: %s", item.id, item.payload.get("op"),
-                      item.chat_id, exc)
-            return Outcome(failed=f"rejected: {exc}")
-        except Exception as exc:  # a bug or the database while looking up a card: back off, give up in the end
-            log.exception("outbox %s to chat %s failed unexpectedly", item.id, item.chat_id)
-            return Outcome(retry_in=min(2.0**item.attempts, MAX_BACKOFF), error=f"{type(exc).__name__}: {exc}")
-
-    async def _send(self, item: OutboxRecord) -> Outcome:
-        payload = item.payload
-        if payload.get("op") == "edit_card":
-            return await self._edit_card(item.chat_id, payload)
-        message_id = await self.port.deliver(payload)
-        card_of = payload.get("card_of")
-        if card_of is not None and message_id is not None:
-            return Outcome(card=(int(card_of), message_id))
-        return SENT
-
-    async def _edit_card(self, chat_id: int, payload: dict[str, Any]) -> Outcome:
-        """Edit the ticket's card where it is; send a new one if it was never delivered or is gone."""
-        ticket_id = int(payload["ticket_id"])
-        content = {"chat_id": chat_id, "text": payload["text"], "buttons": payload.get("buttons") or []}
-        async with self.make_uow() as uow:
-            ticket = await uow.tickets.get(ticket_id)
-        card = ticket.card_message_id if ticket is not None else None
-        if card is not None:
-            try:
-                await self.port.deliver({"op": "edit_text", "message_id": card, **content})
-                return SENT
-            except MessageGone as exc:
-                log.warning("card %s of ticket %s is gone (%s); sending a new one", card, ticket_id, exc)
-        message_id = await self.port.deliver({"op": "send", **content})
-        return Outcome(card=(ticket_id, message_id)) if message_id is not None else SENT
-
-    @staticmethod
-    async def _store_card(uow: UnitOfWork, ticket_id: int, message_id: int) -> None:
-        try:
-            await uow.tickets.update(ticket_id, card_message_id=message_id)
-        except TicketNotFound:
-            log.warning("card %s sent for ticket %s, which does not exist", message_id, ticket_id)
 
     async def _record_pending(self) -> None:
         """The recorder: writes the outcomes of finished deliveries until none is left.
@@ -349,7 +273,7 @@ class Notifier:
                 elif outcome.retry_in is None:
                     sent.append(item.id)
                     if extras and outcome.card is not None:
-                        await self._store_card(uow, *outcome.card)
+                        await store_card(uow, *outcome.card)
                 elif not outcome.flood and item.attempts + 1 >= MAX_ATTEMPTS:
                     log.error("outbox %s to chat %s: giving up after %s attempts", item.id, item.chat_id,
                               MAX_ATTEMPTS)
