@@ -207,7 +207,7 @@ async def _submit(turn: Turn, draft: Draft, ctx: IntakeContext) -> None:
     ticket = await turn.uow.tickets.add(new)
     await turn.uow.dialogs.delete(turn.chat_id)
     await notices.refresh_card(await turn.ctx(), ticket.id, new=True)
-    turn.show(acknowledgement(ticket.number, draft, ctx, turn.deps.confirm_days))
+    turn.show(acknowledgement(ticket.number, draft, ctx, turn.deps.standard_times))
 
 
 async def _remind_draft(turn: Turn, *, quiet: bool = False) -> None:

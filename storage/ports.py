@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -178,7 +178,9 @@ class Monitoring(Protocol):
     async def open_actions_due(
         self, *, first: date | None, last: date, limit: int
     ) -> tuple[int, list[tuple[ActionRecord, LkRecord]]]: ...
-    async def unconfirmed_tickets(self, received_before: datetime, limit: int) -> tuple[int, list[TicketRecord]]: ...
+    async def unconfirmed_tickets(
+        self, received_before: datetime, limit: int, *, by_service: Mapping[str, datetime] | None = None
+    ) -> tuple[int, list[TicketRecord]]: ...
     async def lks_in_status(self, status: str, limit: int) -> tuple[int, list[LkRecord]]: ...
     async def tickets_in_status(self, status: str, limit: int) -> tuple[int, list[TicketRecord]]: ...
     async def awaiting_complainant(self, limit: int) -> tuple[int, list[TicketRecord]]: ...
