@@ -1,9 +1,14 @@
-"""Sends the outbox: each chat's messages in order, within Telegram's limits (:mod:`bot.pacing`).
+"""Sends the outbox: each chat's messages in order, within Telegram's limits (:mod:`bot.pacing`), replies first.
 
-Every round takes the oldest pending row of each chat and starts a delivery for each chat whose limit
-allows one now; a chat that must wait is skipped (it never holds up the others) and the notifier wakes
-when its next token is due. A chat with a delivery in flight, or whose outcome is not recorded yet, gets
-nothing else until that outcome is recorded: so each chat's messages go out in order.
+Every round takes each chat's head — its first pending row by (delivery class, id): replies, then notices, then
+bulk (``domain.delivery.Priority``) — and starts deliveries in that (class, id) order for each chat whose limit
+allows one now, so replies take the bot-wide rate first and bulk fills what is left. A chat that must wait is
+skipped (it never holds up the others) and the notifier wakes when its next token is due. While a round waits
+for the bot-wide limit, new rows (:meth:`Notifier.wake`) or a chat released after a reply or notice (its next
+message may be another) end it: the next round reads the heads again, so a reply queued meanwhile takes the next
+token instead of the rest of a fan-out. A chat with a delivery in flight, or
+whose outcome is not recorded yet, gets nothing else until that outcome is recorded: so each chat's messages of
+one class go out in order.
 
 A row is marked sent in the database only after Telegram took the message, and the notifier itself
 never sends a row twice (if the database write fails, it is retried while the chat stays blocked). Two
@@ -33,6 +38,7 @@ from typing import Any
 from bot.errors import MessageGone, Rejected, RetryLater, Unreachable
 from bot.pacing import Pacer
 from bot.port import BotPort
+from domain.delivery import Priority
 from storage.errors import TicketNotFound
 from storage.lease import Lease, SoleLease
 from storage.records import OutboxRecord
@@ -91,6 +97,7 @@ class Notifier:
         self.idle_poll, self.batch, self.max_in_flight = idle_poll, batch, max_in_flight
         self.shutdown_grace = shutdown_grace
         self._wake = asyncio.Event()
+        self._queued = asyncio.Event()  # since this round read the heads: rows committed, or a reply's chat released
         self._in_flight: dict[int, asyncio.Task[None]] = {}  # chat_id → its one delivery (the request)
         self._blocked: set[int] = set()  # chats with a delivery in flight or an outcome not recorded yet
         self._unrecorded: list[_Unrecorded] = []  # finished deliveries, in order, for the recorder
@@ -100,7 +107,9 @@ class Notifier:
         self._retries: list[float] = []  # monotonic times rows were rescheduled to (a heap)
 
     def wake(self) -> None:
-        """New rows were committed: look at the outbox now."""
+        """New rows were committed: look at the outbox now (a round waiting for the bot-wide limit ends, and the
+        next one reads the heads again, replies first)."""
+        self._queued.set()
         self._wake.set()
 
     async def run(self) -> None:
@@ -139,6 +148,7 @@ class Notifier:
     async def drain_once(self) -> float:
         """One round: start the deliveries the limits allow; returns seconds until the next round."""
         busy = set(self._blocked)  # their heads may be recorded while this round runs: never take them again
+        self._queued.clear()
         async with self.make_uow() as uow:
             due = await uow.outbox.due_heads(self.clock(), limit=self.batch + len(busy))
         pause = self._until_retry()
@@ -147,10 +157,16 @@ class Notifier:
                 continue
             if len(self._blocked) >= self.max_in_flight:
                 break  # a recorded outcome wakes the loop
+            waited = False
             while (wait := self.pacer.global_wait()) > 0:
+                if self._queued.is_set():
+                    return 0.0  # a reply may have been queued: it takes this token, not the rest of this round
                 if wait > ROUND_WAIT:
                     return min(pause, wait)
                 await asyncio.sleep(wait)
+                waited = True
+            if waited and self._queued.is_set():
+                return 0.0
             fresh = self.pacer.idle(item.chat_id)
             housekeeping = item.chat_id > 0 and item.payload.get("op") == "clear_buttons"
             if not self.pacer.take(item.chat_id, per_chat=not housekeeping):
@@ -283,6 +299,8 @@ class Notifier:
     def _release(self, recorded: Sequence[_Unrecorded]) -> None:
         for pending in recorded:
             self._blocked.discard(pending.item.chat_id)
+            if pending.item.priority < Priority.BULK:
+                self._queued.set()  # its chat's next head may be another reply: a round of bulk gives way
         self._wake.set()
 
     async def _record(self, batch: Sequence[_Unrecorded], *, extras: bool) -> None:

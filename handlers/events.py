@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
 
+from domain.delivery import Priority
+
 Keyboard = tuple[tuple["Button", ...], ...]
 MAX_TEXT, MAX_CAPTION = 4096, 1024
 """Telegram's limits of a message and of a caption, in UTF-16 units of the text as shown (HTML parsed)."""
@@ -122,7 +124,10 @@ class OutMessage:
     ``resend``: if the person cannot be reached now (blocked the bot, never started it), send it again when they
     next write to the bot. ``fallback``: ``(chat_id, HTML text)`` to send instead, to someone else, when Telegram
     refuses it because the person cannot be reached (e.g. to whoever assigned them the work). ``scheduled``:
-    ``(key, seconds)`` to send it only that much later, unless a later change cancels the key first."""
+    ``(key, seconds)`` to send it only that much later, unless a later change cancels the key first.
+    ``priority``: its delivery class (replies before notices before bulk); None lets the writer decide
+    (``handlers.processing.write_outbound``: to the acting person's chat a reply, to others a notice, bulk when
+    one change tells many people). Every outbound message type has this field."""
 
     chat_id: int
     text: str
@@ -130,6 +135,7 @@ class OutMessage:
     resend: bool = False
     fallback: tuple[int, str] | None = None
     scheduled: tuple[str, float] | None = None
+    priority: Priority | None = None
 
     def to_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"op": "send", "chat_id": self.chat_id, "text": fit(self.text, MAX_TEXT),
@@ -147,6 +153,7 @@ class ClearButtons:
 
     chat_id: int
     message_id: int
+    priority: Priority | None = None
 
     def to_payload(self) -> dict[str, Any]:
         return {"op": "clear_buttons", "chat_id": self.chat_id, "message_id": self.message_id}
@@ -160,6 +167,7 @@ class SendCard:
     ticket_id: int
     text: str
     buttons: Keyboard = ()
+    priority: Priority | None = None
 
     def to_payload(self) -> dict[str, Any]:
         return {"op": "send", "chat_id": self.chat_id, "text": fit(self.text, MAX_TEXT), "buttons": _rows(self.buttons),
@@ -174,6 +182,7 @@ class EditCard:
     ticket_id: int
     text: str
     buttons: Keyboard = ()
+    priority: Priority | None = None
 
     def to_payload(self) -> dict[str, Any]:
         return {"op": "edit_card", "chat_id": self.chat_id, "ticket_id": self.ticket_id,
@@ -189,6 +198,7 @@ class SendFile:
     file_id: str
     caption: str = ""
     resend: bool = False
+    priority: Priority | None = None
 
     def to_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"op": "send_file", "chat_id": self.chat_id, "file_type": self.file_type,
@@ -206,6 +216,8 @@ class CancelScheduled:
 
 
 Outbound = OutMessage | ClearButtons | SendCard | EditCard | SendFile | CancelScheduled
+Delivered = OutMessage | ClearButtons | SendCard | EditCard | SendFile
+"""The outbound types that become outbox rows (a ``CancelScheduled`` only cancels)."""
 
 
 @dataclass

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
 )
@@ -211,9 +212,11 @@ class OutboxRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'sent', 'failed', 'cancelled')", name="status"),
+        CheckConstraint("priority IN (0, 1, 2)", name="priority"),
         Index(None, "status", "not_before", "id"),
         Index(None, "chat_id", "status"),
         Index(None, "key"),
+        Index(None, "status", "chat_id", "priority", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
@@ -228,6 +231,9 @@ class OutboxRow(Base):
     #: A scheduled message (sent at ``not_before``, not in order with the chat's others) that a later change may
     #: cancel by this key before it goes out, e.g. ``reopen-alert:42``.
     key: Mapped[str | None] = mapped_column(String(64))
+    #: The delivery class (``domain.delivery.Priority``: 0 reply, 1 notice, 2 bulk): the notifier sends by it first,
+    #: then by id, so a reply never waits behind a fan-out.
+    priority: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
 
 
 class LkRow(Base):

@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from domain.delivery import Priority
 from storage.records import (
     ActionRecord,
     Attachment,
@@ -22,6 +23,7 @@ from storage.records import (
     TicketRecord,
     UnhandledUpdateRecord,
 )
+from storage.repositories.outbox import Queued
 from storage.repositories.ticket_filters import TicketFilter, TicketText
 
 
@@ -155,13 +157,17 @@ class Outbox(Protocol):
     """Outbound messages; see ``storage.repositories.OutboxRepository``."""
 
     async def add(
-        self, chat_id: int, payload: dict[str, Any], now: datetime, *, not_before: datetime | None = None
+        self, chat_id: int, payload: dict[str, Any], now: datetime, *, not_before: datetime | None = None,
+        priority: Priority = ...,
     ) -> int: ...
     async def add_many(
         self, messages: Sequence[tuple[int, dict[str, Any]]], now: datetime, *, not_before: datetime | None = None,
-        key: str | None = None,
+        key: str | None = None, priority: Priority = ...,
     ) -> list[int]: ...
+    async def queue(self, messages: Sequence[Queued], now: datetime, *, not_before: datetime | None = None
+                    ) -> list[int]: ...
     async def cancel_key(self, key: str) -> int: ...
+    async def cancel_keys(self, keys: Sequence[str]) -> int: ...
     async def requeue_unreachable(self, chat_id: int, now: datetime, *, within: float = ...) -> int: ...
     async def due(self, now: datetime, limit: int = 50) -> list[OutboxRecord]: ...
     async def due_heads(self, now: datetime, limit: int = 50) -> list[OutboxRecord]: ...

@@ -138,7 +138,8 @@ class DialogRecord:
 @dataclass(frozen=True)
 class OutboxRecord:
     """A pending outbound message; ``payload`` is whatever the notifier needs to send it,
-    ``attempts`` how many sending attempts have failed so far."""
+    ``attempts`` how many sending attempts have failed so far, ``priority`` its delivery class
+    (``domain.delivery.Priority``: 0 reply, 1 notice, 2 bulk)."""
 
     id: int
     chat_id: int
@@ -146,6 +147,7 @@ class OutboxRecord:
     attempts: int
     not_before: datetime
     created_at: datetime
+    priority: int = 1
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.delivery import Priority
 from storage.columns import require_aware
 from storage.errors import OutboxMessageNotFound
 from storage.lease import CHANNEL
@@ -34,6 +36,18 @@ there); on PostgreSQL ``sort_by_parameter_order`` makes SQLAlchemy insert in ord
 _IDS_PER_STATEMENT = 500  # bound parameters per UPDATE … WHERE id IN (…); SQLite allows 32766 (999 before 3.32)
 
 
+@dataclass(frozen=True)
+class Queued:
+    """One message to queue: its chat, what the notifier needs to send it, its delivery class, and a ``key`` by
+    which a later change may cancel it while it has not gone out (:meth:`OutboxRepository.cancel_key`). A row
+    with a key that is not due (scheduled, or waiting for a retry) holds up none of its chat's other messages."""
+
+    chat_id: int
+    payload: dict[str, Any]
+    priority: Priority = Priority.NOTICE
+    key: str | None = None
+
+
 class OutboxRepository:
     """Queue messages and let the notifier take, send, retry or give them up."""
 
@@ -41,28 +55,39 @@ class OutboxRepository:
         self._session = session
 
     async def add(
-        self, chat_id: int, payload: dict[str, Any], now: datetime, *, not_before: datetime | None = None
+        self, chat_id: int, payload: dict[str, Any], now: datetime, *, not_before: datetime | None = None,
+        priority: Priority = Priority.NOTICE,
     ) -> int:
         """Queue a message for ``chat_id``, due at ``not_before`` (default: ``now``); returns its id."""
-        return (await self.add_many([(chat_id, payload)], now, not_before=not_before))[0]
+        return (await self.add_many([(chat_id, payload)], now, not_before=not_before, priority=priority))[0]
 
     async def add_many(
         self, messages: Sequence[tuple[int, dict[str, Any]]], now: datetime, *, not_before: datetime | None = None,
-        key: str | None = None,
+        key: str | None = None, priority: Priority = Priority.NOTICE,
     ) -> list[int]:
-        """Queue ``(chat_id, payload)`` messages in this order, with one statement; returns their ids, ascending
-        in the same order (a chat's messages are sent by id, so the order in which they were given holds).
+        """Queue ``(chat_id, payload)`` messages of one delivery class in this order, with one statement; returns
+        their ids, ascending in the same order (a chat's messages of one class are sent by id, so the order in which
+        they were given holds).
 
         With a ``key`` they are scheduled: sent at ``not_before`` whatever the chat's other messages do (they hold
         nobody up meanwhile) unless :meth:`cancel_key` cancels them first."""
+        return await self.queue([Queued(chat, payload, priority, key) for chat, payload in messages], now,
+                                not_before=not_before)
+
+    async def queue(self, messages: Sequence[Queued], now: datetime, *, not_before: datetime | None = None
+                    ) -> list[int]:
+        """Queue messages, each with its own class and key, in this order and with one statement; returns their
+        ids, ascending in the same order. A message with a key and a ``not_before`` later than ``now`` is
+        scheduled (see :meth:`add_many`); with a key and no ``not_before`` it is due at once, and the key only lets
+        a later change cancel it while it has not gone out."""
         if not messages:
             return []
         now = require_aware(now, "now")
         due = require_aware(not_before, "not_before") if not_before else now
         rows = [
-            {"chat_id": chat_id, "payload": dict(payload), "status": PENDING, "attempts": 0, "not_before": due,
-             "created_at": now, "key": key}
-            for chat_id, payload in messages
+            {"chat_id": m.chat_id, "payload": dict(m.payload), "status": PENDING, "attempts": 0, "not_before": due,
+             "created_at": now, "key": m.key, "priority": int(Priority(m.priority))}
+            for m in messages
         ]
         dialect = self._session.get_bind().dialect.name
         result = await self._session.execute(_INSERT[dialect], rows)
@@ -84,25 +109,29 @@ class OutboxRepository:
         )
 
     async def due_heads(self, now: datetime, limit: int = 50) -> list[OutboxRecord]:
-        """For each chat, its oldest pending message if that one is due; oldest id first.
+        """For each chat, its head — the first pending message by (delivery class, id) — if that one is due;
+        in (class, id) order: replies first, then notices, then bulk, each oldest first.
 
-        Sending only heads keeps each chat's messages in order: while a chat's first message
-        waits for a retry, the ones queued after it wait too. Locking as in :meth:`due`.
+        Sending only heads keeps each chat's messages of one class in order: while a chat's head waits for a
+        retry, the ones after it wait too (a reply waiting holds back the chat's bulk; a bulk message waiting
+        holds back no reply). A scheduled message (with a key) that is not due yet is no head: it holds up none
+        of its chat's other messages. Locking as in :meth:`due`.
 
-        The heads are found with one pass over the pending rows (``MIN(id)`` per chat, from the
-        ``status`` index), not with a NOT EXISTS per pending row, which was quadratic in the
-        number of pending rows (≈ 55 ms at 800 pending rows, 220 ms at 2,000 on SQLite).
+        The heads are found with one pass over the pending rows, ranked per chat by the ``(status, chat_id,
+        priority, id)`` index, not with a NOT EXISTS per pending row, which was quadratic in the number of pending
+        rows (≈ 55 ms at 800 pending rows, 220 ms at 2,000 on SQLite).
         """
         now = require_aware(now, "now")
-        heads = (
-            select(func.min(OutboxRow.id).label("id"))
+        ranked = (
+            select(OutboxRow.id, func.row_number().over(
+                partition_by=OutboxRow.chat_id, order_by=(OutboxRow.priority, OutboxRow.id)).label("rank"))
             .where(OutboxRow.status == PENDING, or_(OutboxRow.key.is_(None), OutboxRow.not_before <= now))
-            .group_by(OutboxRow.chat_id)
-            .subquery("heads")
+            .subquery("ranked")
         )
         return await self._records(
-            select(OutboxRow).join(heads, OutboxRow.id == heads.c.id).where(OutboxRow.not_before <= now),
-            limit,
+            select(OutboxRow).join(ranked, OutboxRow.id == ranked.c.id)
+            .where(ranked.c.rank == 1, OutboxRow.not_before <= now),
+            limit, by_priority=True,
         )
 
     async def mark_sent(self, outbox_id: int, at: datetime) -> None:
@@ -141,15 +170,24 @@ class OutboxRepository:
         await self._update(outbox_id, status=FAILED, last_error=error, attempts=OutboxRow.attempts + 1)
 
     async def cancel_key(self, key: str) -> int:
-        """Cancel the scheduled messages with ``key`` that have not gone out yet; returns how many."""
-        statement = (
-            update(OutboxRow)
-            .where(OutboxRow.key == key, OutboxRow.status == PENDING)
-            .values(status=CANCELLED)
-            .returning(OutboxRow.id)
-            .execution_options(synchronize_session=False)
-        )
-        return len((await self._session.execute(statement)).all())
+        """Cancel the messages with ``key`` that have not gone out yet (scheduled, or superseded by a newer one);
+        returns how many."""
+        return await self.cancel_keys([key])
+
+    async def cancel_keys(self, keys: Sequence[str]) -> int:
+        """:meth:`cancel_key` for several keys, with one statement per 500 of them; returns how many."""
+        cancelled = 0
+        unique = sorted(set(keys))
+        for start in range(0, len(unique), _IDS_PER_STATEMENT):
+            statement = (
+                update(OutboxRow)
+                .where(OutboxRow.key.in_(unique[start : start + _IDS_PER_STATEMENT]), OutboxRow.status == PENDING)
+                .values(status=CANCELLED)
+                .returning(OutboxRow.id)
+                .execution_options(synchronize_session=False)
+            )
+            cancelled += len((await self._session.execute(statement)).all())
+        return cancelled
 
     async def requeue_unreachable(self, chat_id: int, now: datetime, *, within: float = 30 * 86400) -> int:
         """Send again, from ``now``, the messages to ``chat_id`` that were given up because the person could not
@@ -176,11 +214,12 @@ class OutboxRepository:
             statement = statement.where(or_(OutboxRow.key.is_(None), OutboxRow.not_before <= require_aware(now)))
         return (await self._session.execute(statement)).scalar_one()
 
-    async def _records(self, statement: Select[OutboxRow], limit: int) -> list[OutboxRecord]:
+    async def _records(self, statement: Select[OutboxRow], limit: int, *, by_priority: bool = False
+                       ) -> list[OutboxRecord]:
         statement = (
-            statement.order_by(OutboxRow.id)
+            statement.order_by(*((OutboxRow.priority, OutboxRow.id) if by_priority else (OutboxRow.id,)))
             .limit(limit)
-            .with_for_update(skip_locked=True, of=OutboxRow)  # OF: never the grouped subquery of due_heads
+            .with_for_update(skip_locked=True, of=OutboxRow)  # OF: never the ranked subquery of due_heads
             .execution_options(populate_existing=True)
         )
         return [
@@ -191,6 +230,7 @@ class OutboxRepository:
                 attempts=row.attempts,
                 not_before=row.not_before,
                 created_at=row.created_at,
+                priority=row.priority,
             )
             for row in await self._session.scalars(statement)
         ]
