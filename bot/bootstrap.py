@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.clock import AdjustableClock
 from bot.errors import ConfigError
 from bot.settings import Settings
 from handlers.calendar_loader import HolidayListError, load_calendar
 from handlers.catalogue_loader import CatalogueError, load_catalogue
 from handlers.commands import STUDENT_COMMANDS
-from handlers.context import Deps
+from handlers.context import Deps, utc_now
 from handlers.i18n import Translator
 from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade
@@ -32,8 +33,9 @@ class App:
         await self.engine.dispose()
 
 
-def build(settings: Settings) -> App:
-    """Everything the bot needs, from ``settings``; a bad setting or data file is a :class:`ConfigError`."""
+def build(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> App:
+    """Everything the bot needs, from ``settings``; a bad setting or data file is a :class:`ConfigError`.
+    ``clock``: a clock of the caller's (the sandbox's), else the real one, or one started at ``CLOCK_START``."""
     translator = Translator(default=settings.default_locale)
     tz = ZoneInfo(settings.timezone)
     try:
@@ -52,6 +54,8 @@ def build(settings: Settings) -> App:
         office_hours=settings.office_window(),
         complainant_hours=settings.complainant_window(),
         allow_self_check=settings.allow_self_check,
+        clock=clock or (AdjustableClock(settings.clock_start) if settings.clock_start else utc_now),
+        rating_days_after_close=settings.rating_days_after_close,
     )
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)

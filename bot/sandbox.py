@@ -9,6 +9,7 @@ or /press <message> <button> for any earlier one. Sandbox commands (everything e
   /press <msg> <button>  press a button of any message on screen: /press 12 1, or by its text: /press 12 Ambil
   /photo [caption]       send a photo            /pdf [caption]  send a PDF document
   /users                 who is in the sandbox   /quit (or Ctrl-D) leave
+  /clock [+3d]           the bot's time; +<n>m|h|d|w moves it forward (reminders, escalations, auto-close)
 A chat you come back to shows everything that arrived while you were away; other chats get a one-line notice.
 To play the staff: /as 9000, then /staff add 9001 petugas, 9002 pemeriksa, 9003 penyetuju, 9004 pemantau (one
 person may not prepare, check and approve the same LK); /as 9001 Olivia, /start, /help.
@@ -26,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.clock import AdjustableClock
 from bot.emulator import BotApiEmulator
 from bot.sandbox_chat import STAFF_GROUP, TerminalChat
 from bot.service import serve
@@ -53,10 +55,11 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
         "staff_chat_id": STAFF_GROUP,
     })  # fmt: skip
     box.telegram_bot_token = None
-    chat = TerminalChat(emulator, box.admin_ids, lambda text: print(text, flush=True))
+    clock = AdjustableClock()
+    chat = TerminalChat(emulator, box.admin_ids, lambda text: print(text, flush=True), clock)
     if start_user is not None:
         chat.switch(str(start_user))
-    bot = asyncio.create_task(serve(box, token=SANDBOX_TOKEN))
+    bot = asyncio.create_task(serve(box, token=SANDBOX_TOKEN, clock=clock))
     outbox = SqlUnitOfWork(make_session_factory(engine))
 
     async def settled() -> None:

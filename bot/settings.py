@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -65,6 +66,12 @@ class Settings(BaseSettings):
     send_burst_chat: int = 3
     send_per_minute_group: float = 20.0
     log_level: str = "INFO"
+    # The due-work engine: seconds between its passes (reminders, escalations, digests, auto-close).
+    due_interval: float = 60.0
+    # Tests and demos only: the bot's clock starts at this moment (ISO 8601 with a zone) and runs on from there.
+    clock_start: datetime | None = None
+    # How long after an auto-close the complainant may still rate (and so reopen) the ticket, in days.
+    rating_days_after_close: int = 30
     # Webhook mode (`tanggap webhook`): Telegram POSTs updates to WEBHOOK_URL, served on WEBHOOK_LISTEN:WEBHOOK_PORT.
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None

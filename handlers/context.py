@@ -37,6 +37,8 @@ class Deps:
     #: Segregation of duties: False (the default) keeps whoever prepared an LK from checking or approving it and
     #: its checker from approving it; a very small office may allow it (the LK then says so).
     allow_self_check: bool = False
+    #: Days after an auto-close in which the complainant may still rate the ticket (1–2 reopens it).
+    rating_days_after_close: int = 30
 
     def today(self) -> date:
         """Today in the institution's time zone (WIB)."""

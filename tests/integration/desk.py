@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from dialogs.calendar import WorkingCalendar
 from handlers.catalogue_loader import load_catalogue
 from handlers.context import Deps
 from handlers.events import ButtonPress, FileRef, InboundUpdate, IncomingMessage, User
@@ -21,10 +22,12 @@ STAFF_GROUP = -1001234567
 
 class Desk:
     def __init__(self, make_uow: Callable[[], SqlUnitOfWork], *, admins: frozenset[int] = frozenset(),
-                 clock: Callable[[], datetime] = lambda: NOW, allow_self_check: bool = False) -> None:
+                 clock: Callable[[], datetime] = lambda: NOW, allow_self_check: bool = False,
+                 calendar: WorkingCalendar | None = None) -> None:
         self.make_uow = make_uow
         self.deps = Deps(catalogue=load_catalogue(), translator=Translator(), admins=admins,
-                         staff_chat_id=STAFF_GROUP, clock=clock, allow_self_check=allow_self_check)
+                         staff_chat_id=STAFF_GROUP, clock=clock, allow_self_check=allow_self_check,
+                         calendar=calendar or WorkingCalendar())
         self._ids = itertools.count(1)
 
     def user(self, user_id: int, name: str = "", language: str = "en") -> User:

@@ -1,0 +1,183 @@
+"""The due-work engine (issue 12) on a real database with a controlled clock: the ladder of an overdue action across
+a weekend and the Christmas holidays, quiet hours, digests, an extension, the auto-close, a notice whose reason
+vanished, and each notice once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers.calendar_loader import load_calendar
+from handlers.due.engine import run_once
+from handlers.i18n import Translator
+from storage.records import NewAction, NewLk, NewTicket
+from storage.uow import SqlUnitOfWork
+from tests.integration.desk import Desk
+
+WIB = ZoneInfo("Asia/Jakarta")
+CALENDAR = load_calendar(today=date(2026, 12, 3))  # the holidays package: 24 (cuti bersama), 25 December, 1 January
+en = Translator().gettext("en")
+id_ = Translator().gettext("id")  # the staff group is written to in the default language
+ADMIN, OFFICER, REVIEWER, APPROVER, MONITOR, OWNER, STUDENT = 9001, 9002, 9003, 9004, 9005, 9006, 5001
+STAFF = {OFFICER: "officer", REVIEWER: "reviewer", APPROVER: "approver", MONITOR: "monitor", OWNER: "monitor"}
+
+
+def wib(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=WIB)
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start.astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def at(self, moment: datetime) -> datetime:
+        self.now = moment.astimezone(UTC)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(wib(2026, 12, 21, 9))  # Monday 21 December 2026
+
+
+@pytest.fixture
+async def desk(new_uow: Callable[[], SqlUnitOfWork], clock: Clock) -> Desk:
+    desk = Desk(new_uow, admins=frozenset({ADMIN}), clock=clock, calendar=CALENDAR)
+    for who, role in STAFF.items():
+        await desk.say(desk.user(who, f"Staff {who}"), "/start")
+        await desk.say(desk.user(ADMIN), f"/staff add {who} {role}")
+    await desk.say(desk.user(STUDENT, "Siti"), "/start")
+    return desk
+
+
+async def person(desk: Desk, telegram_id: int) -> int:
+    async with desk.make_uow() as uow:
+        found = await uow.persons.get_by_telegram_id(telegram_id)
+        assert found is not None
+        return found.id
+
+
+async def action_due(desk: Desk, due: date, *, lk_status: str = "in_progress") -> tuple[int, int]:
+    """An LK prepared by the officer, checked by the reviewer, approved by the approver, with one action of the
+    owner due on ``due``."""
+    officer, reviewer, approver, owner = [await person(desk, t) for t in (OFFICER, REVIEWER, APPROVER, OWNER)]
+    async with desk.make_uow() as uow:
+        lk = await uow.lks.add(NewLk("nonconformity", "transcript", "SOP", "Late transcripts", "No deputy",
+                                     officer, desk.deps.clock(), status=lk_status))
+        await uow.lks.update(lk.id, checked_by=reviewer, approved_by=approver)
+        action = await uow.lks.add_action(NewAction(lk.id, "preventive", "Appoint deputies", owner, due, 1,
+                                                    desk.deps.clock()))
+        await uow.commit()
+        return lk.id, action.id
+
+
+async def tick(desk: Desk, clock: Clock, moment: datetime) -> list[dict[str, Any]]:
+    """Run a pass at ``moment`` and return what it sent."""
+    clock.at(moment)
+    await run_once(desk.make_uow, desk.deps, clock())
+    return await desk.deliver_due()
+
+
+def to(sent: list[dict[str, Any]], chat: int) -> list[str]:
+    return [p["text"] for p in sent if p["chat_id"] == chat]
+
+
+class TestOverdueActionLadder:
+    async def test_owner_then_reviewer_then_approver_on_working_days_only(self, desk: Desk, clock: Clock) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 23))  # Wednesday before Christmas
+        assert to(await tick(desk, clock, wib(2026, 12, 22, 7, 0)), OWNER) == []  # before 07:30
+        first = await tick(desk, clock, wib(2026, 12, 22, 7, 45))  # due within 3 working days: the digest
+        assert len(to(first, OWNER)) == 1 and f"#{action}" in to(first, OWNER)[0]
+        assert await tick(desk, clock, wib(2026, 12, 22, 12)) == []  # once a day
+        for holiday in (wib(2026, 12, 24, 9), wib(2026, 12, 25, 9), wib(2026, 12, 26, 9), wib(2026, 12, 27, 9)):
+            assert await tick(desk, clock, holiday) == []  # cuti bersama, Christmas, the weekend: nothing
+        monday = await tick(desk, clock, wib(2026, 12, 28, 8, 30))  # 1 working day overdue: the digest only
+        assert len(to(monday, OWNER)) == 1 and to(monday, REVIEWER) == []
+        tuesday = await tick(desk, clock, wib(2026, 12, 29, 8, 30))  # 2 working days: the reviewer
+        assert len(to(tuesday, REVIEWER)) == 1 and "Staff 9006" in to(tuesday, REVIEWER)[0]
+        assert to(tuesday, APPROVER) == []
+        for moment in (wib(2026, 12, 30, 8, 30), wib(2026, 12, 31, 8, 30), wib(2027, 1, 1, 9)):
+            assert to(await tick(desk, clock, moment), APPROVER) == []
+        escalated = await tick(desk, clock, wib(2027, 1, 4, 8, 5))  # 5 working days (1 January is a holiday)
+        assert len(to(escalated, APPROVER)) == 1 and "#" + str(action) in to(escalated, APPROVER)[0]
+
+    async def test_staff_notices_wait_for_office_hours(self, desk: Desk, clock: Clock) -> None:
+        await action_due(desk, date(2026, 12, 16))
+        assert to(await tick(desk, clock, wib(2026, 12, 21, 6, 59)), REVIEWER) == []  # before the office opens
+        assert len(to(await tick(desk, clock, wib(2026, 12, 21, 8)), REVIEWER)) == 1
+
+    async def test_a_done_action_is_not_escalated(self, desk: Desk, clock: Clock) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 16))
+        async with desk.make_uow() as uow:
+            await uow.lks.complete_action(action, by=await person(desk, OWNER), at=clock(), evidence_text="Done")
+            await uow.commit()
+        assert await tick(desk, clock, wib(2026, 12, 21, 9)) == []
+
+    async def test_each_notice_goes_once_however_many_passes(self, desk: Desk, clock: Clock) -> None:
+        await action_due(desk, date(2026, 12, 16))
+        first = await tick(desk, clock, wib(2026, 12, 21, 9))
+        assert len(first) >= 2
+        for _again in range(3):
+            assert await tick(desk, clock, wib(2026, 12, 21, 9, 1)) == []
+
+
+class TestDigests:
+    async def test_one_digest_for_many_actions_of_one_owner(self, desk: Desk, clock: Clock) -> None:
+        for due in (date(2026, 12, 18), date(2026, 12, 21), date(2026, 12, 22)):
+            await action_due(desk, due)
+        digest = to(await tick(desk, clock, wib(2026, 12, 21, 7, 40)), OWNER)
+        assert len(digest) == 1
+        text = digest[0]
+        assert en("Overdue") in text and en("Due today") in text
+        assert en("Due within {n} working days").format(n=3) in text
+
+    async def test_the_staff_group_gets_a_morning_summary(self, desk: Desk, clock: Clock) -> None:
+        await action_due(desk, date(2026, 12, 18))
+        sent = await tick(desk, clock, wib(2026, 12, 21, 7, 31))
+        group = [p for p in sent if p["chat_id"] < 0]
+        assert len(group) == 1 and id_("Actions due today: {n} · overdue: {m}").format(n=0, m=1) in group[0]["text"]
+
+
+class TestComplainant:
+    async def add_ticket(self, desk: Desk, clock: Clock, status: str = "received") -> int:
+        async with desk.make_uow() as uow:
+            student = await uow.persons.get_by_telegram_id(STUDENT)
+            assert student is not None
+            ticket = await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None,
+                                                     "Transkrip belum terbit", None, {}, (), False, status, clock()))
+            await uow.commit()
+            return ticket.id
+
+    async def test_told_once_when_the_standard_time_passed_in_their_waking_hours(self, desk: Desk,
+                                                                                  clock: Clock) -> None:
+        await self.add_ticket(desk, clock)  # the first pass gives it its deadline: 3 working days, Thursday 24 …
+        await tick(desk, clock, wib(2026, 12, 21, 9))
+        assert to(await tick(desk, clock, wib(2026, 12, 29, 6, 30)), STUDENT) == []  # before 07:00
+        told = to(await tick(desk, clock, wib(2026, 12, 29, 7, 5)), STUDENT)
+        assert len(told) == 1 and "KEL-2026-00001" in told[0]
+        assert to(await tick(desk, clock, wib(2026, 12, 30, 9)), STUDENT) == []
+
+    async def test_an_unrated_response_is_reminded_then_closed_and_can_still_be_rated(
+            self, desk: Desk, clock: Clock) -> None:
+        ticket = await self.add_ticket(desk, clock, "resolved")
+        async with desk.make_uow() as uow:
+            await uow.tickets.update(ticket, resolved_at=clock(), response="Transkrip sudah terbit.")
+            await uow.commit()
+        reminded = to(await tick(desk, clock, wib(2026, 12, 31, 9)), STUDENT)  # 5 working days later
+        assert len(reminded) == 1 and "KEL-2026-00001" in reminded[0]
+        closed = to(await tick(desk, clock, wib(2027, 1, 8, 9)), STUDENT)  # 10 working days
+        assert len(closed) == 1 and "10" in closed[0]
+        async with desk.make_uow() as uow:
+            found = await uow.tickets.get(ticket)
+            assert found is not None and found.status == "closed"
+        _answer, _rated = await desk.press_payloads(desk.user(STUDENT, "Siti"), f"rate:{ticket}:1")
+        async with desk.make_uow() as uow:
+            found = await uow.tickets.get(ticket)
+            assert found is not None and found.status == "reopened"
