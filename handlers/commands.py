@@ -90,7 +90,8 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
     "due": StaffCommand(due_work.due, frozenset({Role.ADMIN, Role.APPROVER, Role.MONITOR}), N_("/due"),
                         N_("the reminders, escalations and digests of the next 7 days")),
     "extend": StaffCommand(due_work.extend_ticket, OFFICER, N_("/extend <number> <date> <reason>"),
-                           N_("move a ticket's deadline once, with a reason (the approvers are told)")),
+                           N_("move a ticket's deadline once, with a reason (the complainant and the "
+                              "approvers are told)")),
     "lk": StaffCommand(lk.show, STAFF, N_("/lk <LK number>"), N_("an LK in full")),
     "lk list": StaffCommand(lk.listing, STAFF, N_("/lk list"), N_("the open LKs and their next steps")),
     "lk new": StaffCommand(staff_dialogs.lk_new, OFFICER, N_("/lk new <numbers…>"), N_("write an LK")),

@@ -43,6 +43,8 @@ NOTICES = {
     "accepted": N_("Good news: your suggestion {number} has been accepted.\n\n{note}"),
     "declined": N_("Your suggestion {number} was considered but will not be taken up.\n\n<b>Reason:</b> {note}"),
     "programme_done": N_("The improvement programme for your suggestion {number} is complete.\n\n{note}"),
+    "extended": N_("The bureau needs more time for your report {number}: it now expects to finish this step by {other}."
+                   "\n\n<b>Reason:</b> {note}"),
     "verified": N_(
         "The bureau has checked that the measures taken after your complaint {number} work: the nonconformity "
         "behind it is closed. Thank you for reporting it."

@@ -1,6 +1,6 @@
 """More time, once per deadline, with a reason (SOP step f): an action's owner asks and an approver grants or
-refuses; an officer extends a ticket's deadline and the approvers are told. Every extension is recorded in the
-history of its LK or ticket."""
+refuses; an officer extends a ticket's deadline and the complainant and the approvers are told. Every extension is
+recorded in the history of its LK or ticket."""
 
 from __future__ import annotations
 
@@ -80,7 +80,8 @@ async def decide(ctx: Ctx, request_id: int, grant: bool) -> ExtensionRequest:
 
 
 async def extend_ticket(ctx: Ctx, ticket: TicketRecord, to: date, reason: str) -> TicketRecord:
-    """An officer extends the ticket's current deadline once, with a reason; the approvers are told."""
+    """An officer extends the ticket's current deadline once, with a reason; the complainant (with the new date and
+    the reason) and the approvers are told."""
     reason = checked_text(ctx._, reason)
     old = ticket.due_on
     ticket = await extend(ctx, ticket, to, reason)
@@ -95,4 +96,7 @@ async def extend_ticket(ctx: Ctx, ticket: TicketRecord, to: date, reason: str) -
     for approver in await ctx.uow.staff.with_role(Role.APPROVER.value):
         await notices.tell_staff(ctx, approver, render, lambda _: (
             (Button(_("📄 Show {number}").format(number=ticket.number), f"sh:{ticket.id}"),),))
+    complainant = await ctx.uow.persons.get(ticket.person_id) if ticket.person_id is not None else None
+    await notices.tell_complainant(ctx, ticket, "extended", reason,
+                                   other=day(to, notices.locale_for(ctx, complainant) if complainant else ctx.locale))
     return ticket

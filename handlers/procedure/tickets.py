@@ -34,7 +34,8 @@ async def move(ctx: Ctx, ticket: TicketRecord, to: str, code: str, params: dict[
     if not is_active(to):
         fields.setdefault("awaiting_complainant_since", None)
         fields.setdefault("unread_since", None)
-    if to in RATEABLE:  # a new conclusion is rated anew; earlier ratings stay in the history
+    if to in RATEABLE:  # a new conclusion is rated anew (its rating reminder and auto-close count from now);
+        fields.setdefault("resolved_at", ctx.now)  # earlier ratings stay in the history
         fields.setdefault("rating", None)
         fields.setdefault("rating_comment", None)
         fields.setdefault("rated_at", None)

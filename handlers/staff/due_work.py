@@ -72,7 +72,8 @@ async def _names(turn: Turn, ids: set[int]) -> dict[int, str]:
 
 
 async def extend_ticket(turn: Turn, args: str = "") -> None:
-    """/extend <number> <date> <reason>: move a ticket's deadline once; the approvers are told."""
+    """/extend <number> <date> <reason>: move a ticket's deadline once; the complainant and the
+    approvers are told."""
     _ = turn._
     number, _sep, rest = args.strip().partition(" ")
     found = leading_date(rest, turn.deps.today(), future=True)
@@ -81,7 +82,8 @@ async def extend_ticket(turn: Turn, args: str = "") -> None:
                         "20-12-2026 waiting for the faculty's records"))
     ctx = await turn.ctx()
     ticket = await extensions.extend_ticket(ctx, await find_ticket(ctx, number), found[0], found[1])
-    turn.say(_("The deadline of {number} is now {date}; the approvers were told.").format(
+    turn.say(_("The deadline of {number} is now {date}; the complainant and the approvers were told, with the "
+               "reason.").format(
         number=ticket.number, date=day(found[0], turn.locale)))
 
 

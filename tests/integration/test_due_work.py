@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.emulator.html import parse_html
 from handlers.calendar_loader import load_calendar
 from handlers.due.engine import run_once
 from handlers.i18n import Translator
@@ -82,7 +83,11 @@ async def tick(desk: Desk, clock: Clock, moment: datetime) -> list[dict[str, Any
     """Run a pass at ``moment`` and return what it sent."""
     clock.at(moment)
     await run_once(desk.make_uow, desk.deps, clock())
-    return await desk.deliver_due()
+    sent = await desk.deliver_due()
+    for payload in sent:
+        if "text" in payload:
+            parse_html(payload["text"])  # what Telegram would refuse ("can't parse entities") fails here
+    return sent
 
 
 def to(sent: list[dict[str, Any]], chat: int) -> list[str]:
