@@ -60,7 +60,7 @@ async def extend(ctx: Ctx, ticket: TicketRecord, to: date, reason: str) -> Ticke
     the caller)."""
     _ = ctx._
     if ticket.due_step is None or ticket.due_on is None:
-        raise Refusal(_("{number} waits for nothing of the staff now: there is no deadline to extend.").format(
+        raise Refusal(_("{number} is not waiting for the staff now: there is no deadline to extend.").format(
             number=ticket.number))
     if ticket.due_extended:
         raise Refusal(_("The deadline of {number} was extended once already; it is not extended again.").format(
