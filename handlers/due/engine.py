@@ -119,10 +119,13 @@ async def forecast(uow: UnitOfWork, deps: Deps, days: int = 7) -> list[tuple[dat
     seen: dict[str, tuple[datetime, Due]] = {}
     ctx = ctx_for(uow, deps)
     for offset in range(days + 1):
-        moment = datetime.combine(local_day(ctx, now) + timedelta(days=offset), time(23, 59), tzinfo=deps.tz)
+        day = local_day(ctx, now) + timedelta(days=offset)
+        moment = datetime.combine(day, time(23, 59), tzinfo=deps.tz)
         for due in await gather(ctx, moment):
-            if due.key not in seen:
-                seen[due.key] = (goes_at(deps, due, now), due)
+            at = goes_at(deps, due, now)
+            # what is derived on a day goes that day; a day's digest on a weekend is never sent (Monday has its own)
+            if due.key not in seen and local_day(ctx, at) == day:
+                seen[due.key] = (at, due)
     issued = await uow.due.issued(seen)
     horizon = now + timedelta(days=days)
     return sorted(((at, due) for key, (at, due) in seen.items() if key not in issued and at <= horizon),

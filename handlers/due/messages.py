@@ -14,8 +14,7 @@ from handlers.due import Due, Kind
 from handlers.events import Button, Keyboard, OutMessage
 from handlers.formats import day
 from handlers.history import Reader
-from handlers.i18n import N_
-from handlers.labels import action_kind_name, lk_status_name, status_name
+from handlers.labels import action_kind_name, due_step_name, lk_status_name, status_name
 from handlers.procedure import Ctx
 from handlers.procedure.lookups import lk_snapshot
 from handlers.procedure.tickets import move
@@ -26,7 +25,6 @@ from storage.records import ActionRecord, LkRecord, PersonRecord, TicketRecord
 SHOWN = 10
 """Items a digest lists one by one (with buttons); the rest are counted."""
 Send = Callable[[Ctx, Due], Awaitable[int]]
-STEP_WORDS = {"confirm": N_("be confirmed"), "respond": N_("be answered")}
 
 
 def _bulk(chat: int, text: str, buttons: Keyboard = (), *, resend: bool = True) -> OutMessage:
@@ -59,7 +57,7 @@ async def officer_digest(ctx: Ctx, due: Due) -> int:
         for t in tickets[:SHOWN]:
             assert t.due_on is not None
             lines.append("• " + _("{number}: to {step} by {date} ({n} working days late)").format(
-                number=t.number, step=_(STEP_WORDS.get(t.due_step or "", "")), date=_when(r, t.due_on),
+                number=t.number, step=due_step_name(t.due_step, _), date=_when(r, t.due_on),
                 n=_late(ctx, t.due_on)))
         if len(tickets) > SHOWN:
             lines.append(f"… +{len(tickets) - SHOWN}")
@@ -208,8 +206,8 @@ async def complainant_late(ctx: Ctx, due: Due) -> int:
     _ = r._
     expected = date.fromisoformat(str(due.facts["expected"]))
     text = _("Your report {number} is taking longer than the standard time to {step} (it was due by {date}). It is "
-             "still being handled: it is {status}. You can now expect it by {expected}; you are told here as soon "
-             "as it moves.").format(number=ticket.number, step=_(STEP_WORDS.get(due.key.split(":")[3], "")),
+             "still in hand; where it stands: {status}. You can now expect it by {expected}; you are told here as "
+             "soon as it moves.").format(number=ticket.number, step=due_step_name(due.key.split(":")[3], _),
                                     date=_when(r, ticket.due_on), status=status_name(ticket.status, _),
                                     expected=_when(r, expected))
     ctx.out.append(_bulk(person.telegram_id or 0, text, (notices.add_info_button(ticket, _),)))

@@ -13,7 +13,9 @@ from dialogs.catalogue import StandardTimes, standard_times
 from domain.vocabulary import TicketStatus
 from handlers.context import Deps
 from handlers.errors import Refusal
+from handlers.formats import day
 from handlers.procedure import Ctx
+from handlers.procedure.checks import checked_text
 from storage.records import TicketRecord
 
 CONFIRM, RESPOND = "confirm", "respond"
@@ -55,9 +57,10 @@ async def keep(ctx: Ctx, ticket: TicketRecord, status: str, *, since: datetime |
     return await ctx.uow.tickets.update(ticket.id, due_step=step, due_on=due, due_extended=False)
 
 
-async def extend(ctx: Ctx, ticket: TicketRecord, to: date, reason: str) -> TicketRecord:
-    """Move the current deadline once, to a later working day, with a reason (recorded; the approver is told by
-    the caller)."""
+async def extend(ctx: Ctx, ticket: TicketRecord, to: date, reason: str) -> tuple[TicketRecord, str]:
+    """Move the current deadline once, with a reason, to ``to`` — or the first working day from it (a deadline on a
+    Saturday would make the complainant's notice come on a Sunday). Returns the ticket and the checked reason (the
+    caller records it and tells the approvers)."""
     _ = ctx._
     if ticket.due_step is None or ticket.due_on is None:
         raise Refusal(_("{number} is not waiting for the staff now: there is no deadline to extend.").format(
@@ -66,5 +69,8 @@ async def extend(ctx: Ctx, ticket: TicketRecord, to: date, reason: str) -> Ticke
         raise Refusal(_("The deadline of {number} was extended once already; it is not extended again.").format(
             number=ticket.number))
     if to <= ticket.due_on:
-        raise Refusal(_("The new deadline must be after the current one."))
-    return await ctx.uow.tickets.update(ticket.id, due_on=to, due_extended=True)
+        raise Refusal(_("The new deadline must be after the current one ({date}).").format(
+            date=day(ticket.due_on, ctx.locale)))
+    reason = checked_text(_, reason)
+    to = ctx.deps.calendar.next_working_day(to)
+    return await ctx.uow.tickets.update(ticket.id, due_on=to, due_extended=True), reason

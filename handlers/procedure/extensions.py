@@ -82,9 +82,10 @@ async def decide(ctx: Ctx, request_id: int, grant: bool) -> ExtensionRequest:
 async def extend_ticket(ctx: Ctx, ticket: TicketRecord, to: date, reason: str) -> TicketRecord:
     """An officer extends the ticket's current deadline once, with a reason; the complainant (with the new date and
     the reason) and the approvers are told."""
-    reason = checked_text(ctx._, reason)
     old = ticket.due_on
-    ticket = await extend(ctx, ticket, to, reason)
+    ticket, reason = await extend(ctx, ticket, to, reason)
+    assert ticket.due_on is not None
+    to = ticket.due_on  # the first working day from the date asked
     await ctx.uow.tickets.record(ticket.id, TicketEvent.EXTENDED, actor_person_id=ctx.actor.recorded, at=ctx.now,
                                  params={"step": ticket.due_step, "from": str(old), "to": str(to), "reason": reason})
 
@@ -96,6 +97,7 @@ async def extend_ticket(ctx: Ctx, ticket: TicketRecord, to: date, reason: str) -
     for approver in await ctx.uow.staff.with_role(Role.APPROVER.value):
         await notices.tell_staff(ctx, approver, render, lambda _: (
             (Button(_("📄 Show {number}").format(number=ticket.number), f"sh:{ticket.id}"),),))
+    await notices.refresh_card(ctx, ticket.id)  # the card shows the new deadline
     complainant = await ctx.uow.persons.get(ticket.person_id) if ticket.person_id is not None else None
     await notices.tell_complainant(ctx, ticket, "extended", reason,
                                    other=day(to, notices.locale_for(ctx, complainant) if complainant else ctx.locale))

@@ -33,7 +33,7 @@ KIND_NAMES = {
     "complainant_late": N_("complainant told of the delay"),
     "rating_reminder": N_("rating reminder"),
     "auto_close": N_("auto-close"),
-    "group_digest": N_("staff group's daily summary"),
+    "group_digest": N_("staff group's daily summary, when there is something to report"),
 }
 SHOWN = 40
 
@@ -82,9 +82,9 @@ async def extend_ticket(turn: Turn, args: str = "") -> None:
                         "20-12-2026 waiting for the faculty's records"))
     ctx = await turn.ctx()
     ticket = await extensions.extend_ticket(ctx, await find_ticket(ctx, number), found[0], found[1])
+    assert ticket.due_on is not None
     turn.say(_("The deadline of {number} is now {date}; the complainant and the approvers were told, with the "
-               "reason.").format(
-        number=ticket.number, date=day(found[0], turn.locale)))
+               "reason.").format(number=ticket.number, date=day(ticket.due_on, turn.locale)))
 
 
 async def ask_more_time(turn: Turn, arg: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from html import unescape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -186,3 +187,130 @@ class TestComplainant:
         async with desk.make_uow() as uow:
             found = await uow.tickets.get(ticket)
             assert found is not None and found.status == "reopened"
+
+
+class TestDeadlinesShown:
+    async def test_a_new_ticket_gets_its_deadline_shown_to_staff_and_complainant(self, desk: Desk,
+                                                                                   clock: Clock) -> None:
+        ticket = await TestComplainant().add_ticket(desk, clock)
+        await tick(desk, clock, wib(2026, 12, 21, 9))  # the pass gives a ticket filed without one its deadline
+        async with desk.make_uow() as uow:
+            found = await uow.tickets.get(ticket)
+            assert found is not None and (found.due_step, found.due_on) == ("confirm", date(2026, 12, 28))
+        shown = "\n".join(await desk.say(desk.user(OFFICER), "/show KEL-2026-00001"))
+        assert en("⏱ Deadline: to {step} by {date}").format(step=en("be confirmed"), date="28 December 2026") in shown
+        status = "\n".join(await desk.say(desk.user(STUDENT, "Siti"), "/status KEL-2026-00001"))
+        assert en("Next step expected by: {date}").format(date="28 December 2026") in status
+
+
+class TestDueView:
+    async def test_before_any_pass_the_admin_is_warned(self, desk: Desk) -> None:
+        text = "\n".join(await desk.say(desk.user(ADMIN), "/due"))
+        assert en("⚠ The reminder engine has not run yet: it runs in the process that sends messages.") in text
+
+    async def test_the_week_ahead_by_day_with_names_and_one_summary_per_working_day(self, desk: Desk,
+                                                                                       clock: Clock) -> None:
+        await action_due(desk, date(2026, 12, 29))
+        await tick(desk, clock, wib(2026, 12, 18, 10))  # a Friday: nothing is due yet
+        text = "\n".join(await desk.say(desk.user(ADMIN), "/due"))
+        assert en("The reminder engine last ran at {time}: {n} notices issued.").format(
+            time="18 December 2026, 10:00 WIB", n=0) in text
+        assert "Staff 9006" in text  # the owner by name, not by an internal id
+        days = [block.split("\n") for block in text.split("\n\n")[2:]]
+        for lines in days:  # one staff summary a day at most, and none on the weekend or the holidays
+            summaries = [line for line in lines if en("staff group's daily summary, when there is something to report")
+                         in line]
+            assert len(summaries) <= 1, lines
+            assert not any(day in lines[0] for day in ("19 December", "20 December", "24 December",
+                                                        "25 December")), lines
+        assert "23 December 2026" in text and en("action owner's digest") in text
+
+    async def test_only_the_roles_that_watch_may_look(self, desk: Desk) -> None:
+        assert await desk.say(desk.user(STUDENT, "Siti"), "/due") == [en("Sorry, this is only for the bureau's staff.")]
+        assert await desk.say(desk.user(OFFICER), "/due") == [en("Sorry, your role does not allow this.")]
+        shown = "\n".join(await desk.say(desk.user(APPROVER), "/due"))
+        assert en("staff group's daily summary, when there is something to report") in shown
+
+
+class TestOtherNotices:
+    async def test_a_complainants_message_unread_for_a_working_day_reaches_the_officer(self, desk: Desk,
+                                                                                       clock: Clock) -> None:
+        ticket = await TestComplainant().add_ticket(desk, clock, "confirming")
+        async with desk.make_uow() as uow:
+            await uow.tickets.update(ticket, assigned_to=await person(desk, OFFICER),
+                                     unread_since=wib(2026, 12, 21, 10))
+            await uow.commit()
+        assert to(await tick(desk, clock, wib(2026, 12, 22, 9, 59)), OFFICER) == []
+        told = to(await tick(desk, clock, wib(2026, 12, 22, 10, 5)), OFFICER)
+        assert len(told) == 1 and "KEL-2026-00001" in told[0] and "21 December 2026" in told[0]
+
+    async def test_an_lk_waiting_for_its_check_reaches_the_reviewers(self, desk: Desk, clock: Clock) -> None:
+        async with desk.make_uow() as uow:
+            lk = await uow.lks.add(NewLk("nonconformity", "transcript", "SOP", "Late transcripts", "No deputy",
+                                         await person(desk, OFFICER), wib(2026, 12, 16, 9), status="awaiting_check"))
+            await uow.commit()
+        assert to(await tick(desk, clock, wib(2026, 12, 18, 9)), REVIEWER) == []
+        told = to(await tick(desk, clock, wib(2026, 12, 21, 9)), REVIEWER)
+        assert len(told) == 1 and lk.number in told[0] and "16 December 2026" in told[0]
+
+
+class TestExtensions:
+    async def ask(self, desk: Desk, action: int, text: str) -> list[str]:
+        await desk.press(desk.user(OWNER), f"ax:{action}")
+        return await desk.say(desk.user(OWNER), text)
+
+    async def test_refused_then_asked_again_then_granted_once(self, desk: Desk, clock: Clock) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 23))
+        asked = await self.ask(desk, action, "8-1-2027 waiting for the senate")
+        assert en("Asked: action #{id} until {date}. An approver decides; you are told here.").format(
+            id=action, date="8 January 2027") in asked
+        again = await self.ask(desk, action, "15-1-2027 another reason")  # one request waits already
+        assert any("once already" in line for line in again)
+        answer, told = await desk.press(desk.user(APPROVER), "xr:1")
+        assert answer is None and en("✖ More time for action #{id} of {lk} was refused: it stays due {date}.").format(
+            id=action, lk="LK-2026-001", date="23 December 2026") in told
+        await self.ask(desk, action, "8-1-2027 the senate meets on the 7th")
+        answer, told = await desk.press(desk.user(APPROVER), "xg:2")
+        late, _twice = await desk.press(desk.user(APPROVER), "xg:2")  # a second press: decided already
+        assert late is not None and en("granted") in late
+        async with desk.make_uow() as uow:
+            found = await uow.lks.get_action(action)
+            assert found is not None and found.due_on == date(2027, 1, 8) and found.extended
+        refused = await self.ask(desk, action, "20-1-2027 more")
+        assert any("once already" in line for line in refused)
+
+    async def test_someone_else_cannot_ask_for_the_owners_action(self, desk: Desk) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 23))
+        await desk.press(desk.user(REVIEWER), f"ax:{action}")
+        refused = await desk.say(desk.user(REVIEWER), "8-1-2027 not mine")
+        assert en("Only the action's owner or an officer can ask for more time.") in unescape("\n".join(refused))
+
+    async def test_a_date_without_a_reason_or_before_the_due_date_is_refused_and_kept_asking(
+            self, desk: Desk) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 23))
+        bare = await self.ask(desk, action, "8-1-2027")
+        assert en("Write the new due date first, then the reason, e.g. “20-12-2026 waiting for the dean's "
+                  "signature”.") in unescape("\n".join(bare))
+        earlier = await desk.say(desk.user(OWNER), "22-12-2026 sooner")
+        assert en("The new due date must be after the current one ({date}).").format(date="23 December 2026") \
+            in "\n".join(earlier)
+
+    async def test_an_officer_extends_a_tickets_deadline_once_and_its_complainant_is_told(
+            self, desk: Desk, clock: Clock) -> None:
+        await TestComplainant().add_ticket(desk, clock)
+        await tick(desk, clock, wib(2026, 12, 21, 9))
+        usage = await desk.say(desk.user(OFFICER), "/extend KEL-2026-00001")
+        assert any(line.startswith(en("Usage: /extend").split(":")[0]) for line in usage)
+        before = await desk.say(desk.user(OFFICER), "/extend KEL-2026-00001 24-12-2026 earlier than due")
+        assert en("The new deadline must be after the current one ({date}).").format(date="28 December 2026") \
+            in "\n".join(before)
+        payloads = await desk.payloads(desk.user(OFFICER), "/extend KEL-2026-00001 9-1-2027 waiting for records")
+        student = [p["text"] for p in payloads if p["chat_id"] == STUDENT]  # Saturday 9 January: Monday the 11th
+        assert len(student) == 1 and "11 January 2027" in student[0] and "waiting for records" in student[0]
+        assert any(en("The deadline of {number} is now {date}; the complainant and the approvers were told, with "
+                      "the reason.").format(number="KEL-2026-00001", date="11 January 2027") == p["text"]
+                   for p in payloads if p["chat_id"] == OFFICER)
+        assert any(p["chat_id"] == APPROVER for p in payloads)
+        again = await desk.say(desk.user(OFFICER), "/extend KEL-2026-00001 15-1-2027 more")
+        assert en("The deadline of {number} was extended once already; it is not extended again.").format(
+            number="KEL-2026-00001") in "\n".join(again)
