@@ -9,7 +9,7 @@ from datetime import date
 from domain.vocabulary import ActionStatus, LkEvent, Role, TicketEvent
 from handlers import notices
 from handlers.errors import Refusal
-from handlers.events import Button
+from handlers.events import Button, CancelScheduled
 from handlers.formats import day
 from handlers.history import Reader
 from handlers.procedure import Ctx
@@ -44,8 +44,14 @@ async def ask_more_time(ctx: Ctx, action: ActionRecord, to: date, reason: str) -
     for approver in await ctx.uow.staff.with_role(Role.APPROVER.value):
         await notices.tell_staff(ctx, approver, render, lambda _: (
             (Button(_("✔ Grant"), f"xg:{request.id}"), Button(_("✖ Refuse"), f"xr:{request.id}")),
-            (Button(_("📄 Open {number}").format(number=lk.number), f"lk:show:{lk.id}"),)))
+            (Button(_("📄 Open {number}").format(number=lk.number), f"lk:show:{lk.id}"),)),
+            office_hours_key=request_key(request.id))
     return request
+
+
+def request_key(request_id: int) -> str:
+    """The key of a request's notices to the approvers, held back outside office hours until a decision."""
+    return f"extension-request:{request_id}"
 
 
 async def decide(ctx: Ctx, request_id: int, grant: bool) -> ExtensionRequest:
@@ -76,6 +82,7 @@ async def decide(ctx: Ctx, request_id: int, grant: bool) -> ExtensionRequest:
                                                                 r.locale))
 
     await notices.tell_staff(ctx, decided.requested_by, render)
+    ctx.out.append(CancelScheduled(request_key(request_id)))  # the other approvers need not decide any more
     return decided
 
 
@@ -96,7 +103,8 @@ async def extend_ticket(ctx: Ctx, ticket: TicketRecord, to: date, reason: str) -
 
     for approver in await ctx.uow.staff.with_role(Role.APPROVER.value):
         await notices.tell_staff(ctx, approver, render, lambda _: (
-            (Button(_("📄 Show {number}").format(number=ticket.number), f"sh:{ticket.id}"),),))
+            (Button(_("📄 Show {number}").format(number=ticket.number), f"sh:{ticket.id}"),),),
+            office_hours_key=f"ticket-extended:{ticket.id}")
     await notices.refresh_card(ctx, ticket.id)  # the card shows the new deadline
     complainant = await ctx.uow.persons.get(ticket.person_id) if ticket.person_id is not None else None
     await notices.tell_complainant(ctx, ticket, "extended", reason,

@@ -314,3 +314,16 @@ class TestExtensions:
         again = await desk.say(desk.user(OFFICER), "/extend KEL-2026-00001 15-1-2027 more")
         assert en("The deadline of {number} was extended once already; it is not extended again.").format(
             number="KEL-2026-00001") in "\n".join(again)
+
+    async def test_a_request_made_in_the_evening_reaches_the_approver_when_the_office_opens(
+            self, desk: Desk, clock: Clock) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 23))
+        clock.at(wib(2026, 12, 23, 20))  # Wednesday evening; Thursday and Friday are holidays
+        await desk.press(desk.user(OWNER), f"ax:{action}")
+        payloads = await desk.payloads(desk.user(OWNER), "8-1-2027 waiting for the senate")
+        assert [p["chat_id"] for p in payloads] == [OWNER]  # the owner's confirmation only, for now
+        clock.at(wib(2026, 12, 28, 7, 59))
+        assert await desk.deliver_due() == []
+        clock.at(wib(2026, 12, 28, 8, 0))
+        waiting = await desk.deliver_due()
+        assert [p["chat_id"] for p in waiting] == [APPROVER] and "waiting for the senate" in waiting[0]["text"]
