@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from html import escape
 
 from domain.delivery import Priority
 from domain.vocabulary import RATEABLE, ActionStatus, LkStatus, TicketEvent, TicketStatus
@@ -62,7 +63,8 @@ async def officer_digest(ctx: Ctx, due: Due) -> int:
                 n=_late(ctx, t.due_on)))
         if len(tickets) > SHOWN:
             lines.append(f"… +{len(tickets) - SHOWN}")
-        lines.append(_("A deadline can be extended once, with a reason: /extend <number> <date> <reason>."))
+        # The command's arguments are in angle brackets: text, not tags Telegram would refuse the message for.
+        lines.append(escape(_("A deadline can be extended once, with a reason: /extend <number> <date> <reason>.")))
         buttons = [Button(f"📄 {t.number}", f"sh:{t.id}") for t in tickets[:8]]
         ctx.out.append(_bulk(person.telegram_id or 0, "\n".join(lines),
                              tuple(tuple(buttons[i: i + 2]) for i in range(0, len(buttons), 2))))
