@@ -61,6 +61,7 @@ async def officer_digest(ctx: Ctx, due: Due) -> int:
                 n=_late(ctx, t.due_on)))
         if len(tickets) > SHOWN:
             lines.append(f"… +{len(tickets) - SHOWN}")
+        # The command's arguments are in angle brackets: text, not tags Telegram would refuse the message for.
         lines.append(escape(_("A deadline can be extended once, with a reason: /extend <number> <date> <reason>.")))
         buttons = [Button(f"📄 {t.number}", f"sh:{t.id}") for t in tickets[:8]]
         ctx.out.append(_bulk(person.telegram_id or 0, "\n".join(lines),

@@ -327,3 +327,20 @@ class TestExtensions:
         clock.at(wib(2026, 12, 28, 8, 0))
         waiting = await desk.deliver_due()
         assert [p["chat_id"] for p in waiting] == [APPROVER] and "waiting for the senate" in waiting[0]["text"]
+
+
+class TestOfficerDigest:
+    async def test_the_digest_of_late_tickets_is_html_telegram_accepts(self, desk: Desk, clock: Clock) -> None:
+        """The digest's hint names the /extend command's arguments in angle brackets: they must reach Telegram as
+        text, not as tags it refuses (found by the SIGKILL test: every officer digest failed)."""
+        async with desk.make_uow() as uow:
+            student = await uow.persons.get_by_telegram_id(STUDENT)
+            assert student is not None
+            await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None, "Belum terbit",
+                                            None, {}, (), False, "received", clock()))
+            await uow.commit()
+        await tick(desk, clock, wib(2026, 12, 21, 9))  # its deadline: 3 working days
+        digest = to(await tick(desk, clock, wib(2026, 12, 29, 9)), OFFICER)
+        assert len(digest) == 1
+        text, _entities = parse_html(digest[0], strict_entities=True)  # raises, as Telegram refuses, on a bad tag
+        assert "/extend <number> <date> <reason>" in text and "KEL-2026-00001" in text
