@@ -13,7 +13,7 @@ from html import escape
 from typing import TypeVar
 
 from handlers.context import Deps
-from handlers.errors import Refusal
+from handlers.errors import Refusal, is_database_error
 from handlers.events import ButtonPress, Event, InboundUpdate, IncomingMessage, Reaction
 from handlers.outbound import write_outbound
 from handlers.router import route
@@ -57,7 +57,7 @@ async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWor
                     reaction = await _refused(uow, turn, event, refusal)
             ids = await _commit(uow, update.update_id, reaction, deps, _chats_of(event))
     except Exception as exc:
-        if _is_database_error(exc):
+        if is_database_error(exc):
             raise
         if await _processed_meanwhile(update, make_uow):  # another process took the same update first
             log.info("update %s was processed by another process at the same time; ignored", update.update_id)
@@ -127,18 +127,3 @@ def _without_nul(value: V) -> V:
     if is_dataclass(value) and not isinstance(value, type):
         return replace(value, **{f.name: _without_nul(getattr(value, f.name)) for f in fields(value)})
     return value
-
-
-def _is_database_error(exc: BaseException) -> bool:
-    """Errors of the database itself (unreachable, locked): retrying the same update later is right.
-
-    Connection failures count too: asyncpg lets ``ConnectionRefusedError`` and timeouts through unwrapped, and
-    treating them as a bug would record the update with an apology instead of processing it later. (A use
-    case does no other I/O: Telegram is only reached through the outbox.)
-    """
-    if isinstance(exc, OSError | TimeoutError):
-        return True
-    module = type(exc).__module__
-    return module.startswith(("sqlalchemy", "aiosqlite", "asyncpg", "sqlite3")) and "IntegrityError" not in type(
-        exc
-    ).__name__

@@ -8,6 +8,7 @@ say any more (the action was done meanwhile) is not recorded, so it is simply no
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -17,11 +18,13 @@ from handlers.context import Deps
 from handlers.due import Due, Hours, Kind
 from handlers.due.gather import gather, local_day
 from handlers.due.messages import SENDERS
+from handlers.errors import is_database_error
 from handlers.outbound import write_outbound
 from handlers.procedure import SYSTEM, Ctx
 from handlers.procedure.deadlines import keep
 from storage.uow import UnitOfWork
 
+log = logging.getLogger(__name__)
 CHUNK = 100
 """Notices issued per transaction: short transactions leave the database to people's updates."""
 BACKFILL = 500
@@ -94,22 +97,45 @@ async def run_once(make_uow: Callable[[], UnitOfWork], deps: Deps, now: datetime
         todo = await due_now(uow, deps, now)
     issued = messages = 0
     for batch in _chunks(todo, CHUNK):
-        async with make_uow() as uow:
-            ctx = ctx_for(uow, deps)
+        try:
+            done = await _issue(make_uow, deps, batch, now)
+        except Exception as exc:
+            if is_database_error(exc):
+                raise  # the database is away: the whole pass is tried again later
+            done = (0, 0)  # one notice failed: the others of the chunk go one by one, that one is left out
             for due in batch:
-                if not await uow.due.issue(due.key, due.kind, None, now):
-                    continue  # issued meanwhile by the process that held the lease before us
-                sent = await SENDERS[due.kind](ctx, due)
-                if sent:
-                    issued, messages = issued + 1, messages + sent
-                else:
-                    await uow.due.forget(due.key)  # its reason vanished: nothing to say, nothing recorded
-            await write_outbound(uow, ctx.out, now)
-            await uow.commit()
+                try:
+                    one = await _issue(make_uow, deps, [due], now)
+                except Exception as exc:
+                    if is_database_error(exc):
+                        raise
+                    log.exception("due notice %s could not be issued; the others go on", due.key)
+                    continue
+                done = (done[0] + one[0], done[1] + one[1])
+        issued, messages = issued + done[0], messages + done[1]
     async with make_uow() as uow:
         await uow.due.record_pass(now, issued, messages)
         await uow.commit()
     return Report(issued, messages, backfilled)
+
+
+async def _issue(make_uow: Callable[[], UnitOfWork], deps: Deps, batch: Sequence[Due], now: datetime
+                 ) -> tuple[int, int]:
+    """Issue ``batch`` in one transaction: each key recorded with its messages; (notices issued, messages)."""
+    issued = messages = 0
+    async with make_uow() as uow:
+        ctx = ctx_for(uow, deps)
+        for due in batch:
+            if not await uow.due.issue(due.key, due.kind, None, now):
+                continue  # issued meanwhile by the process that held the lease before us
+            sent = await SENDERS[due.kind](ctx, due)
+            if sent:
+                issued, messages = issued + 1, messages + sent
+            else:
+                await uow.due.forget(due.key)  # its reason vanished: nothing to say, nothing recorded
+        await write_outbound(uow, ctx.out, now)
+        await uow.commit()
+    return issued, messages
 
 
 async def forecast(uow: UnitOfWork, deps: Deps, days: int = 7) -> list[tuple[datetime, Due]]:

@@ -344,3 +344,24 @@ class TestOfficerDigest:
         assert len(digest) == 1
         text, _entities = parse_html(digest[0], strict_entities=True)  # raises, as Telegram refuses, on a bad tag
         assert "/extend <number> <date> <reason>" in text and "KEL-2026-00001" in text
+
+
+class TestABrokenNotice:
+    async def test_one_notice_whose_message_fails_does_not_hold_up_the_others(
+            self, desk: Desk, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+        """A bug in one notice's message (here: the owner's digest) rolls back only that notice: the reviewer's
+        escalation of the same pass goes, and the digest is tried again by the next pass."""
+        from handlers.due import Kind, messages
+
+        await action_due(desk, date(2026, 12, 16))
+
+        async def broken(ctx: Any, due: Any) -> int:
+            raise RuntimeError("a bug in the digest")
+
+        monkeypatch.setitem(messages.SENDERS, Kind.OWNER_DIGEST, broken)
+        sent = await tick(desk, clock, wib(2026, 12, 21, 9))
+        assert to(sent, OWNER) == [] and len(to(sent, REVIEWER)) == 1
+        assert "digest:owner:" in caplog.text and "could not be issued" in caplog.text
+        monkeypatch.undo()
+        again = await tick(desk, clock, wib(2026, 12, 21, 9, 1))
+        assert len(to(again, OWNER)) == 1 and to(again, REVIEWER) == []
