@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.clock import AdjustableClock
+from bot.errors import ConfigError
 from bot.settings import Settings
-from dialogs.calendar import WorkingCalendar
-from handlers.catalogue_loader import load_catalogue, load_holidays
+from handlers.calendar_loader import HolidayListError, load_calendar
+from handlers.catalogue_loader import CatalogueError, load_catalogue
 from handlers.commands import STUDENT_COMMANDS
-from handlers.context import Deps
+from handlers.context import Deps, utc_now
 from handlers.i18n import Translator
 from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade
@@ -30,20 +33,32 @@ class App:
         await self.engine.dispose()
 
 
-def build(settings: Settings) -> App:
-    engine = make_engine(settings.database_url)
-    sessions = make_session_factory(engine)
+def build(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> App:
+    """Everything the bot needs, from ``settings``; a bad setting or data file is a :class:`ConfigError`.
+    ``clock``: a clock of the caller's (the sandbox's), else the real one, or one started at ``CLOCK_START``."""
     translator = Translator(default=settings.default_locale)
+    tz = ZoneInfo(settings.timezone)
+    try:
+        catalogue = load_catalogue(settings.service_catalogue)
+        calendar = load_calendar(settings.holidays_file, today=datetime.now(tz).date())
+    except (CatalogueError, HolidayListError) as exc:  # one line naming the file, the entry and the field
+        raise ConfigError(str(exc)) from None
     deps = Deps(
-        catalogue=load_catalogue(settings.service_catalogue),
+        catalogue=catalogue,
         translator=translator,
-        calendar=WorkingCalendar(load_holidays(settings.holidays_file)),
-        tz=ZoneInfo(settings.timezone),
+        calendar=calendar,
+        tz=tz,
         admins=settings.admin_ids,
         staff_chat_id=settings.staff_chat_id,
-        confirm_days=settings.confirm_days,
+        standard_times=settings.standard_times(),
+        office_hours=settings.office_window(),
+        complainant_hours=settings.complainant_window(),
         allow_self_check=settings.allow_self_check,
+        clock=clock or (AdjustableClock(settings.clock_start) if settings.clock_start else utc_now),
+        rating_days_after_close=settings.rating_days_after_close,
     )
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
     return App(settings, engine, lambda: SqlUnitOfWork(sessions), deps)
 
 

@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 from collections.abc import Coroutine
+from datetime import datetime
 from typing import Any
 
 from bot.bootstrap import build, migrate
@@ -49,6 +50,17 @@ def _run(main: Coroutine[Any, Any, None]) -> int:
     return 0
 
 
+def _moment(text: str) -> datetime:
+    """An aware moment from the command line (``2027-01-15T08:00+07:00``); a clear error otherwise."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a moment like 2027-01-15T08:00+07:00") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no time zone: write it like 2027-01-15T08:00+07:00")
+    return moment
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tanggap", description="Tanggap: complaints and suggestions on Telegram.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -62,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     box = sub.add_parser("sandbox", help="offline: a local Bot API emulator and a chat in this terminal")
     box.add_argument("--user", type=int, default=None, help="the Telegram id you start as (default 1001)")
     sub.add_parser("migrate", help="upgrade the database to the newest schema")
+    due = sub.add_parser("due", help="print what the reminders engine would send at a moment (sends nothing)")
+    due.add_argument("--at", type=_moment, default=None,
+                     help="the moment, ISO 8601 with its zone, e.g. 2027-01-15T08:00+07:00 (default: now)")
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -74,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             return _run(serve(settings, mode="webhook"))
         if args.command == "migrate":
             return _run(migrate_only(settings))
+        if args.command == "due":
+            from bot.due_cli import print_due
+
+            return _run(print_due(settings, args.at))
         from bot.sandbox import sandbox
 
         return _run(sandbox(settings, start_user=args.user))

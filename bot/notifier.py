@@ -32,9 +32,10 @@ import heapq
 import logging
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.pacing import Pacer
 from bot.port import BotPort
@@ -93,6 +94,8 @@ class Notifier:
         self._recorder: asyncio.Task[None] | None = None
         self._record_more = asyncio.Event()  # new outcomes for a recorder waiting to retry troubled ones
         self._retries: list[float] = []  # monotonic times rows were rescheduled to (a heap)
+        #: Work that runs only while this process holds the sender lease, beside the sending (the due-work engine).
+        self.companions: list[Callable[[], Coroutine[Any, Any, None]]] = []
 
     def wake(self) -> None:
         """New rows were committed: look at the outbox now (a round waiting for the bot-wide limit ends, and the
@@ -110,12 +113,13 @@ class Notifier:
             async with self.lease.held() as lost:
                 serving = asyncio.create_task(self._serve(), name="outbox rounds")
                 watching = asyncio.create_task(lost.wait(), name="lease watch")
+                companions = [asyncio.create_task(work(), name="lease work") for work in self.companions]
                 try:
                     await asyncio.wait({serving, watching}, return_when=asyncio.FIRST_COMPLETED)
                 finally:
-                    for task in (serving, watching):
+                    for task in (serving, watching, *companions):
                         task.cancel()
-                    await asyncio.gather(serving, watching, return_exceptions=True)
+                    await asyncio.gather(serving, watching, *companions, return_exceptions=True)
                 log.warning("outbox sending stopped: the lease was lost; waiting to take it again")
 
     async def _serve(self) -> None:

@@ -9,6 +9,7 @@ or /press <message> <button> for any earlier one. Sandbox commands (everything e
   /press <msg> <button>  press a button of any message on screen: /press 12 1, or by its text: /press 12 Ambil
   /photo [caption]       send a photo            /pdf [caption]  send a PDF document
   /users                 who is in the sandbox   /quit (or Ctrl-D) leave
+  /clock [+3d]           the bot's time; +<n>m|h|d|w moves it forward (reminders, escalations, auto-close)
 A chat you come back to shows everything that arrived while you were away; other chats get a one-line notice.
 To play the staff: /as 9000, then /staff add 9001 petugas, 9002 pemeriksa, 9003 penyetuju, 9004 pemantau (one
 person may not prepare, check and approve the same LK); /as 9001 Olivia, /start, /help.
@@ -20,18 +21,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.clock import AdjustableClock
 from bot.emulator import BotApiEmulator
-from bot.sandbox_chat import STAFF_GROUP, TerminalChat
+from bot.sandbox_chat import STAFF_GROUP, WIB, TerminalChat
 from bot.service import serve
 from bot.settings import Settings
 from storage.database import make_engine, make_session_factory
-from storage.models import TicketRow
+from storage.models import DuePassRow, TicketRow
 from storage.uow import SqlUnitOfWork
 
 SANDBOX_TOKEN = "1000001:SANDBOX-offline-token-not-secret-000"
@@ -53,10 +55,13 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
         "staff_chat_id": STAFF_GROUP,
     })  # fmt: skip
     box.telegram_bot_token = None
-    chat = TerminalChat(emulator, box.admin_ids, lambda text: print(text, flush=True))
+    left_at = await clock_left_at(engine)
+    start = max((t for t in (settings.clock_start, left_at) if t is not None), default=None)
+    clock = AdjustableClock(start)  # CLOCK_START for a demo on a chosen day; else where /clock left it
+    chat = TerminalChat(emulator, box.admin_ids, lambda text: print(text, flush=True), clock)
     if start_user is not None:
         chat.switch(str(start_user))
-    bot = asyncio.create_task(serve(box, token=SANDBOX_TOKEN))
+    bot = asyncio.create_task(serve(box, token=SANDBOX_TOKEN, clock=clock))
     outbox = SqlUnitOfWork(make_session_factory(engine))
 
     async def settled() -> None:
@@ -78,12 +83,28 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
     print(__doc__.split("\n\n", 1)[1] if __doc__ else "", flush=True)
     print(f"Database: {url}\nEngine: {box.bot_engine}\nYou are {chat.names[chat.user]} ({chat.user}). Type /start.\n",
           flush=True)  # fmt: skip
+    if clock.offset > timedelta(minutes=1):
+        print(f"The bot's clock goes on from where /clock left it: {clock().astimezone(WIB):%A %d %B %Y, %H:%M} WIB.\n",
+              flush=True)
+    async def engine_caught_up() -> None:
+        """After ``/clock +…``: until the reminder engine made its pass at the new time (a few seconds at most)."""
+        moment = clock()
+        for _attempt in range(100):
+            with contextlib.suppress(Exception):
+                async with outbox as uow:
+                    last = await uow.due.last_pass()
+                if last is not None and last.at >= moment:
+                    return
+            await asyncio.sleep(0.1)
+
     try:
         while not bot.done():
             chat.show_new()
             line = await _read_line(chat, bot)
             if line is None or not chat.handle(line):
                 break
+            if line.strip().startswith("/clock +"):
+                await engine_caught_up()
             await settled()
         chat.show_new()
     finally:
@@ -96,6 +117,17 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
         await engine.dispose()
     if stopped_by_itself and not bot.cancelled():
         bot.result()  # the bot's own error (a database it cannot reach, say), for the CLI to report
+
+
+async def clock_left_at(engine: AsyncEngine) -> datetime | None:
+    """Where an earlier run left the bot's clock (its reminder engine's last pass), when that is ahead of the real
+    time: a clock moved with ``/clock`` goes on from there, so what was filed "later" never lies in the future."""
+    try:
+        async with engine.connect() as connection:
+            last = await connection.scalar(select(DuePassRow.at))
+    except (DBAPIError, OSError):  # no database or no schema yet
+        return None
+    return last if last is not None and last > datetime.now(UTC) else None
 
 
 async def first_free_message_id(engine: AsyncEngine) -> int:

@@ -7,15 +7,22 @@ while you were elsewhere, then new messages as they come; every other chat gets 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
+from bot.clock import AdjustableClock
 from bot.emulator import BotApiEmulator, SentMessage
 
 DEFAULT_USER = 1001
 STAFF_GROUP = -1000000000001
 PRESS_USAGE = "usage: /press <message> <button>   e.g. /press 12 1, or /press 12 Ambil (a button's number or text)"
+
+CLOCK_STEP = re.compile(r"^\+(?P<n>\d{1,4})\s*(?P<unit>[mhdw])$")
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 class Look(NamedTuple):
@@ -58,8 +65,9 @@ class TerminalChat:
     the bot, or the staff group.
     """
 
-    def __init__(self, emulator: BotApiEmulator, admins: frozenset[int], write: Callable[[str], None]) -> None:
-        self.emulator, self.write = emulator, write
+    def __init__(self, emulator: BotApiEmulator, admins: frozenset[int], write: Callable[[str], None],
+                 clock: AdjustableClock | None = None) -> None:
+        self.emulator, self.write, self.clock = emulator, write, clock
         self.user = self.view = DEFAULT_USER
         self.names: dict[int, str] = {}
         self.logs: dict[int, ChatLog] = {STAFF_GROUP: ChatLog()}
@@ -177,9 +185,26 @@ class TerminalChat:
             self.emulator.send_document(self.user, caption=rest or None, chat_id=self._chat_arg())
         elif head == "/press":
             self.press_command(rest)
+        elif head == "/clock":
+            self.move_clock(rest)
         elif not (line.isdigit() and self.press_latest(int(line))):
             self.emulator.send_text(self.user, line, chat_id=self._chat_arg())
         return True
+
+    def move_clock(self, rest: str) -> None:
+        """``/clock`` shows the bot's time; ``/clock +3d`` (``+4h``, ``+30m``, ``+1w``) moves it forward, and the
+        reminders engine looks at once at what is due then."""
+        if self.clock is None:
+            self.write("  This sandbox has no clock to move.")
+            return
+        if rest:
+            match = CLOCK_STEP.match(rest)
+            if match is None:
+                self.write("  usage: /clock [+<n>m|h|d|w]   e.g. /clock +3d (the clock only moves forward)")
+                return
+            unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[match["unit"]]
+            self.clock.advance(timedelta(**{unit: int(match["n"])}))
+        self.write(f"  The bot's clock: {self.clock().astimezone(WIB):%A %d %B %Y, %H:%M} WIB.")
 
     def switch(self, rest: str) -> None:
         who, _, name = rest.partition(" ")

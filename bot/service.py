@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 
 from bot.bootstrap import App, build, command_menu, migrate
+from bot.clock import AdjustableClock
+from bot.due_runner import DueRunner
 from bot.pacing import Pacer
 from bot.port import make_port
 from bot.runner import Runner
@@ -19,12 +21,14 @@ log = logging.getLogger("tanggap")
 MODES = ("polling", "webhook")
 
 
-async def serve(settings: Settings, *, token: str | None = None, mode: str = "polling") -> None:
-    """Migrate, register the command menu, and take updates (``mode``: polling or webhook) until stopped."""
+async def serve(settings: Settings, *, token: str | None = None, mode: str = "polling",
+                clock: AdjustableClock | None = None) -> None:
+    """Migrate, register the command menu, and take updates (``mode``: polling or webhook) until stopped.
+    ``clock``: the sandbox's, which it moves with ``/clock`` (the due-work engine then runs a pass at once)."""
     token = token or settings.token()
     engine = settings.check_engine()
     hook = settings.webhook() if mode == "webhook" else None  # a missing setting stops us before anything runs
-    app = build(settings)
+    app = build(settings, clock=clock)
     port = make_port(engine, token, settings.telegram_api_url, request_timeout=settings.telegram_request_timeout)
     try:
         await migrate(app)
@@ -32,6 +36,10 @@ async def serve(settings: Settings, *, token: str | None = None, mode: str = "po
         await port.set_commands(command_menu(app.deps.translator))
         runner = Runner(port, app.make_uow, app.deps, poll_timeout=settings.poll_timeout, pacer=pacer_of(settings))
         runner.notifier.lease = lease_for(app.engine, runner.notifier.wake)  # one sender per database
+        due = DueRunner(app.make_uow, app.deps, runner.notifier.wake, interval=settings.due_interval)
+        runner.notifier.companions.append(due.run)  # reminders and digests: by the lease holder only
+        if isinstance(app.deps.clock, AdjustableClock):
+            app.deps.clock.listeners.append(due.wake)
         log.info("Tanggap is running (engine %s, %s, database %s)", engine, mode, db_label(app))
         if hook is not None:
             from bot.webhook import WebhookServer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,6 +13,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
+from dialogs.catalogue import StandardTimes
+from dialogs.hours import Window, WindowError
 
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 OFFICIAL_API = "https://api.telegram.org"
@@ -40,14 +43,21 @@ class Settings(BaseSettings):
     bot_engine: str = "aiogram"
     tanggap_admins: str = ""
     staff_chat_id: int | None = None
-    confirm_days: int = 2
+    # Standard times for handling a complaint, in working days (a service may set its own in the catalogue):
+    # receipt → the officer's verdict, the verdict → the concluding response, receipt → closed.
+    confirm_days: int = 3
+    respond_days: int = 5
+    close_days: int = 20
+    # When people are told things (local time, TIMEZONE): staff on working days only, complainants every day.
+    office_hours: str = "08:00-16:00"
+    complainant_hours: str = "07:00-21:00"
     # Segregation of duties: whoever prepared an LK may not check or approve it, nor its checker approve it,
     # unless a very small office allows it here (the LK then says so).
     allow_self_check: bool = False
     default_locale: str = "id"
     timezone: str = "Asia/Jakarta"
     service_catalogue: Path | None = Field(default=None, description="a TOML file replacing the shipped catalogue")
-    holidays_file: Path | None = None
+    holidays_file: Path | None = Field(default=None, description="a TOML file replacing the campus's own days off")
     poll_timeout: int = 25
     telegram_request_timeout: float = 30.0  # seconds for each Bot API call but the long poll
     # Telegram's flood limits, kept by the notifier; raise them only if Telegram raised yours (paid broadcasts).
@@ -56,6 +66,12 @@ class Settings(BaseSettings):
     send_burst_chat: int = 3
     send_per_minute_group: float = 20.0
     log_level: str = "INFO"
+    # The due-work engine: seconds between its passes (reminders, escalations, digests, auto-close).
+    due_interval: float = 60.0
+    # Tests and demos only: the bot's clock starts at this moment (ISO 8601 with a zone) and runs on from there.
+    clock_start: datetime | None = None
+    # How long after an auto-close the complainant may still rate (and so reopen) the ticket, in days.
+    rating_days_after_close: int = 30
     # Webhook mode (`tanggap webhook`): Telegram POSTs updates to WEBHOOK_URL, served on WEBHOOK_LISTEN:WEBHOOK_PORT.
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
@@ -80,6 +96,22 @@ class Settings(BaseSettings):
                 raise ConfigError(f"TANGGAP_ADMINS must be Telegram user ids separated by commas; got {part!r}.")
             ids.add(int(part))
         return frozenset(ids)
+
+    def standard_times(self) -> StandardTimes:
+        """``CONFIRM_DAYS``, ``RESPOND_DAYS``, ``CLOSE_DAYS``: the defaults for services that set none."""
+        for name, days in (("CONFIRM_DAYS", self.confirm_days), ("RESPOND_DAYS", self.respond_days),
+                           ("CLOSE_DAYS", self.close_days)):
+            if days <= 0:
+                raise ConfigError(f"{name} must be a positive whole number of working days; got {days}.")
+        return StandardTimes(confirm=self.confirm_days, respond=self.respond_days, close=self.close_days)
+
+    def office_window(self) -> Window:
+        """``OFFICE_HOURS``: when staff are sent reminders and digests, on working days."""
+        return _window("OFFICE_HOURS", self.office_hours, working_days_only=True)
+
+    def complainant_window(self) -> Window:
+        """``COMPLAINANT_HOURS``: when complainants are sent notices, every day."""
+        return _window("COMPLAINANT_HOURS", self.complainant_hours, working_days_only=False)
 
     def token(self) -> str:
         """The token, checked; the error text never contains it."""
@@ -139,6 +171,13 @@ class Settings(BaseSettings):
         return WebhookConfig(
             url, parts.path or "/", self.webhook_listen, self.webhook_port, secret, self.webhook_max_connections
         )
+
+
+def _window(name: str, value: str, *, working_days_only: bool) -> Window:
+    try:
+        return Window.parse(value, working_days_only=working_days_only)
+    except WindowError as exc:
+        raise ConfigError(f"{name}: {exc}.") from None
 
 
 def _loopback(host: str) -> bool:

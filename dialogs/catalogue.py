@@ -83,8 +83,48 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
+class StandardTimes:
+    """How long, in working days, the bureau takes for each step of handling a complaint.
+
+    ``confirm``: from receipt to the officer's verdict (SOP step b); ``respond``: from the verdict to the
+    response that concludes it; ``close``: from receipt to closed. The due-work engine reminds and escalates
+    against these; settings give the defaults, a service may set its own (``handling`` in services.toml).
+    """
+
+    confirm: int
+    respond: int
+    close: int
+
+
+DEFAULT_STANDARD_TIMES = StandardTimes(confirm=3, respond=5, close=20)
+"""The standard times when settings give none: confirm within 3 working days, respond within 5, close within 20."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceHandling:
+    """A service's own standard times for handling complaints; ``None`` keeps the default from settings."""
+
+    confirm: int | None = None
+    respond: int | None = None
+    close: int | None = None
+
+    def over(self, defaults: StandardTimes) -> StandardTimes:
+        """These times where set, ``defaults`` elsewhere, field by field."""
+        return StandardTimes(
+            confirm=defaults.confirm if self.confirm is None else self.confirm,
+            respond=defaults.respond if self.respond is None else self.respond,
+            close=defaults.close if self.close is None else self.close,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Service:
-    """A service (layanan) with its procedure reference and standard time in working days."""
+    """A service (layanan) with its procedure reference and standard time in working days.
+
+    ``standard_days`` is the service's own standard time (waktu standar layanan: e.g. a transcript is issued
+    within 3 working days), against which a complaint is judged; ``handling`` is how long the bureau takes to
+    handle a complaint about the service, where it differs from the defaults (see :func:`standard_times`).
+    """
 
     code: str
     name: dict[str, str]
@@ -92,6 +132,7 @@ class Service:
     standard_days: int
     procedure: str
     questions: tuple[Question, ...]
+    handling: ServiceHandling | None = None
 
     def display_name(self, locale: str | None = DEFAULT_LOCALE) -> str:
         return localized(self.name, locale)
@@ -130,3 +171,12 @@ class Catalogue:
 
     def __contains__(self, code: object) -> bool:
         return code in self._by_code
+
+
+def standard_times(service_code: str | None, catalogue: Catalogue, defaults: StandardTimes) -> StandardTimes:
+    """The standard times for handling a complaint about ``service_code``: the service's own, field by field,
+    over ``defaults``. A code not in the catalogue (``"other"``, a service since removed) gets the defaults."""
+    service = catalogue.get(service_code) if service_code else None
+    if service is None or service.handling is None:
+        return defaults
+    return service.handling.over(defaults)

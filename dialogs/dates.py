@@ -147,6 +147,17 @@ def _fields(stripped: str) -> tuple[int | None, int, int] | None:
     return None
 
 
+def leading_date(text: str, today: date, *, future: bool = False) -> tuple[date, str] | None:
+    """The date that ``text`` begins with (its longest first words that read as one, up to four) and the rest:
+    ``"20-12-2026 waiting for the signature"`` → (20 December 2026, "waiting for the signature")."""
+    words = text.split()
+    for count in range(min(4, len(words)), 0, -1):
+        found = parse_user_date(" ".join(words[:count]), today, future=future)
+        if found is not None:
+            return found, " ".join(words[count:])
+    return None
+
+
 def format_date(day: date, locale: str) -> str:
     """``day`` written out for people, e.g. "25 November 2026" (day first in English too)."""
     result: str = _babel_format_date(day, format="long", locale=_babel_locale(locale))

@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from dialogs import question_step
-from dialogs.catalogue import Question
+from dialogs.catalogue import Question, StandardTimes, standard_times
 from dialogs.dates import format_date
 from dialogs.draft import COMPLAINT, OTHER_SERVICE, SUGGESTION, Draft
 from dialogs.engine import Problem
@@ -162,10 +162,12 @@ def accept_edit(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked
     return draft.with_(returning=True, **cleared[value])
 
 
-def acknowledgement(number: str, draft: Draft, ctx: IntakeContext, confirm_days: int) -> Say:
-    """What the complainant reads once the ticket is recorded."""
+def acknowledgement(number: str, draft: Draft, ctx: IntakeContext, defaults: StandardTimes) -> Say:
+    """What the complainant reads once the ticket is recorded: for a complaint, within how many working days an
+    officer gives a verdict (the service's own confirm time, else the default in ``defaults``)."""
     _ = ctx._
     service = service_of(draft, ctx)
+    confirm_days = standard_times(draft.service, ctx.catalogue, defaults).confirm
     if draft.kind == SUGGESTION:
         text = _("Thank you! Your suggestion is recorded as <b>{number}</b>.\n"
                  "The bureau reviews it and tells you here whether it is taken up.").format(number=number)

@@ -20,6 +20,7 @@ COMPLAINT_MOVES: dict[str, frozenset[str]] = {
     S.IN_FOLLOWUP: frozenset({S.RESOLVED, S.WITHDRAWN}),
     S.CONFORMING: frozenset({S.CLOSED, S.REOPENED}),
     S.RESOLVED: frozenset({S.CLOSED, S.REOPENED}),
+    S.CLOSED: frozenset({S.REOPENED}),  # only a ticket closed unrated, rated 1–2 within the time the setting allows
 }
 SUGGESTION_MOVES: dict[str, frozenset[str]] = {
     S.RECEIVED: frozenset({S.UNDER_REVIEW, S.ACCEPTED, S.DECLINED, S.DUPLICATE, S.REJECTED, S.WITHDRAWN}),

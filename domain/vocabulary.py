@@ -137,6 +137,7 @@ class TicketEvent(StrEnum):
     REOPENED = "reopened"  # {score}
     CLOSED = "closed"  # {reason: "rated" | "programme"}
     WITHDRAWN = "withdrawn"  # {reason}
+    EXTENDED = "extended"  # {step, from, to, reason}: the current deadline moved, once
     STATUS = "status"  # a move recorded before events had codes; ``note`` holds its old text
 
 
@@ -151,4 +152,6 @@ class LkEvent(StrEnum):
     ALL_DONE = "all_done"  # every action of the round is done: effectiveness check due
     NOT_EFFECTIVE = "not_effective"  # {reason, round}: the next round
     CLOSED = "closed"  # {response}
+    EXTENSION_GRANTED = "extension_granted"  # {action, from, to, reason}
+    EXTENSION_REFUSED = "extension_refused"  # {action, from, to, reason}
     STATUS = "status"  # recorded before events had codes

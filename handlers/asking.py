@@ -36,6 +36,9 @@ PROMPTS = {
                    "is told at once."),
     "withdraw": N_("Why do you withdraw {subject}? Write a short reason; the ticket is then withdrawn and the "
                    "officers are told."),
+    "extension": N_("Until when does action {subject} need, and why? Write the new due date, then the reason, "
+                    "for example “20-12-2026 waiting for the dean's signature”. An approver decides (once per "
+                    "action)."),
 }
 SKIPPABLE = frozenset({"rating_comment", "rating_complaint"})
 #: Questions a complainant may leave for something else (/new starts over them): optional comments, the focus on

@@ -1,8 +1,9 @@
-"""Reading the service catalogue and the holiday list (hari libur) from TOML files.
+"""Reading the service catalogue (katalog layanan) from a TOML file.
 
-Both ship with the package in ``handlers/data/``; settings may point at an institution's own copy.
-Every problem is reported as an exception that names the file, the service and the field, so an
-admin editing the file can fix it without reading code.
+It ships with the package in ``handlers/data/services.toml``; ``SERVICE_CATALOGUE`` may point at an
+institution's own copy. Every problem is reported as an exception that names the file, the service and the
+field, so an admin editing the file can fix it without reading code. The working-day calendar, read from the
+TOML list beside it, is :mod:`handlers.calendar_loader`'s job.
 """
 
 from __future__ import annotations
@@ -10,77 +11,34 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from dialogs.catalogue import LOCALES, Catalogue, Choice, Question, QuestionKind, Service
+from dialogs.catalogue import LOCALES, Catalogue, Choice, Question, QuestionKind, Service, ServiceHandling
 
 SHIPPED_SERVICES = "services.toml"
-SHIPPED_HOLIDAYS = "holidays.toml"
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
-_SERVICE_FIELDS = frozenset({"code", "name", "aliases", "standard_days", "procedure", "questions"})
+_SERVICE_FIELDS = frozenset({"code", "name", "aliases", "standard_days", "procedure", "questions", "handling"})
+_HANDLING_FIELDS = ("confirm", "respond", "close")
 _QUESTION_FIELDS = frozenset({"id", "kind", "text", "choices", "starts_standard_time", "optional"})
 _CHOICE_FIELDS = frozenset({"value", "label"})
-HOLIDAY_KINDS = frozenset({"holiday", "cuti_bersama"})
 
 
 class CatalogueError(ValueError):
     """Raised when the service catalogue file cannot be read or breaks a rule."""
 
 
-class HolidayListError(ValueError):
-    """Raised when the holiday list file cannot be read or an entry is malformed."""
-
-
-@dataclass(frozen=True, slots=True)
-class Holiday:
-    """A day off: a national holiday (libur nasional) or a joint leave day (cuti bersama)."""
-
-    date: date
-    name: str
-    kind: str
-
-
 def load_catalogue(path: Path | None = None) -> Catalogue:
     """The catalogue in ``path``, or the one shipped with the package when ``path`` is None."""
-    source, document = _read_toml(path, SHIPPED_SERVICES, CatalogueError)
+    source, document = read_toml(path, SHIPPED_SERVICES, CatalogueError)
     return parse_catalogue(document, source)
 
 
-def load_holiday_list(path: Path | None = None) -> tuple[Holiday, ...]:
-    """The holidays in ``path`` (or the shipped list), sorted by date."""
-    source, document = _read_toml(path, SHIPPED_HOLIDAYS, HolidayListError)
-    entries = document.get("holidays")
-    if not isinstance(entries, list):
-        raise HolidayListError(f"{source}: expected [[holidays]] entries")
-    holidays = []
-    for index, entry in enumerate(entries, start=1):
-        where = f"{source}: holiday #{index}"
-        if not isinstance(entry, dict):
-            raise HolidayListError(f"{where}: expected a table")
-        day = entry.get("date")
-        if not isinstance(day, date) or isinstance(day, datetime):
-            raise HolidayListError(f"{where}: 'date' must be a TOML date such as 2026-08-17")
-        name = entry.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise HolidayListError(f"{where} ({day}): 'name' must be a non-empty string")
-        kind = entry.get("kind", "holiday")
-        if kind not in HOLIDAY_KINDS:
-            raise HolidayListError(f"{where} ({day}): 'kind' must be one of {sorted(HOLIDAY_KINDS)}")
-        holidays.append(Holiday(day, name.strip(), kind))
-    return tuple(sorted(holidays, key=lambda holiday: holiday.date))
-
-
-def load_holidays(path: Path | None = None) -> frozenset[date]:
-    """The dates of the holidays in ``path`` (or the shipped list), for a `WorkingCalendar`."""
-    return frozenset(holiday.date for holiday in load_holiday_list(path))
-
-
-def _read_toml(path: Path | None, shipped: str, error: type[ValueError]) -> tuple[str, dict[str, Any]]:
+def read_toml(path: Path | None, shipped: str, error: type[ValueError]) -> tuple[str, dict[str, Any]]:
+    """The TOML document in ``path`` (or the file ``shipped`` in ``handlers/data/``) and how to name it in an
+    error; a file that cannot be read or parsed raises ``error`` naming the file."""
     try:
         if path is None:
             resource = resources.files(__package__ or "handlers").joinpath("data", shipped)
@@ -143,7 +101,28 @@ def _parse_service(entry: object, source: str, index: int) -> Service:
         standard_days=standard_days,
         procedure=procedure.strip(),
         questions=questions,
+        handling=_parse_handling(entry.get("handling"), where),
     )
+
+
+def _parse_handling(raw: object, where: str) -> ServiceHandling | None:
+    """``handling = { confirm = 3, respond = 5, close = 20 }``: any of them, each a positive number of working
+    days; what is left out keeps the default from settings."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{where}: 'handling' must be a table such as {{ confirm = 3, respond = 5, close = 20 }}")
+    unknown = sorted(set(raw) - set(_HANDLING_FIELDS))
+    if unknown:
+        raise CatalogueError(
+            f"{where}: unknown field 'handling.{unknown[0]}' (allowed: {', '.join(_HANDLING_FIELDS)})")
+    days: dict[str, int] = {}
+    for name, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise CatalogueError(
+                f"{where}: 'handling.{name}' must be a positive whole number of working days (got {value!r})")
+        days[name] = value
+    return ServiceHandling(**days)
 
 
 def _parse_question(entry: object, service_where: str, index: int) -> Question:

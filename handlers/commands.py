@@ -11,7 +11,7 @@ from domain.vocabulary import STAFF, Role
 from handlers import student
 from handlers.i18n import N_
 from handlers.labels import role_name
-from handlers.staff import admin, lk, monitor, search, staff_dialogs, tickets
+from handlers.staff import admin, due_work, lk, monitor, search, staff_dialogs, tickets
 from handlers.turn import Turn
 
 Command = Callable[[Turn, str], Awaitable[None]]
@@ -87,6 +87,11 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
                               "service:, channel:, officer: (me, none, a name or id), since:, until:")),
     "similar": StaffCommand(search.similar, READERS, N_("/similar <number>"), N_("tickets like this one")),
     "monitor": StaffCommand(monitor.monitor, STAFF, N_("/monitor"), N_("late and waiting work")),
+    "due": StaffCommand(due_work.due, frozenset({Role.ADMIN, Role.APPROVER, Role.MONITOR}), N_("/due"),
+                        N_("the reminders, escalations and digests of the next 7 days")),
+    "extend": StaffCommand(due_work.extend_ticket, OFFICER, N_("/extend <number> <date> <reason>"),
+                           N_("move a ticket's deadline once, with a reason (the complainant and the "
+                              "approvers are told)")),
     "lk": StaffCommand(lk.show, STAFF, N_("/lk <LK number>"), N_("an LK in full")),
     "lk list": StaffCommand(lk.listing, STAFF, N_("/lk list"), N_("the open LKs and their next steps")),
     "lk new": StaffCommand(staff_dialogs.lk_new, OFFICER, N_("/lk new <numbers…>"), N_("write an LK")),

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.calendar import WorkingCalendar
-from dialogs.catalogue import Catalogue
+from dialogs.catalogue import DEFAULT_STANDARD_TIMES, Catalogue, StandardTimes
+from dialogs.hours import COMPLAINANT_HOURS, OFFICE_HOURS, Window
 from handlers.i18n import Translator
 
 
@@ -25,12 +26,19 @@ class Deps:
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Jakarta"))
     admins: frozenset[int] = frozenset()
-    confirm_days: int = 2
+    #: The default standard times (confirm, respond, close, in working days); a service may set its own:
+    #: ``dialogs.catalogue.standard_times(code, catalogue, deps.standard_times)`` gives a service's.
+    standard_times: StandardTimes = DEFAULT_STANDARD_TIMES
+    #: When staff are told things (working days only) and when complainants are (every day), in ``tz``.
+    office_hours: Window = OFFICE_HOURS
+    complainant_hours: Window = COMPLAINANT_HOURS
     staff_chat_id: int | None = None
     clock: Callable[[], datetime] = utc_now
     #: Segregation of duties: False (the default) keeps whoever prepared an LK from checking or approving it and
     #: its checker from approving it; a very small office may allow it (the LK then says so).
     allow_self_check: bool = False
+    #: Days after an auto-close in which the complainant may still rate the ticket (1–2 reopens it).
+    rating_days_after_close: int = 30
 
     def today(self) -> date:
         """Today in the institution's time zone (WIB)."""

@@ -126,7 +126,7 @@ class OutMessage:
     refuses it because the person cannot be reached (e.g. to whoever assigned them the work). ``scheduled``:
     ``(key, seconds)`` to send it only that much later, unless a later change cancels the key first.
     ``priority``: its delivery class (replies before notices before bulk); None lets the writer decide
-    (``handlers.processing.write_outbound``: to the acting person's chat a reply, to others a notice, bulk when
+    (``handlers.outbound.write_outbound``: to the acting person's chat a reply, to others a notice, bulk when
     one change tells many people). Every outbound message type has this field."""
 
     chat_id: int

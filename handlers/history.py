@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.vocabulary import TicketEvent
-from handlers.formats import when
+from handlers.formats import day, when
 from handlers.i18n import N_, Gettext
 from handlers.labels import channel_name, status_name
 from handlers.text import shown
@@ -56,6 +57,7 @@ STAFF_LINES: dict[str, str] = {
     E.REOPENED: N_("reopened: rated {score}/5"),
     E.CLOSED: N_("closed"),
     E.WITHDRAWN: N_("withdrawn by the complainant: {reason}"),
+    E.EXTENDED: N_("deadline extended from {from_} to {to}: {reason}"),
 }
 COMPLAINANT_LINES: dict[str, str] = {
     E.FILED: N_("received"),
@@ -70,7 +72,15 @@ COMPLAINANT_LINES: dict[str, str] = {
     E.REOPENED: N_("reopened after your rating of {score}/5"),
     E.CLOSED: N_("closed"),
     E.WITHDRAWN: N_("withdrawn by you: {reason}"),
+    E.EXTENDED: N_("the bureau needs more time: now expected by {to}"),
 }
+
+
+def _day(value: object, reader: Reader) -> str:
+    try:
+        return day(date.fromisoformat(str(value)), reader.locale)
+    except ValueError:
+        return "—"
 
 
 def event_text(event: TicketEventRecord, ticket: TicketRecord, reader: Reader, names: Mapping[int, str]) -> str | None:
@@ -91,7 +101,11 @@ def event_text(event: TicketEventRecord, ticket: TicketRecord, reader: Reader, n
         "of": shown(str(p.get("of") or "")),
         "lk": shown(str(p.get("lk") or "")),
         "score": str(p.get("score") or ""),
+        "from_": _day(p.get("from"), reader),
+        "to": _day(p.get("to"), reader),
     }
+    if event.code == E.CLOSED and p.get("reason") == "auto":
+        template = N_("closed without a rating, 10 working days after the response")
     line = _(template).format(**values)
     files = p.get("files")
     if event.code == E.COMPLAINANT_MESSAGE and isinstance(files, int) and files and p.get("text"):

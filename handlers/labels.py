@@ -35,6 +35,9 @@ ACTION_KINDS: dict[str, str] = {ActionKind.CORRECTION: N_("correction"), ActionK
 ROLES: dict[str, str] = {Role.OFFICER: N_("officer"), Role.REVIEWER: N_("reviewer"), Role.APPROVER: N_("approver"),
          Role.MONITOR: N_("monitor"), Role.ADMIN: N_("admin")}
 
+DUE_STEPS: dict[str, str] = {"confirm": N_("be confirmed"), "respond": N_("be answered")}
+"""A ticket's deadline is for one of these steps (``ticket.due_step``): "to be confirmed by …"."""
+
 
 def _name(table: dict[str, str], value: str, _: Gettext) -> str:
     return _(table[value]) if value in table else value
@@ -58,3 +61,7 @@ def action_kind_name(kind: str, _: Gettext) -> str:
 
 def role_name(role: str, _: Gettext) -> str:
     return _name(ROLES, role, _)
+
+
+def due_step_name(step: str | None, _: Gettext) -> str:
+    return _name(DUE_STEPS, step or "", _)

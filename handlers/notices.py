@@ -43,6 +43,8 @@ NOTICES = {
     "accepted": N_("Good news: your suggestion {number} has been accepted.\n\n{note}"),
     "declined": N_("Your suggestion {number} was considered but will not be taken up.\n\n<b>Reason:</b> {note}"),
     "programme_done": N_("The improvement programme for your suggestion {number} is complete.\n\n{note}"),
+    "extended": N_("The bureau needs more time for your report {number}: it now expects to finish this step by {other}."
+                   "\n\n<b>Reason:</b> {note}"),
     "verified": N_(
         "The bureau has checked that the measures taken after your complaint {number} work: the nonconformity "
         "behind it is closed. Thank you for reporting it."
@@ -109,12 +111,15 @@ def tell_actor(ctx: Ctx, text: str) -> None:
 
 
 async def tell_staff(ctx: Ctx, person: PersonRecord | int | None, render: Callable[[Reader], str],
-                     buttons: Callable[[Gettext], Keyboard] = lambda _: (), *, what: str = "") -> bool:
+                     buttons: Callable[[Gettext], Keyboard] = lambda _: (), *, what: str = "",
+                     office_hours_key: str | None = None) -> bool:
     """Queue a message for a staff member, in their language; False when there is nobody to tell.
 
     When they cannot be reached now, the actor is told at once (and the message waits for their Start); when
     Telegram refuses it later, the actor gets ``what`` (a short description, in the actor's language) instead.
-    The actor is never told about themselves."""
+    The actor is never told about themselves. With ``office_hours_key``, a message that is no reply to anything
+    (a request to decide) waits, outside office hours, for the next opening — under that key, which a decision
+    taken meanwhile cancels."""
     if isinstance(person, int):
         person = await ctx.uow.persons.get(person)
     if person is None or person.telegram_id is None:
@@ -129,8 +134,17 @@ async def tell_staff(ctx: Ctx, person: PersonRecord | int | None, render: Callab
     elif ctx.actor.telegram_id is not None and what:
         fallback = (ctx.actor.telegram_id, ctx._(NOT_REACHED).format(name=name, what=what))
     ctx.out.append(OutMessage(person.telegram_id, render(reader), buttons(reader._), resend=True,
-                              fallback=fallback))
+                              fallback=fallback, scheduled=_until_office_opens(ctx, office_hours_key)))
     return True
+
+
+def _until_office_opens(ctx: Ctx, key: str | None) -> tuple[str, float] | None:
+    """``(key, seconds)`` until the office opens, when it is closed now; None when it is open (or no key)."""
+    if key is None:
+        return None
+    deps = ctx.deps
+    opens = deps.office_hours.next_opening(ctx.now, deps.tz, deps.calendar)
+    return (key, (opens - ctx.now).total_seconds()) if opens > ctx.now else None
 
 
 async def refresh_card(ctx: Ctx, ticket_id: int, *, new: bool = False) -> None:

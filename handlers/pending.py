@@ -17,8 +17,8 @@ from handlers.auth import allowed
 from handlers.errors import Refusal
 from handlers.events import FileRef
 from handlers.procedure.checks import lk_by_id, ticket_by_id
+from handlers.staff import due_work, tickets
 from handlers.staff import lk as lks
-from handlers.staff import tickets
 from handlers.turn import Turn
 from storage.records import DialogRecord
 
@@ -98,6 +98,10 @@ async def _add_info(turn: Turn, data: dict[str, Any], text: str, file: FileRef |
     await conversation.add(turn, int(data["ticket_id"]), text, file, again=bool(data.get("focus")))
 
 
+async def _extension(turn: Turn, data: dict[str, Any], text: str, file: FileRef | None) -> None:
+    await due_work.more_time(turn, int(data["action_id"]), text)
+
+
 async def _loose(turn: Turn, data: dict[str, Any], text: str, file: FileRef | None) -> None:
     """A message held until its owner said where it belongs; a new message takes its place."""
     await conversation.free_message(turn, text, file)
@@ -121,4 +125,5 @@ HANDLERS: dict[str, Handler] = {
     "add_info": _add_info,
     "withdraw": _withdraw,
     conversation.LOOSE: _loose,
+    "extension": _extension,
 }

@@ -7,40 +7,21 @@ update already recorded is ignored, so Telegram's re-delivery after a crash proc
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, fields, is_dataclass, replace
-from datetime import datetime, timedelta
 from html import escape
 from typing import TypeVar
 
-from domain.delivery import Priority
 from handlers.context import Deps
-from handlers.errors import Refusal
-from handlers.events import (
-    ButtonPress,
-    CancelScheduled,
-    Delivered,
-    EditCard,
-    Event,
-    InboundUpdate,
-    IncomingMessage,
-    Outbound,
-    OutMessage,
-    Reaction,
-    SendCard,
-)
+from handlers.errors import Refusal, is_database_error
+from handlers.events import ButtonPress, Event, InboundUpdate, IncomingMessage, Reaction
+from handlers.outbound import write_outbound
 from handlers.router import route
 from handlers.turn import Turn
-from storage.repositories.outbox import Queued
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 V = TypeVar("V")
-FAN_OUT = 20
-"""One change that tells more than this many other chats is a fan-out (e.g. an LK closed for hundreds of
-complainants): what it queues for them is bulk, so it fills the capacity that replies and notices leave."""
-
-
 @dataclass(frozen=True)
 class Processed:
     """What happened to one update; the caller sends ``outbox_ids`` and answers the button press."""
@@ -76,7 +57,7 @@ async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWor
                     reaction = await _refused(uow, turn, event, refusal)
             ids = await _commit(uow, update.update_id, reaction, deps, _chats_of(event))
     except Exception as exc:
-        if _is_database_error(exc):
+        if is_database_error(exc):
             raise
         if await _processed_meanwhile(update, make_uow):  # another process took the same update first
             log.info("update %s was processed by another process at the same time; ignored", update.update_id)
@@ -109,51 +90,6 @@ async def _commit(uow: UnitOfWork, update_id: int, reaction: Reaction, deps: Dep
     ids = await write_outbound(uow, reaction.outbound, deps.clock(), replying_to=replying_to)
     await uow.updates.record(update_id, deps.clock())
     await uow.commit()
-    return ids
-
-
-def delivery_classes(outbound: Sequence[Delivered], replying_to: Collection[int]) -> list[Priority]:
-    """Each message's delivery class: its own ``priority`` if it has one; else a reply to the chats in
-    ``replying_to`` (the acting person's), bulk to others when they are more than :data:`FAN_OUT` chats (one
-    change telling many people), a notice to others otherwise."""
-    others = {o.chat_id for o in outbound if o.chat_id not in replying_to}
-    told = Priority.BULK if len(others) > FAN_OUT else Priority.NOTICE
-    return [o.priority if o.priority is not None else Priority.REPLY if o.chat_id in replying_to else told
-            for o in outbound]
-
-
-def card_key(ticket_id: int) -> str:
-    """The key of a ticket's pending card message (post or edit): a newer one replaces it while it waits."""
-    return f"card:{ticket_id}"
-
-
-async def write_outbound(uow: UnitOfWork, outbound: Sequence[Outbound], now: datetime, *,
-                         replying_to: Collection[int] = ()) -> list[int]:
-    """Queue what a use case produced, in order: messages in one statement, each with its delivery class
-    (:func:`delivery_classes`; ``replying_to``: the chats of the person whose update produced them); scheduled
-    ones with their key and time; cancellations of earlier scheduled ones first (a comment replaces the alert
-    that waited for it).
-
-    A ticket's card in the staff group is one message brought up to date: a post or edit of it still waiting from
-    an earlier change is cancelled by the newer one, which carries the whole card (and posts it if it never
-    arrived). So a card's messages never overtake each other whatever their classes (a stale edit after a newer
-    one, or a second card), and a long fan-out to the group does not edit the same card twice."""
-    for cancel in outbound:
-        if isinstance(cancel, CancelScheduled):
-            await uow.outbox.cancel_key(cancel.key)
-    delivered = [o for o in outbound if not isinstance(o, CancelScheduled)]
-    classes = delivery_classes(delivered, replying_to)
-    await uow.outbox.cancel_keys([card_key(o.ticket_id) for o in delivered if isinstance(o, SendCard | EditCard)])
-    now_rows = [Queued(o.chat_id, o.to_payload(), cls,
-                       card_key(o.ticket_id) if isinstance(o, SendCard | EditCard) else None)
-                for o, cls in zip(delivered, classes, strict=True)
-                if not (isinstance(o, OutMessage) and o.scheduled)]
-    ids = await uow.outbox.queue(now_rows, now)
-    for later, cls in zip(delivered, classes, strict=True):
-        if isinstance(later, OutMessage) and later.scheduled is not None:
-            key, seconds = later.scheduled
-            ids += await uow.outbox.add_many([(later.chat_id, later.to_payload())], now,
-                                             not_before=now + timedelta(seconds=seconds), key=key, priority=cls)
     return ids
 
 
@@ -191,18 +127,3 @@ def _without_nul(value: V) -> V:
     if is_dataclass(value) and not isinstance(value, type):
         return replace(value, **{f.name: _without_nul(getattr(value, f.name)) for f in fields(value)})
     return value
-
-
-def _is_database_error(exc: BaseException) -> bool:
-    """Errors of the database itself (unreachable, locked): retrying the same update later is right.
-
-    Connection failures count too: asyncpg lets ``ConnectionRefusedError`` and timeouts through unwrapped, and
-    treating them as a bug would record the update with an apology instead of processing it later. (A use
-    case does no other I/O: Telegram is only reached through the outbox.)
-    """
-    if isinstance(exc, OSError | TimeoutError):
-        return True
-    module = type(exc).__module__
-    return module.startswith(("sqlalchemy", "aiosqlite", "asyncpg", "sqlite3")) and "IntegrityError" not in type(
-        exc
-    ).__name__

@@ -19,6 +19,7 @@ from handlers.asking import PENDING, SOFT
 from handlers.errors import Refusal
 from handlers.events import Button, Keyboard
 from handlers.labels import role_name
+from handlers.procedure import deadlines
 from handlers.procedure.conversation import can_add
 from handlers.text import shown
 from handlers.turn import Turn
@@ -205,9 +206,11 @@ async def _submit(turn: Turn, draft: Draft, ctx: IntakeContext) -> None:
         created_at=turn.deps.clock(),
     )
     ticket = await turn.uow.tickets.add(new)
+    procedure = await turn.ctx()
+    await deadlines.keep(procedure, ticket, ticket.status)
     await turn.uow.dialogs.delete(turn.chat_id)
-    await notices.refresh_card(await turn.ctx(), ticket.id, new=True)
-    turn.show(acknowledgement(ticket.number, draft, ctx, turn.deps.confirm_days))
+    await notices.refresh_card(procedure, ticket.id, new=True)
+    turn.show(acknowledgement(ticket.number, draft, ctx, turn.deps.standard_times))
 
 
 async def _remind_draft(turn: Turn, *, quiet: bool = False) -> None:

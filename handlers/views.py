@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from dialogs.catalogue import Catalogue
-from handlers.formats import when
+from dialogs.workflow import is_active
+from handlers.formats import day, when
 from handlers.history import Reader, history_lines
 from handlers.i18n import Gettext
 from handlers.labels import status_name
@@ -36,6 +37,8 @@ def ticket_details(ticket: TicketRecord, events: list[TicketEventRecord], catalo
         _("Received: {at}").format(at=when(ticket.created_at, tz, locale)),
         _("Description: {text}").format(text=shown(ticket.description, 600)),
     ]
+    if ticket.due_on is not None and is_active(ticket.status):
+        lines.insert(3, _("Next step expected by: {date}").format(date=day(ticket.due_on, locale)))
     if ticket.attachments:
         lines.append(_("Attachments: {n}").format(n=len(ticket.attachments)))
     history = history_lines(ticket, events, Reader(_, locale, tz, staff=False), names or {})

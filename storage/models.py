@@ -91,6 +91,8 @@ class TicketRow(Base):
         Index(None, "updated_at"),
         Index(None, "awaiting_complainant_since"),
         Index(None, "unread_since"),
+        Index(None, "due_on"),
+        Index(None, "status", "resolved_at"),
         Index(None, "service_code", "created_at"),
         Index(None, "channel", "created_at"),
         Index(None, "created_at"),
@@ -127,6 +129,12 @@ class TicketRow(Base):
     awaiting_complainant_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     #: Since when a message of the complainant waits to be read by an officer (None: nothing unread).
     unread_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: The step of the procedure the ticket waits in (``confirm``: for the officer's verdict; ``respond``: for the
+    #: response that concludes it) and its deadline (a WIB date, working days from the service's standard times);
+    #: None when the ticket waits for nothing of the staff. ``due_extended``: that deadline was extended (once).
+    due_step: Mapped[str | None] = mapped_column(String(16))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    due_extended: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     attachments: Mapped[list[TicketAttachmentRow]] = relationship(
         order_by="TicketAttachmentRow.position", lazy="raise"
@@ -311,6 +319,8 @@ class LkActionRow(Base):
     evidence_file_type: Mapped[str | None] = mapped_column(String(16))
     evidence_file_name: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: The due date was extended once (by the approver, on the owner's request): it is not extended again.
+    extended: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class LkEventRow(Base):
@@ -343,3 +353,48 @@ class UnhandledUpdateRow(Base):
     engine: Mapped[str] = mapped_column(String(16))
     error: Mapped[str] = mapped_column(Text)
     raw: Mapped[str] = mapped_column(Text)
+
+
+class DueNoticeRow(Base):
+    """A notice the due-work engine issued (a reminder, an escalation, a digest, an auto-close), by its unique
+    ``key`` (e.g. ``action:42:overdue2:2027-01-15``): each goes out once, across restarts and processes."""
+
+    __tablename__ = "due_notice"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DuePassRow(Base):
+    """The due-work engine's last pass (one row): the moment it was for and what it issued. ``/due`` shows it, so
+    an admin sees the engine is alive; tests wait for it after moving the clock."""
+
+    __tablename__ = "due_pass"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    issued: Mapped[int] = mapped_column(Integer)
+    messages: Mapped[int] = mapped_column(Integer)
+
+
+class ExtensionRequestRow(Base):
+    """An action owner's request for a later due date (one per action), granted or refused by an approver."""
+
+    __tablename__ = "extension_request"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'granted', 'refused')", name="status"),
+        Index(None, "action_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    action_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("lk_action.id"))
+    requested_by: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"))
+    old_due: Mapped[date] = mapped_column(Date)
+    new_due: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decided_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

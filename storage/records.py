@@ -105,6 +105,10 @@ class TicketRecord:
     awaiting_complainant_since: datetime | None = None
     #: Since when a message of the complainant waits to be read by an officer (None: nothing unread).
     unread_since: datetime | None = None
+    #: The step the ticket waits in (``confirm`` | ``respond``) and its deadline (WIB date); None: nothing waits.
+    due_step: str | None = None
+    due_on: date | None = None
+    due_extended: bool = False
 
 
 @dataclass(frozen=True)
@@ -244,6 +248,8 @@ class ActionRecord:
     owner_contact: str | None = None
     added_by: int | None = None
     evidence_file_name: str | None = None
+    #: The due date was extended once; it is not extended again.
+    extended: bool = False
 
 
 @dataclass(frozen=True)
@@ -271,3 +277,28 @@ class UnhandledUpdateRecord:
     engine: str
     error: str
     raw: str
+
+
+@dataclass(frozen=True)
+class ExtensionRequest:
+    """An action owner's request for a later due date; ``status`` is ``pending``, ``granted`` or ``refused``."""
+
+    id: int
+    action_id: int
+    requested_by: int
+    old_due: date
+    new_due: date
+    reason: str
+    status: str
+    requested_at: datetime
+    decided_by: int | None = None
+    decided_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DuePass:
+    """The due-work engine's latest pass: the moment it was for, the notices it issued and the messages queued."""
+
+    at: datetime
+    issued: int
+    messages: int

@@ -9,9 +9,10 @@ from typing import Protocol, Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import UnitOfWorkAlreadyActive, UnitOfWorkNotActive
-from storage.ports import Dialogs, Lks, Monitoring, Outbox, Persons, Staff, Tickets, Unhandled, Updates
+from storage.ports import Dialogs, Due, Lks, Monitoring, Outbox, Persons, Staff, Tickets, Unhandled, Updates
 from storage.repositories import (
     DialogRepository,
+    DueRepository,
     LkRepository,
     MonitoringRepository,
     OutboxRepository,
@@ -44,6 +45,8 @@ class UnitOfWork(Protocol):
     def monitoring(self) -> Monitoring: ...
     @property
     def unhandled(self) -> Unhandled: ...
+    @property
+    def due(self) -> Due: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -65,6 +68,7 @@ class _Open:
     lks: LkRepository
     monitoring: MonitoringRepository
     unhandled: UnhandledUpdates
+    due: DueRepository
 
 
 class SqlUnitOfWork:
@@ -95,6 +99,7 @@ class SqlUnitOfWork:
             lks=LkRepository(session),
             monitoring=MonitoringRepository(session),
             unhandled=UnhandledUpdates(session),
+            due=DueRepository(session),
         )
         return self
 
@@ -148,6 +153,10 @@ class SqlUnitOfWork:
     @property
     def unhandled(self) -> UnhandledUpdates:
         return self._active.unhandled
+
+    @property
+    def due(self) -> DueRepository:
+        return self._active.due
 
     @property
     def _active(self) -> _Open:

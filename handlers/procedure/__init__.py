@@ -33,6 +33,16 @@ class Actor:
     def has(self, *roles: Role) -> bool:
         return bool(self.roles & {r.value for r in roles})
 
+    @property
+    def recorded(self) -> int | None:
+        """The person id a history event names: None for the system itself (:data:`SYSTEM`)."""
+        return None if self.person_id == SYSTEM_ID else self.person_id
+
+
+SYSTEM_ID = 0
+SYSTEM = Actor(SYSTEM_ID, None, "Tanggap")
+"""The actor of the due-work engine: it holds no role, writes to nobody's chat, and its events name nobody."""
+
 
 @dataclass
 class Ctx:

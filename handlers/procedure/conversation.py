@@ -6,6 +6,8 @@ the officer handling it at once (or, while nobody has taken it, to the staff gro
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dialogs.workflow import is_active
 from domain.vocabulary import RATEABLE, TicketEvent, TicketStatus
 from handlers import notices
@@ -121,16 +123,30 @@ async def withdraw(ctx: Ctx, ticket: TicketRecord, reason: str) -> TicketRecord:
 async def rate(ctx: Ctx, ticket: TicketRecord, score: int) -> TicketRecord:
     """SOP 7a: the complainant rates a conclusion 1–5, once. 1–2 reopens the ticket; its officer is alerted with
     the comment the complainant is asked for next, or after :data:`REOPEN_ALERT_WAIT` seconds without one."""
-    if ticket.rating is not None or ticket.status not in RATEABLE:
+    auto_closed = await closed_unrated_within(ctx, ticket)
+    if ticket.rating is not None or (ticket.status not in RATEABLE and not auto_closed):
         raise Refusal(ctx._("{number} was already rated. Thank you!").format(number=ticket.number))
     await ctx.uow.tickets.update(ticket.id, rating=score, rated_at=ctx.now)
     if score <= 2:
         ticket = await move(ctx, ticket, TicketStatus.REOPENED, TicketEvent.REOPENED, {"score": score})
         await alert_reopened(ctx, ticket, score, None, scheduled=True)
+    elif auto_closed:
+        await ctx.uow.tickets.record(ticket.id, TicketEvent.RATED, actor_person_id=ctx.actor.recorded, at=ctx.now,
+                                     params={"score": score})
+        ticket = await ctx.uow.tickets.update(ticket.id)
     else:
         ticket = await move(ctx, ticket, TicketStatus.CLOSED, TicketEvent.RATED, {"score": score})
     await notices.refresh_card(ctx, ticket.id)
     return ticket
+
+
+async def closed_unrated_within(ctx: Ctx, ticket: TicketRecord) -> bool:
+    """Closed by the due-work engine for want of a rating, and still within the days the setting allows to rate."""
+    if ticket.status != TicketStatus.CLOSED or ticket.rating is not None:
+        return False
+    closing = [e for e in await ctx.uow.tickets.events(ticket.id) if e.code == TicketEvent.CLOSED]
+    return bool(closing) and closing[-1].params.get("reason") == "auto" and \
+        ctx.now - closing[-1].at <= timedelta(days=ctx.deps.rating_days_after_close)
 
 
 async def comment_on_rating(ctx: Ctx, ticket: TicketRecord, text: str | None) -> TicketRecord:

@@ -13,7 +13,7 @@ from domain.vocabulary import RATEABLE, Role, TicketEvent, TicketKind, TicketSta
 from handlers import notices
 from handlers.errors import Refusal
 from handlers.events import Button
-from handlers.procedure import Ctx
+from handlers.procedure import Ctx, deadlines
 from handlers.procedure.checks import checked_text, find_ticket, ticket_by_id
 from handlers.text import shown
 from handlers.views import status_name
@@ -29,18 +29,19 @@ async def move(ctx: Ctx, ticket: TicketRecord, to: str, code: str, params: dict[
     if not can_move(ticket.kind, ticket.status, to):
         raise Refusal(ctx._("{number} is {status}; that cannot be done now.").format(
             number=ticket.number, status=status_name(ticket.status, ctx._)))
-    await ctx.uow.tickets.set_status(ticket.id, to, actor_person_id=ctx.actor.person_id, at=ctx.now, code=code,
+    await ctx.uow.tickets.set_status(ticket.id, to, actor_person_id=ctx.actor.recorded, at=ctx.now, code=code,
                                      params=params)
     if not is_active(to):
         fields.setdefault("awaiting_complainant_since", None)
         fields.setdefault("unread_since", None)
-    if to in RATEABLE:  # a new conclusion is rated anew; earlier ratings stay in the history
+    if to in RATEABLE:  # a new conclusion is rated anew (its rating reminder and auto-close count from now);
+        fields.setdefault("resolved_at", ctx.now)  # earlier ratings stay in the history
         fields.setdefault("rating", None)
         fields.setdefault("rating_comment", None)
         fields.setdefault("rated_at", None)
     if fields:
         await ctx.uow.tickets.update(ticket.id, **fields)
-    return await ticket_by_id(ctx, ticket.id)
+    return await deadlines.keep(ctx, await ticket_by_id(ctx, ticket.id), to)
 
 
 async def take(ctx: Ctx, ticket: TicketRecord) -> TicketRecord:

@@ -8,6 +8,8 @@ lists it, so it can be handed over.
 
 from __future__ import annotations
 
+from html import escape
+
 from domain.vocabulary import ROLE_WORDS, Role
 from handlers.errors import Refusal
 from handlers.formats import day
@@ -86,8 +88,8 @@ async def _open_work(turn: Turn, person: PersonRecord) -> list[str]:
     actions = await turn.uow.lks.open_actions_of(person.id)
     lines: list[str] = []
     if tickets:
-        lines.append("\n" + _("⚠️ They still handle {n} open ticket(s); hand each over with /assign <number> <id>:")
-                     .format(n=len(tickets)))
+        lines.append("\n" + escape(_("⚠️ They still handle {n} open ticket(s); hand each over with /assign <number> "
+                                     "<id>:").format(n=len(tickets))))
         lines += [f"• {t.number}" for t in tickets[:MAX_LISTED]]
     if actions:
         lines.append("\n" + _("⚠️ They still own {n} open action(s) of a programme:").format(n=len(actions)))

@@ -15,11 +15,12 @@ from domain.vocabulary import STAFF, LkStatus, Role, TicketStatus
 from handlers.asking import ask
 from handlers.errors import Refusal
 from handlers.procedure.checks import lk_by_id, ticket_by_id
+from handlers.staff import due_work, search, staff_dialogs, tickets
 from handlers.staff import lk as lks
-from handlers.staff import search, staff_dialogs, tickets
 from handlers.turn import Turn
 
 OFFICER = frozenset({Role.OFFICER})
+ASSIGNERS = frozenset({Role.OFFICER, Role.REVIEWER, Role.ADMIN})
 READERS = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.MONITOR})  # as /search in handlers.commands
 Run = Callable[[Turn, str], Awaitable[None]]
 
@@ -123,6 +124,11 @@ STAFF_BUTTONS: dict[str, StaffButton] = {
     "lk:respond": StaffButton(_ask_lk("correction_response"), OFFICER),
     "ev": StaffButton(lks.send_evidence, STAFF),
     "ad": StaffButton(lks.ask_evidence, STAFF),
+    "ax": StaffButton(due_work.ask_more_time, STAFF),
+    "xg": StaffButton(due_work.grant, frozenset({Role.APPROVER})),
+    "xr": StaffButton(due_work.refuse, frozenset({Role.APPROVER})),
+    "as": StaffButton(due_work.pick_officer, ASSIGNERS),
+    "ao": StaffButton(due_work.assign_to, ASSIGNERS),
 }
 
 

@@ -1,7 +1,8 @@
 """/monitor (SOP step f): what is late or waiting, in working days (Mon–Fri minus holidays, WIB).
 
 The database is asked only for counts and the first ``SHOWN`` rows of each section; which tickets
-are late to confirm is decided here, once, as a cut-off instant (see :func:`confirmation_cutoff`).
+are late to confirm is decided here, once, as a cut-off instant per confirm time (see
+:func:`confirmation_cutoff`): the default's, and a service's own where the catalogue sets one.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.calendar import WorkingCalendar
+from dialogs.catalogue import standard_times
 from domain.vocabulary import LkStatus, TicketStatus
+from handlers.context import Deps
 from handlers.formats import day, local_day
 from handlers.i18n import N_
 from handlers.labels import action_kind_name
@@ -42,6 +45,22 @@ def confirmation_cutoff(today: date, calendar: WorkingCalendar, confirm_days: in
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC)
 
 
+def confirmation_cutoffs(today: date, deps: Deps) -> tuple[datetime, dict[str, datetime]]:
+    """The cut-off for tickets about a service with the default confirm time (or none in the catalogue), and
+    the cut-off of each service whose own confirm time differs from the default."""
+    cutoffs: dict[int, datetime] = {}
+
+    def cutoff(days: int) -> datetime:
+        if days not in cutoffs:
+            cutoffs[days] = confirmation_cutoff(today, deps.calendar, days, deps.tz)
+        return cutoffs[days]
+
+    default = deps.standard_times.confirm
+    own = {service.code: days for service in deps.catalogue
+           if (days := standard_times(service.code, deps.catalogue, deps.standard_times).confirm) != default}
+    return cutoff(default), {code: cutoff(days) for code, days in own.items()}
+
+
 async def monitor(turn: Turn, args: str = "") -> None:
     _, deps, locale = turn._, turn.deps, turn.locale
     today, calendar, watch = deps.today(), deps.calendar, turn.uow.monitoring
@@ -57,16 +76,20 @@ async def monitor(turn: Turn, args: str = "") -> None:
         total, actions = await watch.open_actions_due(first=first, last=last, limit=SHOWN)
         sections.append(_section(title.format(n=SOON_DAYS), total, [action_line(a, lk) for a, lk in actions]))
 
-    cutoff = confirmation_cutoff(today, calendar, deps.confirm_days, deps.tz)
-    total, tickets = await watch.unconfirmed_tickets(cutoff, limit=SHOWN)
+    cutoff, by_service = confirmation_cutoffs(today, deps)
+    total, tickets = await watch.unconfirmed_tickets(cutoff, limit=SHOWN, by_service=by_service)
     late = []
     for ticket in tickets:
         received = ticket.created_at.astimezone(deps.tz).date()
-        deadline = calendar.add_working_days(received, deps.confirm_days)
+        confirm_days = standard_times(ticket.service_code, deps.catalogue, deps.standard_times).confirm
+        deadline = calendar.add_working_days(received, confirm_days)
         late.append(f"• {ticket.number} — " + _("received {date}, due {deadline}").format(
             date=day(received, locale), deadline=day(deadline, locale)))
-    sections.append(_section(_("Tickets not confirmed within {n} working days").format(n=deps.confirm_days),
-                             total, late))
+    if by_service:  # the services differ: each line gives its own deadline
+        title = _("Tickets not confirmed within their service's standard time")
+    else:
+        title = _("Tickets not confirmed within {n} working days").format(n=deps.standard_times.confirm)
+    sections.append(_section(title, total, late))
 
     total, tickets = await watch.tickets_in_status(TicketStatus.REOPENED, limit=SHOWN)
     sections.append(_section(_("Reopened tickets (the complainant was not satisfied)"), total, [

@@ -16,7 +16,7 @@ from domain.vocabulary import Role, TicketEvent
 from handlers import notices
 from handlers.auth import allowed
 from handlers.errors import Refusal
-from handlers.procedure import lks
+from handlers.procedure import deadlines, lks
 from handlers.procedure.checks import find_lk
 from handlers.staff.lk import show_lk
 from handlers.turn import Turn
@@ -79,8 +79,10 @@ async def _save_intake(turn: Turn, draft: staff_intake.StaffIntakeDraft, extra: 
     ))
     await turn.uow.tickets.record(ticket.id, TicketEvent.TAKEN, actor_person_id=turn.person.id, at=now(turn),
                                   params={"officer": turn.person.id})
-    await turn.uow.tickets.update(ticket.id, assigned_to=turn.person.id)
-    await notices.refresh_card(await turn.ctx(), ticket.id, new=True)
+    ticket = await turn.uow.tickets.update(ticket.id, assigned_to=turn.person.id)
+    ctx = await turn.ctx()
+    await deadlines.keep(ctx, ticket, ticket.status)
+    await notices.refresh_card(ctx, ticket.id, new=True)
     turn.show(staff_intake.saved(ticket.number, draft, await _intake_context(turn, extra)))
 
 

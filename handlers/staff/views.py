@@ -19,7 +19,7 @@ from handlers.events import Button, Keyboard
 from handlers.formats import day, when
 from handlers.history import Reader, history_lines
 from handlers.i18n import Gettext
-from handlers.labels import channel_name, status_name
+from handlers.labels import channel_name, due_step_name, status_name
 from handlers.text import neutral, shown
 from storage.records import (
     Attachment,
@@ -60,6 +60,8 @@ def card_text(ticket: TicketRecord, person: PersonRecord | None, officer: Person
     ]
     if ticket.agenda_number:
         lines.append(_("Agenda number: {number}").format(number=shown(ticket.agenda_number)))
+    if ticket.due_on is not None and is_active(ticket.status):
+        lines.append(deadline_line(ticket, _, locale))
     if ticket.kind == TicketKind.COMPLAINT:
         happened = day(ticket.occurred_on, locale) if ticket.occurred_on else _("not sure")
         lines.append(_("Incident date: {date}").format(date=happened))
@@ -71,6 +73,14 @@ def card_text(ticket: TicketRecord, person: PersonRecord | None, officer: Person
     if ticket.response and not is_active(ticket.status):
         lines.append("\n" + _("Response: {text}").format(text=shown(ticket.response, 300)))
     return "\n".join(lines)
+
+
+def deadline_line(ticket: TicketRecord, _: Gettext, locale: str) -> str:
+    """"⏱ Deadline: to be confirmed by 9 December 2026" (and whether it was extended)."""
+    assert ticket.due_on is not None
+    text = _("⏱ Deadline: to {step} by {date}").format(step=due_step_name(ticket.due_step, _),
+                                                       date=day(ticket.due_on, locale))
+    return text + (" " + _("(extended once)") if ticket.due_extended else "")
 
 
 def card_buttons(ticket: TicketRecord, _: Gettext) -> Keyboard:

@@ -1,6 +1,7 @@
 """One repository per aggregate; each works inside the ``AsyncSession`` it is given."""
 
 from storage.repositories.dialogs import DialogRepository
+from storage.repositories.due import DueRepository
 from storage.repositories.lks import LkRepository
 from storage.repositories.monitoring import MonitoringRepository
 from storage.repositories.outbox import OutboxRepository
@@ -12,6 +13,7 @@ from storage.repositories.updates import UpdateLog
 
 __all__ = [
     "DialogRepository",
+    "DueRepository",
     "LkRepository",
     "MonitoringRepository",
     "OutboxRepository",

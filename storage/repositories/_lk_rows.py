@@ -52,6 +52,7 @@ def action_record(row: LkActionRow) -> ActionRecord:
         owner_contact=row.owner_contact,
         added_by=row.added_by,
         evidence_file_name=row.evidence_file_name,
+        extended=bool(row.extended),
     )
 
 

@@ -35,6 +35,9 @@ def ticket_record(row: TicketRow) -> TicketRecord:
         agenda_number=row.agenda_number,
         awaiting_complainant_since=row.awaiting_complainant_since,
         unread_since=row.unread_since,
+        due_step=row.due_step,
+        due_on=row.due_on,
+        due_extended=bool(row.due_extended),
     )
 
 

@@ -6,6 +6,7 @@ Part of ``LkRepository`` (an action belongs to its LK); kept apart only to keep 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,7 @@ from storage.columns import require_aware
 from storage.errors import ActionAlreadyDone, ActionNotFound, LkNotFound, UnknownActionKind
 from storage.models import LkActionRow, LkRow
 from storage.records import ActionRecord, LkRecord, NewAction
+from storage.repositories._fields import checked_changes
 from storage.repositories._lk_rows import action_record, lk_record
 
 #: ``correction`` fixes this case, ``corrective`` removes the cause, ``preventive`` stops it elsewhere.
@@ -130,6 +132,17 @@ class LkActions:
         statement = (select(LkRow).where(where).order_by(LkRow.created_at, LkRow.id).limit(limit)
                      .execution_options(populate_existing=True))
         return total or 0, [lk_record(row) for row in await self._session.scalars(statement)]
+
+    async def update_action(self, action_id: int, **fields: Any) -> ActionRecord:
+        """Change an action's due date (``due_on``) or its ``extended`` mark; raises :class:`ActionNotFound`."""
+        changes = checked_changes(LkActionRow, fields, frozenset({"due_on", "extended"}))
+        row = await self._action_row(action_id, lock=True)
+        if row is None:
+            raise ActionNotFound(f"no action with id {action_id}")
+        for name, value in changes.items():
+            setattr(row, name, value)
+        await self._session.flush()
+        return action_record(row)
 
     async def _action_row(self, action_id: int, *, lock: bool) -> LkActionRow | None:
         statement = (

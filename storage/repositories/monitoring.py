@@ -8,10 +8,11 @@ same over a thousand tickets as over a million. Each query is an index range sca
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -50,23 +51,27 @@ class MonitoringRepository:
         rows = await self._session.execute(statement)
         return total or 0, [(action_record(action), lk_record(lk)) for action, lk in rows]
 
-    async def unconfirmed_tickets(self, received_before: datetime, limit: int) -> tuple[int, list[TicketRecord]]:
-        """Tickets still ``received`` or ``reopened`` that were filed before ``received_before``: how
-        many, and the first ``limit``, oldest first.
+    async def unconfirmed_tickets(
+        self, received_before: datetime, limit: int, *, by_service: Mapping[str, datetime] | None = None
+    ) -> tuple[int, list[TicketRecord]]:
+        """Tickets still ``received`` or ``reopened`` that were filed before ``received_before`` (or, for a
+        service in ``by_service``, before that service's own instant): how many, and the first ``limit``,
+        oldest first.
 
         The first rows are taken per status (one ordered range of ``ticket (status, created_at)``
         each) and merged here: an ``IN`` over the statuses would make the database sort every match.
         """
-        received_before = require_aware(received_before, "received_before")
-        where = (TicketRow.status.in_(UNCONFIRMED_STATUSES), TicketRow.created_at < received_before)
-        total = await self._session.scalar(select(func.count()).select_from(TicketRow).where(*where))
+        default = require_aware(received_before, "received_before")
+        groups = _by_instant(by_service or {})
+        total = await self._count_unconfirmed(default, groups)
+        filed_early = _filed_before(default, groups)
         if not total:
             return 0, []
         heads = []
         for status in UNCONFIRMED_STATUSES:
             statement = (
                 select(TicketRow.created_at, TicketRow.id)
-                .where(TicketRow.status == status, TicketRow.created_at < received_before)
+                .where(TicketRow.status == status, filed_early)
                 .order_by(TicketRow.created_at, TicketRow.id)
                 .limit(limit)
             )
@@ -80,6 +85,21 @@ class MonitoringRepository:
         )
         found = {row.id: row for row in await self._session.scalars(rows)}
         return total, [ticket_record(found[ticket_id]) for ticket_id in wanted if ticket_id in found]
+
+    async def _count_unconfirmed(self, default: datetime, groups: Mapping[datetime, list[str]]) -> int:
+        """How many unconfirmed tickets were filed before ``default``, corrected for each group of services
+        with its own instant by the few days between the two: every count reads only a range of
+        ``ticket (status, created_at)``, and only those few days' rows are looked up for their service."""
+        unconfirmed = TicketRow.status.in_(UNCONFIRMED_STATUSES)
+        total = await self._session.scalar(
+            select(func.count()).select_from(TicketRow).where(unconfirmed, TicketRow.created_at < default)) or 0
+        for before, codes in groups.items():
+            first, last = sorted((default, before))
+            between = await self._session.scalar(select(func.count()).select_from(TicketRow).where(
+                unconfirmed, TicketRow.created_at >= first, TicketRow.created_at < last,
+                TicketRow.service_code.in_(codes))) or 0
+            total += between if before > default else -between
+        return total
 
     async def lks_in_status(self, status: str, limit: int) -> tuple[int, list[LkRecord]]:
         """LKs in ``status``: how many, and the first ``limit``, oldest first."""
@@ -133,3 +153,26 @@ class MonitoringRepository:
         statement = (select(TicketRow).where(*where).order_by(*order).limit(limit)
                      .options(selectinload(TicketRow.attachments)).execution_options(populate_existing=True))
         return total, [ticket_record(row) for row in await self._session.scalars(statement)]
+
+
+def _by_instant(by_service: Mapping[str, datetime]) -> dict[datetime, list[str]]:
+    """The services of ``by_service`` grouped by their instant (few groups: most services keep the default)."""
+    groups: dict[datetime, list[str]] = {}
+    for code, before in by_service.items():
+        groups.setdefault(require_aware(before, "by_service"), []).append(code)
+    return groups
+
+
+def _filed_before(default: datetime, groups: Mapping[datetime, list[str]]) -> ColumnElement[bool]:
+    """Filed before ``default``, or before its group's own instant for a service in ``groups``.
+
+    Bounded by the latest instant, so the database still reads one ordered range of ``ticket (status,
+    created_at)`` and looks at the service of the rows it returns.
+    """
+    if not groups:
+        return TicketRow.created_at < default
+    terms = [and_(TicketRow.service_code.in_(codes), TicketRow.created_at < before)
+             for before, codes in groups.items()]
+    own = [code for codes in groups.values() for code in codes]
+    terms.append(and_(TicketRow.service_code.not_in(own), TicketRow.created_at < default))
+    return and_(TicketRow.created_at < max(default, *groups), or_(*terms))

@@ -51,6 +51,9 @@ UPDATABLE_FIELDS = frozenset(
         "updated_at",
         "awaiting_complainant_since",
         "unread_since",
+        "due_step",
+        "due_on",
+        "due_extended",
     }
 )
 

@@ -20,6 +20,7 @@ from aiohttp import web
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.clock import AdjustableClock
 from bot.emulator import BotApiEmulator, SentMessage
 from bot.service import serve
 from bot.settings import Settings
@@ -87,9 +88,11 @@ def bot_settings(emulator: BotApiEmulator, db_url: str, stack: Stack | None = No
     )
 
 
-async def start_bot(emulator: BotApiEmulator, db_url: str, stack: Stack, **extra: str) -> asyncio.Task[None]:
-    """The bot in this process (``bot.service.serve``) on ``stack``, once it takes updates."""
-    task = asyncio.create_task(serve(bot_settings(emulator, db_url, stack, **extra), mode=stack.mode))
+async def start_bot(emulator: BotApiEmulator, db_url: str, stack: Stack, *, clock: AdjustableClock | None = None,
+                    **extra: str) -> asyncio.Task[None]:
+    """The bot in this process (``bot.service.serve``) on ``stack``, once it takes updates; ``clock``: one the test
+    moves forward (the due-work engine then makes a pass at once)."""
+    task = asyncio.create_task(serve(bot_settings(emulator, db_url, stack, **extra), mode=stack.mode, clock=clock))
     # A start (migrations, the framework's import, getMe, the command menu) takes about a second alone, and
     # was seen taking over 15 s beside three other test workers on two cores: wait for it generously.
     await wait_until(lambda: stack.ready(emulator), task, timeout=STARTUP_WITHIN)

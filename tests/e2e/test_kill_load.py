@@ -11,6 +11,15 @@ A message can arrive twice in one case only: the process died after Telegram too
 the outbox row was marked sent. The Bot API has no idempotency key, so no bot can close that window; the
 test counts such doubles and requires at most one per chat per kill — a chat has at most one message whose
 outcome is not recorded yet (the notifier blocks the chat until it is) — and no losses at all.
+
+The due-work engine runs all along (issue 12: each notice once across a SIGKILL loop): before the load, the
+database is seeded with work that makes notices due (``tests/e2e/due_seed.py``: 200 actions of 20 owners, overdue
+by various working days, LKs with their reviewer and approver, responses unrated for up to 12 working days), every
+process runs a pass each half second, and each restart puts the bot's clock six hours further on (on working days,
+07:40–19:40 WIB, then the next working day), so new notices become due during the run — the load's own tickets
+too, once past their standard time. Between a kill and the restart the test derives what is due at the next
+moment; afterwards each of those notices must have been issued once and delivered (``tests/e2e/notice_books.py``),
+a doubled delivery only across a kill, as for every other message.
 """
 
 from __future__ import annotations
@@ -33,12 +42,15 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.emulator import BotApiEmulator, EmulatorError
 from tests.databases import POSTGRES_URL, fresh_postgres
-from tests.e2e.harness import STARTUP_WITHIN, BotProcess, Stack, settle, wait_until
+from tests.e2e.due_seed import BotTime, database_view, seed_due_work
+from tests.e2e.harness import STARTUP_WITHIN, BotProcess, Stack, bot_settings, settle, wait_until
+from tests.e2e.notice_books import assert_each_notice_once, notice_books
 
 pytestmark = pytest.mark.e2e
 KILLS = 50
 STUDENTS = 6
 ANSWER_WITHIN = 90.0  # seconds a step may take (a restart, a retry after a 429 …)
+DUE_INTERVAL = "0.5"  # seconds between the engine's passes: many passes, and kills in the middle of some
 ADMIN, OFFICER = 9801, 9802
 NUMBER = re.compile(r"KEL-\d{4}-\d{5}")
 STEPS: list[tuple[str, str]] = [
@@ -151,12 +163,16 @@ async def test_fifty_kills_during_a_scripted_load_lose_nothing(
 ) -> None:
     seed = random.randrange(1_000_000)
     rng = random.Random(seed)
-    async with database(backend, tmp_path) as db_url:
+    async with database(backend, tmp_path) as db_url, database_view(bot_settings(emulator, db_url, stack)) as app:
+        seeded = await seed_due_work(app.make_uow, app.deps, emulator)
+        clock = BotTime(app.make_uow, app.deps)
         process = BotProcess(emulator, db_url, tmp_path / "bot.log", stack)
-        process.env["TANGGAP_ADMINS"] = str(ADMIN)
+        process.env.update(TANGGAP_ADMINS=str(ADMIN), DUE_INTERVAL=DUE_INTERVAL)
+        await clock.start(process.env)
         process.start()
         books = Books(emulator, db_url)
         students = [9900 + i for i in range(STUDENTS)]
+        restarts: list[int] = []  # where in the emulator's call log each process killed before was started again
         try:
             await wait_until(lambda: stack.ready(emulator), timeout=STARTUP_WITHIN)
             for uid, name in ((ADMIN, "Admin"), (OFFICER, "Officer"), *((s, f"Student {s}") for s in students)):
@@ -169,6 +185,9 @@ async def test_fifty_kills_during_a_scripted_load_lose_nothing(
             for _ in range(KILLS):
                 await asyncio.sleep(rng.uniform(0.3, 4.0))
                 process.kill()
+                await clock.move_on()
+                await clock.start(process.env)
+                restarts.append(len(emulator.calls))
                 process.start()
                 # Each kill comes at a random moment of a working process's life, never before it could do
                 # anything: on a loaded machine a restart alone can take longer than the gap between two kills.
@@ -179,14 +198,18 @@ async def test_fifty_kills_during_a_scripted_load_lose_nothing(
         finally:
             out = process.stop()
             await books.close()
-        counts = await compare(emulator, db_url, books, students)
+        await clock.finish()
+        counts = await compare(emulator, db_url, books, students, seeded.tickets)
+        notices = await notice_books(db_url, emulator, clock.due, restarts)
     report_counts(
         f"\nSIGKILL test ({backend}, {stack}, seed {seed}): {KILLS} kills; "
-        + ", ".join(f"{k} {v}" for k, v in counts.items())
+        + ", ".join(f"{k} {v}" for k, v in {**counts, **notices.counts}.items())
+        + f"; {clock.span()}"
     )
     assert "Traceback" not in out.replace("KeyboardInterrupt", ""), out[-3000:]
-    chats = STUDENTS + 2  # the students, the officer, the admin
+    chats = STUDENTS + 2 + len(seeded.chats)  # the students, the officer, the admin, the people of the due work
     assert_nothing_lost(counts, books, doubles_at_most=KILLS * chats)
+    assert_each_notice_once(notices)
 
 
 def assert_nothing_lost(counts: dict[str, int], books: Books, *, doubles_at_most: int) -> None:
@@ -200,12 +223,17 @@ def assert_nothing_lost(counts: dict[str, int], books: Books, *, doubles_at_most
     assert counts["steps without an answer"] == 0, books.stuck
 
 
-async def compare(emulator: BotApiEmulator, db_url: str, books: Books, students: list[int]) -> dict[str, int]:
+async def compare(
+    emulator: BotApiEmulator, db_url: str, books: Books, students: list[int], seeded: frozenset[str] = frozenset()
+) -> dict[str, int]:
+    """The load's books; ``seeded``: tickets that were in the database before the load (not acknowledged to it)."""
     engine = create_async_engine(db_url)
     try:
         async with engine.connect() as conn:
             processed = {int(r[0]) for r in await conn.execute(text("SELECT update_id FROM processed_update"))}
-            numbers = Counter(str(r[0]) for r in await conn.execute(text("SELECT number FROM ticket")))
+            numbers = Counter(
+                str(r[0]) for r in await conn.execute(text("SELECT number FROM ticket")) if str(r[0]) not in seeded
+            )
             rows = [
                 (int(r[0]), str(r[1]), r[2] if isinstance(r[2], dict) else json.loads(r[2]))
                 for r in await conn.execute(text("SELECT chat_id, status, payload FROM outbox"))

@@ -22,7 +22,7 @@ from bot.emulator import BotApiEmulator
 from bot.notifier import Notifier
 from bot.port import BotPort, make_port
 from handlers.events import OutMessage
-from handlers.processing import write_outbound
+from handlers.outbound import write_outbound
 from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork

@@ -32,9 +32,9 @@ def run_sandbox(folder: Path, *lines: str, **env: str) -> subprocess.CompletedPr
     )  # fmt: skip
 
 
-def sandbox(folder: Path, *lines: str, engine: str = "aiogram") -> str:
+def sandbox(folder: Path, *lines: str, engine: str = "aiogram", clock_start: str = "") -> str:
     """What the sandbox printed with ``lines`` typed; it must end cleanly."""
-    result = run_sandbox(folder, *lines, BOT_ENGINE=engine)
+    result = run_sandbox(folder, *lines, BOT_ENGINE=engine, **({"CLOCK_START": clock_start} if clock_start else {}))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "ERROR" not in result.stderr
     return result.stdout
@@ -98,3 +98,26 @@ def test_a_bot_that_cannot_start_is_reported_instead_of_a_silent_chat(tmp_path: 
     result = run_sandbox(tmp_path, "/start", DATABASE_URL=f"postgresql+asyncpg://tanggap@127.0.0.1:{free_port()}/x")
     assert "The bot stopped." in result.stdout
     assert result.returncode != 0 and "ConnectionRefusedError" in result.stderr
+
+
+COMPLAINT = ["/new", "1", "1", "Transkrip saya belum terbit setelah dua minggu.", "1", "2", "20-11-2026", "1", "1",
+             "Disuruh menunggu.", "1", "1"]  # transcript, no file, yesterday, the four questions, named, send
+
+
+def test_the_clock_moves_forward_and_a_concluded_complaint_closes_by_itself(tmp_path: Path) -> None:
+    """``/clock +3w``: the reminder engine looks at once at what is due then — here a conclusion left unrated
+    for 10 working days closes, and the complainant is told; the next run's clock goes on from there.
+    ``CLOCK_START`` puts the run on Monday 21 December 2026, 09:00 WIB, so the third week ends in the
+    complainants' waking hours whenever the test runs."""
+    out = sandbox(
+        tmp_path, *COMPLAINT,
+        "/as 9000", "/staff add 9000 officer", "/take KEL-2026-00001",
+        "/conforming KEL-2026-00001 Transkrip sudah terbit sesuai prosedur.",
+        "/clock 3w", "/clock +3w", "/as 1001", clock_start="2026-12-21T09:00+07:00",
+    )  # fmt: skip
+    assert "usage: /clock [+<n>m|h|d|w]" in out
+    back = out.split("You are now Siti Rahma (1001).", 1)[1]
+    assert "KEL-2026-00001 ditutup: 10 hari kerja berlalu sejak jawaban tanpa penilaian." in back
+    moved = out.split("The bot's clock: ")[-1].split(" WIB.")[0]
+    again = sandbox(tmp_path, "/clock")
+    assert "The bot's clock goes on from where /clock left it: " + moved[:-6] in again

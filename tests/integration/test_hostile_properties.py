@@ -973,7 +973,7 @@ def command_texts(world: World) -> st.SearchStrategy[str]:
 
 def test_commands_in_the_middle_of_any_dialog_leave_everything_consistent(world: World) -> None:
     """Anyone — no role, or any roles — in any dialog state sends any command with any arguments: no crash, an
-    answer, their dialog stays or ends (only a pending question may give way to another), nobody else's data
+    answer, their dialog stays or ends (only a pending question may give way to another dialog), nobody else's data
     changes unless they are staff, and the database stays consistent."""
 
     async def body(plan: Plan, roles: set[Role], commands: list[str], in_group: bool) -> None:
@@ -988,7 +988,9 @@ def test_commands_in_the_middle_of_any_dialog_leave_everything_consistent(world:
             await world.say(person, command, chat=STAFF_GROUP if in_group else None)
             after = await world.dialog(person.id)
             if before is not None and after is not None and after != before:
-                assert before[0] == after[0] == PENDING, f"{command!r} turned {before[:2]} into {after[:2]}"
+                # a one-question wait gives way to the command's own dialog (a rating comment to /new); a dialog
+                # of several steps never changes under a command
+                assert before[0] == PENDING, f"{command!r} turned {before[:2]} into {after[:2]}"
             if not roles:
                 assert await world.others(person.id) == others, f"{command!r} changed someone else's data"
             await world.check_consistency()

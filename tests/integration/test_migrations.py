@@ -39,6 +39,9 @@ TABLES = {
     "lk_action",
     "lk_event",
     "unhandled_update",
+    "due_notice",
+    "extension_request",
+    "due_pass",
 }
 
 

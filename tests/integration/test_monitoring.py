@@ -14,8 +14,9 @@ AT = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
 
 
-def new_ticket(person_id: int, created_at: datetime, status: str = "received") -> NewTicket:
-    return NewTicket("complaint", "telegram", person_id, "transcript", None, "Transkrip belum terbit", None, {}, (),
+def new_ticket(person_id: int, created_at: datetime, status: str = "received",
+               service: str = "transcript") -> NewTicket:
+    return NewTicket("complaint", "telegram", person_id, service, None, "Transkrip belum terbit", None, {}, (),
                      False, status, created_at)
 
 
@@ -59,6 +60,29 @@ async def test_unconfirmed_tickets_before_the_cutoff_are_counted_and_merged_olde
         assert await uow.monitoring.unconfirmed_tickets(AT - timedelta(days=30), limit=15) == (0, [])
         with pytest.raises(NaiveDatetime):
             await uow.monitoring.unconfirmed_tickets(cutoff.replace(tzinfo=None), limit=15)
+
+
+async def test_a_service_with_its_own_cutoff_is_late_by_its_own_time(uow: SqlUnitOfWork) -> None:
+    async with uow:
+        person = (await uow.persons.ensure_telegram(5001, "Siti")).id
+        filed = [("transcript", 9), ("tuition", 9), ("tuition", 6), ("transcript", 6), ("other", 6),
+                 ("legalisation", 3), ("legalisation", 1)]
+        tickets = [await uow.tickets.add(new_ticket(person, AT - timedelta(days=days), "received", service))
+                   for service, days in filed]
+        default, tuition, legalisation = AT - timedelta(days=5), AT - timedelta(days=7), AT - timedelta(days=2)
+        by_service = {"tuition": tuition, "legalisation": legalisation}
+
+        total, first = await uow.monitoring.unconfirmed_tickets(default, limit=15, by_service=by_service)
+        # transcript and other before the default (9 and 6 days), tuition only 9 days ago, legalisation 3 days ago
+        assert total == 5
+        assert [t.id for t in first] == [tickets[i].id for i in (0, 1, 3, 4, 5)]
+        total, head = await uow.monitoring.unconfirmed_tickets(default, limit=2, by_service=by_service)
+        assert total == 5 and [t.id for t in head] == [tickets[0].id, tickets[1].id]
+        total, same_for_all = await uow.monitoring.unconfirmed_tickets(default, limit=15, by_service={})
+        assert total == 5 and [t.id for t in same_for_all] == [tickets[i].id for i in range(5)]
+        with pytest.raises(NaiveDatetime):
+            await uow.monitoring.unconfirmed_tickets(default, limit=15, by_service={"tuition": tuition.replace(
+                tzinfo=None)})
 
 
 async def test_lks_in_a_status_are_counted_and_the_oldest_come_first(uow: SqlUnitOfWork) -> None:

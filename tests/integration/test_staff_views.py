@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from handlers.formats import day
 from handlers.i18n import Translator
 from storage.records import NewAction, NewLk, NewTicket
 from storage.uow import SqlUnitOfWork
@@ -25,11 +26,12 @@ async def desk(new_uow: Callable[[], SqlUnitOfWork]) -> Desk:
     return desk
 
 
-async def add_ticket(new_uow: Callable[[], SqlUnitOfWork], *, anonymous: bool, days_ago: int = 0) -> None:
+async def add_ticket(new_uow: Callable[[], SqlUnitOfWork], *, anonymous: bool, days_ago: int = 0,
+                     service: str = "transcript") -> None:
     async with new_uow() as uow:
         student = await uow.persons.get_by_telegram_id(STUDENT)
         assert student is not None
-        await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None,
+        await uow.tickets.add(NewTicket("complaint", "telegram", student.id, service, None,
                                         "Transkrip belum terbit", None, {}, (), anonymous, "received",
                                         NOW - timedelta(days=days_ago)))
         await uow.commit()
@@ -44,7 +46,7 @@ async def test_anonymous_ticket_hides_the_complainant_from_staff(
 
 async def test_monitor_lists_late_confirmations_and_overdue_actions(
         desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
-    await add_ticket(new_uow, anonymous=False, days_ago=7)   # received Wed 18 Nov: 2 working days ended Fri 20
+    await add_ticket(new_uow, anonymous=False, days_ago=7)   # received Wed 18 Nov: 3 working days ended Mon 23
     await add_ticket(new_uow, anonymous=False, days_ago=0)   # today: not late
     async with new_uow() as uow:
         officer = await uow.persons.get_by_telegram_id(OFFICER)
@@ -60,6 +62,22 @@ async def test_monitor_lists_late_confirmations_and_overdue_actions(
     assert "Late action" in overdue and "Soon action" not in overdue
     assert "Soon action" in soon
     assert "KEL-2026-00001" in late and "KEL-2026-00002" not in late
+
+
+async def test_monitor_counts_each_service_s_own_time_to_confirm(
+        desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+    # Wed 25 Nov; the catalogue gives tuition 5 working days to confirm, the default (transcript) is 3.
+    await add_ticket(new_uow, anonymous=False, days_ago=6, service="transcript")  # Thu 19: due Tue 24, late
+    await add_ticket(new_uow, anonymous=False, days_ago=6, service="tuition")     # Thu 19: due Thu 26, not late
+    await add_ticket(new_uow, anonymous=False, days_ago=8, service="tuition")     # Tue 17: due Tue 24, late
+    await add_ticket(new_uow, anonymous=False, days_ago=6, service="other")       # Thu 19: due Tue 24, late
+    report = (await desk.say(desk.user(OFFICER, "Olivia"), "/monitor"))[0]
+    late = report.split("\n\n")[3]
+    assert late.startswith("<b>" + _("Tickets not confirmed within their service's standard time") + "</b> (3)")
+    assert "KEL-2026-00001" in late and "KEL-2026-00002" not in late
+    assert "KEL-2026-00003" in late and "KEL-2026-00004" in late
+    received, due = day(date(2026, 11, 17), "en"), day(date(2026, 11, 24), "en")
+    assert "KEL-2026-00003 — " + _("received {date}, due {deadline}").format(date=received, deadline=due) in late
 
 
 async def test_inbox_pages_with_buttons(desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:

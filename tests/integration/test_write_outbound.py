@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.delivery import Priority
 from handlers.events import EditCard, OutMessage, SendCard
-from handlers.processing import FAN_OUT, write_outbound
+from handlers.outbound import FAN_OUT, write_outbound
 from storage.uow import SqlUnitOfWork
 from tests.integration.desk import Desk
 

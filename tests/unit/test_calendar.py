@@ -1,13 +1,24 @@
-"""Working days: Monday to Friday minus holidays, for standard times and deadlines."""
+"""Working days: Monday to Friday minus national holidays, cuti bersama and campus closures, for deadlines."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
+from bot.bootstrap import build
+from bot.errors import ConfigError
+from bot.settings import Settings
 from dialogs.calendar import WorkingCalendar
-from handlers.catalogue_loader import load_holidays
+from handlers.calendar_loader import (
+    YEARS_AFTER,
+    YEARS_BEFORE,
+    HolidayListError,
+    load_calendar,
+    load_campus_days,
+    national_days_off,
+)
 
 MONDAY = date(2026, 11, 23)
 FRIDAY = date(2026, 11, 27)
@@ -28,9 +39,19 @@ def brute_between(calendar: WorkingCalendar, start: date, end: date) -> int:
     return sum(calendar.is_working_day(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
 
 
+BUILT_ON = date(2026, 12, 3)
+
+
 @pytest.fixture(scope="module")
 def shipped() -> WorkingCalendar:
-    return WorkingCalendar(load_holidays())
+    """The calendar as the bot builds it: the `holidays` package and the shipped campus closures."""
+    return load_calendar(today=BUILT_ON)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "holidays.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 class TestIsWorkingDay:
@@ -131,3 +152,79 @@ class TestNextWorkingDay:
 
     def test_a_weekend_rolls_to_monday(self) -> None:
         assert WorkingCalendar().next_working_day(SATURDAY) == NEXT_MONDAY
+
+
+class TestNationalAndCampusDays:
+    def test_2026_national_holidays_are_off(self, shipped: WorkingCalendar) -> None:
+        for day in (date(2026, 1, 1), date(2026, 5, 1), date(2026, 6, 1), date(2026, 8, 17), date(2026, 12, 25)):
+            assert not shipped.is_working_day(day), day
+
+    def test_2026_cuti_bersama_around_idul_fitri_and_christmas_are_off(self, shipped: WorkingCalendar) -> None:
+        # Idul Fitri 1447 H fell on Sat 21 - Sun 22 March 2026; the decree gave Fri 20, Mon 23 and Tue 24 off.
+        for day in (date(2026, 3, 20), date(2026, 3, 23), date(2026, 3, 24), date(2026, 12, 24)):
+            assert not shipped.is_working_day(day), day
+        assert shipped.is_working_day(date(2026, 3, 25)) and shipped.is_working_day(date(2026, 12, 23))
+
+    def test_national_days_have_their_indonesian_names_and_kinds(self) -> None:
+        days = {holiday.date: holiday for holiday in national_days_off([2026])}
+        assert days[date(2026, 8, 17)].kind == "holiday" and "Kemerdekaan" in days[date(2026, 8, 17)].name
+        assert days[date(2026, 3, 23)].kind == "cuti_bersama" and "Cuti Bersama" in days[date(2026, 3, 23)].name
+        assert list(days) == sorted(days)
+
+    def test_the_shipped_campus_closure_is_off(self, shipped: WorkingCalendar) -> None:
+        assert not shipped.is_working_day(date(2026, 11, 10))  # Dies Natalis ITS, a Tuesday
+        assert shipped.is_working_day(date(2026, 11, 11))
+        assert all(day.kind == "closure" for day in load_campus_days())
+
+    def test_a_closure_from_the_campus_file_is_off(self, tmp_path: Path) -> None:
+        path = write(tmp_path, '[[holidays]]\ndate = 2026-11-12\nname = "Wisuda ke-133"\n')
+        calendar = load_calendar(path, today=BUILT_ON)
+        assert not calendar.is_working_day(date(2026, 11, 12))
+        assert calendar.is_working_day(date(2026, 11, 10))  # the shipped list is replaced, not added to
+        assert not calendar.is_working_day(date(2026, 8, 17))  # national days stay
+
+    def test_a_day_the_campus_works_overrides_the_national_list(self, tmp_path: Path) -> None:
+        path = write(tmp_path, '[[holidays]]\ndate = 2026-12-24\nname = "Kampus buka"\nkind = "working_day"\n')
+        assert load_calendar(path, today=BUILT_ON).is_working_day(date(2026, 12, 24))
+
+    def test_a_decree_newer_than_the_package_can_be_listed(self, tmp_path: Path) -> None:
+        path = write(tmp_path, '[[holidays]]\ndate = 2028-06-05\nname = "Cuti bersama"\nkind = "cuti_bersama"\n')
+        assert not load_calendar(path, today=BUILT_ON).is_working_day(date(2028, 6, 5))
+
+    def test_an_empty_campus_file_leaves_the_national_days(self, tmp_path: Path) -> None:
+        calendar = load_calendar(write(tmp_path, "# no closures this year\n"), today=BUILT_ON)
+        assert calendar.is_working_day(date(2026, 11, 10)) and not calendar.is_working_day(date(2026, 8, 17))
+
+    def test_it_covers_years_before_and_after_the_day_it_is_built(self, shipped: WorkingCalendar) -> None:
+        for year in (BUILT_ON.year - YEARS_BEFORE, BUILT_ON.year + 1, BUILT_ON.year + YEARS_AFTER):
+            christmas = date(year, 12, 25)
+            new_year = date(year, 1, 1)
+            assert christmas in shipped.holidays and new_year in shipped.holidays, year
+        assert YEARS_BEFORE >= 1 and YEARS_AFTER >= 2
+
+    @pytest.mark.parametrize(
+        ("entry", "message"),
+        [
+            ('date = "2026-11-10"\nname = "x"', r"holiday #1: 'date' must be a TOML date"),
+            ("date = 2026-11-10T08:00:00\nname = \"x\"", r"holiday #1: 'date' must be a TOML date"),
+            ('date = 2026-11-10\nname = ""', r"holiday #1 \(2026-11-10\): 'name' must be a non-empty"),
+            ('date = 2026-11-10\nname = "x"\nkind = "party"', r"holiday #1 \(2026-11-10\): 'kind' must be one of"),
+            ('date = 2026-11-10\nname = "x"\nnote = "y"', r"holiday #1 \(2026-11-10\): unknown field 'note'"),
+        ],
+    )
+    def test_malformed_entry_is_refused_naming_the_file_and_the_entry(
+            self, tmp_path: Path, entry: str, message: str) -> None:
+        path = write(tmp_path, f"[[holidays]]\n{entry}\n")
+        with pytest.raises(HolidayListError, match=f"holidays.toml: {message}"):
+            load_calendar(path, today=BUILT_ON)
+
+    def test_a_missing_or_broken_file_is_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(HolidayListError, match="cannot read file"):
+            load_calendar(tmp_path / "absent.toml", today=BUILT_ON)
+        with pytest.raises(HolidayListError, match="invalid TOML"):
+            load_calendar(write(tmp_path, "[[holidays]\n"), today=BUILT_ON)
+
+    def test_the_bot_stops_with_one_line_on_a_bad_holidays_file(self, tmp_path: Path) -> None:
+        path = write(tmp_path, '[[holidays]]\ndate = 2026-11-10\nname = "x"\nkind = "party"\n')
+        with pytest.raises(ConfigError, match=r"holidays\.toml: holiday #1 .*'kind' must be one of"):
+            build(Settings(_env_file=None, holidays_file=path, database_url="sqlite+aiosqlite:///:memory:"))

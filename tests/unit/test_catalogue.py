@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from dialogs.catalogue import Catalogue, Choice, Question, QuestionKind, Service, localized
-from handlers.catalogue_loader import (
-    CatalogueError,
-    HolidayListError,
-    load_catalogue,
-    load_holiday_list,
-    load_holidays,
+from bot.bootstrap import build
+from bot.errors import ConfigError
+from bot.settings import Settings
+from dialogs.catalogue import (
+    DEFAULT_STANDARD_TIMES,
+    Catalogue,
+    Choice,
+    Question,
+    QuestionKind,
+    Service,
+    ServiceHandling,
+    StandardTimes,
+    localized,
+    standard_times,
 )
+from handlers.catalogue_loader import CatalogueError, load_catalogue
 
 EXPECTED_SERVICES = {
     "transcript",
@@ -222,32 +229,83 @@ class TestLoader:
             load_catalogue(write(tmp_path, text))
 
 
-class TestHolidays:
-    def test_shipped_list_covers_2025_to_2027(self) -> None:
-        holidays = load_holidays()
-        for year in (2025, 2026, 2027):
-            assert sum(day.year == year for day in holidays) >= 14
-            assert date(year, 8, 17) in holidays and date(year, 12, 25) in holidays
+class TestStandardTimes:
+    DEFAULTS = StandardTimes(confirm=3, respond=5, close=20)
 
-    def test_shipped_list_includes_cuti_bersama(self) -> None:
-        entries = load_holiday_list()
-        idulfitri_2026 = {h.date for h in entries if h.kind == "cuti_bersama" and h.date.year == 2026}
-        assert {date(2026, 3, 20), date(2026, 3, 23), date(2026, 3, 24)} <= idulfitri_2026
-        assert list(entries) == sorted(entries, key=lambda holiday: holiday.date)
+    def with_handling(self, tmp_path: Path, handling: str) -> Catalogue:
+        text = VALID_SERVICE.replace('procedure = "SOP PM-BAPKM.AP.1-05"\n',
+                                     f'procedure = "SOP PM-BAPKM.AP.1-05"\nhandling = {handling}\n')
+        return load_catalogue(write(tmp_path, text))
 
-    def test_loads_a_list_from_a_given_path(self, tmp_path: Path) -> None:
-        path = write(tmp_path, '[[holidays]]\ndate = 2026-11-10\nname = "Dies Natalis ITS"\n', "h.toml")
-        assert load_holidays(path) == frozenset({date(2026, 11, 10)})
+    def test_a_service_without_handling_gets_the_defaults(self, tmp_path: Path) -> None:
+        catalogue = load_catalogue(write(tmp_path, VALID_SERVICE))
+        assert catalogue.get("transcript").handling is None  # type: ignore[union-attr]
+        assert standard_times("transcript", catalogue, self.DEFAULTS) == self.DEFAULTS
 
-    @pytest.mark.parametrize(
-        ("entry", "message"),
-        [
-            ('date = "2026-11-10"\nname = "x"', "'date' must be a TOML date"),
-            ('date = 2026-11-10\nname = ""', "'name' must be a non-empty"),
-            ('date = 2026-11-10\nname = "x"\nkind = "party"', "'kind' must be one of"),
-        ],
-    )
-    def test_malformed_entry_is_refused(self, tmp_path: Path, entry: str, message: str) -> None:
-        path = write(tmp_path, f"[[holidays]]\n{entry}\n", "h.toml")
-        with pytest.raises(HolidayListError, match=message):
-            load_holidays(path)
+    def test_a_service_sets_all_three(self, tmp_path: Path) -> None:
+        catalogue = self.with_handling(tmp_path, "{ confirm = 2, respond = 4, close = 15 }")
+        assert standard_times("transcript", catalogue, self.DEFAULTS) == StandardTimes(2, 4, 15)
+
+    def test_what_a_service_leaves_out_keeps_the_default_field_by_field(self, tmp_path: Path) -> None:
+        catalogue = self.with_handling(tmp_path, "{ respond = 8 }")
+        assert catalogue.get("transcript").handling == ServiceHandling(respond=8)  # type: ignore[union-attr]
+        assert standard_times("transcript", catalogue, self.DEFAULTS) == StandardTimes(3, 8, 20)
+        assert standard_times("transcript", catalogue, StandardTimes(1, 2, 9)) == StandardTimes(1, 8, 9)
+
+    def test_other_and_unknown_services_get_the_defaults(self, tmp_path: Path) -> None:
+        catalogue = self.with_handling(tmp_path, "{ confirm = 1 }")
+        for code in ("other", "removed_service", None, ""):
+            assert standard_times(code, catalogue, self.DEFAULTS) == self.DEFAULTS
+
+    def test_the_shipped_tuition_service_takes_longer_to_confirm(self, catalogue: Catalogue) -> None:
+        assert standard_times("tuition", catalogue, DEFAULT_STANDARD_TIMES) == StandardTimes(5, 10, 20)
+        assert standard_times("transcript", catalogue, DEFAULT_STANDARD_TIMES) == DEFAULT_STANDARD_TIMES
+
+    def test_the_service_s_own_standard_time_is_a_different_thing_and_stays(self, tmp_path: Path) -> None:
+        service = self.with_handling(tmp_path, "{ confirm = 7 }").get("transcript")
+        assert service is not None and service.standard_days == 3
+
+    @pytest.mark.parametrize(("handling", "message"), [
+        ("{ confirm = 0 }", "'handling.confirm' must be a positive whole number of working days \\(got 0\\)"),
+        ("{ respond = -2 }", "'handling.respond' must be a positive whole number"),
+        ("{ close = 2.5 }", "'handling.close' must be a positive whole number"),
+        ('{ close = "10" }', "'handling.close' must be a positive whole number"),
+        ("{ confirm = true }", "'handling.confirm' must be a positive whole number"),
+        ("{ confrim = 3 }", "unknown field 'handling.confrim' \\(allowed: confirm, respond, close\\)"),
+        ("3", "'handling' must be a table such as"),
+    ])
+    def test_a_bad_value_is_refused_naming_the_file_the_service_and_the_field(
+            self, tmp_path: Path, handling: str, message: str) -> None:
+        with pytest.raises(CatalogueError, match=f"services.toml: service 'transcript': {message}"):
+            self.with_handling(tmp_path, handling)
+
+    def test_the_bot_stops_with_one_line_on_a_bad_catalogue(self, tmp_path: Path) -> None:
+        text = VALID_SERVICE.replace('procedure = "SOP PM-BAPKM.AP.1-05"\n',
+                                     'procedure = "SOP PM-BAPKM.AP.1-05"\nhandling = { confirm = 0 }\n')
+        settings = Settings(_env_file=None, service_catalogue=write(tmp_path, text),
+                            database_url="sqlite+aiosqlite:///:memory:")
+        with pytest.raises(ConfigError, match=r"service 'transcript': 'handling\.confirm' must be a positive"):
+            build(settings)
+
+
+class TestDefaultStandardTimes:
+    def test_the_defaults_are_confirm_3_respond_5_close_20(self) -> None:
+        assert Settings(_env_file=None).standard_times() == DEFAULT_STANDARD_TIMES == StandardTimes(3, 5, 20)
+
+    def test_settings_set_the_defaults(self) -> None:
+        settings = Settings(_env_file=None, confirm_days=2, respond_days=7, close_days=30)
+        assert settings.standard_times() == StandardTimes(2, 7, 30)
+
+    @pytest.mark.parametrize(("field", "name"), [("confirm_days", "CONFIRM_DAYS"), ("respond_days", "RESPOND_DAYS"),
+                                                 ("close_days", "CLOSE_DAYS")])
+    def test_a_day_count_that_is_not_positive_is_a_config_error(self, field: str, name: str) -> None:
+        with pytest.raises(ConfigError, match=f"^{name} must be a positive whole number of working days; got 0"):
+            Settings(_env_file=None, **{field: 0}).standard_times()
+
+    async def test_the_bot_is_built_with_the_settings_times_and_windows(self) -> None:
+        app = build(Settings(_env_file=None, confirm_days=4, office_hours="09:00-15:00",
+                             database_url="sqlite+aiosqlite:///:memory:"))
+        await app.close()
+        assert app.deps.standard_times == StandardTimes(4, 5, 20)
+        assert app.deps.office_hours.label() == "09:00-15:00" and app.deps.office_hours.working_days_only
+        assert app.deps.complainant_hours.label() == "07:00-21:00" and not app.deps.complainant_hours.working_days_only

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.delivery import Priority
 from handlers.events import ClearButtons, EditCard, OutMessage, SendCard, SendFile
-from handlers.processing import FAN_OUT, delivery_classes
+from handlers.outbound import FAN_OUT, delivery_classes
 
 STUDENT, OFFICER, GROUP = 501, 502, -100777
 REPLY, NOTICE, BULK = Priority.REPLY, Priority.NOTICE, Priority.BULK

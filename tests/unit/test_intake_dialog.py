@@ -9,7 +9,7 @@ import pytest
 
 from dialogs import intake
 from dialogs.calendar import WorkingCalendar
-from dialogs.catalogue import Catalogue
+from dialogs.catalogue import DEFAULT_STANDARD_TIMES, Catalogue, StandardTimes
 from dialogs.draft import Draft, DraftFile
 from dialogs.intake import Step
 from dialogs.intake_steps import IntakeContext
@@ -410,7 +410,7 @@ class TestSummaryAndSend:
         answer_all_questions(chat)
         chat.press("named")
         assert "27" in chat.said.text
-        ack = intake.review.acknowledgement("KEL-2026-00001", chat.draft, ctx, 2)
+        ack = intake.review.acknowledgement("KEL-2026-00001", chat.draft, ctx, DEFAULT_STANDARD_TIMES)
         assert "KEL-2026-00001" in ack.text and "27" in ack.text
 
     def test_standard_time_passed_gives_no_note(self, ctx: IntakeContext) -> None:
@@ -419,6 +419,30 @@ class TestSummaryAndSend:
         answer_all_questions(chat)
         chat.press("named")
         assert intake.review.standard_time_open(chat.draft, ctx) is None
+
+
+class TestAcknowledgement:
+    """The complainant is told within how many working days an officer gives a verdict: the service's own
+    confirm time where the catalogue sets one (tuition: 5), else the default from settings."""
+
+    def promise(self, ctx: IntakeContext, days: int) -> str:
+        _ = ctx._
+        text = _("Your complaint is recorded as <b>{number}</b>.\n"
+                 "What happens next: an officer checks it against the procedure of the service within {days} "
+                 "working days and tells you the result here.")
+        return text.format(number="KEL-2026-00001", days=days)
+
+    @pytest.mark.parametrize(("service", "days"), [("tuition", 5), ("transcript", 3), ("other", 3)])
+    def test_the_promise_uses_the_service_s_confirm_time(self, ctx: IntakeContext, service: str, days: int) -> None:
+        draft = Draft(kind="complaint", service=service, description="UKT saya belum diverifikasi.")
+        ack = intake.review.acknowledgement("KEL-2026-00001", draft, ctx, DEFAULT_STANDARD_TIMES)
+        assert ack.text.startswith(self.promise(ctx, days))
+        assert {"id": "hari kerja", "en": "working days"}[ctx.locale] in ack.text
+
+    def test_the_default_comes_from_settings(self, ctx: IntakeContext) -> None:
+        draft = Draft(kind="complaint", service="transcript", description="Transkrip belum terbit.")
+        ack = intake.review.acknowledgement("KEL-2026-00001", draft, ctx, StandardTimes(2, 5, 20))
+        assert ack.text.startswith(self.promise(ctx, 2))
 
 
 class TestDraftStorage:

@@ -1,4 +1,5 @@
-"""/monitor's cut-off: a ticket is late to confirm exactly when today is past its working-day deadline."""
+"""/monitor's cut-off: a ticket is late to confirm exactly when today is past its working-day deadline
+(its service's own confirm time, or the default)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dialogs.calendar import WorkingCalendar
-from handlers.staff.monitor import confirmation_cutoff
+from dialogs.catalogue import Catalogue, StandardTimes
+from handlers.context import Deps
+from handlers.i18n import Translator
+from handlers.staff.monitor import confirmation_cutoff, confirmation_cutoffs
 
 WIB = ZoneInfo("Asia/Jakarta")
 CALENDAR = WorkingCalendar(holidays=frozenset({date(2026, 11, 23), date(2026, 12, 25)}))
@@ -34,3 +38,18 @@ def test_a_ticket_is_before_the_cutoff_exactly_when_it_is_late(today: date, rece
 
 def test_with_no_days_to_confirm_everything_before_today_is_late() -> None:
     assert confirmation_cutoff(date(2026, 11, 25), CALENDAR, 0, WIB) == datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
+
+
+def test_services_with_their_own_confirm_time_get_their_own_cutoff(catalogue: Catalogue) -> None:
+    deps = Deps(catalogue=catalogue, translator=Translator(), calendar=CALENDAR, tz=WIB)
+    today = date(2026, 11, 25)
+    default, by_service = confirmation_cutoffs(today, deps)
+    assert default == confirmation_cutoff(today, CALENDAR, deps.standard_times.confirm, WIB)
+    assert by_service == {"tuition": confirmation_cutoff(today, CALENDAR, 5, WIB)}  # the only one set in the file
+    assert by_service["tuition"] < default
+
+
+def test_when_the_default_equals_a_service_s_own_time_it_needs_no_cutoff_of_its_own(catalogue: Catalogue) -> None:
+    deps = Deps(catalogue=catalogue, translator=Translator(), calendar=CALENDAR, tz=WIB,
+                standard_times=StandardTimes(confirm=5, respond=5, close=20))
+    assert confirmation_cutoffs(date(2026, 11, 25), deps)[1] == {}

@@ -1,0 +1,163 @@
+"""One pass of the due-work engine, a dry run of it, and the forecast of the next days.
+
+A pass gathers what is due (:mod:`handlers.due.gather`), keeps what may go now (its moment has come and we are in
+its hours), leaves out the keys already issued, and issues the rest in small transactions: the key in
+``due_notice`` and the messages in the outbox (as bulk) commit together. A notice whose message finds nothing to
+say any more (the action was done meanwhile) is not recorded, so it is simply not sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from dialogs.hours import Window
+from handlers.context import Deps
+from handlers.due import Due, Hours, Kind
+from handlers.due.gather import gather, local_day
+from handlers.due.messages import SENDERS
+from handlers.errors import is_database_error
+from handlers.outbound import write_outbound
+from handlers.procedure import SYSTEM, Ctx
+from handlers.procedure.deadlines import keep
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+CHUNK = 100
+"""Notices issued per transaction: short transactions leave the database to people's updates."""
+BACKFILL = 500
+"""Tickets given a deadline per pass (those filed before deadlines were kept)."""
+DIGEST_START = time(7, 30)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a pass did: notices issued, messages queued, tickets given a deadline."""
+
+    issued: int = 0
+    messages: int = 0
+    backfilled: int = 0
+
+
+def ctx_for(uow: UnitOfWork, deps: Deps) -> Ctx:
+    translator = deps.translator
+    return Ctx(uow, deps, SYSTEM, translator.gettext(translator.default), translator.default)
+
+
+def window(deps: Deps, hours: Hours) -> Window:
+    if hours == Hours.COMPLAINANT:
+        return deps.complainant_hours
+    if hours == Hours.DIGEST:
+        return Window(DIGEST_START, deps.office_hours.end, working_days_only=True)
+    return deps.office_hours
+
+
+def goes_at(deps: Deps, due: Due, after: datetime) -> datetime:
+    """The first moment the notice may go at or after ``after``: its moment has come, and we are in its hours."""
+    return window(deps, due.hours).next_opening(max(due.ready, after), deps.tz, deps.calendar)
+
+
+def may_go(deps: Deps, due: Due, now: datetime) -> bool:
+    return goes_at(deps, due, due.ready) <= now and window(deps, due.hours).contains(now, deps.tz, deps.calendar)
+
+
+def _without_doubles(dues: Sequence[Due]) -> list[Due]:
+    """One notice per key; a rating reminder is left out when the auto-close of the same answer goes too."""
+    closing = {d.key.replace(":auto-close:", ":rate-reminder:") for d in dues if d.kind == Kind.AUTO_CLOSE}
+    return list({d.key: d for d in dues if d.key not in closing}.values())
+
+
+async def backfill(make_uow: Callable[[], UnitOfWork], deps: Deps) -> int:
+    """Give a deadline to active tickets that have none yet (filed before deadlines were kept)."""
+    async with make_uow() as uow:
+        ctx = ctx_for(uow, deps)
+        tickets = await uow.due.without_deadline(BACKFILL)
+        for ticket in tickets:
+            since = ticket.confirmed_at or ticket.updated_at
+            await keep(ctx, ticket, ticket.status, since=since)
+        await uow.commit()
+    return len(tickets)
+
+
+async def due_now(uow: UnitOfWork, deps: Deps, now: datetime) -> list[Due]:
+    """What would go out at ``now``: due, in its hours, not issued yet (read in the open ``uow``; nothing is
+    written)."""
+    ready = _without_doubles([d for d in await gather(ctx_for(uow, deps), now) if may_go(deps, d, now)])
+    issued = await uow.due.issued(d.key for d in ready)
+    return [d for d in ready if d.key not in issued]
+
+
+async def run_once(make_uow: Callable[[], UnitOfWork], deps: Deps, now: datetime | None = None) -> Report:
+    """One pass at ``now`` (default: the clock): issue everything due, each key once."""
+    now = now or deps.clock()
+    backfilled = await backfill(make_uow, deps)
+    async with make_uow() as uow:
+        todo = await due_now(uow, deps, now)
+    issued = messages = 0
+    for batch in _chunks(todo, CHUNK):
+        try:
+            done = await _issue(make_uow, deps, batch, now)
+        except Exception as exc:
+            if is_database_error(exc):
+                raise  # the database is away: the whole pass is tried again later
+            done = (0, 0)  # one notice failed: the others of the chunk go one by one, that one is left out
+            for due in batch:
+                try:
+                    one = await _issue(make_uow, deps, [due], now)
+                except Exception as exc:
+                    if is_database_error(exc):
+                        raise
+                    log.exception("due notice %s could not be issued; the others go on", due.key)
+                    continue
+                done = (done[0] + one[0], done[1] + one[1])
+        issued, messages = issued + done[0], messages + done[1]
+    async with make_uow() as uow:
+        await uow.due.record_pass(now, issued, messages)
+        await uow.commit()
+    return Report(issued, messages, backfilled)
+
+
+async def _issue(make_uow: Callable[[], UnitOfWork], deps: Deps, batch: Sequence[Due], now: datetime
+                 ) -> tuple[int, int]:
+    """Issue ``batch`` in one transaction: each key recorded with its messages; (notices issued, messages)."""
+    issued = messages = 0
+    async with make_uow() as uow:
+        ctx = ctx_for(uow, deps)
+        for due in batch:
+            if not await uow.due.issue(due.key, due.kind, None, now):
+                continue  # issued meanwhile by the process that held the lease before us
+            sent = await SENDERS[due.kind](ctx, due)
+            if sent:
+                issued, messages = issued + 1, messages + sent
+            else:
+                await uow.due.forget(due.key)  # its reason vanished: nothing to say, nothing recorded
+        await write_outbound(uow, ctx.out, now)
+        await uow.commit()
+    return issued, messages
+
+
+async def forecast(uow: UnitOfWork, deps: Deps, days: int = 7) -> list[tuple[datetime, Due]]:
+    """What is expected to go out in the next ``days`` if nothing changes meanwhile, with when; each key once
+    (read in the open ``uow``)."""
+    now = deps.clock()
+    seen: dict[str, tuple[datetime, Due]] = {}
+    ctx = ctx_for(uow, deps)
+    for offset in range(days + 1):
+        day = local_day(ctx, now) + timedelta(days=offset)
+        moment = datetime.combine(day, time(23, 59), tzinfo=deps.tz)
+        for due in await gather(ctx, moment):
+            at = goes_at(deps, due, now)
+            # what is derived on a day goes that day; a day's digest on a weekend is never sent (Monday has its own)
+            if due.key not in seen and local_day(ctx, at) == day:
+                seen[due.key] = (at, due)
+    issued = await uow.due.issued(seen)
+    horizon = now + timedelta(days=days)
+    return sorted(((at, due) for key, (at, due) in seen.items() if key not in issued and at <= horizon),
+                  key=lambda item: (item[0], item[1].key))
+
+
+def _chunks(items: list[Due], size: int) -> Iterator[list[Due]]:
+    for start in range(0, len(items), size):
+        yield items[start: start + size]

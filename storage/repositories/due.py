@@ -1,0 +1,158 @@
+"""What the due-work engine asks of storage (SOP step f): the notices already issued, by key, and the facts that
+make a notice due — late tickets, unread messages, unrated conclusions, actions due, LKs waiting — each an index
+range with a limit, so one pass costs the same over a thousand tickets as over a million.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from domain.vocabulary import ACTIVE, RATEABLE
+from storage.columns import require_aware
+from storage.models import DueNoticeRow, DuePassRow, ExtensionRequestRow, LkActionRow, LkRow, TicketRow
+from storage.records import ActionRecord, DuePass, ExtensionRequest, LkRecord, TicketRecord
+from storage.repositories._lk_rows import action_record, lk_record
+from storage.repositories._sql import insert_or_ignore, upsert
+from storage.repositories._ticket_rows import ticket_record
+
+_KEYS_PER_STATEMENT = 500
+ACTIVE_STATUSES = tuple(sorted(ACTIVE))
+RATEABLE_STATUSES = tuple(sorted(RATEABLE))
+
+
+class DueRepository:
+    """Issued notices and the facts behind them, within the caller's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    # --- issued notices ------------------------------------------------------------------------------------
+    async def issued(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` were issued already."""
+        wanted = sorted(set(keys))
+        found: set[str] = set()
+        for start in range(0, len(wanted), _KEYS_PER_STATEMENT):
+            chunk = wanted[start: start + _KEYS_PER_STATEMENT]
+            found.update(await self._session.scalars(select(DueNoticeRow.key).where(DueNoticeRow.key.in_(chunk))))
+        return found
+
+    async def issue(self, key: str, kind: str, chat_id: int | None, at: datetime) -> bool:
+        """Record a notice as issued; False when it already was (another process got there first)."""
+        values = {"key": key, "kind": kind, "chat_id": chat_id, "issued_at": require_aware(at, "at")}
+        return await insert_or_ignore(self._session, DueNoticeRow, values, ["key"])
+
+    async def forget(self, key: str) -> None:
+        """Un-record a notice issued in this transaction that found nothing to say."""
+        await self._session.execute(delete(DueNoticeRow).where(DueNoticeRow.key == key))
+
+    async def issued_since(self, at: datetime) -> int:
+        """How many notices were issued since ``at`` (operations, tests)."""
+        statement = select(func.count()).select_from(DueNoticeRow).where(DueNoticeRow.issued_at >= require_aware(at))
+        return int(await self._session.scalar(statement) or 0)
+
+    async def record_pass(self, at: datetime, issued: int, messages: int) -> None:
+        """Remember the engine's latest pass: the moment it was for and what it issued."""
+        values = {"name": "engine", "at": require_aware(at, "at"), "issued": issued, "messages": messages}
+        await upsert(self._session, DuePassRow, values, ["name"])
+
+    async def last_pass(self) -> DuePass | None:
+        row = await self._session.get(DuePassRow, "engine", populate_existing=True)
+        return DuePass(row.at, row.issued, row.messages) if row is not None else None
+
+    # --- the facts -----------------------------------------------------------------------------------------
+    async def late_tickets(self, before: date, limit: int) -> list[TicketRecord]:
+        """Tickets whose current step's deadline is before ``before`` (late from that day), earliest first."""
+        statement = (
+            select(TicketRow).where(TicketRow.due_on < before, TicketRow.status.in_(ACTIVE_STATUSES))
+            .order_by(TicketRow.due_on, TicketRow.id).limit(limit)
+            .options(selectinload(TicketRow.attachments)).execution_options(populate_existing=True)
+        )
+        return [ticket_record(row) for row in await self._session.scalars(statement)]
+
+    async def without_deadline(self, limit: int) -> list[TicketRecord]:
+        """Active tickets with no deadline yet (filed before deadlines were kept): the engine gives them one."""
+        statement = (
+            select(TicketRow).where(TicketRow.status.in_(ACTIVE_STATUSES), TicketRow.due_step.is_(None))
+            .order_by(TicketRow.id).limit(limit)
+            .options(selectinload(TicketRow.attachments)).execution_options(populate_existing=True)
+        )
+        return [ticket_record(row) for row in await self._session.scalars(statement)]
+
+    async def unread_before(self, at: datetime, limit: int) -> list[TicketRecord]:
+        """Active tickets with a message of the complainant unread since before ``at``."""
+        statement = (
+            select(TicketRow).where(TicketRow.unread_since < require_aware(at), TicketRow.status.in_(ACTIVE_STATUSES))
+            .order_by(TicketRow.unread_since, TicketRow.id).limit(limit)
+            .options(selectinload(TicketRow.attachments)).execution_options(populate_existing=True)
+        )
+        return [ticket_record(row) for row in await self._session.scalars(statement)]
+
+    async def unrated_before(self, at: datetime, limit: int) -> list[TicketRecord]:
+        """Concluded tickets waiting for their rating since before ``at`` (the response given then)."""
+        statement = (
+            select(TicketRow).where(TicketRow.status.in_(RATEABLE_STATUSES), TicketRow.resolved_at < require_aware(at),
+                                    TicketRow.rating.is_(None))
+            .order_by(TicketRow.resolved_at, TicketRow.id).limit(limit)
+            .options(selectinload(TicketRow.attachments)).execution_options(populate_existing=True)
+        )
+        return [ticket_record(row) for row in await self._session.scalars(statement)]
+
+    async def actions_due_by(self, day: date, limit: int) -> list[tuple[ActionRecord, LkRecord]]:
+        """Open actions due on or before ``day`` with their LK, earliest first."""
+        statement = (
+            select(LkActionRow, LkRow).join(LkRow, LkRow.id == LkActionRow.lk_id)
+            .where(LkActionRow.status == "open", LkActionRow.due_on <= day)
+            .order_by(LkActionRow.due_on, LkActionRow.id).limit(limit)
+            .execution_options(populate_existing=True)
+        )
+        return [(action_record(a), lk_record(lk)) for a, lk in await self._session.execute(statement)]
+
+    async def lks_waiting(self, statuses: Sequence[str], since_before: datetime, limit: int) -> list[LkRecord]:
+        """LKs in one of ``statuses`` since before ``since_before`` (their last change), oldest first."""
+        statement = (
+            select(LkRow).where(LkRow.status.in_(list(statuses)), LkRow.updated_at < require_aware(since_before))
+            .order_by(LkRow.updated_at, LkRow.id).limit(limit).execution_options(populate_existing=True)
+        )
+        return [lk_record(row) for row in await self._session.scalars(statement)]
+
+    async def count_new_since(self, at: datetime) -> int:
+        statement = select(func.count()).select_from(TicketRow).where(TicketRow.created_at >= require_aware(at))
+        return int(await self._session.scalar(statement) or 0)
+
+    # --- extensions ----------------------------------------------------------------------------------------
+    async def add_extension(self, action_id: int, requested_by: int, old_due: date, new_due: date, reason: str,
+                            at: datetime) -> ExtensionRequest:
+        row = ExtensionRequestRow(action_id=action_id, requested_by=requested_by, old_due=old_due, new_due=new_due,
+                                  reason=reason, status="pending", requested_at=require_aware(at))
+        self._session.add(row)
+        await self._session.flush()
+        return _extension(row)
+
+    async def extension(self, request_id: int) -> ExtensionRequest | None:
+        row = await self._session.get(ExtensionRequestRow, request_id, populate_existing=True)
+        return _extension(row) if row is not None else None
+
+    async def extensions_of(self, action_id: int) -> list[ExtensionRequest]:
+        statement = select(ExtensionRequestRow).where(ExtensionRequestRow.action_id == action_id).order_by(
+            ExtensionRequestRow.id)
+        return [_extension(row) for row in await self._session.scalars(statement)]
+
+    async def decide_extension(self, request_id: int, status: str, by: int, at: datetime) -> ExtensionRequest | None:
+        """Grant or refuse a pending request; None when it was decided already (the first decision stands)."""
+        statement = select(ExtensionRequestRow).where(ExtensionRequestRow.id == request_id).with_for_update()
+        row = (await self._session.scalars(statement.execution_options(populate_existing=True))).one_or_none()
+        if row is None or row.status != "pending":
+            return None
+        row.status, row.decided_by, row.decided_at = status, by, require_aware(at)
+        await self._session.flush()
+        return _extension(row)
+
+
+def _extension(row: ExtensionRequestRow) -> ExtensionRequest:
+    return ExtensionRequest(row.id, row.action_id, row.requested_by, row.old_due, row.new_due, row.reason, row.status,
+                            row.requested_at, row.decided_by, row.decided_at)

@@ -1,0 +1,367 @@
+"""The due-work engine (issue 12) on a real database with a controlled clock: the ladder of an overdue action across
+a weekend and the Christmas holidays, quiet hours, digests, an extension, the auto-close, a notice whose reason
+vanished, and each notice once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from html import unescape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.emulator.html import parse_html
+from handlers.calendar_loader import load_calendar
+from handlers.due.engine import run_once
+from handlers.i18n import Translator
+from storage.records import NewAction, NewLk, NewTicket
+from storage.uow import SqlUnitOfWork
+from tests.integration.desk import Desk
+
+WIB = ZoneInfo("Asia/Jakarta")
+CALENDAR = load_calendar(today=date(2026, 12, 3))  # the holidays package: 24 (cuti bersama), 25 December, 1 January
+en = Translator().gettext("en")
+id_ = Translator().gettext("id")  # the staff group is written to in the default language
+ADMIN, OFFICER, REVIEWER, APPROVER, MONITOR, OWNER, STUDENT = 9001, 9002, 9003, 9004, 9005, 9006, 5001
+STAFF = {OFFICER: "officer", REVIEWER: "reviewer", APPROVER: "approver", MONITOR: "monitor", OWNER: "monitor"}
+
+
+def wib(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=WIB)
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start.astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def at(self, moment: datetime) -> datetime:
+        self.now = moment.astimezone(UTC)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(wib(2026, 12, 21, 9))  # Monday 21 December 2026
+
+
+@pytest.fixture
+async def desk(new_uow: Callable[[], SqlUnitOfWork], clock: Clock) -> Desk:
+    desk = Desk(new_uow, admins=frozenset({ADMIN}), clock=clock, calendar=CALENDAR)
+    for who, role in STAFF.items():
+        await desk.say(desk.user(who, f"Staff {who}"), "/start")
+        await desk.say(desk.user(ADMIN), f"/staff add {who} {role}")
+    await desk.say(desk.user(STUDENT, "Siti"), "/start")
+    return desk
+
+
+async def person(desk: Desk, telegram_id: int) -> int:
+    async with desk.make_uow() as uow:
+        found = await uow.persons.get_by_telegram_id(telegram_id)
+        assert found is not None
+        return found.id
+
+
+async def action_due(desk: Desk, due: date, *, lk_status: str = "in_progress") -> tuple[int, int]:
+    """An LK prepared by the officer, checked by the reviewer, approved by the approver, with one action of the
+    owner due on ``due``."""
+    officer, reviewer, approver, owner = [await person(desk, t) for t in (OFFICER, REVIEWER, APPROVER, OWNER)]
+    async with desk.make_uow() as uow:
+        lk = await uow.lks.add(NewLk("nonconformity", "transcript", "SOP", "Late transcripts", "No deputy",
+                                     officer, desk.deps.clock(), status=lk_status))
+        await uow.lks.update(lk.id, checked_by=reviewer, approved_by=approver)
+        action = await uow.lks.add_action(NewAction(lk.id, "preventive", "Appoint deputies", owner, due, 1,
+                                                    desk.deps.clock()))
+        await uow.commit()
+        return lk.id, action.id
+
+
+async def tick(desk: Desk, clock: Clock, moment: datetime) -> list[dict[str, Any]]:
+    """Run a pass at ``moment`` and return what it sent."""
+    clock.at(moment)
+    await run_once(desk.make_uow, desk.deps, clock())
+    sent = await desk.deliver_due()
+    for payload in sent:
+        if "text" in payload:
+            parse_html(payload["text"])  # what Telegram would refuse ("can't parse entities") fails here
+    return sent
+
+
+def to(sent: list[dict[str, Any]], chat: int) -> list[str]:
+    return [p["text"] for p in sent if p["chat_id"] == chat]
+
+
+class TestOverdueActionLadder:
+    async def test_owner_then_reviewer_then_approver_on_working_days_only(self, desk: Desk, clock: Clock) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 23))  # Wednesday before Christmas
+        assert to(await tick(desk, clock, wib(2026, 12, 22, 7, 0)), OWNER) == []  # before 07:30
+        first = await tick(desk, clock, wib(2026, 12, 22, 7, 45))  # due within 3 working days: the digest
+        assert len(to(first, OWNER)) == 1 and f"#{action}" in to(first, OWNER)[0]
+        assert await tick(desk, clock, wib(2026, 12, 22, 12)) == []  # once a day
+        for holiday in (wib(2026, 12, 24, 9), wib(2026, 12, 25, 9), wib(2026, 12, 26, 9), wib(2026, 12, 27, 9)):
+            assert await tick(desk, clock, holiday) == []  # cuti bersama, Christmas, the weekend: nothing
+        monday = await tick(desk, clock, wib(2026, 12, 28, 8, 30))  # 1 working day overdue: the digest only
+        assert len(to(monday, OWNER)) == 1 and to(monday, REVIEWER) == []
+        tuesday = await tick(desk, clock, wib(2026, 12, 29, 8, 30))  # 2 working days: the reviewer
+        assert len(to(tuesday, REVIEWER)) == 1 and "Staff 9006" in to(tuesday, REVIEWER)[0]
+        assert to(tuesday, APPROVER) == []
+        for moment in (wib(2026, 12, 30, 8, 30), wib(2026, 12, 31, 8, 30), wib(2027, 1, 1, 9)):
+            assert to(await tick(desk, clock, moment), APPROVER) == []
+        escalated = await tick(desk, clock, wib(2027, 1, 4, 8, 5))  # 5 working days (1 January is a holiday)
+        assert len(to(escalated, APPROVER)) == 1 and "#" + str(action) in to(escalated, APPROVER)[0]
+
+    async def test_staff_notices_wait_for_office_hours(self, desk: Desk, clock: Clock) -> None:
+        await action_due(desk, date(2026, 12, 16))
+        assert to(await tick(desk, clock, wib(2026, 12, 21, 6, 59)), REVIEWER) == []  # before the office opens
+        assert len(to(await tick(desk, clock, wib(2026, 12, 21, 8)), REVIEWER)) == 1
+
+    async def test_a_done_action_is_not_escalated(self, desk: Desk, clock: Clock) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 16))
+        async with desk.make_uow() as uow:
+            await uow.lks.complete_action(action, by=await person(desk, OWNER), at=clock(), evidence_text="Done")
+            await uow.commit()
+        assert await tick(desk, clock, wib(2026, 12, 21, 9)) == []
+
+    async def test_each_notice_goes_once_however_many_passes(self, desk: Desk, clock: Clock) -> None:
+        await action_due(desk, date(2026, 12, 16))
+        first = await tick(desk, clock, wib(2026, 12, 21, 9))
+        assert len(first) >= 2
+        for _again in range(3):
+            assert await tick(desk, clock, wib(2026, 12, 21, 9, 1)) == []
+
+
+class TestDigests:
+    async def test_one_digest_for_many_actions_of_one_owner(self, desk: Desk, clock: Clock) -> None:
+        for due in (date(2026, 12, 18), date(2026, 12, 21), date(2026, 12, 22)):
+            await action_due(desk, due)
+        digest = to(await tick(desk, clock, wib(2026, 12, 21, 7, 40)), OWNER)
+        assert len(digest) == 1
+        text = digest[0]
+        assert en("Overdue") in text and en("Due today") in text
+        assert en("Due within {n} working days").format(n=3) in text
+
+    async def test_the_staff_group_gets_a_morning_summary(self, desk: Desk, clock: Clock) -> None:
+        await action_due(desk, date(2026, 12, 18))
+        sent = await tick(desk, clock, wib(2026, 12, 21, 7, 31))
+        group = [p for p in sent if p["chat_id"] < 0]
+        assert len(group) == 1 and id_("Actions due today: {n} · overdue: {m}").format(n=0, m=1) in group[0]["text"]
+
+
+class TestComplainant:
+    async def add_ticket(self, desk: Desk, clock: Clock, status: str = "received") -> int:
+        async with desk.make_uow() as uow:
+            student = await uow.persons.get_by_telegram_id(STUDENT)
+            assert student is not None
+            ticket = await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None,
+                                                     "Transkrip belum terbit", None, {}, (), False, status, clock()))
+            await uow.commit()
+            return ticket.id
+
+    async def test_told_once_when_the_standard_time_passed_in_their_waking_hours(self, desk: Desk,
+                                                                                  clock: Clock) -> None:
+        await self.add_ticket(desk, clock)  # the first pass gives it its deadline: 3 working days, Thursday 24 …
+        await tick(desk, clock, wib(2026, 12, 21, 9))
+        assert to(await tick(desk, clock, wib(2026, 12, 29, 6, 30)), STUDENT) == []  # before 07:00
+        told = to(await tick(desk, clock, wib(2026, 12, 29, 7, 5)), STUDENT)
+        assert len(told) == 1 and "KEL-2026-00001" in told[0]
+        assert to(await tick(desk, clock, wib(2026, 12, 30, 9)), STUDENT) == []
+
+    async def test_an_unrated_response_is_reminded_then_closed_and_can_still_be_rated(
+            self, desk: Desk, clock: Clock) -> None:
+        ticket = await self.add_ticket(desk, clock, "resolved")
+        async with desk.make_uow() as uow:
+            await uow.tickets.update(ticket, resolved_at=clock(), response="Transkrip sudah terbit.")
+            await uow.commit()
+        reminded = to(await tick(desk, clock, wib(2026, 12, 31, 9)), STUDENT)  # 5 working days later
+        assert len(reminded) == 1 and "KEL-2026-00001" in reminded[0]
+        closed = to(await tick(desk, clock, wib(2027, 1, 8, 9)), STUDENT)  # 10 working days
+        assert len(closed) == 1 and "10" in closed[0]
+        async with desk.make_uow() as uow:
+            found = await uow.tickets.get(ticket)
+            assert found is not None and found.status == "closed"
+        _answer, _rated = await desk.press_payloads(desk.user(STUDENT, "Siti"), f"rate:{ticket}:1")
+        async with desk.make_uow() as uow:
+            found = await uow.tickets.get(ticket)
+            assert found is not None and found.status == "reopened"
+
+
+class TestDeadlinesShown:
+    async def test_a_new_ticket_gets_its_deadline_shown_to_staff_and_complainant(self, desk: Desk,
+                                                                                   clock: Clock) -> None:
+        ticket = await TestComplainant().add_ticket(desk, clock)
+        await tick(desk, clock, wib(2026, 12, 21, 9))  # the pass gives a ticket filed without one its deadline
+        async with desk.make_uow() as uow:
+            found = await uow.tickets.get(ticket)
+            assert found is not None and (found.due_step, found.due_on) == ("confirm", date(2026, 12, 28))
+        shown = "\n".join(await desk.say(desk.user(OFFICER), "/show KEL-2026-00001"))
+        assert en("⏱ Deadline: to {step} by {date}").format(step=en("be confirmed"), date="28 December 2026") in shown
+        status = "\n".join(await desk.say(desk.user(STUDENT, "Siti"), "/status KEL-2026-00001"))
+        assert en("Next step expected by: {date}").format(date="28 December 2026") in status
+
+
+class TestDueView:
+    async def test_before_any_pass_the_admin_is_warned(self, desk: Desk) -> None:
+        text = "\n".join(await desk.say(desk.user(ADMIN), "/due"))
+        assert en("⚠ The reminder engine has not run yet: it runs in the process that sends messages.") in text
+
+    async def test_the_week_ahead_by_day_with_names_and_one_summary_per_working_day(self, desk: Desk,
+                                                                                       clock: Clock) -> None:
+        await action_due(desk, date(2026, 12, 29))
+        await tick(desk, clock, wib(2026, 12, 18, 10))  # a Friday: nothing is due yet
+        text = "\n".join(await desk.say(desk.user(ADMIN), "/due"))
+        assert en("The reminder engine last ran at {time}: {n} notices issued.").format(
+            time="18 December 2026, 10:00 WIB", n=0) in text
+        assert "Staff 9006" in text  # the owner by name, not by an internal id
+        days = [block.split("\n") for block in text.split("\n\n")[2:]]
+        for lines in days:  # one staff summary a day at most, and none on the weekend or the holidays
+            summaries = [line for line in lines if en("staff group's daily summary, when there is something to report")
+                         in line]
+            assert len(summaries) <= 1, lines
+            assert not any(day in lines[0] for day in ("19 December", "20 December", "24 December",
+                                                        "25 December")), lines
+        assert "23 December 2026" in text and en("action owner's digest") in text
+
+    async def test_only_the_roles_that_watch_may_look(self, desk: Desk) -> None:
+        assert await desk.say(desk.user(STUDENT, "Siti"), "/due") == [en("Sorry, this is only for the bureau's staff.")]
+        assert await desk.say(desk.user(OFFICER), "/due") == [en("Sorry, your role does not allow this.")]
+        shown = "\n".join(await desk.say(desk.user(APPROVER), "/due"))
+        assert en("staff group's daily summary, when there is something to report") in shown
+
+
+class TestOtherNotices:
+    async def test_a_complainants_message_unread_for_a_working_day_reaches_the_officer(self, desk: Desk,
+                                                                                       clock: Clock) -> None:
+        ticket = await TestComplainant().add_ticket(desk, clock, "confirming")
+        async with desk.make_uow() as uow:
+            await uow.tickets.update(ticket, assigned_to=await person(desk, OFFICER),
+                                     unread_since=wib(2026, 12, 21, 10))
+            await uow.commit()
+        assert to(await tick(desk, clock, wib(2026, 12, 22, 9, 59)), OFFICER) == []
+        told = to(await tick(desk, clock, wib(2026, 12, 22, 10, 5)), OFFICER)
+        assert len(told) == 1 and "KEL-2026-00001" in told[0] and "21 December 2026" in told[0]
+
+    async def test_an_lk_waiting_for_its_check_reaches_the_reviewers(self, desk: Desk, clock: Clock) -> None:
+        async with desk.make_uow() as uow:
+            lk = await uow.lks.add(NewLk("nonconformity", "transcript", "SOP", "Late transcripts", "No deputy",
+                                         await person(desk, OFFICER), wib(2026, 12, 16, 9), status="awaiting_check"))
+            await uow.commit()
+        assert to(await tick(desk, clock, wib(2026, 12, 18, 9)), REVIEWER) == []
+        told = to(await tick(desk, clock, wib(2026, 12, 21, 9)), REVIEWER)
+        assert len(told) == 1 and lk.number in told[0] and "16 December 2026" in told[0]
+
+
+class TestExtensions:
+    async def ask(self, desk: Desk, action: int, text: str) -> list[str]:
+        await desk.press(desk.user(OWNER), f"ax:{action}")
+        return await desk.say(desk.user(OWNER), text)
+
+    async def test_refused_then_asked_again_then_granted_once(self, desk: Desk, clock: Clock) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 23))
+        asked = await self.ask(desk, action, "8-1-2027 waiting for the senate")
+        assert en("Asked: action #{id} until {date}. An approver decides; you are told here.").format(
+            id=action, date="8 January 2027") in asked
+        again = await self.ask(desk, action, "15-1-2027 another reason")  # one request waits already
+        assert any("once already" in line for line in again)
+        answer, told = await desk.press(desk.user(APPROVER), "xr:1")
+        assert answer is None and en("✖ More time for action #{id} of {lk} was refused: it stays due {date}.").format(
+            id=action, lk="LK-2026-001", date="23 December 2026") in told
+        await self.ask(desk, action, "8-1-2027 the senate meets on the 7th")
+        answer, told = await desk.press(desk.user(APPROVER), "xg:2")
+        late, _twice = await desk.press(desk.user(APPROVER), "xg:2")  # a second press: decided already
+        assert late is not None and en("granted") in late
+        async with desk.make_uow() as uow:
+            found = await uow.lks.get_action(action)
+            assert found is not None and found.due_on == date(2027, 1, 8) and found.extended
+        refused = await self.ask(desk, action, "20-1-2027 more")
+        assert any("once already" in line for line in refused)
+
+    async def test_someone_else_cannot_ask_for_the_owners_action(self, desk: Desk) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 23))
+        await desk.press(desk.user(REVIEWER), f"ax:{action}")
+        refused = await desk.say(desk.user(REVIEWER), "8-1-2027 not mine")
+        assert en("Only the action's owner or an officer can ask for more time.") in unescape("\n".join(refused))
+
+    async def test_a_date_without_a_reason_or_before_the_due_date_is_refused_and_kept_asking(
+            self, desk: Desk) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 23))
+        bare = await self.ask(desk, action, "8-1-2027")
+        assert en("Write the new due date first, then the reason, e.g. “20-12-2026 waiting for the dean's "
+                  "signature”.") in unescape("\n".join(bare))
+        earlier = await desk.say(desk.user(OWNER), "22-12-2026 sooner")
+        assert en("The new due date must be after the current one ({date}).").format(date="23 December 2026") \
+            in "\n".join(earlier)
+
+    async def test_an_officer_extends_a_tickets_deadline_once_and_its_complainant_is_told(
+            self, desk: Desk, clock: Clock) -> None:
+        await TestComplainant().add_ticket(desk, clock)
+        await tick(desk, clock, wib(2026, 12, 21, 9))
+        usage = await desk.say(desk.user(OFFICER), "/extend KEL-2026-00001")
+        assert any(line.startswith(en("Usage: /extend").split(":")[0]) for line in usage)
+        before = await desk.say(desk.user(OFFICER), "/extend KEL-2026-00001 24-12-2026 earlier than due")
+        assert en("The new deadline must be after the current one ({date}).").format(date="28 December 2026") \
+            in "\n".join(before)
+        payloads = await desk.payloads(desk.user(OFFICER), "/extend KEL-2026-00001 9-1-2027 waiting for records")
+        student = [p["text"] for p in payloads if p["chat_id"] == STUDENT]  # Saturday 9 January: Monday the 11th
+        assert len(student) == 1 and "11 January 2027" in student[0] and "waiting for records" in student[0]
+        assert any(en("The deadline of {number} is now {date}; the complainant and the approvers were told, with "
+                      "the reason.").format(number="KEL-2026-00001", date="11 January 2027") == p["text"]
+                   for p in payloads if p["chat_id"] == OFFICER)
+        assert any(p["chat_id"] == APPROVER for p in payloads)
+        again = await desk.say(desk.user(OFFICER), "/extend KEL-2026-00001 15-1-2027 more")
+        assert en("The deadline of {number} was extended once already; it is not extended again.").format(
+            number="KEL-2026-00001") in "\n".join(again)
+
+    async def test_a_request_made_in_the_evening_reaches_the_approver_when_the_office_opens(
+            self, desk: Desk, clock: Clock) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 23))
+        clock.at(wib(2026, 12, 23, 20))  # Wednesday evening; Thursday and Friday are holidays
+        await desk.press(desk.user(OWNER), f"ax:{action}")
+        payloads = await desk.payloads(desk.user(OWNER), "8-1-2027 waiting for the senate")
+        assert [p["chat_id"] for p in payloads] == [OWNER]  # the owner's confirmation only, for now
+        clock.at(wib(2026, 12, 28, 7, 59))
+        assert await desk.deliver_due() == []
+        clock.at(wib(2026, 12, 28, 8, 0))
+        waiting = await desk.deliver_due()
+        assert [p["chat_id"] for p in waiting] == [APPROVER] and "waiting for the senate" in waiting[0]["text"]
+
+
+class TestOfficerDigest:
+    async def test_the_digest_of_late_tickets_is_html_telegram_accepts(self, desk: Desk, clock: Clock) -> None:
+        """The digest's hint names the /extend command's arguments in angle brackets: they must reach Telegram as
+        text, not as tags it refuses (found by the SIGKILL test: every officer digest failed)."""
+        async with desk.make_uow() as uow:
+            student = await uow.persons.get_by_telegram_id(STUDENT)
+            assert student is not None
+            await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None, "Belum terbit",
+                                            None, {}, (), False, "received", clock()))
+            await uow.commit()
+        await tick(desk, clock, wib(2026, 12, 21, 9))  # its deadline: 3 working days
+        digest = to(await tick(desk, clock, wib(2026, 12, 29, 9)), OFFICER)
+        assert len(digest) == 1
+        text, _entities = parse_html(digest[0], strict_entities=True)  # raises, as Telegram refuses, on a bad tag
+        assert "/extend <number> <date> <reason>" in text and "KEL-2026-00001" in text
+
+
+class TestABrokenNotice:
+    async def test_one_notice_whose_message_fails_does_not_hold_up_the_others(
+            self, desk: Desk, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+        """A bug in one notice's message (here: the owner's digest) rolls back only that notice: the reviewer's
+        escalation of the same pass goes, and the digest is tried again by the next pass."""
+        from handlers.due import Kind, messages
+
+        await action_due(desk, date(2026, 12, 16))
+
+        async def broken(ctx: Any, due: Any) -> int:
+            raise RuntimeError("a bug in the digest")
+
+        monkeypatch.setitem(messages.SENDERS, Kind.OWNER_DIGEST, broken)
+        sent = await tick(desk, clock, wib(2026, 12, 21, 9))
+        assert to(sent, OWNER) == [] and len(to(sent, REVIEWER)) == 1
+        assert "digest:owner:" in caplog.text and "could not be issued" in caplog.text
+        monkeypatch.undo()
+        again = await tick(desk, clock, wib(2026, 12, 21, 9, 1))
+        assert len(to(again, OWNER)) == 1 and to(again, REVIEWER) == []
