@@ -167,9 +167,11 @@ async def test_an_overdue_action_climbs_from_its_owner_to_the_reviewer_to_the_ap
     asked = await owner.press(en("⏳ #{id} more time").format(id=second))  # one extension, decided by the approver
     assert "20-12-2026" in asked[-1].text
     await owner.say("8-1-2027 waiting for the faculty senate's decision")
+    await settle(office.emu, office.url)  # the owner's answer goes first (a reply), the approver's notice next
     request = office.new(APPROVER, seen)
     assert len(request) == 1 and "Maya Owner" in request[0] and "8 Januari 2027" in request[0]
     await approver.press(idn("✔ Grant"))
+    await settle(office.emu, office.url)
     assert en("✔ More time for action #{id} of {lk} was granted: it is now due {date}.").format(
         id=second, lk=lk, date="8 January 2027") == owner.last.text
 
@@ -240,6 +242,7 @@ async def test_a_late_ticket_is_told_honestly_extended_answered_reminded_and_clo
 
     seen = office.counts()
     done = await officer.say("/extend KEL-2026-00001 8-1-2027 menunggu data dari fakultas")
+    await settle(office.emu, office.url)
     assert "8 Januari 2027" in done[-1].text
     assert "menunggu data dari fakultas" in office.new(APPROVER, seen)[-1]
     told = office.new(STUDENT, seen)
@@ -250,6 +253,7 @@ async def test_a_late_ticket_is_told_honestly_extended_answered_reminded_and_clo
 
     await officer.say("/take KEL-2026-00001")
     await officer.say("/conforming KEL-2026-00001 Transkrip diterbitkan sesuai prosedur pada 30 Desember.")
+    await settle(office.emu, office.url)
     assert student.buttons() == ["1", "2", "3", "4", "5"]
 
     seen = office.counts()
