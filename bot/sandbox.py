@@ -74,7 +74,7 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
             if emulator.pending_updates() == 0:
                 try:
                     async with outbox as uow:
-                        if await uow.outbox.pending_count(now=datetime.now(UTC)) == 0:
+                        if await uow.outbox.pending_count(now=clock()) == 0:
                             return
                 except Exception:  # the bot is still creating the schema
                     pass

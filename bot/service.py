@@ -38,8 +38,8 @@ async def serve(settings: Settings, *, token: str | None = None, mode: str = "po
         runner.notifier.lease = lease_for(app.engine, runner.notifier.wake)  # one sender per database
         due = DueRunner(app.make_uow, app.deps, runner.notifier.wake, interval=settings.due_interval)
         runner.notifier.companions.append(due.run)  # reminders and digests: by the lease holder only
-        if isinstance(app.deps.clock, AdjustableClock):
-            app.deps.clock.listeners.append(due.wake)
+        if isinstance(app.deps.clock, AdjustableClock):  # a jump: what is due then, and messages scheduled till then
+            app.deps.clock.listeners += [due.wake, runner.notifier.wake]
         log.info("Tanggap is running (engine %s, %s, database %s)", engine, mode, db_label(app))
         if hook is not None:
             from bot.webhook import WebhookServer

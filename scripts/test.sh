@@ -17,7 +17,7 @@ echo "== ruff"; .venv/bin/ruff check .
 echo "== mypy"; .venv/bin/mypy
 echo "== pytest"
 set +e
-.venv/bin/python -m pytest -n "${TANGGAP_TEST_WORKERS:-4}" "$@"
+.venv/bin/python -m pytest -n "${TANGGAP_TEST_WORKERS:-4}" --durations=15 "$@"
 code=$?
 set -e
 if [ "$code" -eq 5 ]; then

@@ -151,7 +151,7 @@ class TestCompleteAction:
 
         async with uow:
             stored = await uow.lks.get_action(added.id)
-        assert sorted(outcomes)[1] == "refused" and stored is not None
+        assert outcomes.count("refused") == 1 and stored is not None  # either may win; the other is refused
         assert stored.evidence_text == next(o for o in outcomes if o != "refused")
 
 
