@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 import random
+import re
 import sqlite3
 import tempfile
 import time
@@ -61,8 +62,10 @@ SCALES: dict[str, Scale] = {
     "full": Scale(tickets=1_000_000, lks=20_000, actions=50_000, persons=20_000, calls=60),
 }
 
+PERSON_COLUMNS = ("id", "telegram_id", "name", "created_at", "started_at")
 TICKET_COLUMNS = ("id", "number", "kind", "channel", "person_id", "service_code", "description", "answers",
-                  "anonymous", "status", "created_at", "updated_at", "confirmed_at", "resolved_at")
+                  "anonymous", "status", "created_at", "updated_at", "confirmed_at", "resolved_at",
+                  "awaiting_complainant_since")
 LK_COLUMNS = ("id", "number", "kind", "service_code", "procedure_ref", "description", "root_cause", "status",
               "round", "prepared_by", "created_at", "updated_at", "closed_at")
 ACTION_COLUMNS = ("id", "lk_id", "kind", "description", "owner_person_id", "due_on", "round", "status",
@@ -101,10 +104,12 @@ def _tickets(scale: Scale, rng: random.Random) -> Iterator[list[tuple[Any, ...]]
             status = recent() if NOW - created < timedelta(days=14) else old()
         confirmed = created + timedelta(days=1) if status not in ("received", "reopened") else None
         resolved = created + timedelta(days=10) if status in ("resolved", "closed") else None
+        # An officer asked the complainant something on a few active tickets and waits for the answer.
+        asked = created + timedelta(days=2) if status in ("confirming", "in_followup") and rng.random() < 0.2 else None
         batch.append((i + 1, f"{series}-{year:04d}-{value:05d}", kind, rng.choice(("telegram", "email", "letter")),
                       rng.randint(2, scale.persons + 1), rng.choice(SERVICES),
                       f"Keluhan {i}: layanan {rng.choice(SERVICES)} terlambat", "{}", rng.random() < 0.1, status,
-                      created, created, confirmed, resolved))
+                      created, created, confirmed, resolved, asked))
         if len(batch) == BATCH:
             yield batch
             batch = []
@@ -120,8 +125,10 @@ def _lks(scale: Scale, rng: random.Random) -> list[tuple[Any, ...]]:
         year = (created + timedelta(hours=7)).year
         counters[year] = value = counters.get(year, 0) + 1
         status = pick()
+        # One open LK in ten is in its second round: its first programme was judged not effective.
+        round_ = 2 if status != "closed" and rng.random() < 0.1 else 1
         rows.append((i + 1, f"LK-{year:04d}-{value:03d}", "nonconformity", rng.choice(SERVICES), "SOP PM-BAPKM",
-                     f"Ketidaksesuaian {i}", "Akar masalah", status, 1, 1, created, created,
+                     f"Ketidaksesuaian {i}", "Akar masalah", status, round_, 1, created, created,
                      created + timedelta(days=40) if status == "closed" else None))
     return rows
 
@@ -131,15 +138,18 @@ def _actions(scale: Scale, rng: random.Random) -> list[tuple[Any, ...]]:
     for i in range(scale.actions):
         due = TODAY + timedelta(days=rng.randint(-90, 60))
         done = rng.random() < (0.85 if due < TODAY else 0.2)
+        # most owners are the staff member; one in fifty never started the bot
+        owner = rng.randint(2, scale.persons + 1) if rng.random() < 0.02 else 1
         rows.append((i + 1, rng.randint(1, scale.lks), rng.choice(("correction", "corrective", "preventive")),
-                     f"Tindakan {i}", 1, due, 1, "done" if done else "open", NOW if done else None,
+                     f"Tindakan {i}", owner, due, 1, "done" if done else "open", NOW if done else None,
                      datetime.combine(due - timedelta(days=30), datetime.min.time(), tzinfo=UTC)))
     return rows
 
 
 def _persons(scale: Scale) -> list[tuple[Any, ...]]:
-    staff = (1, STAFF_TELEGRAM_ID, "Olivia", NOW)
-    return [staff, *((i, None, f"Mahasiswa {i}", NOW) for i in range(2, scale.persons + 2))]
+    """The staff member (who started the bot) and the complainants (who never did: letters and e-mails)."""
+    staff = (1, STAFF_TELEGRAM_ID, "Olivia", NOW, NOW)
+    return [staff, *((i, None, f"Mahasiswa {i}", NOW, None) for i in range(2, scale.persons + 2))]
 
 
 # SQLite ----------------------------------------------------------------------------------------------------------
@@ -166,7 +176,7 @@ def _load_sqlite(path: Path, scale: Scale) -> None:
     try:
         db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN")
-        _sqlite_insert(db, "person", ("id", "telegram_id", "name", "created_at"), _persons(scale))
+        _sqlite_insert(db, "person", PERSON_COLUMNS, _persons(scale))
         db.execute("INSERT INTO staff_role (person_id, role, granted_at) VALUES (1, 'officer', ?)",
                    (_sqlite_value(NOW),))
         for batch in _tickets(scale, rng):
@@ -189,7 +199,7 @@ async def _load_postgres(dsn: str, scale: Scale) -> None:
     try:
         async with connection.transaction():
             await connection.copy_records_to_table("person", records=_persons(scale),
-                                                   columns=["id", "telegram_id", "name", "created_at"])
+                                                   columns=list(PERSON_COLUMNS))
             await connection.execute("INSERT INTO staff_role (person_id, role, granted_at) VALUES (1, 'officer', $1)",
                                      NOW)
             for batch in _tickets(scale, rng):
@@ -235,7 +245,7 @@ async def _time_monitor(url: str, calls: int) -> tuple[list[float], str]:
             if call == calls + 2:
                 async with SqlUnitOfWork(factory) as uow:
                     sent = await uow.outbox.due(datetime(2100, 1, 1, tzinfo=UTC), limit=1000)
-                    report = next(str(o.payload.get("text", "")) for o in sent if o.id in done.outbox_ids)
+                    report = "\n\n".join(str(o.payload.get("text", "")) for o in sent if o.id in done.outbox_ids)
         return timings, report
     finally:
         await engine.dispose()
@@ -245,7 +255,7 @@ def _figures(backend: str, size: Size, scale: Scale, generation: float, timings:
              target: bool, report: str) -> list[Figure]:
     where = f"{backend}, {scale.tickets:,} tickets, {scale.lks:,} LKs, {scale.actions:,} actions ({size})"
     p95, p50 = percentile(timings, 95), percentile(timings, 50)
-    counts = " ".join(line.split("</b> ")[1] for line in report.splitlines() if line.startswith("<b>") and "(" in line)
+    counts = " ".join(re.findall(r"^<b>.*</b> (\(\d+\))$", report, flags=re.MULTILINE))
     return [
         Figure("monitor", f"/monitor p95 latency, {backend} (ms)", round(p95, 2), "ms",
                f"<= {TARGET_MS:g} ms" if target else "", (p95 <= TARGET_MS) if target else None,

@@ -21,7 +21,7 @@ _TOKEN = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|[a-
 def fit(html: str, limit: int) -> str:
     """``html`` (Telegram's HTML, user text escaped) cut to ``limit`` UTF-16 units of shown text, ending in "…"
     with its open tags closed: a view that outgrew Telegram's limit (a long history) still arrives."""
-    if len(html.encode("utf-16-le")) // 2 <= limit:  # the shown text is never longer than the HTML
+    if len(html.encode("utf-16-le")) // 2 <= limit or shown_units(html) <= limit:  # the HTML is never shorter
         return html
     kept: list[str] = []
     tags: list[str] = []
@@ -41,6 +41,28 @@ def fit(html: str, limit: int) -> str:
             return "".join(kept) + "…" + "".join(f"</{tag}>" for tag in reversed(tags))
         kept.append(token)
     return html
+
+
+def shown_units(html: str) -> int:
+    """UTF-16 units of ``html`` as Telegram shows it (tags dropped, entities as one character)."""
+    return sum(0 if m.group(2) else len(unescape(m.group(0)).encode("utf-16-le")) // 2 for m in _TOKEN.finditer(html))
+
+
+def pack(parts: list[str], limit: int = MAX_TEXT, joiner: str = "\n\n") -> list[str]:
+    """``parts`` (whole sections of a view) joined into as few messages as fit ``limit`` each, never splitting a
+    part; a part longer than ``limit`` on its own is cut with :func:`fit`. A long report then arrives whole, in
+    several messages, instead of losing its last sections to Telegram's limit."""
+    messages: list[str] = []
+    current = ""
+    for part in parts:
+        candidate = current + joiner + part if current else part
+        if current and shown_units(candidate) > limit:
+            messages.append(current)
+            candidate = part
+        current = candidate
+    if current or not messages:
+        messages.append(current)
+    return [fit(message, limit) for message in messages]
 
 
 @dataclass(frozen=True)

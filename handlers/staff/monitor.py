@@ -14,6 +14,7 @@ from dialogs.calendar import WorkingCalendar
 from dialogs.catalogue import standard_times
 from domain.vocabulary import LkStatus, TicketStatus
 from handlers.context import Deps
+from handlers.events import pack
 from handlers.formats import day, local_day
 from handlers.i18n import N_
 from handlers.labels import action_kind_name
@@ -109,7 +110,9 @@ async def monitor(turn: Turn, args: str = "") -> None:
     total, actions = await watch.actions_of_unreachable_owners(limit=SHOWN)
     sections.append(_section(_("Actions whose owner the bot cannot reach (never started it, or blocked it)"), total,
                              [action_line(a, lk) for a, lk in actions]))
-    turn.say(_("<b>Monitoring</b> — {date}").format(date=day(today, locale)) + "\n\n" + "\n\n".join(sections))
+    heading = _("<b>Monitoring</b> — {date}").format(date=day(today, locale))
+    for message in pack([heading, *sections]):  # ten sections of fifteen lines outgrow one message
+        turn.say(message)
 
 
 def _section(title: str, total: int, lines: list[str]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bench.common import Figure
 from bench.monitor import run
 
@@ -16,5 +18,7 @@ async def test_tiny_monitor_benchmark_reports_latency_and_generation_time() -> N
     postgres = metrics.get("/monitor p95 latency, PostgreSQL (ms)")
     if postgres is not None:
         assert postgres.target == "<= 100 ms" and postgres.met is not None
-    # every section had something to show: the generated data reaches all six
-    assert "(0)" not in metrics["/monitor p95 latency, SQLite (ms)"].note
+    # every section had something to show: the generated data reaches all ten
+    note = metrics["/monitor p95 latency, SQLite (ms)"].note
+    counts = [int(n) for n in re.findall(r"\((\d+)\)", note.split("section counts ")[1])]
+    assert len(counts) == 10 and all(counts), note

@@ -91,3 +91,32 @@ async def test_inbox_pages_with_buttons(desk: Desk, new_uow: Callable[[], SqlUni
     assert "ib:1" in buttons and "KEL-2026-00011" not in payloads[0]["text"]
     _answer, page = await desk.press(officer, "ib:1")
     assert "KEL-2026-00011" in page[0]
+
+
+async def test_a_long_monitor_report_arrives_whole_in_several_messages(
+        desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+    """Ten sections of fifteen long lines outgrow Telegram's 4,096: the report is split between sections, and the
+    last section (owners the bot cannot reach) still arrives."""
+    for days in range(20):
+        await add_ticket(new_uow, anonymous=False, days_ago=10 + days)
+    async with new_uow() as uow:
+        officer = await uow.persons.get_by_telegram_id(OFFICER)
+        assert officer is not None
+        absent = await uow.persons.add_offline("Dosen Tanpa Telegram", None)
+        for n in range(20):
+            lk = await uow.lks.add(NewLk("nonconformity", "transcript", "SOP", "Uraian panjang " * 8 + str(n),
+                                         "cause", officer.id, NOW, status="awaiting_check"))
+            await uow.lks.add_action(NewAction(lk.id, "correction", "Tindakan yang terlambat " * 5, officer.id,
+                                               date(2026, 11, 20), 1, NOW))
+            await uow.lks.add_action(NewAction(lk.id, "corrective", "Tindakan tanpa pemilik " * 5, absent.id,
+                                               date(2026, 12, 20), 1, NOW))
+        await uow.commit()
+    messages = await desk.payloads(desk.user(OFFICER, "Olivia"), "/monitor")
+    texts = [m["text"] for m in messages]
+    assert len(texts) >= 2 and all(len(t) <= 4096 for t in texts)
+    assert not any(t.endswith("…") for t in texts)  # nothing cut
+    whole = "\n\n".join(texts)
+    assert "<b>" + _("Overdue actions") + "</b> (20)" in whole
+    assert "<b>" + _("LKs waiting for the check") + "</b> (20)" in whole
+    assert "<b>" + _("Actions whose owner the bot cannot reach (never started it, or blocked it)") + "</b> (20)" \
+        in texts[-1]
