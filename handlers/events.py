@@ -213,18 +213,29 @@ class EditCard:
 
 @dataclass(frozen=True)
 class SendFile:
-    """Send a stored photo or document (by Telegram file id) with an HTML caption."""
+    """Send a photo or document with an HTML caption: by Telegram ``file_id`` (a file someone sent), or uploaded
+    from the archive store by its ``sha256`` under ``file_name`` (a document the bot made: an LK PDF, a register;
+    or evidence whose Telegram copy is gone — with both, the file id is tried first)."""
 
     chat_id: int
     file_type: str
-    file_id: str
+    file_id: str = ""
     caption: str = ""
     resend: bool = False
     priority: Priority | None = None
+    sha256: str | None = None
+    file_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.file_id and not self.sha256:
+            raise ValueError("a file to send needs a Telegram file id or an archived copy (sha256)")
 
     def to_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"op": "send_file", "chat_id": self.chat_id, "file_type": self.file_type,
                                    "file_id": self.file_id, "caption": fit(self.caption, MAX_CAPTION)}
+        if self.sha256:
+            payload["sha256"] = self.sha256
+            payload["file_name"] = self.file_name or self.sha256[:12]
         if self.resend:
             payload["resend"] = True
         return payload
