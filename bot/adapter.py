@@ -5,6 +5,12 @@ its exceptions as a :class:`Failure`; everything else is decided here once, so b
 the same: which operation a payload asks for, which Telegram answers are success ("message is not
 modified"), which mean the person is unreachable, the message is gone, or we should try again.
 
+A file to send (``send_file``) goes by its Telegram file id, or is uploaded (multipart) from the archive store
+when the payload names an archived copy (``sha256``); with both, the file id is tried first and the archived
+copy uploaded when Telegram no longer knows the id (a new bot token, Telegram's own retention). The archived
+copy is read off the event loop, checked against its hash and Telegram's size limits before any byte is sent:
+a missing, altered or oversized copy is a :class:`~bot.errors.FileUnavailable`, the row's permanent failure.
+
 Reading updates is shared too (:mod:`bot.reading`); an update the engine cannot read becomes a
 :class:`bot.set_aside.SetAside` instead of an error.
 
@@ -17,6 +23,7 @@ HTML page, JSON without ``ok``) stops the start with one line that says so (:met
 from __future__ import annotations
 
 import abc
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable
@@ -25,9 +32,10 @@ from typing import Any
 
 import aiohttp
 
-from bot.errors import DeliveryError, MessageGone, Rejected, RetryLater, Unreachable
+from bot.errors import DeliveryError, FileUnavailable, MessageGone, Rejected, RetryLater, Unreachable
 from bot.reading import decode
 from handlers.events import InboundUpdate, Keyboard, payload_buttons
+from storage.archive import ArchiveError, ArchiveStore
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +52,24 @@ UNAUTHORIZED = "Telegram refused the bot token (401 Unauthorized): check TELEGRA
 NOT_BOT_API = "TELEGRAM_API_URL {url} does not answer like the Bot API ({got}): check the address"
 UNREADABLE_ANSWER = "its answer to getUpdates could not be read"
 PROBE_LIMIT = 1 << 16  # bytes of an answer read to say what it is
+#: What Telegram takes from a bot by multipart upload (https://core.telegram.org/bots/api#sending-files).
+UPLOAD_LIMITS = {"document": 50 * 1024 * 1024, "photo": 10 * 1024 * 1024}
+UPLOAD_TIMEOUT = 300.0
+"""Seconds an upload may take (at least; never less than the ordinary request timeout): 50 MB over a 2 Mbit/s
+uplink takes about 200 s, and an ordinary call's 30 s would cut it off and send it again and again."""
+#: Telegram's answers to a file id it does not know (another bot's, or one it no longer keeps): then the archived
+#: copy is uploaded instead.
+FILE_ID_REFUSED = ("wrong file identifier", "wrong remote file identifier", "wrong padding", "file_reference",
+                   "invalid file_id", "type of file mismatch")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file to upload by multipart: the archived bytes (checked against their hash) and the name it is shown
+    under in the chat ("LK-2026-001.pdf")."""
+
+    name: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -67,6 +93,9 @@ class Adapter(abc.ABC):
     """The framework's bot; aiogram and python-telegram-bot name the webhook calls and their parameters alike."""
     engine: str
     api_url: str
+    archive: ArchiveStore | None = None
+    """Where the archived copies a ``send_file`` names are read from (``ARCHIVE_DIR``); None: only file ids."""
+    upload_timeout: float = UPLOAD_TIMEOUT
 
     def parse_update(self, data: Any, raw: str | None = None) -> InboundUpdate:
         """An update that came by webhook (the JSON body, and its text as received), read the way getUpdates' are.
@@ -159,10 +188,7 @@ class Adapter(abc.ABC):
         if op == "send":
             return await self.send_text(chat_id, str(payload["text"]), rows)
         if op == "send_file":
-            kind = payload["file_type"]
-            if kind not in ("photo", "document"):
-                raise Rejected(f"unknown file_type {kind!r}")
-            return await self.send_file(chat_id, kind, str(payload["file_id"]), payload.get("caption") or None, rows)
+            return await self._send_file(chat_id, payload, rows)
         if op == "edit_text":
             await self.edit_text(chat_id, int(payload["message_id"]), str(payload["text"]), rows)
             return None
@@ -170,6 +196,50 @@ class Adapter(abc.ABC):
             await self.clear_buttons(chat_id, int(payload["message_id"]))
             return None
         raise Rejected(f"unknown outbox operation {op!r}")
+
+    async def _send_file(self, chat_id: int, payload: dict[str, Any], rows: Keyboard) -> int:
+        """By file id, or the archived copy uploaded: when there is no file id, or Telegram no longer knows it."""
+        kind = payload["file_type"]
+        if kind not in UPLOAD_LIMITS:
+            raise Rejected(f"unknown file_type {kind!r}")
+        caption = payload.get("caption") or None
+        file_id, sha256 = str(payload.get("file_id") or ""), str(payload.get("sha256") or "")
+        if file_id:
+            try:
+                return await self.send_file(chat_id, kind, file_id, caption, rows)
+            except Exception as exc:
+                if not sha256 or not self._file_id_refused(exc):
+                    raise
+                log.warning("chat %s: Telegram no longer knows the %s's file id (%s); uploading the archived copy %s",
+                            chat_id, kind, self.failure(exc), sha256[:12])
+        if not sha256:
+            raise Rejected("send_file names neither a file id nor an archived copy")
+        name = str(payload.get("file_name") or sha256[:12])
+        upload = await asyncio.to_thread(self._archived, sha256, name, kind)
+        return await self.upload_file(chat_id, kind, upload, caption, rows)
+
+    def _file_id_refused(self, exc: BaseException) -> bool:
+        failure = self.failure(exc)
+        reason = failure.description.casefold() if failure is not None and failure.kind == "bad_request" else ""
+        return any(s in reason for s in FILE_ID_REFUSED)
+
+    def _archived(self, sha256: str, name: str, kind: str) -> Upload:
+        """The archived copy, read and checked (blocking: run in a thread); its size is checked first, so a file
+        Telegram would refuse is never read nor sent."""
+        if self.archive is None:
+            raise FileUnavailable(f"no archive store to read {sha256[:12]} from")
+        limit = UPLOAD_LIMITS[kind]
+        try:
+            size = self.archive.path(sha256).stat().st_size
+        except FileNotFoundError:
+            raise FileUnavailable(f"{sha256} is not in the archive at {self.archive.root}") from None
+        if size > limit:
+            raise FileUnavailable(f"{name} is {size / 2**20:.1f} MB; Telegram takes a {kind} of up to "
+                                  f"{limit // 2**20} MB from a bot")
+        try:
+            return Upload(name, self.archive.get(sha256))
+        except ArchiveError as exc:
+            raise FileUnavailable(str(exc)) from None
 
     # What each engine implements: the calls (HTML parse mode), and naming its exceptions.
 
@@ -179,6 +249,12 @@ class Adapter(abc.ABC):
     @abc.abstractmethod
     async def send_file(self, chat_id: int, kind: str, file_id: str, caption: str | None, buttons: Keyboard) -> int:
         """``kind`` is "photo" or "document"; the file is sent again by its ``file_id``."""
+
+    @abc.abstractmethod
+    async def upload_file(self, chat_id: int, kind: str, upload: Upload, caption: str | None, buttons: Keyboard
+                          ) -> int:
+        """``kind`` is "photo" or "document"; the bytes are uploaded (multipart) under ``upload.name``, within
+        :attr:`upload_timeout`."""
 
     @abc.abstractmethod
     async def edit_text(self, chat_id: int, message_id: int, text: str, buttons: Keyboard) -> None: ...

@@ -12,6 +12,7 @@ read update by update, so only that one is set aside.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Awaitable
 from typing import Any
 
@@ -25,6 +26,7 @@ from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramConflictError,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
     TelegramMigrateToChat,
     TelegramNetworkError,
@@ -34,7 +36,7 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.methods.base import Response, TelegramMethod
-from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from aiogram.types import BotCommand, BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.adapter import (
     ALLOWED_UPDATES,
@@ -45,10 +47,12 @@ from bot.adapter import (
     UNREADABLE_ANSWER,
     Adapter,
     Failure,
+    Upload,
 )
 from bot.errors import ConfigError, RetryLater, UnreadableUpdate
 from bot.reading import inbound
 from handlers.events import InboundUpdate, Keyboard
+from storage.archive import ArchiveStore
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +84,13 @@ class _RawUpdates(TelegramMethod[list[Any]]):
 class AiogramPort(Adapter):
     engine = "aiogram"
 
-    def __init__(self, token: str, api_url: str, *, request_timeout: float = DEFAULT_REQUEST_TIMEOUT) -> None:
-        """``request_timeout``: seconds for every call but the long poll (which waits its own ``timeout``)."""
+    def __init__(self, token: str, api_url: str, *, request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+                 archive: ArchiveStore | None = None) -> None:
+        """``request_timeout``: seconds for every call but the long poll (which waits its own ``timeout``) and
+        uploads (:attr:`upload_timeout`); ``archive``: where the copies a ``send_file`` uploads are kept."""
         self.api_url = api_url.rstrip("/")
+        self.archive = archive
+        self.upload_timeout = max(request_timeout, self.upload_timeout)
         session = AiohttpSession(api=TelegramAPIServer.from_base(self.api_url), timeout=request_timeout)
         self.bot: Bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
@@ -120,6 +128,14 @@ class AiogramPort(Adapter):
         send = self.bot.send_photo if kind == "photo" else self.bot.send_document
         return (await send(chat_id, file_id, caption=caption, reply_markup=_markup(buttons))).message_id
 
+    async def upload_file(self, chat_id: int, kind: str, upload: Upload, caption: str | None, buttons: Keyboard
+                          ) -> int:
+        send = self.bot.send_photo if kind == "photo" else self.bot.send_document
+        file = BufferedInputFile(upload.data, upload.name)  # read in 64 kB chunks into aiohttp's stream: no copy
+        sent = await send(chat_id, file, caption=caption, reply_markup=_markup(buttons),
+                          request_timeout=math.ceil(self.upload_timeout))
+        return sent.message_id
+
     async def edit_text(self, chat_id: int, message_id: int, text: str, buttons: Keyboard) -> None:
         await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(buttons))
 
@@ -129,6 +145,8 @@ class AiogramPort(Adapter):
     def failure(self, exc: BaseException) -> Failure | None:
         if isinstance(exc, TelegramRetryAfter):
             return Failure("retry", exc.message, float(exc.retry_after))
+        if isinstance(exc, TelegramEntityTooLarge):  # 413, a file over Telegram's limit: before TelegramNetworkError
+            return Failure("bad_request", exc.message)
         if isinstance(exc, TimeoutError | TelegramServerError | TelegramNetworkError | TelegramUnauthorizedError):
             return Failure("retry", str(exc))
         if isinstance(exc, TelegramMigrateToChat):

@@ -30,6 +30,11 @@ class Rejected(DeliveryError):
     """Telegram refused the request itself (400): a bug on our side; trying again would not help."""
 
 
+class FileUnavailable(Rejected):
+    """The archived copy a ``send_file`` names cannot be uploaded: missing from the archive, altered (its bytes no
+    longer match its SHA-256), or over Telegram's size limit for its kind. Trying again would not help."""
+
+
 class MessageGone(Rejected):
     """The message to edit no longer exists or cannot be edited (deleted, too old)."""
 

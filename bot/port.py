@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from handlers.events import InboundUpdate
+from storage.archive import ArchiveStore
 
 
 class BotPort(Protocol):
@@ -30,7 +31,8 @@ class BotPort(Protocol):
         """Carry out one payload; the new message's id for sends, None for edits.
 
         Operations (``op``): ``send`` (chat_id, text, buttons), ``send_file`` (chat_id, file_type
-        "photo" | "document", file_id, caption), ``edit_text`` (chat_id, message_id, text, buttons),
+        "photo" | "document", file_id and/or sha256 with file_name: an archived copy to upload, caption),
+        ``edit_text`` (chat_id, message_id, text, buttons),
         ``clear_buttons`` (chat_id, message_id). "Message is not modified" is success. Raises
         :class:`bot.errors.DeliveryError` subclasses: :class:`~bot.errors.MessageGone` when ``edit_text``
         finds no message (``clear_buttons`` ignores that).
@@ -51,9 +53,13 @@ class BotPort(Protocol):
     async def close(self) -> None: ...
 
 
-def make_port(engine: str, token: str, api_url: str, *, request_timeout: float | None = None) -> BotPort:
-    """The adapter of ``BOT_ENGINE``; each framework is imported only when chosen (aiogram alone is ~150 MB)."""
-    options = {} if request_timeout is None else {"request_timeout": request_timeout}
+def make_port(engine: str, token: str, api_url: str, *, request_timeout: float | None = None,
+              archive: ArchiveStore | None = None) -> BotPort:
+    """The adapter of ``BOT_ENGINE``; each framework is imported only when chosen (aiogram alone is ~150 MB).
+    ``archive``: where the copies a ``send_file`` names are uploaded from (None: file ids only)."""
+    options: dict[str, Any] = {"archive": archive}
+    if request_timeout is not None:
+        options["request_timeout"] = request_timeout
     if engine == "ptb":
         from bot.ptb_port import PtbPort
 

@@ -22,7 +22,7 @@ from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -48,13 +48,16 @@ from bot.adapter import (
     UNREADABLE_ANSWER,
     Adapter,
     Failure,
+    Upload,
 )
 from bot.errors import ConfigError, RetryLater
 from bot.reading import inbound
 from handlers.events import InboundUpdate, Keyboard
+from storage.archive import ArchiveStore
 
 log = logging.getLogger(__name__)
 POLL_GRACE = 10.0  # the long poll's HTTP read waits its ``timeout`` plus this
+TOO_LARGE = "entity too large"  # a 413 (a file over Telegram's limit); PTB raises it as a NetworkError
 
 
 class _ReportedByTanggap(logging.Filter):
@@ -76,9 +79,13 @@ for _name in ("telegram.Bot", "telegram.ext.ExtBot", "telegram.request.BaseReque
 class PtbPort(Adapter):
     engine = "ptb"
 
-    def __init__(self, token: str, api_url: str, *, request_timeout: float = DEFAULT_REQUEST_TIMEOUT) -> None:
-        """``request_timeout``: seconds for every call but the long poll (which waits its own ``timeout``)."""
+    def __init__(self, token: str, api_url: str, *, request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+                 archive: ArchiveStore | None = None) -> None:
+        """``request_timeout``: seconds for every call but the long poll (which waits its own ``timeout``) and
+        uploads (:attr:`upload_timeout`); ``archive``: where the copies a ``send_file`` uploads are kept."""
         self.api_url = api_url.rstrip("/")
+        self.archive = archive
+        self.upload_timeout = max(request_timeout, self.upload_timeout)
         calls = HTTPXRequest(
             connection_pool_size=128,
             read_timeout=request_timeout,
@@ -153,6 +160,14 @@ class PtbPort(Adapter):
             sent = await self.bot.send_document(chat_id, file_id, caption=caption, reply_markup=_markup(buttons))
         return sent.message_id
 
+    async def upload_file(self, chat_id: int, kind: str, upload: Upload, caption: str | None, buttons: Keyboard
+                          ) -> int:
+        file = InputFile(upload.data, filename=upload.name)  # the bytes themselves go to httpx: no copy
+        send = self.bot.send_photo if kind == "photo" else self.bot.send_document
+        sent = await send(chat_id, file, caption=caption, reply_markup=_markup(buttons),
+                          write_timeout=self.upload_timeout)
+        return sent.message_id
+
     async def edit_text(self, chat_id: int, message_id: int, text: str, buttons: Keyboard) -> None:
         await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(buttons))
 
@@ -171,6 +186,8 @@ class PtbPort(Adapter):
         if isinstance(exc, InvalidToken):  # PTB's name for both 401 and 404
             unauthorized = "unauthorized" in exc.message.casefold()
             return Failure("retry" if unauthorized else "bad_request", exc.message)
+        if isinstance(exc, NetworkError) and TOO_LARGE in exc.message.casefold():
+            return Failure("bad_request", exc.message)
         if isinstance(exc, TimeoutError | NetworkError):  # 5xx, timeouts, connection errors
             return Failure("retry", str(exc))
         if isinstance(exc, TelegramError):

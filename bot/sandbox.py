@@ -13,7 +13,7 @@ or /press <message> <button> for any earlier one. Sandbox commands (everything e
 A chat you come back to shows everything that arrived while you were away; other chats get a one-line notice.
 To play the staff: /as 9000, then /staff add 9001 petugas, 9002 pemeriksa, 9003 penyetuju, 9004 pemantau (one
 person may not prepare, check and approve the same LK); /as 9001 Olivia, /start, /help.
-Everything is kept in ./data/sandbox.db (or DATABASE_URL) for the next run.
+Everything is kept in ./data/sandbox.db (or DATABASE_URL) and its files in ./data/archive beside it, for the next run.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ import asyncio
 import contextlib
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -51,6 +52,7 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
     base = await emulator.start()
     box = settings.model_copy(update={
         "telegram_api_url": base, "database_url": url, "poll_timeout": 2,
+        "archive_dir": settings.archive_dir if "archive_dir" in settings.model_fields_set else archive_beside(url),
         "tanggap_admins": settings.tanggap_admins or str(SANDBOX_ADMIN),
         "staff_chat_id": STAFF_GROUP,
     })  # fmt: skip
@@ -117,6 +119,15 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
         await engine.dispose()
     if stopped_by_itself and not bot.cancelled():
         bot.result()  # the bot's own error (a database it cannot reach, say), for the CLI to report
+
+
+def archive_beside(database_url: str) -> Path:
+    """The sandbox's archive: ``archive`` beside its SQLite file (``./data/archive`` for ``./data/sandbox.db``),
+    so the two are kept, copied and deleted together; the default ``ARCHIVE_DIR`` for any other database."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent / "archive"
+    return Path("data/archive")
 
 
 async def clock_left_at(engine: AsyncEngine) -> datetime | None:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from bot.clock import AdjustableClock
-from bot.emulator import BotApiEmulator, SentMessage
+from bot.emulator import BotApiEmulator, EmulatorError, SentMessage
 
 DEFAULT_USER = 1001
 STAFF_GROUP = -1000000000001
@@ -104,12 +104,22 @@ class TerminalChat:
             number += " ✏️ (edited)"
         elif again:
             number += " ✏️ (updated)"
-        body = message.body if message.kind == "text" else f"[{message.kind}] {message.body}".rstrip()
+        body = message.body if message.kind == "text" else f"{self._file_line(message)}\n   {message.body}".rstrip()
         lines = [f"\n🤖 {number}  {body}"]
         for row in _numbered(message):
             shown = (f"[{n}] {text}" + ("" if data is not None else " (link)") for n, text, data in row)
             lines.append("   " + "   ".join(shown))
         return "\n".join(lines)
+
+    def _file_line(self, message: SentMessage) -> str:
+        """A photo or document as a line: "📄 LK-2026-001.pdf (34 kB)", "🖼 photo (120 kB)"."""
+        try:
+            stored = self.emulator.file(message.file_id or "")
+        except EmulatorError:
+            return f"[{message.kind}]"
+        if message.kind == "photo":
+            return f"🖼 photo ({file_size(len(stored.data))})"
+        return f"📄 {stored.file_name or 'document'} ({file_size(len(stored.data))})"
 
     def show_new(self) -> None:
         """Answers to presses, then what is new in the chat in view, and a notice for each other chat."""
@@ -298,6 +308,15 @@ def choose_button(message: SentMessage, wanted: str, *, had_buttons: bool = Fals
     if buttons[chosen - 1][2] is None:
         return f"Button {chosen} of message {number} opens a link, which the sandbox cannot follow."
     return chosen
+
+
+def file_size(size: int) -> str:
+    """A file's size as a chat client shows it: "512 B", "34 kB", "40.0 MB"."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} kB"
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def _numbered(message: SentMessage) -> Iterator[list[tuple[int, str, str | None]]]:

@@ -29,7 +29,8 @@ async def serve(settings: Settings, *, token: str | None = None, mode: str = "po
     engine = settings.check_engine()
     hook = settings.webhook() if mode == "webhook" else None  # a missing setting stops us before anything runs
     app = build(settings, clock=clock)
-    port = make_port(engine, token, settings.telegram_api_url, request_timeout=settings.telegram_request_timeout)
+    port = make_port(engine, token, settings.telegram_api_url, request_timeout=settings.telegram_request_timeout,
+                     archive=app.deps.archive)
     try:
         await migrate(app)
         await port.start()

@@ -8,7 +8,7 @@ getUpdates, or, once the bot called setWebhook (``http://`` allowed on loopback 
 from .emulator import BotApiEmulator
 from .errors import ApiError, EmulatorError
 from .html import HtmlParseError, parse_html
-from .models import ApiCall, CallbackQuery, SentMessage, WebhookDelivery
+from .models import ApiCall, CallbackQuery, SentMessage, StoredFile, WebhookDelivery
 
 __all__ = [
     "ApiCall",
@@ -18,6 +18,7 @@ __all__ = [
     "EmulatorError",
     "HtmlParseError",
     "SentMessage",
+    "StoredFile",
     "WebhookDelivery",
     "parse_html",
 ]

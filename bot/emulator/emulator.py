@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import EmulatorError
 from .faults import FaultPlan
-from .models import ApiCall, CallbackQuery, SentMessage, WebhookDelivery
+from .models import ApiCall, CallbackQuery, SentMessage, StoredFile, WebhookDelivery
 from .ratelimit import Clock, SendLimiter
 from .registry import Context
 from .server import ApiServer
@@ -168,6 +168,12 @@ class BotApiEmulator(UserSide):
         if file_id not in self._world.files:
             raise EmulatorError(f"unknown file {file_id}")
         return self._world.files[file_id].data
+
+    def file(self, file_id: str) -> StoredFile:
+        """A file the bot uploaded or a user sent: its bytes, name, MIME type and ids."""
+        if file_id not in self._world.files:
+            raise EmulatorError(f"unknown file {file_id}")
+        return self._world.files[file_id]
 
     @property
     def commands(self) -> dict[tuple[str, str], list[dict[str, Any]]]:

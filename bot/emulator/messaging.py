@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import mimetypes
 import time
 from typing import Any
 
 from .checks import check_caption, check_markup, check_text, format_text, take_send_slot, target_chat
-from .errors import bad_request
+from .errors import ApiError, bad_request
 from .models import MessageKind, SentMessage, StoredFile, UploadedFile
 from .params import Params
 from .registry import Context, method
 from .state import Chat
 
+#: What Telegram takes from a bot by multipart upload (https://core.telegram.org/bots/api#sending-files).
+MAX_DOCUMENT = 50 * 1024 * 1024
+MAX_PHOTO = 10 * 1024 * 1024
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same "
     "as a current content and reply markup of the message"
@@ -68,7 +72,8 @@ def _input_file(ctx: Context, p: Params, kind: MessageKind) -> StoredFile:
     if value is None:
         raise bad_request(f"there is no {kind} in the request")
     if isinstance(value, UploadedFile):
-        return ctx.world.store_file(kind, value.data, value.filename, value.content_type)
+        _check_upload(kind, value)
+        return ctx.world.store_file(kind, value.data, value.filename, _mime_type(value))
     if value.startswith(("http://", "https://")):
         name = value.rstrip("/").rpartition("/")[2] or None
         return ctx.world.store_file(kind, b"", name, None)
@@ -78,6 +83,27 @@ def _input_file(ctx: Context, p: Params, kind: MessageKind) -> StoredFile:
     if stored.kind != kind:
         raise bad_request("type of file mismatch")
     return stored
+
+
+def _check_upload(kind: MessageKind, upload: UploadedFile) -> None:
+    """Telegram's refusals of an uploaded file: empty; a document over 50 MB (413, as its front end answers a body
+    too large); a photo over 10 MB (PHOTO_SAVE_FILE_INVALID, the error Telegram's servers give such a photo)."""
+    size = len(upload.data)
+    if size == 0:
+        raise bad_request("file must be non-empty")
+    if kind == "document" and size > MAX_DOCUMENT:
+        raise ApiError(413, "Request Entity Too Large")
+    if kind == "photo" and size > MAX_PHOTO:
+        raise bad_request("PHOTO_SAVE_FILE_INVALID")
+
+
+def _mime_type(upload: UploadedFile) -> str | None:
+    """The MIME type Telegram reports: the part's own, or by the file name's extension when the client sent none
+    of its own (aiogram's parts are ``application/octet-stream``; Telegram says ``application/pdf`` for a .pdf)."""
+    given = upload.content_type or ""
+    if given and given != "application/octet-stream":
+        return given
+    return mimetypes.guess_type(upload.filename or "")[0] or given or None
 
 
 def _message_to_edit(ctx: Context, p: Params) -> tuple[Chat, SentMessage]:

@@ -19,6 +19,7 @@ from .registry import Context, Described, lookup
 log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
 MAX_UPLOAD = 50 * 1024 * 1024
+MAX_BODY = MAX_UPLOAD + (1 << 20)  # a 50 MB document and the other fields of its request (caption, buttons)
 
 
 class ApiServer:
@@ -34,7 +35,7 @@ class ApiServer:
         self._runner: web.AppRunner | None = None
 
     def make_app(self) -> web.Application:
-        app = web.Application(client_max_size=MAX_UPLOAD)
+        app = web.Application(client_max_size=MAX_BODY)
         app.router.add_route("*", "/bot{token}/{method}", self.handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self.download)
         return app

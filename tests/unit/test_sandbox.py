@@ -117,8 +117,21 @@ class TestRendering:
         link = {"inline_keyboard": [[{"text": "Baca", "url": "https://x.example/sop"}]]}
         await bot.call("sendMessage", chat_id=DEFAULT_USER, text="SOP", reply_markup=link)
         shown = screen.look()
-        assert "  [document] LK-2026-001" in shown
+        assert "  📄 LK-2026-001.pdf (0 B)\n   LK-2026-001" in shown
         assert "[1] Baca (link)" in shown
+
+    async def test_an_uploaded_document_shows_its_name_and_size_then_its_caption(
+        self, bot: TheBot, screen: Screen
+    ) -> None:
+        form = aiohttp.FormData()
+        form.add_field("chat_id", str(DEFAULT_USER))
+        form.add_field("caption", "LK <b>LK-2026-001</b>")
+        form.add_field("parse_mode", "HTML")
+        form.add_field("document", b"%PDF-1.7 " + b"x" * 34 * 1024, filename="LK-2026-001.pdf")
+        url = f"{bot.emulator.base_url}/bot{bot.emulator.token}/sendDocument"
+        async with bot.session.post(url, data=form) as response:
+            assert (await response.json())["ok"]
+        assert screen.look().endswith("  📄 LK-2026-001.pdf (34 kB)\n   LK LK-2026-001")
 
     async def test_a_message_the_bot_deleted_is_shown_as_deleted(self, bot: TheBot, screen: Screen) -> None:
         number = await bot.say(DEFAULT_USER, "sementara")
