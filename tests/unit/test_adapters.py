@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from aiogram.exceptions import (
     TelegramBadRequest,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
     TelegramMigrateToChat,
     TelegramNetworkError,
@@ -54,6 +55,8 @@ CASES: list[tuple[str, BaseException, BaseException, type[Exception] | None]] = 
     ("bad html", TelegramBadRequest(METHOD, "Bad Request: can't parse entities"),
      BadRequest("Can't parse entities"), Rejected),
     ("404", TelegramNotFound(METHOD, "Not Found"), InvalidToken("Not Found"), Rejected),
+    ("413", TelegramEntityTooLarge(METHOD, "Request Entity Too Large"),
+     NetworkError("Request Entity Too Large (413)"), Rejected),  # a file over Telegram's limit: never retried
 ]  # fmt: skip
 
 
