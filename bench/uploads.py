@@ -24,7 +24,7 @@ from bench.common import Figure, Size
 
 NAME = "uploads"
 ENGINES = ("aiogram", "ptb")
-SIZE_MB = {"tiny": 40, "full": 40}
+SIZE_MB = {"tiny": 4, "full": 40}
 CHAT = 7001
 TOKEN = "1000001:AAEmulatorTokenNotASecret"  # the emulator's (bot id 1000001)
 COPIES_TARGET = 1.5  # the checked bytes once, and the engine's chunks in flight
