@@ -41,28 +41,30 @@ def _measure(megabytes: int) -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="tanggap-bench-uploads-") as folder:
         archive = Path(folder) / "archive"
         sha = ArchiveStore(archive).put(os.urandom(megabytes * 1024 * 1024))
-        emulator = subprocess.Popen(
+        with subprocess.Popen(
             [sys.executable, "-m", "bot.emulator", "--port", "0", "--user", str(CHAT), "--no-rate-limits"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )  # fmt: skip
-        try:
-            url = _base_url(emulator)
-            for engine in ENGINES:
-                out = subprocess.run([sys.executable, "-m", "bench.uploads", engine, url, str(archive), sha],
-                                     capture_output=True, text=True, check=True)
-                seen = json.loads(out.stdout.strip().splitlines()[-1])
-                extra = seen["peak_mb"] - seen["before_mb"]
-                copies = extra / (megabytes * 1.048576)
-                figures += [
-                    Figure(NAME, f"{engine}: RSS before sending (MB)", round(seen["before_mb"], 1), "MB"),
-                    Figure(NAME, f"{engine}: peak RSS sending {megabytes} MB (MB)", round(seen["peak_mb"], 1), "MB"),
-                    Figure(NAME, f"{engine}: peak above before, in copies of the file", round(copies, 2), "copies",
-                           f"<= {COPIES_TARGET:g}", copies <= COPIES_TARGET),
-                ]
-        finally:
-            emulator.terminate()
-            emulator.wait(timeout=10)
+        ) as emulator:  # fmt: skip
+            try:
+                url = _base_url(emulator)
+                for engine in ENGINES:
+                    out = subprocess.run([sys.executable, "-m", "bench.uploads", engine, url, str(archive), sha],
+                                         capture_output=True, text=True, check=True)
+                    figures += _figures(engine, megabytes, json.loads(out.stdout.strip().splitlines()[-1]))
+            finally:
+                emulator.terminate()
+                emulator.wait(timeout=10)
     return figures
+
+
+def _figures(engine: str, megabytes: int, seen: dict[str, float]) -> list[Figure]:
+    copies = (seen["peak_mb"] - seen["before_mb"]) / (megabytes * 1.048576)  # MB of 10**6 bytes, file in MiB
+    return [
+        Figure(NAME, f"{engine}: RSS before sending (MB)", round(seen["before_mb"], 1), "MB"),
+        Figure(NAME, f"{engine}: peak RSS sending {megabytes} MB (MB)", round(seen["peak_mb"], 1), "MB"),
+        Figure(NAME, f"{engine}: peak above before, in copies of the file", round(copies, 2), "copies",
+               f"<= {COPIES_TARGET:g}", copies <= COPIES_TARGET),
+    ]
 
 
 def _base_url(emulator: subprocess.Popen[str]) -> str:
