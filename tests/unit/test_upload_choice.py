@@ -117,3 +117,24 @@ class TestUnavailable:
     async def test_without_an_archive_store_only_file_ids_can_be_sent(self) -> None:
         with pytest.raises(FileUnavailable, match="no archive store"):
             await FakeAdapter(None).deliver(SendFile(CHAT, "document", sha256="ef" * 32).to_payload())
+
+
+class TestWiring:
+    async def test_archive_dir_becomes_the_use_cases_archive_store(self, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+        from bot.bootstrap import build
+        from bot.settings import Settings
+
+        monkeypatch.setenv("ARCHIVE_DIR", str(tmp_path / "arsip"))
+        app = build(Settings(_env_file=None, database_url="sqlite+aiosqlite:///:memory:"))  # type: ignore[call-arg]
+        try:
+            assert app.deps.archive.root == tmp_path / "arsip"
+        finally:
+            await app.close()
+
+    def test_the_sandbox_keeps_its_archive_beside_its_database(self) -> None:
+        from bot.sandbox import SANDBOX_DATABASE, archive_beside
+
+        assert archive_beside(SANDBOX_DATABASE) == Path("data/archive")
+        assert archive_beside("sqlite+aiosqlite:////srv/demo/box.db") == Path("/srv/demo/archive")
+        assert archive_beside("postgresql+asyncpg://u@h/db") == Path("data/archive")
