@@ -45,8 +45,10 @@ from bot.adapter import (
     UNREADABLE_ANSWER,
     Adapter,
     Failure,
+    check_size,
 )
-from bot.errors import ConfigError, RetryLater, UnreadableUpdate
+from bot.errors import ConfigError, Rejected, RetryLater, UnreadableUpdate
+from bot.port import Downloaded
 from bot.reading import inbound
 from handlers.events import InboundUpdate, Keyboard
 
@@ -61,7 +63,7 @@ _RESPONSE_MODELS = tuple(
     for method in (
         methods.GetMe, methods.GetUpdates, methods.SendMessage, methods.SendPhoto, methods.SendDocument,
         methods.EditMessageText, methods.EditMessageReplyMarkup, methods.AnswerCallbackQuery, methods.SetMyCommands,
-        methods.SetWebhook, methods.DeleteWebhook,
+        methods.SetWebhook, methods.DeleteWebhook, methods.GetFile,
     )
 )
 
@@ -85,6 +87,7 @@ class AiogramPort(Adapter):
         self.api_url = api_url.rstrip("/")
         session = AiohttpSession(api=TelegramAPIServer.from_base(self.api_url), timeout=request_timeout)
         self.bot: Bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+        self.download_timeout = max(request_timeout, 60.0)  # 20 MB on a slow link
 
     async def start(self) -> None:
         """Check the token and the address with getMe; a refusal is a :class:`ConfigError`."""
@@ -119,6 +122,17 @@ class AiogramPort(Adapter):
     async def send_file(self, chat_id: int, kind: str, file_id: str, caption: str | None, buttons: Keyboard) -> int:
         send = self.bot.send_photo if kind == "photo" else self.bot.send_document
         return (await send(chat_id, file_id, caption=caption, reply_markup=_markup(buttons))).message_id
+
+    async def _download(self, file_id: str, limit: int) -> Downloaded:
+        found = await self.bot.get_file(file_id)
+        check_size(found.file_size, limit)
+        if not found.file_path:
+            raise Rejected("Telegram gave no file_path for this file")
+        buffer = await self.bot.download_file(found.file_path, timeout=int(self.download_timeout))
+        assert buffer is not None  # no destination given: aiogram returns the bytes in a BytesIO
+        data = buffer.read()
+        check_size(len(data), limit)
+        return Downloaded(data, found.file_unique_id)
 
     async def edit_text(self, chat_id: int, message_id: int, text: str, buttons: Keyboard) -> None:
         await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(buttons))

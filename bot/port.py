@@ -5,9 +5,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from handlers.events import InboundUpdate
+
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+"""Telegram's limit of a file a bot may download (getFile): 20 MB."""
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    """A file fetched from Telegram: its bytes and Telegram's id of the file itself (the same for every bot)."""
+
+    data: bytes
+    file_unique_id: str
 
 
 class BotPort(Protocol):
@@ -35,6 +47,12 @@ class BotPort(Protocol):
         :class:`bot.errors.DeliveryError` subclasses: :class:`~bot.errors.MessageGone` when ``edit_text``
         finds no message (``clear_buttons`` ignores that).
         """
+
+    async def download(self, file_id: str, limit: int = DOWNLOAD_LIMIT) -> Downloaded:
+        """A file someone sent, by its ``file_id``: ``getFile``, then ``GET {base}/file/bot{token}/{file_path}``.
+
+        Raises :class:`~bot.errors.RetryLater` for what may pass (429, 5xx, the network, the download itself) and
+        :class:`~bot.errors.Rejected` when Telegram will not give it (an unknown file id, a file over ``limit``)."""
 
     async def answer_callback(self, callback_id: str, text: str | None, alert: bool) -> None:
         """Stop the button's spinner (best effort)."""

@@ -169,6 +169,13 @@ class BotApiEmulator(UserSide):
             raise EmulatorError(f"unknown file {file_id}")
         return self._world.files[file_id].data
 
+    def forget_files(self) -> None:
+        """Every file id known so far stops working, as after the bot's token was replaced by a new bot's: getFile
+        answers "invalid file_id", a send by such an id "wrong file identifier/HTTP URL specified", and old
+        download paths 404. Files sent from now on get new ids."""
+        self._world.files.clear()
+        self._world.file_paths.clear()
+
     @property
     def commands(self) -> dict[tuple[str, str], list[dict[str, Any]]]:
         """setMyCommands by (scope, language_code); scope is its type, with ``:chat_id`` for chat scopes."""
