@@ -48,7 +48,7 @@ async def serve(settings: Settings, *, token: str | None = None, mode: str = "po
         runner.notifier.companions.append(due.run)  # reminders and digests: by the lease holder only
         runner.notifier.companions.append(fetcher.run)  # the evidence archive: by the lease holder only
         if isinstance(app.deps.clock, AdjustableClock):  # a jump: what is due then, and messages scheduled till then
-            app.deps.clock.listeners += [due.wake, runner.notifier.wake]
+            app.deps.clock.listeners += [due.wake, runner.notifier.wake, fetcher.wake]
         log.info("Tanggap is running (engine %s, %s, database %s)", engine, mode, db_label(app))
         if hook is not None:
             from bot.webhook import WebhookServer
