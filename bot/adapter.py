@@ -26,7 +26,7 @@ from typing import Any
 import aiohttp
 
 from bot.errors import DeliveryError, MessageGone, Rejected, RetryLater, Unreachable
-from bot.port import DOWNLOAD_LIMIT, Downloaded
+from bot.files import DOWNLOAD_LIMIT, Downloaded
 from bot.reading import decode
 from handlers.events import InboundUpdate, Keyboard, payload_buttons
 

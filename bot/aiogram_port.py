@@ -48,7 +48,7 @@ from bot.adapter import (
     check_size,
 )
 from bot.errors import ConfigError, Rejected, RetryLater, UnreadableUpdate
-from bot.port import Downloaded
+from bot.files import Downloaded
 from bot.reading import inbound
 from handlers.events import InboundUpdate, Keyboard
 

@@ -51,7 +51,7 @@ from bot.adapter import (
     check_size,
 )
 from bot.errors import ConfigError, RetryLater
-from bot.port import Downloaded
+from bot.files import Downloaded
 from bot.reading import inbound
 from handlers.events import InboundUpdate, Keyboard
 

@@ -129,4 +129,4 @@ class ArchiveRepository:
         """How many items are in each status."""
         rows = await self._session.execute(
             select(ArchiveItemRow.status, func.count()).group_by(ArchiveItemRow.status))
-        return {status: count for status, count in rows.tuples()}
+        return {str(status): int(count) for status, count in rows}
