@@ -33,6 +33,7 @@ from typing import Any
 import aiohttp
 
 from bot.errors import DeliveryError, FileUnavailable, MessageGone, Rejected, RetryLater, Unreachable
+from bot.files import DOWNLOAD_LIMIT, Downloaded
 from bot.reading import decode
 from handlers.events import InboundUpdate, Keyboard, payload_buttons
 from storage.archive import ArchiveError, ArchiveStore
@@ -240,6 +241,21 @@ class Adapter(abc.ABC):
             return Upload(name, self.archive.get(sha256))
         except ArchiveError as exc:
             raise FileUnavailable(str(exc)) from None
+    async def download(self, file_id: str, limit: int = DOWNLOAD_LIMIT) -> Downloaded:
+        """See :meth:`bot.port.BotPort.download`; the engine's errors named as for the outbox."""
+        try:
+            return await self._download(file_id, limit)
+        except DeliveryError:
+            raise
+        except (aiohttp.ClientError, OSError) as exc:  # the file's own GET (aiogram: aiohttp; PTB names its own)
+            raise RetryLater(f"download failed ({type(exc).__name__}: {exc})") from exc
+        except Exception as exc:
+            failure = self.failure(exc)
+            if failure is None:
+                raise
+            if failure.kind == "retry":
+                raise RetryLater(failure.description, failure.retry_after) from exc
+            raise Rejected(failure.description) from exc
 
     # What each engine implements: the calls (HTML parse mode), and naming its exceptions.
 
@@ -257,6 +273,10 @@ class Adapter(abc.ABC):
         :attr:`upload_timeout`."""
 
     @abc.abstractmethod
+    async def _download(self, file_id: str, limit: int) -> Downloaded:
+        """getFile, refuse a file over ``limit`` (:func:`check_size`), then fetch its bytes."""
+
+    @abc.abstractmethod
     async def edit_text(self, chat_id: int, message_id: int, text: str, buttons: Keyboard) -> None: ...
 
     @abc.abstractmethod
@@ -272,6 +292,12 @@ class Adapter(abc.ABC):
     @abc.abstractmethod
     def failure(self, exc: BaseException) -> Failure | None:
         """The framework's exception named; None when it is not a Bot API or network error."""
+
+
+def check_size(size: int | None, limit: int) -> None:
+    """Refuse a file over ``limit`` before downloading it, in Telegram's words (its getFile refuses one over 20 MB)."""
+    if size is not None and size > limit:
+        raise Rejected(f"Bad Request: file is too big ({size} bytes, the limit is {limit})")
 
 
 def settle(failure: Failure, op: object, cause: BaseException) -> None:

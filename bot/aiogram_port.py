@@ -48,8 +48,10 @@ from bot.adapter import (
     Adapter,
     Failure,
     Upload,
+    check_size,
 )
-from bot.errors import ConfigError, RetryLater, UnreadableUpdate
+from bot.errors import ConfigError, Rejected, RetryLater, UnreadableUpdate
+from bot.files import Downloaded
 from bot.reading import inbound
 from handlers.events import InboundUpdate, Keyboard
 from storage.archive import ArchiveStore
@@ -65,7 +67,7 @@ _RESPONSE_MODELS = tuple(
     for method in (
         methods.GetMe, methods.GetUpdates, methods.SendMessage, methods.SendPhoto, methods.SendDocument,
         methods.EditMessageText, methods.EditMessageReplyMarkup, methods.AnswerCallbackQuery, methods.SetMyCommands,
-        methods.SetWebhook, methods.DeleteWebhook,
+        methods.SetWebhook, methods.DeleteWebhook, methods.GetFile,
     )
 )
 
@@ -93,6 +95,7 @@ class AiogramPort(Adapter):
         self.upload_timeout = max(request_timeout, self.upload_timeout)
         session = AiohttpSession(api=TelegramAPIServer.from_base(self.api_url), timeout=request_timeout)
         self.bot: Bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+        self.download_timeout = max(request_timeout, 60.0)  # 20 MB on a slow link
 
     async def start(self) -> None:
         """Check the token and the address with getMe; a refusal is a :class:`ConfigError`."""
@@ -135,6 +138,16 @@ class AiogramPort(Adapter):
         sent = await send(chat_id, file, caption=caption, reply_markup=_markup(buttons),
                           request_timeout=math.ceil(self.upload_timeout))
         return sent.message_id
+    async def _download(self, file_id: str, limit: int) -> Downloaded:
+        found = await self.bot.get_file(file_id)
+        check_size(found.file_size, limit)
+        if not found.file_path:
+            raise Rejected("Telegram gave no file_path for this file")
+        buffer = await self.bot.download_file(found.file_path, timeout=int(self.download_timeout))
+        assert buffer is not None  # no destination given: aiogram returns the bytes in a BytesIO
+        data = buffer.read()
+        check_size(len(data), limit)
+        return Downloaded(data, found.file_unique_id)
 
     async def edit_text(self, chat_id: int, message_id: int, text: str, buttons: Keyboard) -> None:
         await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(buttons))

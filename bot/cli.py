@@ -61,6 +61,19 @@ def _moment(text: str) -> datetime:
     return moment
 
 
+def _archive(settings: Settings, action: str) -> int:
+    from bot.archive_cli import retry_failed, verify_archive
+
+    if action == "retry":
+        count = asyncio.run(retry_failed(settings))
+        print(f"{count} failed file(s) will be fetched again by the running bot.")
+        return 0
+    lines: list[str] = []
+    result = asyncio.run(verify_archive(settings, lines))
+    print("\n".join(lines))
+    return 0 if result.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tanggap", description="Tanggap: complaints and suggestions on Telegram.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -77,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     due = sub.add_parser("due", help="print what the reminders engine would send at a moment (sends nothing)")
     due.add_argument("--at", type=_moment, default=None,
                      help="the moment, ISO 8601 with its zone, e.g. 2027-01-15T08:00+07:00 (default: now)")
+    archive = sub.add_parser("archive", help="the evidence archive (ARCHIVE_DIR): verify it, or retry failed fetches")
+    archive.add_argument("action", choices=("verify", "retry"),
+                         help="verify: rehash every stored file and name the missing or altered ones (exit 1 then); "
+                              "retry: fetch every failed file again at the next chance")
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -93,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             from bot.due_cli import print_due
 
             return _run(print_due(settings, args.at))
+        if args.command == "archive":
+            return _archive(settings, args.action)
         from bot.sandbox import sandbox
 
         return _run(sandbox(settings, start_user=args.user))

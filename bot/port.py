@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from bot.files import DOWNLOAD_LIMIT, Downloaded
 from handlers.events import InboundUpdate
 from storage.archive import ArchiveStore
 
@@ -37,6 +38,12 @@ class BotPort(Protocol):
         :class:`bot.errors.DeliveryError` subclasses: :class:`~bot.errors.MessageGone` when ``edit_text``
         finds no message (``clear_buttons`` ignores that).
         """
+
+    async def download(self, file_id: str, limit: int = DOWNLOAD_LIMIT) -> Downloaded:
+        """A file someone sent, by its ``file_id``: ``getFile``, then ``GET {base}/file/bot{token}/{file_path}``.
+
+        Raises :class:`~bot.errors.RetryLater` for what may pass (429, 5xx, the network, the download itself) and
+        :class:`~bot.errors.Rejected` when Telegram will not give it (an unknown file id, a file over ``limit``)."""
 
     async def answer_callback(self, callback_id: str, text: str | None, alert: bool) -> None:
         """Stop the button's spinner (best effort)."""

@@ -50,8 +50,10 @@ from bot.adapter import (
     Adapter,
     Failure,
     Upload,
+    check_size,
 )
 from bot.errors import ConfigError, RetryLater
+from bot.files import Downloaded
 from bot.reading import inbound
 from handlers.events import InboundUpdate, Keyboard
 from storage.archive import ArchiveStore
@@ -109,6 +111,7 @@ class PtbPort(Adapter):
         self.bot: ExtBot[Any] = self.app.bot
         self._requests = (calls, polls)
         self._started = False
+        self.download_timeout = max(request_timeout, 60.0)  # 20 MB on a slow link
 
     async def start(self) -> None:
         """Open the HTTP pools and check the token with getMe; a refusal is a :class:`ConfigError`."""
@@ -171,6 +174,12 @@ class PtbPort(Adapter):
         sent = await send(chat_id, file, caption=caption, reply_markup=_markup(buttons),
                           write_timeout=self.upload_timeout)
         return sent.message_id
+    async def _download(self, file_id: str, limit: int) -> Downloaded:
+        found = await self.bot.get_file(file_id)
+        check_size(found.file_size, limit)
+        data = bytes(await found.download_as_bytearray(read_timeout=self.download_timeout))
+        check_size(len(data), limit)
+        return Downloaded(data, found.file_unique_id)
 
     async def edit_text(self, chat_id: int, message_id: int, text: str, buttons: Keyboard) -> None:
         await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(buttons))

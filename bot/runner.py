@@ -54,6 +54,8 @@ class Runner:
         self.notifier = Notifier(port, make_uow, deps.clock, pacer=pacer)
         self.outage = Outage(port, deps.translator, self.notifier.pacer)
         self.processed = 0
+        #: Wakes the archive fetcher (``bot.archiving``) after an update that recorded files; set by the service.
+        self.files_recorded: Callable[[], None] = lambda: None
 
     async def run(self) -> None:
         async with self.notifying():
@@ -149,5 +151,7 @@ class Runner:
     async def _after_commit(self, done: Processed) -> None:
         if done.outbox_ids:
             self.notifier.wake()
+        if done.files_recorded:
+            self.files_recorded()
         if done.callback_id is not None and not self.outage.answered(done.update_id):  # a button is answered once
             await self.port.answer_callback(done.callback_id, done.callback_answer, done.callback_alert)

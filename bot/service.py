@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.archiving import ArchiveFetcher
 from bot.bootstrap import App, build, command_menu, migrate
 from bot.clock import AdjustableClock
 from bot.due_runner import DueRunner
@@ -36,11 +37,19 @@ async def serve(settings: Settings, *, token: str | None = None, mode: str = "po
         await port.start()
         await port.set_commands(command_menu(app.deps.translator))
         runner = Runner(port, app.make_uow, app.deps, poll_timeout=settings.poll_timeout, pacer=pacer_of(settings))
-        runner.notifier.lease = lease_for(app.engine, runner.notifier.wake)  # one sender per database
+        fetcher = ArchiveFetcher(port, app.make_uow, app.deps, app.deps.archive)
+        runner.files_recorded = fetcher.wake
+
+        def queued_elsewhere() -> None:  # another process committed outbox rows: maybe files with them
+            runner.notifier.wake()
+            fetcher.wake()
+
+        runner.notifier.lease = lease_for(app.engine, queued_elsewhere)  # one sender per database
         due = DueRunner(app.make_uow, app.deps, runner.notifier.wake, interval=settings.due_interval)
         runner.notifier.companions.append(due.run)  # reminders and digests: by the lease holder only
+        runner.notifier.companions.append(fetcher.run)  # the evidence archive: by the lease holder only
         if isinstance(app.deps.clock, AdjustableClock):  # a jump: what is due then, and messages scheduled till then
-            app.deps.clock.listeners += [due.wake, runner.notifier.wake]
+            app.deps.clock.listeners += [due.wake, runner.notifier.wake, fetcher.wake]
         log.info("Tanggap is running (engine %s, %s, database %s)", engine, mode, db_label(app))
         if hook is not None:
             from bot.webhook import WebhookServer

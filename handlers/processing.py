@@ -32,6 +32,8 @@ class Processed:
     callback_id: str | None = None
     callback_answer: str | None = None
     callback_alert: bool = False
+    #: The update recorded files for the archive: the fetcher is woken to download them (after this commit).
+    files_recorded: bool = False
 
 
 async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWork], deps: Deps) -> Processed:
@@ -66,7 +68,8 @@ async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWor
         return await _apologise(update, make_uow, deps)
     press = event if isinstance(event, ButtonPress) else None
     return Processed(update.update_id, outbox_ids=ids, callback_id=press.callback_id if press else None,
-                     callback_answer=reaction.callback_answer, callback_alert=reaction.callback_alert)
+                     callback_answer=reaction.callback_answer, callback_alert=reaction.callback_alert,
+                     files_recorded=uow.files_recorded)
 
 
 async def _refused(uow: UnitOfWork, turn: Turn, event: Event, refusal: Refusal) -> Reaction:

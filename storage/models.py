@@ -398,3 +398,37 @@ class ExtensionRequestRow(Base):
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
     decided_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ArchiveItemRow(Base):
+    """A file to keep in the archive store (SOP step g): a ticket's attachment, an action's evidence, or a document
+    the bot made. Written ``pending`` in the transaction that records the file; the fetcher (``bot/archiving.py``)
+    downloads it with ``getFile``, strips an image's metadata, stores it by ``sha256`` and marks it ``stored``;
+    a failed fetch is ``failed`` with ``next_try_at`` (None: Telegram will never give it, e.g. over 20 MB)."""
+
+    __tablename__ = "archive_item"
+    __table_args__ = (
+        CheckConstraint("kind IN ('ticket_attachment', 'action_evidence', 'document')", name="kind"),
+        CheckConstraint("status IN ('pending', 'stored', 'failed')", name="status"),
+        Index(None, "status", "next_try_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    file_unique_id: Mapped[str | None] = mapped_column(String(128))
+    file_type: Mapped[str | None] = mapped_column(String(16))
+    #: What it archives: one item per attachment and per action (its latest evidence).
+    ticket_attachment_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("ticket_attachment.id"),
+                                                              unique=True)
+    lk_action_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("lk_action.id"), unique=True)
+    #: Of the stored bytes (after stripping); None until fetched.
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    mime: Mapped[str | None] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(8))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_try_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    stored_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -302,3 +302,31 @@ class DuePass:
     at: datetime
     issued: int
     messages: int
+
+
+@dataclass(frozen=True)
+class ArchiveItemRecord:
+    """A file kept (or to be kept) in the archive store: ``status`` ``pending``, ``stored`` (then ``sha256`` names the
+    stripped bytes in the store) or ``failed`` (``next_try_at`` None: it will not be tried again by itself)."""
+
+    id: int
+    kind: str
+    file_id: str | None
+    file_type: str | None
+    status: str
+    attempts: int
+    created_at: datetime
+    ticket_attachment_id: int | None = None
+    lk_action_id: int | None = None
+    file_unique_id: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    mime: str | None = None
+    next_try_at: datetime | None = None
+    last_error: str | None = None
+    stored_at: datetime | None = None
+
+    @property
+    def short_hash(self) -> str:
+        """The first 12 hex digits of the stored copy's SHA-256 ("" until stored): enough to find it, short to read."""
+        return (self.sha256 or "")[:12]

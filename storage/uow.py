@@ -9,8 +9,9 @@ from typing import Protocol, Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import UnitOfWorkAlreadyActive, UnitOfWorkNotActive
-from storage.ports import Dialogs, Due, Lks, Monitoring, Outbox, Persons, Staff, Tickets, Unhandled, Updates
+from storage.ports import Archive, Dialogs, Due, Lks, Monitoring, Outbox, Persons, Staff, Tickets, Unhandled, Updates
 from storage.repositories import (
+    ArchiveRepository,
     DialogRepository,
     DueRepository,
     LkRepository,
@@ -22,6 +23,7 @@ from storage.repositories import (
     UnhandledUpdates,
     UpdateLog,
 )
+from storage.repositories.archive import FILES_RECORDED
 
 
 class UnitOfWork(Protocol):
@@ -47,6 +49,13 @@ class UnitOfWork(Protocol):
     def unhandled(self) -> Unhandled: ...
     @property
     def due(self) -> Due: ...
+    @property
+    def archive(self) -> Archive: ...
+
+    @property
+    def files_recorded(self) -> bool:
+        """The last committed transaction booked files for the archive (the fetcher is woken)."""
+        ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -69,6 +78,7 @@ class _Open:
     monitoring: MonitoringRepository
     unhandled: UnhandledUpdates
     due: DueRepository
+    archive: ArchiveRepository
 
 
 class SqlUnitOfWork:
@@ -83,6 +93,7 @@ class SqlUnitOfWork:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
         self._open: _Open | None = None
+        self._files_recorded = False
 
     async def __aenter__(self) -> Self:
         if self._open is not None:
@@ -100,6 +111,7 @@ class SqlUnitOfWork:
             monitoring=MonitoringRepository(session),
             unhandled=UnhandledUpdates(session),
             due=DueRepository(session),
+            archive=ArchiveRepository(session),
         )
         return self
 
@@ -113,9 +125,17 @@ class SqlUnitOfWork:
             await state.session.close()
 
     async def commit(self) -> None:
-        await self._active.session.commit()
+        session = self._active.session
+        files = bool(session.info.pop(FILES_RECORDED, False))
+        await session.commit()
+        self._files_recorded = self._files_recorded or files
+
+    @property
+    def files_recorded(self) -> bool:
+        return self._files_recorded
 
     async def rollback(self) -> None:
+        self._active.session.info.pop(FILES_RECORDED, None)
         await self._active.session.rollback()
 
     @property
@@ -157,6 +177,10 @@ class SqlUnitOfWork:
     @property
     def due(self) -> DueRepository:
         return self._active.due
+
+    @property
+    def archive(self) -> ArchiveRepository:
+        return self._active.archive
 
     @property
     def _active(self) -> _Open:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +28,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     ``gc.freeze()`` moves it out of the collector's sight, so the collection after each test (below) looks only at
     what tests made. Without it each collection took ~0.28 s, most of the time of the unit tests."""
     gc.freeze()
+
+
+@pytest.fixture(autouse=True)
+def archive_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``ARCHIVE_DIR`` in the test's own folder (inherited by bots started as child processes): no test writes
+    evidence into the repository's ``data/archive``."""
+    folder = tmp_path / "archive"
+    monkeypatch.setenv("ARCHIVE_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture(autouse=True)

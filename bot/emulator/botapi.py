@@ -16,6 +16,7 @@ from .webhook import host_ip, loopback
 
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 _SECRET = re.compile(r"[A-Za-z0-9_-]*")
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses a larger file: "Bad Request: file is too big"
 _WEBHOOK_PORTS = frozenset({80, 88, 443, 8443})
 _SCOPES = frozenset(
     {
@@ -230,6 +231,8 @@ async def get_file(ctx: Context, p: Params) -> dict[str, Any]:
         raise bad_request("invalid file_id")
     file_id = p.string("file_id")
     size: dict[str, Any] = next((s for s in stored.photo_sizes if s["file_id"] == file_id), {})
+    if size.get("file_size", len(stored.data)) > DOWNLOAD_LIMIT:  # Telegram's cloud Bot API: 20 MB at most
+        raise bad_request("file is too big")
     return {
         "file_id": file_id,
         "file_unique_id": size.get("file_unique_id", stored.file_unique_id),

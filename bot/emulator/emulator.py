@@ -174,6 +174,12 @@ class BotApiEmulator(UserSide):
         if file_id not in self._world.files:
             raise EmulatorError(f"unknown file {file_id}")
         return self._world.files[file_id]
+    def forget_files(self) -> None:
+        """Every file id known so far stops working, as after the bot's token was replaced by a new bot's: getFile
+        answers "invalid file_id", a send by such an id "wrong file identifier/HTTP URL specified", and old
+        download paths 404. Files sent from now on get new ids."""
+        self._world.files.clear()
+        self._world.file_paths.clear()
 
     @property
     def commands(self) -> dict[tuple[str, str], list[dict[str, Any]]]:

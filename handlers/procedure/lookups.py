@@ -33,7 +33,8 @@ async def ticket_snapshot(ctx: Ctx, ticket: TicketRecord, locale: str) -> Ticket
     service = ctx.deps.catalogue.get(ticket.service_code)
     return TicketSnapshot(ticket, person, officer, events, names, await uow.lks.lks_of_ticket(ticket.id),
                           service_label(ticket, ctx.deps.catalogue, locale, ctx._),
-                          service.questions if service is not None else ())
+                          service.questions if service is not None else (),
+                          await uow.archive.for_attachments(a.id for a in ticket.attachments if a.id is not None))
 
 
 async def lk_snapshot(ctx: Ctx, lk: LkRecord) -> LkSnapshot:
@@ -42,7 +43,8 @@ async def lk_snapshot(ctx: Ctx, lk: LkRecord) -> LkSnapshot:
     events = await ctx.uow.lks.events(lk.id)
     names = await names_of(ctx, [lk.prepared_by, lk.checked_by, lk.approved_by, lk.verified_by,
                                  *(a.owner_person_id for a in actions)])
-    return LkSnapshot(lk, tickets, actions, events, names, await ratings_of(ctx, tickets))
+    archived = await ctx.uow.archive.for_actions(a.id for a in actions if a.evidence_file_id)
+    return LkSnapshot(lk, tickets, actions, events, names, await ratings_of(ctx, tickets), archived)
 
 
 async def ratings_of(ctx: Ctx, tickets: Sequence[TicketRecord]) -> list[Rating]:

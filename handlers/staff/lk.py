@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from handlers.asking import ask
 from handlers.errors import Refusal
-from handlers.events import Button, OutMessage, SendFile
+from handlers.events import Button, OutMessage
 from handlers.history import Reader
 from handlers.procedure import lks as procedure
 from handlers.procedure.checks import as_id, find_lk, lk_by_id
 from handlers.procedure.lookups import lk_snapshot
-from handlers.staff.common import confirm
+from handlers.staff.common import archived_file, confirm
 from handlers.staff.lk_views import lk_buttons, lk_line, lk_view
 from handlers.text import shown
 from handlers.turn import Turn
@@ -143,8 +143,9 @@ async def send_evidence(turn: Turn, arg: str) -> None:
         raise Refusal(turn._("That file no longer exists."))
     lk = await lk_by_id(await turn.ctx(), action.lk_id)
     caption = _evidence_caption(lk, action)
-    turn.reaction.outbound.append(SendFile(turn.user.id, action.evidence_file_type, action.evidence_file_id,
-                                           caption))
+    item = (await turn.uow.archive.for_actions([action.id])).get(action.id)
+    turn.reaction.outbound.append(archived_file(turn, action.evidence_file_type, action.evidence_file_id, caption,
+                                                item, action.evidence_file_name or f"{lk.number}-{action.id}"))
 
 
 def _evidence_caption(lk: LkRecord, action: ActionRecord) -> str:

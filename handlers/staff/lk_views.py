@@ -4,7 +4,7 @@ step's buttons for the reader's roles, and one line per LK in a list. Pure rende
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dialogs.workflow import is_active
 from domain.vocabulary import ActionStatus, LkKind, LkStatus, Role, TicketStatus
@@ -13,8 +13,9 @@ from handlers.formats import day
 from handlers.history import Reader
 from handlers.i18n import N_, Gettext
 from handlers.labels import action_kind_name, lk_status_name
+from handlers.staff.views import archive_mark
 from handlers.text import shown
-from storage.records import ActionRecord, LkEventRecord, LkRecord, TicketRecord
+from storage.records import ActionRecord, ArchiveItemRecord, LkEventRecord, LkRecord, TicketRecord
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class LkSnapshot:
     events: Sequence[LkEventRecord]
     names: Mapping[int, str]
     ratings: Sequence[Rating] = ()
+    #: The actions' evidence files in the archive, by action id.
+    archived: Mapping[int, ArchiveItemRecord] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ def owner_text(action: ActionRecord, names: Mapping[int, str], _: Gettext) -> st
     return text + " " + _("(outside the bot)")
 
 
-def action_lines(action: ActionRecord, names: Mapping[int, str], reader: Reader) -> list[str]:
+def action_lines(action: ActionRecord, names: Mapping[int, str], reader: Reader,
+                 archived: ArchiveItemRecord | None = None) -> list[str]:
     _ = reader._
     mark = "✅" if action.status == ActionStatus.DONE else "⬜"
     lines = [f"{mark} #{action.id} {action_kind_name(action.kind, _)}: {shown(action.description, 300)} — "
@@ -59,7 +63,8 @@ def action_lines(action: ActionRecord, names: Mapping[int, str], reader: Reader)
         if action.evidence_text:
             evidence.append(shown(action.evidence_text, 300))
         if action.evidence_file_id:
-            evidence.append(_("file attached (📎 #{id})").format(id=action.id))
+            mark = archive_mark(archived, _)
+            evidence.append(_("file attached (📎 #{id})").format(id=action.id) + (f" · {mark}" if mark else ""))
         lines.append("   " + done + (": " + "; ".join(evidence) if evidence else ""))
     return lines
 
@@ -117,7 +122,7 @@ def lk_view(snap: LkSnapshot, reader: Reader) -> str:
     for number in sorted(by_round):
         lines.append("\n" + _("Follow-up programme (round {n}):").format(n=number))
         for action in by_round[number]:
-            lines += action_lines(action, names, reader)
+            lines += action_lines(action, names, reader, snap.archived.get(action.id))
     if not snap.actions:
         lines.append("\n" + _("Follow-up programme: no actions yet."))
     if snap.ratings:

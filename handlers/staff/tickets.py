@@ -9,7 +9,7 @@ from __future__ import annotations
 from domain.vocabulary import LkStatus, Role, TicketStatus
 from handlers.asking import ask
 from handlers.errors import Refusal
-from handlers.events import Button, Keyboard, SendFile
+from handlers.events import Button, Keyboard
 from handlers.formats import age
 from handlers.history import Reader
 from handlers.i18n import Gettext
@@ -17,7 +17,7 @@ from handlers.labels import status_name
 from handlers.procedure import tickets as procedure
 from handlers.procedure.checks import as_id, find_ticket, ticket_by_id
 from handlers.procedure.lookups import ticket_snapshot
-from handlers.staff.common import confirm
+from handlers.staff.common import archived_file, confirm
 from handlers.staff.views import card_buttons, file_buttons, ticket_line, ticket_view
 from handlers.text import shown
 from handlers.turn import Turn
@@ -89,7 +89,9 @@ async def send_attachment(turn: Turn, arg: str) -> None:
     caption = f"{ticket.number} · 📎 {index}"
     if file.caption:
         caption += " — " + shown(file.caption, 900)
-    turn.reaction.outbound.append(SendFile(turn.user.id, file.file_type, file.file_id, caption))
+    item = (await turn.uow.archive.for_attachments([file.id or 0])).get(file.id or 0)
+    turn.reaction.outbound.append(archived_file(turn, file.file_type, file.file_id, caption, item,
+                                                file.file_name or f"{ticket.number}-{index}"))
 
 
 async def take(turn: Turn, args: str = "") -> None:

@@ -22,6 +22,7 @@ from handlers.i18n import Gettext
 from handlers.labels import channel_name, due_step_name, status_name
 from handlers.text import neutral, shown
 from storage.records import (
+    ArchiveItemRecord,
     Attachment,
     LkRecord,
     PersonRecord,
@@ -109,6 +110,8 @@ class TicketSnapshot:
     lks: Sequence[LkRecord] = ()
     service_label: str = ""
     questions: Sequence[Question] = field(default_factory=tuple)
+    #: The attachments' archive items, by attachment id.
+    archived: Mapping[int, ArchiveItemRecord] = field(default_factory=dict)
 
 
 def answers_lines(ticket: TicketRecord, questions: Sequence[Question], reader: Reader) -> list[str]:
@@ -125,7 +128,19 @@ def answers_lines(ticket: TicketRecord, questions: Sequence[Question], reader: R
     return lines
 
 
-def file_label(index: int, file: Attachment, _: Gettext) -> str:
+def archive_mark(item: ArchiveItemRecord | None, _: Gettext) -> str:
+    """Where a file stands in the archive: the stored copy's short hash (the first 12 hex digits of its SHA-256;
+    the full one is in the archive), or that it is not archived yet, or that Telegram refused it."""
+    if item is None:
+        return ""
+    if item.status == "stored" and item.sha256:
+        return _("archived {hash}").format(hash=f"<code>{item.short_hash}</code>")
+    if item.status == "failed" and item.next_try_at is None:
+        return _("not archived: Telegram refuses the file")
+    return _("not archived yet")
+
+
+def file_label(index: int, file: Attachment, _: Gettext, archived: ArchiveItemRecord | None = None) -> str:
     what = _("Photo") if file.file_type == "photo" else (
         _("PDF") if (file.mime_type or "").casefold() == "application/pdf" or (file.file_name or "").casefold()
         .endswith(".pdf") else _("Document"))
@@ -138,7 +153,8 @@ def file_label(index: int, file: Attachment, _: Gettext) -> str:
         text += " " + _("(added by the complainant)")
     elif file.source == "staff":
         text += " " + _("(added by the staff)")
-    return text
+    mark = archive_mark(archived, _)
+    return text + (f" · {mark}" if mark else "")
 
 
 def file_buttons(files: Sequence[Attachment], _: Gettext) -> Keyboard:
@@ -159,7 +175,8 @@ def ticket_view(snap: TicketSnapshot, reader: Reader) -> str:
         lines += answers_lines(ticket, snap.questions, reader)
     if ticket.attachments:
         lines.append("\n" + _("<b>Attachments</b> ({n}) — press a number to open:").format(n=len(ticket.attachments)))
-        lines += [file_label(i, f, _) for i, f in enumerate(ticket.attachments, start=1)]
+        lines += [file_label(i, f, _, snap.archived.get(f.id or 0))
+                  for i, f in enumerate(ticket.attachments, start=1)]
     if ticket.rating is not None:
         lines.append("\n" + _("Rating: {score}/5").format(score=ticket.rating))
         if ticket.rating_comment:

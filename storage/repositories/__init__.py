@@ -1,5 +1,6 @@
 """One repository per aggregate; each works inside the ``AsyncSession`` it is given."""
 
+from storage.repositories.archive import ArchiveRepository
 from storage.repositories.dialogs import DialogRepository
 from storage.repositories.due import DueRepository
 from storage.repositories.lks import LkRepository
@@ -12,6 +13,7 @@ from storage.repositories.unhandled import UnhandledUpdates
 from storage.repositories.updates import UpdateLog
 
 __all__ = [
+    "ArchiveRepository",
     "DialogRepository",
     "DueRepository",
     "LkRepository",

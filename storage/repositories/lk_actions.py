@@ -5,6 +5,7 @@ Part of ``LkRepository`` (an action belongs to its LK); kept apart only to keep 
 
 from __future__ import annotations
 
+import mimetypes
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from storage.models import LkActionRow, LkRow
 from storage.records import ActionRecord, LkRecord, NewAction
 from storage.repositories._fields import checked_changes
 from storage.repositories._lk_rows import action_record, lk_record
+from storage.repositories.archive import ACTION_EVIDENCE, pending_item
 
 #: ``correction`` fixes this case, ``corrective`` removes the cause, ``preventive`` stops it elsewhere.
 ACTION_KINDS = frozenset(ActionKind)
@@ -98,6 +100,9 @@ class LkActions:
         row.evidence_file_id = evidence_file_id
         row.evidence_file_type = evidence_file_type
         row.evidence_file_name = evidence_file_name
+        if evidence_file_id and evidence_file_type:  # its archive book entry, in the same transaction
+            pending_item(self._session, ACTION_EVIDENCE, evidence_file_id, evidence_file_type,
+                         _mime_of(evidence_file_name), at, lk_action_id=row.id)
         await self._session.flush()
         return action_record(row)
 
@@ -151,3 +156,8 @@ class LkActions:
         if lock:
             statement = statement.with_for_update()
         return (await self._session.scalars(statement)).one_or_none()
+
+
+def _mime_of(file_name: str | None) -> str | None:
+    """An evidence document's type from its name (Telegram gives it, but the action keeps only the name)."""
+    return mimetypes.guess_type(file_name)[0] if file_name else None

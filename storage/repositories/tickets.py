@@ -19,6 +19,7 @@ from storage.records import Attachment, NewTicket, TicketEventRecord, TicketReco
 from storage.repositories._fields import checked_changes
 from storage.repositories._sql import next_in_series
 from storage.repositories._ticket_rows import attachment_record, ticket_event_record, ticket_record
+from storage.repositories.archive import TICKET_ATTACHMENT, pending_item
 from storage.repositories.ticket_filters import FilteredTickets
 
 #: Ticket numbers count per year as people in Indonesia see it (WIB).
@@ -66,6 +67,12 @@ def ticket_number(series: str, year: int, value: int) -> str:
 def _attachment_row(a: Attachment, position: int, at: datetime) -> TicketAttachmentRow:
     return TicketAttachmentRow(file_id=a.file_id, file_type=a.file_type, file_name=a.file_name, position=position,
                                caption=a.caption, mime_type=a.mime_type, source=a.source, added_at=a.added_at or at)
+
+
+def _book(session: AsyncSession, row: TicketAttachmentRow, at: datetime) -> None:
+    """Its archive book entry, in the same transaction: no attachment is recorded without one."""
+    pending_item(session, TICKET_ATTACHMENT, row.file_id, row.file_type, row.mime_type, at,
+                 ticket_attachment_id=row.id)
 
 
 def _check_rating(rating: object) -> None:
@@ -117,6 +124,8 @@ class TicketRepository:
         )
         self._session.add(row)
         await self._session.flush()
+        for attachment in row.attachments:
+            _book(self._session, attachment, created_at)
         self._session.add(
             TicketEventRow(
                 ticket_id=row.id,
@@ -226,6 +235,8 @@ class TicketRepository:
         row = _attachment_row(attachment, (last if last is not None else -1) + 1, at)
         row.ticket_id = ticket_id
         self._session.add(row)
+        await self._session.flush()
+        _book(self._session, row, at)
         await self._session.flush()
         return attachment_record(row)
 

@@ -42,6 +42,7 @@ TABLES = {
     "due_notice",
     "extension_request",
     "due_pass",
+    "archive_item",
 }
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.adapter import Adapter, Failure, Upload
 from bot.errors import FileUnavailable, Rejected
+from bot.files import Downloaded
 from handlers.events import Keyboard, SendFile
 from storage.archive import ArchiveStore
 
@@ -53,6 +54,7 @@ class FakeAdapter(Adapter):
     async def clear_buttons(self, chat_id: int, message_id: int) -> None: ...
     async def _set_commands(self, language: str, entries: list[tuple[str, str]]) -> None: ...
     async def _setup_call(self, call: Any) -> Any: ...
+    async def _download(self, file_id: str, limit: int) -> Downloaded: raise NotImplementedError
 
 
 @pytest.fixture
