@@ -302,3 +302,18 @@ class DuePass:
     at: datetime
     issued: int
     messages: int
+
+
+@dataclass(frozen=True)
+class LkDocumentRecord:
+    """A version of an LK's form as issued: its verification ``code``, the ``content_sha256`` it was made from, its
+    ``language``; ``archived_sha256``: the closed LK's PDF in the archive (None while the LK is open)."""
+
+    id: int
+    lk_id: int
+    version: int
+    language: str
+    code: str
+    content_sha256: str
+    created_at: datetime
+    archived_sha256: str | None = None

@@ -9,10 +9,23 @@ from typing import Protocol, Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import UnitOfWorkAlreadyActive, UnitOfWorkNotActive
-from storage.ports import Dialogs, Due, Lks, Monitoring, Outbox, Persons, Staff, Tickets, Unhandled, Updates
+from storage.ports import (
+    Dialogs,
+    Due,
+    LkDocuments,
+    Lks,
+    Monitoring,
+    Outbox,
+    Persons,
+    Staff,
+    Tickets,
+    Unhandled,
+    Updates,
+)
 from storage.repositories import (
     DialogRepository,
     DueRepository,
+    LkDocumentRepository,
     LkRepository,
     MonitoringRepository,
     OutboxRepository,
@@ -47,6 +60,8 @@ class UnitOfWork(Protocol):
     def unhandled(self) -> Unhandled: ...
     @property
     def due(self) -> Due: ...
+    @property
+    def lk_documents(self) -> LkDocuments: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -69,6 +84,7 @@ class _Open:
     monitoring: MonitoringRepository
     unhandled: UnhandledUpdates
     due: DueRepository
+    lk_documents: LkDocumentRepository
 
 
 class SqlUnitOfWork:
@@ -100,6 +116,7 @@ class SqlUnitOfWork:
             monitoring=MonitoringRepository(session),
             unhandled=UnhandledUpdates(session),
             due=DueRepository(session),
+            lk_documents=LkDocumentRepository(session),
         )
         return self
 
@@ -157,6 +174,10 @@ class SqlUnitOfWork:
     @property
     def due(self) -> DueRepository:
         return self._active.due
+
+    @property
+    def lk_documents(self) -> LkDocumentRepository:
+        return self._active.lk_documents
 
     @property
     def _active(self) -> _Open:

@@ -2,6 +2,7 @@
 
 from storage.repositories.dialogs import DialogRepository
 from storage.repositories.due import DueRepository
+from storage.repositories.lk_documents import LkDocumentRepository
 from storage.repositories.lks import LkRepository
 from storage.repositories.monitoring import MonitoringRepository
 from storage.repositories.outbox import OutboxRepository
@@ -14,6 +15,7 @@ from storage.repositories.updates import UpdateLog
 __all__ = [
     "DialogRepository",
     "DueRepository",
+    "LkDocumentRepository",
     "LkRepository",
     "MonitoringRepository",
     "OutboxRepository",
