@@ -3,6 +3,7 @@ renderer and with the same versions and codes as ``/lk pdf`` (the copy is record
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -26,7 +27,7 @@ async def write_lk_pdf(settings: Settings, number: str, out: Path, language: str
                 print(f"tanggap: {refusal.text}", file=sys.stderr)
                 return 1
             await uow.commit()
-        out.write_bytes(app.deps.archive.get(issued.sha256))
+        await asyncio.to_thread(out.write_bytes, await asyncio.to_thread(app.deps.archive.get, issued.sha256))
         print(f"{out}: {number.upper()}, version {issued.version}, verification code {issued.code}")
         return 0
     finally:
