@@ -58,7 +58,7 @@ STUDENT_COMMANDS: dict[str, StudentCommand] = {
                              N_("One ticket in full, to answer, add to or withdraw it: /status KEL-2026-00042")),
     "cancel": StudentCommand(student.cancel, N_("/cancel"), N_("Stop what you are writing")),
     "lang": StudentCommand(student.choose_language, N_("/lang"), N_("Bahasa Indonesia / English")),
-    "verify": StudentCommand(lk.verify, N_("/verify <code>"),
+    "verify": StudentCommand(lk.verify, N_("/verify <verification code>"),
                              N_("Check a printed LK form: does its verification code match the current version?")),
     "help": StudentCommand(help_, N_("/help"), N_("What I can do")),
 }

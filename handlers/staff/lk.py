@@ -134,7 +134,7 @@ async def verify(turn: Turn, args: str = "") -> None:
     _ = turn._
     code = normal_code(args)
     if not code:
-        turn.say(_("Usage: /verify <code> — the verification code printed at the foot of an LK form."))
+        turn.say(escape(_("Usage: /verify <verification code> — the code printed at the foot of an LK form.")))
         return
     found = await verify_code(await turn.ctx(), code)
     if found is None:
