@@ -312,7 +312,7 @@ def render(doc: LkDocument, _: Gettext, issue: Issue) -> bytes:
 
     pdf.heading(5, _("Follow-up programme"))
     pdf.grid((_("#"), _("Round"), _("Kind"), _("Action"), _("Owner"), _("Due"), _("Done"), _("Status"),
-              _("Evidence")), (7, 9, 15, 36, 16, 14, 14, 11, 20),
+              _("Evidence")), (7, 12, 15, 33, 16, 14, 14, 11, 20),
              [_action_row(a, annex) for a in doc.actions] or [("—", "", "", _("no actions yet"), "", "", "", "", "")],
              size=7)
 
