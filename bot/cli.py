@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import Coroutine
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from bot.bootstrap import build, migrate
@@ -94,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     archive.add_argument("action", choices=("verify", "retry"),
                          help="verify: rehash every stored file and name the missing or altered ones (exit 1 then); "
                               "retry: fetch every failed file again at the next chance")
+    pdf = sub.add_parser("lk-pdf", help="write an LK's form as a PDF (the same as /lk pdf in the bot)")
+    pdf.add_argument("number", help="the LK number, e.g. LK-2026-001")
+    pdf.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    pdf.add_argument("--lang", choices=("id", "en"), default="id", help="the form's language (default id)")
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -106,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
             return _run(serve(settings, mode="webhook"))
         if args.command == "migrate":
             return _run(migrate_only(settings))
+        if args.command == "lk-pdf":
+            from bot.lk_pdf_cli import write_lk_pdf
+
+            result = asyncio.run(write_lk_pdf(settings, args.number, args.out, args.lang))
+            return result
         if args.command == "due":
             from bot.due_cli import print_due
 

@@ -58,6 +58,8 @@ STUDENT_COMMANDS: dict[str, StudentCommand] = {
                              N_("One ticket in full, to answer, add to or withdraw it: /status KEL-2026-00042")),
     "cancel": StudentCommand(student.cancel, N_("/cancel"), N_("Stop what you are writing")),
     "lang": StudentCommand(student.choose_language, N_("/lang"), N_("Bahasa Indonesia / English")),
+    "verify": StudentCommand(lk.verify, N_("/verify <verification code>"),
+                             N_("Check a printed LK form: does its verification code match the current version?")),
     "help": StudentCommand(help_, N_("/help"), N_("What I can do")),
 }
 
@@ -94,6 +96,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
                               "approvers are told)")),
     "lk": StaffCommand(lk.show, STAFF, N_("/lk <LK number>"), N_("an LK in full")),
     "lk list": StaffCommand(lk.listing, STAFF, N_("/lk list"), N_("the open LKs and their next steps")),
+    "lk pdf": StaffCommand(lk.pdf, STAFF, N_("/lk pdf <LK> [en]"), N_("the LK's form as a PDF to print and sign")),
     "lk new": StaffCommand(staff_dialogs.lk_new, OFFICER, N_("/lk new <numbers…>"), N_("write an LK")),
     "lk link": StaffCommand(lk.link, OFFICER, N_("/lk link <LK> <numbers…>"), N_("link more tickets to an LK")),
     "lk submit": StaffCommand(lk.submit, OFFICER, N_("/lk submit <LK>"), N_("send an LK to the check")),

@@ -432,3 +432,25 @@ class ArchiveItemRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     stored_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LkDocumentRow(Base):
+    """A version of an LK's form as issued (``lk_document``): the verification code printed on it, the hash of the
+    content it was made from, its language, and — once the LK is closed — the SHA-256 of its PDF in the archive,
+    which never changes after. ``version`` counts the LK's content changes (1, 2, …); both languages of one content
+    share the version, each with its own code."""
+
+    __tablename__ = "lk_document"
+    __table_args__ = (
+        Index(None, "lk_id", "version", "language", unique=True),
+        Index(None, "code", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    lk_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("lk.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(16))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    archived_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -330,3 +330,18 @@ class ArchiveItemRecord:
     def short_hash(self) -> str:
         """The first 12 hex digits of the stored copy's SHA-256 ("" until stored): enough to find it, short to read."""
         return (self.sha256 or "")[:12]
+
+
+@dataclass(frozen=True)
+class LkDocumentRecord:
+    """A version of an LK's form as issued: its verification ``code``, the ``content_sha256`` it was made from, its
+    ``language``; ``archived_sha256``: the closed LK's PDF in the archive (None while the LK is open)."""
+
+    id: int
+    lk_id: int
+    version: int
+    language: str
+    code: str
+    content_sha256: str
+    created_at: datetime
+    archived_sha256: str | None = None

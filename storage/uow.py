@@ -9,11 +9,25 @@ from typing import Protocol, Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import UnitOfWorkAlreadyActive, UnitOfWorkNotActive
-from storage.ports import Archive, Dialogs, Due, Lks, Monitoring, Outbox, Persons, Staff, Tickets, Unhandled, Updates
+from storage.ports import (
+    Archive,
+    Dialogs,
+    Due,
+    LkDocuments,
+    Lks,
+    Monitoring,
+    Outbox,
+    Persons,
+    Staff,
+    Tickets,
+    Unhandled,
+    Updates,
+)
 from storage.repositories import (
     ArchiveRepository,
     DialogRepository,
     DueRepository,
+    LkDocumentRepository,
     LkRepository,
     MonitoringRepository,
     OutboxRepository,
@@ -57,6 +71,9 @@ class UnitOfWork(Protocol):
         """The last committed transaction booked files for the archive (the fetcher is woken)."""
         ...
 
+    @property
+    def lk_documents(self) -> LkDocuments: ...
+
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -79,6 +96,7 @@ class _Open:
     unhandled: UnhandledUpdates
     due: DueRepository
     archive: ArchiveRepository
+    lk_documents: LkDocumentRepository
 
 
 class SqlUnitOfWork:
@@ -112,6 +130,7 @@ class SqlUnitOfWork:
             unhandled=UnhandledUpdates(session),
             due=DueRepository(session),
             archive=ArchiveRepository(session),
+            lk_documents=LkDocumentRepository(session),
         )
         return self
 
@@ -181,6 +200,10 @@ class SqlUnitOfWork:
     @property
     def archive(self) -> ArchiveRepository:
         return self._active.archive
+
+    @property
+    def lk_documents(self) -> LkDocumentRepository:
+        return self._active.lk_documents
 
     @property
     def _active(self) -> _Open:

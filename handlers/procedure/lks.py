@@ -24,6 +24,7 @@ from domain.vocabulary import (
     TicketStatus,
 )
 from handlers import notices
+from handlers.documents import attach_lk_pdf
 from handlers.errors import Refusal
 from handlers.events import Button
 from handlers.formats import day
@@ -125,6 +126,7 @@ async def check(ctx: Ctx, lk: LkRecord) -> LkRecord:
                      checked_at=ctx.now)
     await tell_role(ctx, Role.APPROVER, lk,
                     lambda _: _("{number} was checked and waits for your approval.").format(number=lk.number))
+    await attach_lk_pdf(ctx, lk, await ctx.uow.staff.with_role(Role.APPROVER.value))
     return lk
 
 
@@ -280,7 +282,18 @@ async def close(ctx: Ctx, lk: LkRecord, response: str) -> LkRecord:
                                 response=response, resolved_at=ctx.now)
             await notices.tell_complainant(ctx, ticket, "programme_done", response)
             await notices.refresh_card(ctx, ticket.id)
+    await _tell_closed(ctx, lk)
     return lk
+
+
+async def _tell_closed(ctx: Ctx, lk: LkRecord) -> None:
+    """The closing notice to the officer who prepared the LK, with its closed form attached (archived now)."""
+    preparer = await ctx.uow.persons.get(lk.prepared_by)
+    if preparer is None or preparer.telegram_id == ctx.actor.telegram_id:
+        return
+    if await notices.tell_staff(ctx, preparer, lambda r: r._(
+            "{number} was verified effective and is closed; its form is attached.").format(number=lk.number)):
+        await attach_lk_pdf(ctx, lk, [preparer])
 
 
 async def tell_role(ctx: Ctx, role: Role, lk: LkRecord, message: Callable[[Gettext], str]) -> None:

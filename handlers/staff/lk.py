@@ -6,9 +6,13 @@ asks for the text a step needs, and tells the staff member what happened.
 
 from __future__ import annotations
 
+from html import escape
+
 from handlers.asking import ask
+from handlers.documents import issue_lk_pdf, verify_code
 from handlers.errors import Refusal
 from handlers.events import Button, OutMessage
+from handlers.formats import day
 from handlers.history import Reader
 from handlers.procedure import lks as procedure
 from handlers.procedure.checks import as_id, find_lk, lk_by_id
@@ -17,6 +21,7 @@ from handlers.staff.common import archived_file, confirm
 from handlers.staff.lk_views import lk_buttons, lk_line, lk_view
 from handlers.text import shown
 from handlers.turn import Turn
+from reports.lk_model import normal_code
 from storage.records import ActionRecord, LkRecord
 
 LISTED = 20
@@ -30,7 +35,8 @@ async def show(turn: Turn, args: str = "") -> None:
                    "/lk LK-2026-001 — one LK in full, with the buttons of its next step\n"
                    "/lk list — the open LKs, each with its status and next step\n"
                    "/lk new KEL-2026-00001 … — write an LK for confirmed tickets (officer)\n"
-                   "/lk action add LK-2026-001 — add an action to its programme (officer)"))
+                   "/lk action add LK-2026-001 — add an action to its programme (officer)\n"
+                   "/lk pdf LK-2026-001 [en] — the LK's form as a PDF to print"))
         return
     await show_lk(turn, await find_lk(await turn.ctx(), args))
 
@@ -102,6 +108,46 @@ async def not_effective(turn: Turn, lk: LkRecord, reason: str) -> None:
 async def close(turn: Turn, lk: LkRecord, response: str) -> None:
     lk = await procedure.close(await turn.ctx(), lk, response)
     turn.say(turn._("{number} is closed; the complainants were told.").format(number=lk.number))
+    issued = await issue_lk_pdf(await turn.ctx(), lk, turn.locale)
+    turn.reaction.outbound.append(issued.send(turn.chat_id, _pdf_caption(turn, lk, issued.version, issued.code)))
+
+
+async def pdf(turn: Turn, args: str = "") -> None:
+    """``/lk pdf <LK> [en]``: the LK's form as a PDF document (Indonesian unless ``en``)."""
+    parts = args.split()
+    if not parts or len(parts) > 2 or (len(parts) == 2 and parts[1].casefold() not in ("en", "id")):
+        raise Refusal(turn._("Usage: /lk pdf <LK number> [en]"))
+    ctx = await turn.ctx()
+    lk = await find_lk(ctx, parts[0])
+    issued = await issue_lk_pdf(ctx, lk, parts[1].casefold() if len(parts) == 2 else "id")
+    turn.reaction.outbound.append(issued.send(turn.chat_id, _pdf_caption(turn, lk, issued.version, issued.code)))
+
+
+def _pdf_caption(turn: Turn, lk: LkRecord, version: int, code: str) -> str:
+    return turn._("{number}, version {version} · verification code {code}").format(
+        number=lk.number, version=version, code=code)
+
+
+async def verify(turn: Turn, args: str = "") -> None:
+    """``/verify <code>`` (anyone: a printed copy is checked by outsiders): which LK version the code belongs to
+    and whether it is still the current one — nothing else of the LK."""
+    _ = turn._
+    code = normal_code(args)
+    if not code:
+        turn.say(escape(_("Usage: /verify <verification code> — the code printed at the foot of an LK form.")))
+        return
+    found = await verify_code(await turn.ctx(), code)
+    if found is None:
+        turn.say(_("❌ No LK form has the code {code}. This copy does not match any version the system holds: it may "
+                   "have been changed, or the code was mistyped.").format(code=escape(code)))
+        return
+    text = _("✅ The code {code} belongs to {number}, version {version}, issued {date}.").format(
+        code=code, number=found.number, version=found.version, date=day(found.made_on.date(), turn.locale))
+    if found.current:
+        text += "\n" + _("It is the current version: the printed copy matches what the system holds.")
+    else:
+        text += "\n" + _("⚠️ It is not the current version: the LK has changed since this copy was made.")
+    turn.say(text)
 
 
 async def respond(turn: Turn, lk: LkRecord, response: str) -> None:

@@ -3,6 +3,7 @@
 from storage.repositories.archive import ArchiveRepository
 from storage.repositories.dialogs import DialogRepository
 from storage.repositories.due import DueRepository
+from storage.repositories.lk_documents import LkDocumentRepository
 from storage.repositories.lks import LkRepository
 from storage.repositories.monitoring import MonitoringRepository
 from storage.repositories.outbox import OutboxRepository
@@ -16,6 +17,7 @@ __all__ = [
     "ArchiveRepository",
     "DialogRepository",
     "DueRepository",
+    "LkDocumentRepository",
     "LkRepository",
     "MonitoringRepository",
     "OutboxRepository",

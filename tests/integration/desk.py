@@ -4,8 +4,10 @@ command and button as every role. What the bot would send is read back from the 
 from __future__ import annotations
 
 import itertools
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from bot.emulator.html import parse_html
@@ -15,6 +17,7 @@ from handlers.context import Deps
 from handlers.events import ButtonPress, FileRef, InboundUpdate, IncomingMessage, User
 from handlers.i18n import Translator
 from handlers.processing import Processed, process_update
+from storage.archive import ArchiveStore
 from storage.uow import SqlUnitOfWork
 
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # a Wednesday, 10:00 WIB
@@ -35,11 +38,13 @@ def telegram_would_accept(payload: dict[str, Any]) -> None:
 class Desk:
     def __init__(self, make_uow: Callable[[], SqlUnitOfWork], *, admins: frozenset[int] = frozenset(),
                  clock: Callable[[], datetime] = lambda: NOW, allow_self_check: bool = False,
-                 calendar: WorkingCalendar | None = None) -> None:
+                 calendar: WorkingCalendar | None = None, archive: ArchiveStore | None = None) -> None:
         self.make_uow = make_uow
+        # Generated documents go to a temporary archive (never the repository's data/), unless a test names one.
+        archive = archive or ArchiveStore(Path(tempfile.mkdtemp(prefix="tanggap-desk-archive-")))
         self.deps = Deps(catalogue=load_catalogue(), translator=Translator(), admins=admins,
                          staff_chat_id=STAFF_GROUP, clock=clock, allow_self_check=allow_self_check,
-                         calendar=calendar or WorkingCalendar())
+                         calendar=calendar or WorkingCalendar(), archive=archive)
         self._ids = itertools.count(1)
 
     def user(self, user_id: int, name: str = "", language: str = "en") -> User:

@@ -37,6 +37,7 @@ TABLES = {
     "lk",
     "lk_ticket",
     "lk_action",
+    "lk_document",
     "lk_event",
     "unhandled_update",
     "due_notice",

@@ -5,7 +5,7 @@ fetcher downloads it, strips an image's metadata and stores it by its SHA-256 (`
 failure and when to try again (``failed``). Files recorded before this revision get a pending row here, so the
 fetcher archives them too while Telegram still has them.
 
-Revision ID: 0011
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-10
 """
@@ -18,8 +18,8 @@ from alembic import op
 
 from storage.columns import UtcDateTime
 
-revision: str = "0011"
-down_revision: str | Sequence[str] | None = "0009"  # the lead renumbers the chain at merge
+revision: str = "0010"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,223 @@
+"""The LK as a document (SOP step g): its form built from the database, rendered to PDF off the event loop,
+versioned with a verification code, put in the archive, and checked again by ``/verify``.
+
+``lk_document`` gathers every field of the form into :class:`reports.lk_model.LkDocument` in the reader's
+language; ``issue_lk_pdf`` renders it and records the version. The content hash that decides the version is taken
+over the document built without translation (so the Indonesian and the English copy of one content share their
+version, each with its own code); the closed LK's copy is archived once and sent as it is ever after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from domain.vocabulary import LkEvent, LkKind, LkStatus, Role
+from handlers.events import SendFile
+from handlers.i18n import N_, Gettext
+from handlers.labels import action_kind_name, channel_name, lk_status_name, role_name
+from handlers.procedure import Ctx
+from handlers.procedure.lookups import lk_snapshot, names_of
+from handlers.staff.lk_views import LkSnapshot, segregation_notes
+from reports.lk_model import (
+    Evidence,
+    Issue,
+    LkDocument,
+    ProgrammeAction,
+    RatingLine,
+    Signature,
+    SourceTicket,
+    Verification,
+    content_hash,
+    verification_code,
+)
+from reports.lk_pdf import render
+from storage.records import ActionRecord, LkRecord, PersonRecord, TicketRecord
+
+INSTITUTION = "Institut Teknologi Sepuluh Nopember"
+UNIT = "Badan Penjaminan Kualitas dan Manajemen (BAPKM)"
+SOP_NUMBER, REVISION = "PM-BAPKM.AP.1-24", "00"
+ANONYMOUS = "Anonim"
+
+
+def _same(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class LkFacts:
+    """What the form says, looked up once: the LK's snapshot, the "me too" tickets, complainants, actors' names."""
+
+    snap: LkSnapshot
+    tickets: tuple[TicketRecord, ...]
+    people: dict[int, PersonRecord]
+    names: dict[int, str]
+
+
+@dataclass(frozen=True)
+class IssuedPdf:
+    """An LK form ready to send: its archived PDF, the name to send it under, its code and version."""
+
+    sha256: str
+    file_name: str
+    code: str
+    version: int
+
+    def send(self, chat_id: int, caption: str = "") -> SendFile:
+        return SendFile(chat_id, "document", caption=caption, sha256=self.sha256, file_name=self.file_name)
+
+
+async def lk_facts(ctx: Ctx, lk: LkRecord) -> LkFacts:
+    snap = await lk_snapshot(ctx, lk)
+    tickets = list(snap.tickets)
+    for ticket in snap.tickets:
+        tickets += [t for t in await ctx.uow.tickets.duplicates_of(ticket.id) if t not in tickets]
+    people: dict[int, PersonRecord] = {}
+    for ticket in tickets:
+        if ticket.person_id is not None and not ticket.anonymous and ticket.person_id not in people:
+            person = await ctx.uow.persons.get(ticket.person_id)
+            if person is not None:
+                people[person.id] = person
+    names = dict(snap.names)
+    names.update(await names_of(ctx, [e.actor_person_id for e in snap.events]))
+    return LkFacts(snap, tuple(tickets), people, names)
+
+
+def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument:
+    """Every field of the LK form, in the language of ``_``; datetimes in the institution's time zone."""
+    lk, tz, names = facts.snap.lk, ctx.deps.tz, facts.names
+    linked = {t.id for t in facts.snap.tickets}
+
+    def local(at: datetime | None) -> datetime | None:
+        return at.astimezone(tz) if at is not None else None
+
+    def source(t: TicketRecord) -> SourceTicket:
+        person = facts.people.get(t.person_id or 0)
+        name = ANONYMOUS if t.anonymous or person is None else person.name
+        category = "—"
+        if person is not None and person.nrp:
+            category = _("student")
+        if t.id not in linked and t.duplicate_of is not None:
+            category += " · " + _("same case (duplicate)")
+        return SourceTicket(t.number, channel_name(t.channel, _), t.created_at.astimezone(tz).date(), name, category)
+
+    evidence = [Evidence(t.number, f"{_file_type(a.file_type, _)}: {a.file_name or a.caption or '—'}",
+                         getattr(a, "sha256", None)) for t in facts.tickets for a in t.attachments]
+    evidence += [Evidence(f"#{a.id}", f"{_file_type(a.evidence_file_type, _)}: {a.evidence_file_name or '—'}",
+                          getattr(a, "evidence_sha256", None)) for a in facts.snap.actions if a.evidence_file_id]
+    answered = [t for t in facts.snap.tickets if t.response and t.resolved_at is not None]
+    response = lk.response or (answered[0].response if answered else "") or ""
+    response_on = lk.closed_at if lk.response else (min(t.resolved_at for t in answered if t.resolved_at)
+                                                    if answered else None)
+    verifications = [Verification(int(e.params.get("round", 2)) - 1, _("not effective"),
+                                  names.get(e.actor_person_id or 0, "—"), local(e.at), str(e.params.get("reason", "")))
+                     for e in facts.snap.events if e.code == LkEvent.NOT_EFFECTIVE]
+    if lk.status == LkStatus.CLOSED:
+        verifications.append(Verification(lk.round, _("effective") if lk.effective else _("closed"),
+                                          names.get(lk.verified_by or 0, "—"), local(lk.verified_at or lk.closed_at)))
+    submitted = [e.at for e in facts.snap.events if e.code == LkEvent.SUBMITTED]
+    service = ctx.deps.catalogue.get(lk.service_code)
+    return LkDocument(
+        institution=INSTITUTION, unit=UNIT, sop_number=SOP_NUMBER, revision=REVISION, number=lk.number,
+        title=_("Nonconformity Report (LK)") if lk.kind == LkKind.NONCONFORMITY else _("Improvement programme"),
+        status=lk_status_name(lk.status, _), round=lk.round, opened=lk.created_at.astimezone(tz).date(),
+        closed=lk.closed_at.astimezone(tz).date() if lk.closed_at else None,
+        tickets=tuple(source(t) for t in facts.tickets),
+        service=service.display_name(locale) if service is not None else lk.service_code,
+        procedure_ref=lk.procedure_ref, description=lk.description, evidence=tuple(evidence),
+        root_cause=lk.root_cause, actions=tuple(_action(a, names, _, tz) for a in facts.snap.actions),
+        response=response, response_on=response_on.astimezone(tz).date() if response_on else None,
+        verifications=tuple(verifications),
+        ratings=tuple(RatingLine(r.number, r.score, r.comment or "") for r in facts.snap.ratings),
+        prepared=Signature(names.get(lk.prepared_by, "—"), role_name(Role.OFFICER, _),
+                           local(submitted[-1] if submitted else lk.created_at)),
+        checked=Signature(names.get(lk.checked_by or 0, ""), role_name(Role.REVIEWER, _), local(lk.checked_at)),
+        approved=Signature(names.get(lk.approved_by or 0, ""), role_name(Role.APPROVER, _), local(lk.approved_at)),
+        segregation_notes=tuple(n.replace("⚠️ ", "") for n in segregation_notes(lk, names, _)),
+    )
+
+
+def _action(a: ActionRecord, names: dict[int, str], _: Gettext, tz: ZoneInfo) -> ProgrammeAction:
+    owner = names.get(a.owner_person_id, "?") if a.owner_person_id is not None else (a.owner_name or "?")
+    evidence = a.evidence_text or ""
+    if a.evidence_file_id:
+        attached = a.evidence_file_name or _file_type(a.evidence_file_type, _)
+        evidence = (evidence + " · " if evidence else "") + "📎 " + attached
+    done = a.done_at.astimezone(tz).date() if a.done_at is not None else None
+    return ProgrammeAction(a.id, a.round, action_kind_name(a.kind, _), a.description, owner, a.due_on, done,
+                           _("done") if a.status == "done" else _("open"), evidence)
+
+
+def file_name(lk: LkRecord, locale: str) -> str:
+    """``LK-2026-001.pdf`` (Indonesian, the form's own language) or ``LK-2026-001-en.pdf``."""
+    return f"{lk.number}.pdf" if locale == "id" else f"{lk.number}-{locale}.pdf"
+
+
+FILE_TYPES = {"photo": N_("photo"), "document": N_("document")}
+
+
+def _file_type(kind: str | None, _: Gettext) -> str:
+    return _(FILE_TYPES.get(kind or "document", FILE_TYPES["document"]))
+
+
+async def issue_lk_pdf(ctx: Ctx, lk: LkRecord, locale: str) -> IssuedPdf:
+    """The LK's form in ``locale`` as an archived PDF with its recorded version and code. A closed LK's copy is
+    made once and archived; later requests get that same file."""
+    documents = ctx.uow.lk_documents
+    name = file_name(lk, locale)
+    if lk.status == LkStatus.CLOSED:
+        kept = await documents.archived(lk.id, locale)
+        if kept is not None and kept.archived_sha256 is not None:
+            return IssuedPdf(kept.archived_sha256, name, kept.code, kept.version)
+    facts = await lk_facts(ctx, lk)
+    _ = ctx.deps.translator.gettext(locale)
+    fingerprint = content_hash(lk_document(facts, ctx, _same, "id"))
+    doc = lk_document(facts, ctx, _, locale)
+    issued = await documents.of_content(lk.id, fingerprint)
+    version = issued[0].version if issued else await documents.latest_version(lk.id) + 1
+    code = verification_code(fingerprint, locale)
+    pdf = await asyncio.to_thread(render, doc, _, Issue(code, version, ctx.now.astimezone(ctx.deps.tz)))
+    sha256 = await asyncio.to_thread(ctx.deps.archive.put, pdf)
+    record = next((d for d in issued if d.language == locale), None)
+    if record is None:
+        record = await documents.add(lk.id, version, locale, code, fingerprint, ctx.now)
+    if lk.status == LkStatus.CLOSED:
+        await documents.set_archived(record.id, sha256)
+    return IssuedPdf(sha256, name, code, version)
+
+
+async def attach_lk_pdf(ctx: Ctx, lk: LkRecord, people: list[PersonRecord]) -> None:
+    """The LK's form as a document message after a notice to each of ``people`` (not the actor), in their
+    language; one rendering per language."""
+    made: dict[str, IssuedPdf] = {}
+    for person in people:
+        if person.telegram_id is None or person.telegram_id == ctx.actor.telegram_id:
+            continue
+        locale = ctx.deps.translator.pick(person.language, person.telegram_language)
+        if locale not in made:
+            made[locale] = await issue_lk_pdf(ctx, lk, locale)
+        ctx.out.append(made[locale].send(person.telegram_id, f"{lk.number} · {made[locale].code}"))
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    number: str
+    version: int
+    made_on: datetime
+    language: str
+    current: bool
+
+
+async def verify_code(ctx: Ctx, code: str) -> VerifyResult | None:
+    """What a printed copy's code says: its LK, version, date, and whether the LK's content is still the same."""
+    document = await ctx.uow.lk_documents.by_code(code)
+    if document is None:
+        return None
+    lk = await ctx.uow.lks.get(document.lk_id)
+    if lk is None:
+        return None
+    now = content_hash(lk_document(await lk_facts(ctx, lk), ctx, _same, "id"))
+    return VerifyResult(lk.number, document.version, document.created_at.astimezone(ctx.deps.tz), document.language,
+                        now == document.content_sha256)

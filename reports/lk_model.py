@@ -1,0 +1,154 @@
+"""The LK form's content (Laporan Ketidaksesuaian, SOP PM-BAPKM.AP.1-24): every field of the form as plain data,
+built from the database by ``handlers.documents`` and rendered by :mod:`reports.lk_pdf`.
+
+The verification code printed on a copy is derived from this content (never from the PDF's bytes, which hold the
+moment they were made): the same content gives the same code, a changed copy a different one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+
+Gettext = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class SourceTicket:
+    """A ticket the LK was made from (with "me too" joins): the complainant's name, or "Anonim"."""
+
+    number: str
+    channel: str
+    received: date
+    complainant: str
+    category: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence: where it came from (a ticket or an action), what it is, and its archived hash."""
+
+    source: str
+    description: str
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class ProgrammeAction:
+    """One action of the follow-up programme (tindakan): koreksi, tindakan korektif or tindakan pencegahan."""
+
+    id: int
+    round: int
+    kind: str
+    description: str
+    owner: str
+    due: date
+    done: date | None
+    status: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    """One effectiveness verdict (efektif / tidak efektif → the next round): by whom, when, why."""
+
+    round: int
+    result: str
+    by: str
+    on: datetime | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RatingLine:
+    number: str
+    score: int
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Prepared (officer), checked (reviewer) or approved (approver): name, role and moment (WIB); empty if not yet."""
+
+    name: str
+    role: str
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class LkDocument:
+    """Every field of lk-form.md's LK table. Texts are as the reader sees them (labels already translated by the
+    builder); datetimes are in the institution's time zone."""
+
+    institution: str
+    unit: str
+    sop_number: str
+    revision: str
+    number: str
+    title: str
+    status: str
+    round: int
+    opened: date
+    closed: date | None
+    tickets: tuple[SourceTicket, ...]
+    service: str
+    procedure_ref: str
+    description: str
+    evidence: tuple[Evidence, ...]
+    root_cause: str
+    actions: tuple[ProgrammeAction, ...]
+    response: str
+    response_on: date | None
+    verifications: tuple[Verification, ...]
+    ratings: tuple[RatingLine, ...]
+    prepared: Signature
+    checked: Signature
+    approved: Signature
+    segregation_notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What a printed copy carries besides the content: its verification code and version, and when it was made."""
+
+    code: str
+    version: int
+    made_at: datetime
+
+
+def canonical(doc: LkDocument) -> bytes:
+    """The document's content as canonical JSON (sorted keys, dates in ISO 8601): what its hash is taken over."""
+    return json.dumps(asdict(doc), sort_keys=True, ensure_ascii=False, default=_iso,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {value!r}")
+
+
+def content_hash(doc: LkDocument) -> str:
+    """SHA-256 of :func:`canonical` in hex."""
+    return hashlib.sha256(canonical(doc)).hexdigest()
+
+
+CODE_LENGTH = 10
+
+
+def verification_code(content_sha256: str, language: str) -> str:
+    """The code printed on a copy: 10 base32 characters (A–Z, 2–7: nothing to confuse 0/O or 1/I) of a SHA-256
+    over the content's hash and the copy's language, shown as ``XXXXX-XXXXX``."""
+    raw = hashlib.sha256(f"{content_sha256}:{language}".encode()).digest()
+    code = base64.b32encode(raw).decode("ascii")[:CODE_LENGTH]
+    return f"{code[:5]}-{code[5:]}"
+
+
+def normal_code(text: str) -> str:
+    """A code as someone typed it (any case, with or without the dash, spaces) in the printed form."""
+    letters = "".join(c for c in text.upper() if c.isalnum())
+    return f"{letters[:5]}-{letters[5:]}" if len(letters) == CODE_LENGTH else letters

@@ -1,0 +1,126 @@
+"""The LK form through the chat (issue 13 §2): /lk pdf sends the archived PDF, the approvers' request and the
+closing notice carry it, /verify tells a printed copy's version and whether it is current, a changed copy's code
+fails, an anonymous complainant shows as "Anonim", and the closed LK's copy never changes."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.archive import ArchiveStore
+from storage.uow import SqlUnitOfWork
+from tests.integration.desk import Desk
+from tests.integration.test_lk_procedure import (
+    APPROVER,
+    MONITOR,
+    NAMES,
+    OFFICER,
+    OWNER,
+    REVIEWER,
+    STUDENT,
+    add_action,
+    lk_id,
+    make_desk,
+)
+
+
+async def desk_with(new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> tuple[Desk, ArchiveStore]:
+    desk = await make_desk(new_uow)
+    archive = ArchiveStore(tmp_path / "archive")
+    desk.deps = desk.deps.__class__(**{**desk.deps.__dict__, "archive": archive})
+    return desk, archive
+
+
+def text_of(archive: ArchiveStore, payload: dict[str, Any]) -> str:
+    data = archive.get(payload["sha256"])
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def files(payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [p for p in payloads if p["op"] == "send_file"]
+
+
+async def test_lk_pdf_sends_the_form_and_verify_tells_its_version(new_uow: Callable[[], SqlUnitOfWork],
+                                                                  tmp_path: Path) -> None:
+    desk, archive = await desk_with(new_uow, tmp_path)
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    await add_action(desk, "correction", "Issue the transcript of this student today.", OFFICER)
+    sent = files(await desk.payloads(officer, "/lk pdf LK-2026-001"))
+    assert [(p["chat_id"], p["file_type"], p["file_name"]) for p in sent] == [(OFFICER, "document",
+                                                                                "LK-2026-001.pdf")]
+    text = text_of(archive, sent[0])
+    assert "LK-2026-001" in text and "Siti" in text and "Issue the transcript" in text
+    async with desk.make_uow() as uow:
+        lk = await uow.lks.get_by_number("LK-2026-001")
+        assert lk is not None
+        document = (await uow.lk_documents.of_content(lk.id, (await uow.lk_documents.by_code(
+            sent[0]["caption"].rsplit(" ", 1)[-1]) or _missing()).content_sha256))[0]
+    code = document.code
+    assert code in text and document.version == 1
+    student = desk.user(STUDENT, NAMES[STUDENT])
+    said = (await desk.say(student, f"/verify {code.lower().replace('-', '')}"))[0]
+    assert "LK-2026-001" in said and "version 1" in said and "current version" in said and "not" not in said
+    english = files(await desk.payloads(officer, "/lk pdf LK-2026-001 en"))
+    assert english[0]["file_name"] == "LK-2026-001-en.pdf" and "Root cause and how it was found" in text_of(
+        archive, english[0])
+
+    await desk.press(officer, f"lk:submit:{lk.id}")  # the content changes: a new version
+    said = (await desk.say(student, f"/verify {code}"))[0]
+    assert "version 1" in said and "not the current version" in said
+    again = files(await desk.payloads(officer, "/lk pdf LK-2026-001"))
+    assert code not in again[0]["caption"] and "version 2" in again[0]["caption"]
+    failed = (await desk.say(student, "/verify AAAAA-BBBBB"))[0]
+    assert "No LK form has the code AAAAA-BBBBB" in failed
+    assert "Usage: /lk pdf" in (await desk.say(officer, "/lk pdf LK-2026-001 fr"))[0]
+
+
+def _missing() -> Any:
+    raise AssertionError("the code in the caption is not recorded")
+
+
+async def test_an_anonymous_complainant_shows_as_anonim(new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path,
+                                                        engine: AsyncEngine) -> None:
+    desk, archive = await desk_with(new_uow, tmp_path)
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE ticket SET anonymous = :yes"), {"yes": True})
+    sent = files(await desk.payloads(desk.user(OFFICER, NAMES[OFFICER]), "/lk pdf LK-2026-001"))
+    shown = text_of(archive, sent[0])
+    assert "Anonim" in shown and NAMES[STUDENT] not in shown
+
+
+async def test_the_approval_request_and_the_closing_notice_carry_the_pdf_and_the_closed_copy_stays(
+        new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+    desk, archive = await desk_with(new_uow, tmp_path)
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    await add_action(desk, "correction", "Issue the transcript of this student today.", OFFICER)
+    await add_action(desk, "preventive", "Appoint a deputy signatory for every official.", OWNER)
+    number = await lk_id(desk)
+    await desk.press(officer, f"lk:submit:{number}")
+    _answer, checked = await desk.press_payloads(desk.user(REVIEWER, NAMES[REVIEWER]), f"lk:check:{number}")
+    to_approver = [p for p in checked if p["chat_id"] == APPROVER]
+    assert [p["op"] for p in to_approver] == ["send", "send_file"]
+    assert "Rudi" in text_of(archive, to_approver[1])  # the checker's signature is on it
+    await desk.press(desk.user(APPROVER, NAMES[APPROVER]), f"lk:approve:{number}")
+    await desk.say(officer, "/lk action done 1 Transcript issued and handed over on 25 November.")
+    await desk.say(officer, "Your transcript is ready at the counter.")
+    await desk.say(desk.user(OWNER, NAMES[OWNER]), "/lk action done 2 Deputy signatories appointed by decree 12/2026.")
+    monitor = desk.user(MONITOR, NAMES[MONITOR])
+    await desk.press(monitor, f"lk:eff:{number}")
+    closed = await desk.payloads(monitor, "Deputies now sign when an official is away.")
+    to_officer = [p for p in closed if p["chat_id"] == OFFICER]
+    assert [p["op"] for p in to_officer] == ["send", "send_file"]
+    to_monitor = files([p for p in closed if p["chat_id"] == MONITOR])
+    assert len(to_monitor) == 1
+    text = text_of(archive, to_officer[1])
+    assert "Deputies now sign" in text and "Maya" in text
+    assert to_monitor[0]["sha256"] == to_officer[1]["sha256"]  # both read English: one archived copy
+    english = files(await desk.payloads(officer, "/lk pdf LK-2026-001 en"))[0]
+    first = files(await desk.payloads(officer, "/lk pdf LK-2026-001"))[0]
+    second = files(await desk.payloads(desk.user(APPROVER, NAMES[APPROVER]), "/lk pdf LK-2026-001"))[0]
+    assert english["sha256"] == to_officer[1]["sha256"] and first["sha256"] == second["sha256"]

@@ -1,0 +1,57 @@
+"""LK documents for the renderer's tests and benchmark: a whole case, an anonymous one, and a huge one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from reports.lk_model import (
+    Evidence,
+    LkDocument,
+    ProgrammeAction,
+    RatingLine,
+    Signature,
+    SourceTicket,
+    Verification,
+)
+
+WIB = ZoneInfo("Asia/Jakarta")
+AT = datetime(2026, 11, 25, 10, 0, tzinfo=WIB)
+
+
+def action(i: int, text: str = "Terbitkan transkrip mahasiswa hari ini dan catat “nomor surat”.") -> ProgrammeAction:
+    return ProgrammeAction(i, 1 + i // 150, ("koreksi", "tindakan korektif", "tindakan pencegahan")[i % 3],
+                           f"{text} ({i})", "Olivia Officer", date(2026, 12, 1) + timedelta(days=i % 20),
+                           date(2026, 12, 2) if i % 2 else None, "selesai" if i % 2 else "terbuka",
+                           "Foto surat terlampir 📎" if i % 2 else "")
+
+
+def whole_case(actions: int = 3) -> LkDocument:
+    return LkDocument(
+        institution="Institut Teknologi Sepuluh Nopember", unit="Badan Penjaminan Kualitas dan Manajemen (BAPKM)",
+        sop_number="PM-BAPKM.AP.1-24", revision="00", number="LK-2026-001", title="Laporan Ketidaksesuaian",
+        status="ditutup", round=2, opened=date(2026, 11, 25), closed=date(2026, 12, 20),
+        tickets=(SourceTicket("KEL-2026-00001", "Telegram", date(2026, 11, 24), "Siti Aminah", "mahasiswa"),
+                 SourceTicket("KEL-2026-00007", "surat", date(2026, 11, 26), "Anonim", "—")),
+        service="Legalisir ijazah dan transkrip", procedure_ref="SOP Akademik 3.2 butir 4",
+        description="Transkrip saya belum terbit setelah lima hari kerja — “segera” katanya. 😡",
+        evidence=(Evidence("KEL-2026-00001", "foto: bukti-pengajuan.jpg", "ab" * 32),
+                  Evidence("#2", "dokumen: surat-tugas.pdf", None)),
+        root_cause="Pejabat penandatangan sedang dinas luar dan tidak ada pejabat pengganti.",
+        actions=tuple(action(i) for i in range(1, actions + 1)),
+        response="Transkrip Anda sudah terbit dan dapat diambil di loket BAPKM.", response_on=date(2026, 12, 3),
+        verifications=(Verification(1, "tidak efektif", "Maya Monitor", AT + timedelta(days=10), "Masih terlambat."),
+                       Verification(2, "efektif", "Ani Approver", AT + timedelta(days=25))),
+        ratings=(RatingLine("KEL-2026-00001", 4, "Cepat setelah dilaporkan 👍"),),
+        prepared=Signature("Olivia Officer", "petugas", AT), checked=Signature("Rudi Reviewer", "pemeriksa",
+                                                                                AT + timedelta(hours=3)),
+        approved=Signature("Ani Approver", "pemberi persetujuan", AT + timedelta(days=1)),
+        segregation_notes=(),
+    )
+
+
+def huge_case() -> LkDocument:
+    long = ("Keterangan panjang tentang ketidaksesuaian layanan, lokasi, dan bukti objektif. " * 130)[:10_000]
+    return replace(whole_case(0), description=long, root_cause=long, response=long,
+                   actions=tuple(action(i, long[: 200 + (i % 7) * 400]) for i in range(1, 201)))

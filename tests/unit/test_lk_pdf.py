@@ -1,0 +1,91 @@
+"""The LK form as PDF (issue 13 §2): every field is on it, labels follow the language given, long texts and 200
+actions paginate with "page x of y" on each page, emoji never crash, and a changed content gets another code."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+from datetime import datetime
+
+from pypdf import PdfReader
+
+from handlers.i18n import Translator
+from reports.lk_model import Issue, content_hash, normal_code, verification_code
+from reports.lk_pdf import printable, render, wrap
+from tests.unit.lk_samples import WIB, huge_case, whole_case
+
+ISSUE = Issue("ABCDE-FGH23", 2, datetime(2026, 12, 20, 9, 0, tzinfo=WIB))
+en = Translator().gettext("en")
+
+
+def pages(data: bytes) -> list[str]:
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+class TestEveryField:
+    def test_the_whole_case_shows_every_field_of_the_form(self) -> None:
+        text = " ".join(pages(render(whole_case(), en, ISSUE)))
+        for value in ("INSTITUT TEKNOLOGI SEPULUH NOPEMBER", "BAPKM", "PM-BAPKM.AP.1-24", "LK-2026-001",
+                      "25-11-2026", "KEL-2026-00001", "KEL-2026-00007", "Telegram", "Siti Aminah", "Anonim",
+                      "Legalisir ijazah dan transkrip", "SOP Akademik 3.2 butir 4", "Transkrip saya belum terbit",
+                      "bukti-pengajuan.jpg", "abababab", "Pejabat penandatangan", "Terbitkan transkrip",
+                      "Olivia Officer", "Transkrip Anda sudah terbit", "03-12-2026", "tidak efektif", "Maya Monitor",
+                      "efektif", "4/5", "Cepat setelah dilaporkan", "Rudi Reviewer", "Ani Approver", "ABCDE-FGH23",
+                      "Prepared by", "Checked by", "Approved by", "Root cause and how it was found",
+                      "Follow-up programme", "Verification of effectiveness", "Page 1 of 2"):
+            assert value in text, value
+
+    def test_labels_come_from_the_gettext_given(self) -> None:
+        indonesian = {"Root cause and how it was found": "Akar masalah dan cara menemukannya",
+                      "Prepared by": "Disiapkan oleh"}
+        text = " ".join(pages(render(whole_case(), lambda s: indonesian.get(s, s), ISSUE)))
+        assert "Akar masalah dan cara menemukannya" in text and "Disiapkan oleh" in text
+        assert "Root cause and how it was found" not in text
+
+    def test_a_self_check_is_noted_on_the_form(self) -> None:
+        doc = replace(whole_case(), segregation_notes=("Prepared and checked by the same person.",))
+        assert "Prepared and checked by the same person." in " ".join(pages(render(doc, en, ISSUE)))
+
+
+class TestPagination:
+    def test_200_actions_and_10000_character_texts_paginate_with_page_x_of_y_on_each_page(self) -> None:
+        texts = pages(render(huge_case(), en, ISSUE))
+        total = len(texts)
+        assert total > 10
+        for number, text in enumerate(texts, start=1):
+            assert f"Page {number} of {total}" in text
+            assert "LK-2026-001" in text and "ABCDE-FGH23" in text
+        joined = " ".join(texts)
+        assert "(200)" in joined and "Annex: full texts" in joined
+
+    def test_the_programme_heading_repeats_on_the_pages_it_runs_onto(self) -> None:
+        texts = pages(render(huge_case(), en, ISSUE))
+        with_rows = [t for t in texts if "Olivia Officer" in t and "Prepared by" not in t]
+        assert len(with_rows) > 2 and all("Owner" in t and "Due" in t for t in with_rows)
+
+    def test_no_line_is_wider_than_its_column(self) -> None:
+        for line in wrap(printable("x" * 500 + " " + "kata " * 300), 40, 8):
+            assert len(wrap(line, 40, 8)) == 1
+
+
+class TestCharacters:
+    def test_emoji_become_a_visible_box_and_nothing_crashes(self) -> None:
+        assert printable("Bagus 👍🏽 ya") == "Bagus □□ ya"
+        assert printable("“kutipan” — é ⚠ ✓") == "“kutipan” — é ⚠ ✓"
+        doc = replace(whole_case(), description="😡" * 500 + "\x00\x07")
+        assert "□□□" in " ".join(pages(render(doc, en, ISSUE)))
+
+
+class TestVerificationCode:
+    def test_the_same_content_gives_the_same_code_and_a_changed_one_another(self) -> None:
+        doc = whole_case()
+        code = verification_code(content_hash(doc), "id")
+        assert code == verification_code(content_hash(whole_case()), "id")
+        assert re.fullmatch(r"[A-Z2-7]{5}-[A-Z2-7]{5}", code)
+        changed = replace(doc, root_cause=doc.root_cause + ".")
+        assert verification_code(content_hash(changed), "id") != code
+        assert verification_code(content_hash(doc), "en") != code
+
+    def test_a_typed_code_is_read_in_any_case_with_or_without_the_dash(self) -> None:
+        assert normal_code(" abcde fgh23 ") == normal_code("ABCDE-FGH23") == "ABCDE-FGH23"
