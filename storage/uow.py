@@ -9,7 +9,19 @@ from typing import Protocol, Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import UnitOfWorkAlreadyActive, UnitOfWorkNotActive
-from storage.ports import Dialogs, Due, Lks, Monitoring, Outbox, Persons, Staff, Tickets, Unhandled, Updates
+from storage.ports import (
+    Dialogs,
+    Due,
+    Lks,
+    Monitoring,
+    Outbox,
+    Persons,
+    Register,
+    Staff,
+    Tickets,
+    Unhandled,
+    Updates,
+)
 from storage.repositories import (
     DialogRepository,
     DueRepository,
@@ -17,6 +29,7 @@ from storage.repositories import (
     MonitoringRepository,
     OutboxRepository,
     PersonRepository,
+    RegisterRepository,
     StaffRepository,
     TicketRepository,
     UnhandledUpdates,
@@ -47,6 +60,8 @@ class UnitOfWork(Protocol):
     def unhandled(self) -> Unhandled: ...
     @property
     def due(self) -> Due: ...
+    @property
+    def register(self) -> Register: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -69,6 +84,7 @@ class _Open:
     monitoring: MonitoringRepository
     unhandled: UnhandledUpdates
     due: DueRepository
+    register: RegisterRepository
 
 
 class SqlUnitOfWork:
@@ -100,6 +116,7 @@ class SqlUnitOfWork:
             monitoring=MonitoringRepository(session),
             unhandled=UnhandledUpdates(session),
             due=DueRepository(session),
+            register=RegisterRepository(session),
         )
         return self
 
@@ -157,6 +174,10 @@ class SqlUnitOfWork:
     @property
     def due(self) -> DueRepository:
         return self._active.due
+
+    @property
+    def register(self) -> RegisterRepository:
+        return self._active.register
 
     @property
     def _active(self) -> _Open:

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("bot", "handlers", "dialogs", "storage", "domain", "locales")
+PACKAGES = ("bot", "handlers", "dialogs", "reports", "storage", "domain", "locales")
 MAY_IMPORT = {
     "domain": {"domain"},
     "dialogs": {"dialogs", "domain"},
     "storage": {"storage", "domain"},
     "locales": {"locales"},
-    "handlers": {"handlers", "dialogs", "storage", "domain", "locales"},
+    "reports": {"reports"},
+    "handlers": {"handlers", "dialogs", "reports", "storage", "domain", "locales"},
     "bot": set(PACKAGES),
 }
 FRAMEWORKS = ("aiogram", "telegram")
