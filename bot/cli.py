@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import Coroutine
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from bot.bootstrap import build, migrate
@@ -77,6 +78,13 @@ def main(argv: list[str] | None = None) -> int:
     due = sub.add_parser("due", help="print what the reminders engine would send at a moment (sends nothing)")
     due.add_argument("--at", type=_moment, default=None,
                      help="the moment, ISO 8601 with its zone, e.g. 2027-01-15T08:00+07:00 (default: now)")
+    export = sub.add_parser("export", help="write the register (tickets, LKs, actions, ratings) as XLSX or CSV")
+    export.add_argument("--out", type=Path, required=True, help="the file to write, e.g. register.xlsx")
+    export.add_argument("--csv", action="store_true", help="the ticket register as CSV (UTF-8 with BOM) instead")
+    export.add_argument("--from", dest="first", default=None, help="first day or month received: 2026-11-03, 2026-11")
+    export.add_argument("--to", dest="last", default=None, help="last day or month received (included)")
+    export.add_argument("--service", default=None, help="one service, by code or name")
+    export.add_argument("--lang", default="id", choices=("id", "en"), help="labels' language (default id)")
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -93,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
             from bot.due_cli import print_due
 
             return _run(print_due(settings, args.at))
+        if args.command == "export":
+            from bot.export_cli import export_register
+
+            return _run(export_register(settings, args.out, csv_format=args.csv, first=args.first, last=args.last,
+                                        service=args.service, locale=args.lang))
         from bot.sandbox import sandbox
 
         return _run(sandbox(settings, start_user=args.user))

@@ -61,6 +61,7 @@ class TicketLine:
     rated_on: date | None = None
     rating_comment: str = ""
     concluded: bool = False
+    complaint: bool = True
 
 
 @dataclass(frozen=True)
@@ -146,10 +147,10 @@ class _Totals:
         self.received: dict[str, list[int]] = {}  # month → [all, complaints, suggestions]
         self.concluded: dict[str, int] = {}
 
-    def add(self, line: TicketLine, complaint: bool) -> None:
+    def add(self, line: TicketLine) -> None:
         counts = self.received.setdefault(line.received_on.strftime("%Y-%m"), [0, 0, 0])
         counts[0] += 1
-        counts[1 if complaint else 2] += 1
+        counts[1 if line.complaint else 2] += 1
         if line.concluded and line.closed_on is not None:
             month = line.closed_on.strftime("%Y-%m")
             self.concluded[month] = self.concluded.get(month, 0) + 1
@@ -208,9 +209,9 @@ class XlsxRegister:
             else:
                 sheet.write_string(row, col, str(value))
 
-    def ticket(self, line: TicketLine, complaint: bool = True) -> None:
+    def ticket(self, line: TicketLine) -> None:
         self._write("tickets", ticket_cells(line))
-        self.totals.add(line, complaint)
+        self.totals.add(line)
         if line.rating is not None:
             self._write("ratings", (line.number, line.service, line.rated_on, line.rating, line.rating_comment))
 
@@ -238,7 +239,7 @@ class CsvRegister:
         self.writer = csv.writer(self.file)
         self.writer.writerow([gettext(label) for label, _kind, _width in TICKET_COLUMNS])
 
-    def ticket(self, line: TicketLine, complaint: bool = True) -> None:
+    def ticket(self, line: TicketLine) -> None:
         self.writer.writerow([_csv_cell(v) for v in ticket_cells(line)])
 
     def lk(self, line: LkLine) -> None:

@@ -317,12 +317,13 @@ class RegisterFilter:
 @dataclass(frozen=True)
 class RegisterTicket:
     """A ticket as the register shows it: the ticket, its complainant's name (None when anonymous — never read),
-    its officer's name, its verdict (the status its last verdict set, None before one) and its LK numbers."""
+    its officer's name, its verdict (the status its last verdict set, None before one) and when, and its LK numbers."""
 
     ticket: TicketRecord
     complainant: str | None
     officer: str | None
     verdict: str | None
+    verdict_at: datetime | None
     lk_numbers: tuple[str, ...]
 
 

@@ -78,24 +78,27 @@ class RegisterRepository:
         )
         rows = (await self._session.execute(statement)).all()
         ids = [row[0].id for row in rows]
-        verdicts: dict[int, str] = {}
+        verdicts: dict[int, tuple[str, datetime]] = {}
         lks: dict[int, list[str]] = defaultdict(list)
         if ids:
             events = await self._session.execute(
-                select(TicketEventRow.ticket_id, TicketEventRow.to_status)
+                select(TicketEventRow.ticket_id, TicketEventRow.to_status, TicketEventRow.at)
                 .where(TicketEventRow.ticket_id.in_(ids), TicketEventRow.code.in_(VERDICT_CODES))
                 .order_by(TicketEventRow.at, TicketEventRow.id))
-            for ticket_id, status in events:
-                verdicts[ticket_id] = status  # the last one wins
+            for ticket_id, status, at in events:
+                verdicts[ticket_id] = (status, at)  # the last one wins
             links = await self._session.execute(
                 select(LkTicketRow.ticket_id, LkRow.number).join(LkRow, LkRow.id == LkTicketRow.lk_id)
                 .where(LkTicketRow.ticket_id.in_(ids)).order_by(LkRow.id))
             for ticket_id, number in links:
                 lks[ticket_id].append(number)
         self._session.expunge_all()
-        return [RegisterTicket(ticket_record(row), None if row.anonymous else name, officer_name,
-                               verdicts.get(row.id), tuple(lks.get(row.id, ())))
-                for row, name, officer_name in rows]
+        found = []
+        for row, name, officer_name in rows:
+            verdict, verdict_at = verdicts.get(row.id, (None, None))
+            found.append(RegisterTicket(ticket_record(row), None if row.anonymous else name, officer_name, verdict,
+                                        verdict_at, tuple(lks.get(row.id, ()))))
+        return found
 
     async def lks(self, where: RegisterFilter, *, after: int, limit: int) -> list[RegisterLk]:
         rows = (await self._session.scalars(select(LkRow).where(LkRow.id > after, *_lks_where(where))
