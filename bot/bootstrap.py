@@ -17,6 +17,7 @@ from handlers.catalogue_loader import CatalogueError, load_catalogue
 from handlers.commands import STUDENT_COMMANDS
 from handlers.context import Deps, utc_now
 from handlers.i18n import Translator
+from storage.archive import ArchiveStore
 from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork, UnitOfWork
@@ -56,6 +57,7 @@ def build(settings: Settings, *, clock: Callable[[], datetime] | None = None) ->
         allow_self_check=settings.allow_self_check,
         clock=clock or (AdjustableClock(settings.clock_start) if settings.clock_start else utc_now),
         rating_days_after_close=settings.rating_days_after_close,
+        archive=ArchiveStore(settings.archive_dir),
     )
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)

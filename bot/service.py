@@ -11,6 +11,7 @@ import logging
 from bot.bootstrap import App, build, command_menu, migrate
 from bot.clock import AdjustableClock
 from bot.due_runner import DueRunner
+from bot.export_runner import ExportRunner
 from bot.pacing import Pacer
 from bot.port import make_port
 from bot.runner import Runner
@@ -38,6 +39,7 @@ async def serve(settings: Settings, *, token: str | None = None, mode: str = "po
         runner.notifier.lease = lease_for(app.engine, runner.notifier.wake)  # one sender per database
         due = DueRunner(app.make_uow, app.deps, runner.notifier.wake, interval=settings.due_interval)
         runner.notifier.companions.append(due.run)  # reminders and digests: by the lease holder only
+        runner.notifier.companions.append(ExportRunner(app.make_uow, app.deps, runner.notifier.wake).run)  # /export
         if isinstance(app.deps.clock, AdjustableClock):  # a jump: what is due then, and messages scheduled till then
             app.deps.clock.listeners += [due.wake, runner.notifier.wake]
         log.info("Tanggap is running (engine %s, %s, database %s)", engine, mode, db_label(app))

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Jakarta"
     service_catalogue: Path | None = Field(default=None, description="a TOML file replacing the shipped catalogue")
     holidays_file: Path | None = Field(default=None, description="a TOML file replacing the campus's own days off")
+    archive_dir: Path = Path("data/archive")  # ARCHIVE_DIR: evidence and documents, kept outside Telegram
     poll_timeout: int = 25
     telegram_request_timeout: float = 30.0  # seconds for each Bot API call but the long poll
     # Telegram's flood limits, kept by the notifier; raise them only if Telegram raised yours (paid broadcasts).

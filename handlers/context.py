@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dialogs.calendar import WorkingCalendar
 from dialogs.catalogue import DEFAULT_STANDARD_TIMES, Catalogue, StandardTimes
 from dialogs.hours import COMPLAINANT_HOURS, OFFICE_HOURS, Window
 from handlers.i18n import Translator
+from storage.archive import ArchiveStore
 
 
 def utc_now() -> datetime:
@@ -39,6 +41,7 @@ class Deps:
     allow_self_check: bool = False
     #: Days after an auto-close in which the complainant may still rate the ticket (1–2 reopens it).
     rating_days_after_close: int = 30
+    archive: ArchiveStore = field(default_factory=lambda: ArchiveStore(Path("data/archive")))
 
     def today(self) -> date:
         """Today in the institution's time zone (WIB)."""
