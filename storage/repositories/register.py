@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, noload
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.vocabulary import TicketEvent
 from storage.models import ExportJobRow, LkActionRow, LkRow, LkTicketRow, PersonRow, TicketEventRow, TicketRow
@@ -74,7 +75,6 @@ class RegisterRepository:
             .outerjoin(officer, officer.id == TicketRow.assigned_to)
             .where(TicketRow.id > after, *_tickets_where(where))
             .order_by(TicketRow.id).limit(limit)
-            .options(noload(TicketRow.attachments))
         )
         rows = (await self._session.execute(statement)).all()
         ids = [row[0].id for row in rows]
@@ -95,6 +95,7 @@ class RegisterRepository:
         self._session.expunge_all()
         found = []
         for row, name, officer_name in rows:
+            set_committed_value(row, "attachments", [])  # the register lists no files: never read
             verdict, verdict_at = verdicts.get(row.id, (None, None))
             found.append(RegisterTicket(ticket_record(row), None if row.anonymous else name, officer_name, verdict,
                                         verdict_at, tuple(lks.get(row.id, ()))))
