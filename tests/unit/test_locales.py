@@ -16,7 +16,7 @@ TAGS = re.compile(r"</?(?:b|i|u|s|a|code|pre|tg-spoiler)\b[^>]*>")  # Telegram's
 
 def code_msgids() -> set[str]:
     ids: set[str] = set()
-    for folder in ("bot", "handlers", "dialogs"):
+    for folder in ("bot", "handlers", "dialogs", "reports"):
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / folder, method_map=[("**.py", "python")], keywords={**DEFAULT_KEYWORDS, "N_": None}
         ):
