@@ -99,6 +99,13 @@ def main(argv: list[str] | None = None) -> int:
     pdf.add_argument("number", help="the LK number, e.g. LK-2026-001")
     pdf.add_argument("--out", type=Path, required=True, help="the PDF file to write")
     pdf.add_argument("--lang", choices=("id", "en"), default="id", help="the form's language (default id)")
+    export = sub.add_parser("export", help="write the register (tickets, LKs, actions, ratings) as XLSX or CSV")
+    export.add_argument("--out", type=Path, required=True, help="the file to write, e.g. register.xlsx")
+    export.add_argument("--csv", action="store_true", help="the ticket register as CSV (UTF-8 with BOM) instead")
+    export.add_argument("--from", dest="first", default=None, help="first day or month received: 2026-11-03, 2026-11")
+    export.add_argument("--to", dest="last", default=None, help="last day or month received (included)")
+    export.add_argument("--service", default=None, help="one service, by code or name")
+    export.add_argument("--lang", default="id", choices=("id", "en"), help="labels' language (default id)")
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -122,6 +129,11 @@ def main(argv: list[str] | None = None) -> int:
             return _run(print_due(settings, args.at))
         if args.command == "archive":
             return _archive(settings, args.action)
+        if args.command == "export":
+            from bot.export_cli import export_register
+
+            return _run(export_register(settings, args.out, csv_format=args.csv, first=args.first, last=args.last,
+                                        service=args.service, locale=args.lang))
         from bot.sandbox import sandbox
 
         return _run(sandbox(settings, start_user=args.user))

@@ -278,6 +278,8 @@ class Notifier:
                     sent.append(item.id)
                     if extras and outcome.card is not None:
                         await store_card(uow, *outcome.card)
+                    if extras and outcome.progress is not None:
+                        await uow.register.update_job(outcome.progress[0], message_id=outcome.progress[1])
                 elif not outcome.flood and item.attempts + 1 >= MAX_ATTEMPTS:
                     log.error("outbox %s to chat %s: giving up after %s attempts", item.id, item.chat_id,
                               MAX_ATTEMPTS)

@@ -36,6 +36,7 @@ class Outcome:
     unreachable: bool = False
     error: str = ""
     card: tuple[int, int] | None = None
+    progress: tuple[int, int] | None = None  # (export job id, message_id) of its progress message
 
 
 SENT = Outcome()
@@ -74,10 +75,31 @@ async def _send(port: BotPort, make_uow: Callable[[], UnitOfWork], item: OutboxR
     payload = item.payload
     if payload.get("op") == "edit_card":
         return await _edit_card(port, make_uow, item.chat_id, payload)
+    if payload.get("op") == "edit_progress":
+        return await _edit_progress(port, make_uow, item.chat_id, payload)
     message_id = await port.deliver(payload)
     card_of = payload.get("card_of")
     if card_of is not None and message_id is not None:
         return Outcome(card=(int(card_of), message_id))
+    progress_of = payload.get("progress_of")
+    if progress_of is not None and message_id is not None:
+        return Outcome(progress=(int(progress_of), message_id))
+    return SENT
+
+
+async def _edit_progress(port: BotPort, make_uow: Callable[[], UnitOfWork], chat_id: int, payload: dict[str, Any]
+                         ) -> Outcome:
+    """Edit a job's progress message; nothing to do when it never arrived or is gone (a later edit or the file
+    itself tells the person how it went)."""
+    async with make_uow() as uow:
+        job = await uow.register.get_job(int(payload["job_id"]))
+    if job is None or job.message_id is None:
+        return SENT
+    try:
+        await port.deliver({"op": "edit_text", "chat_id": chat_id, "message_id": job.message_id,
+                            "text": payload["text"], "buttons": []})
+    except MessageGone as exc:
+        log.info("progress message %s of export %s is gone (%s)", job.message_id, job.id, exc)
     return SENT
 
 

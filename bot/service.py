@@ -12,6 +12,7 @@ from bot.archiving import ArchiveFetcher
 from bot.bootstrap import App, build, command_menu, migrate
 from bot.clock import AdjustableClock
 from bot.due_runner import DueRunner
+from bot.export_runner import ExportRunner
 from bot.pacing import Pacer
 from bot.port import make_port
 from bot.runner import Runner
@@ -48,6 +49,7 @@ async def serve(settings: Settings, *, token: str | None = None, mode: str = "po
         due = DueRunner(app.make_uow, app.deps, runner.notifier.wake, interval=settings.due_interval)
         runner.notifier.companions.append(due.run)  # reminders and digests: by the lease holder only
         runner.notifier.companions.append(fetcher.run)  # the evidence archive: by the lease holder only
+        runner.notifier.companions.append(ExportRunner(app.make_uow, app.deps, runner.notifier.wake).run)  # /export
         if isinstance(app.deps.clock, AdjustableClock):  # a jump: what is due then, and messages scheduled till then
             app.deps.clock.listeners += [due.wake, runner.notifier.wake, fetcher.wake]
         log.info("Tanggap is running (engine %s, %s, database %s)", engine, mode, db_label(app))

@@ -11,7 +11,7 @@ from domain.vocabulary import STAFF, Role
 from handlers import student
 from handlers.i18n import N_
 from handlers.labels import role_name
-from handlers.staff import admin, due_work, lk, monitor, search, staff_dialogs, tickets
+from handlers.staff import admin, due_work, export, lk, monitor, search, staff_dialogs, tickets
 from handlers.turn import Turn
 
 Command = Callable[[Turn, str], Awaitable[None]]
@@ -94,6 +94,8 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
     "extend": StaffCommand(due_work.extend_ticket, OFFICER, N_("/extend <number> <date> <reason>"),
                            N_("move a ticket's deadline once, with a reason (the complainant and the "
                               "approvers are told)")),
+    "export": StaffCommand(export.export, STAFF, N_("/export [from] [to] [service] [csv]"),
+                           N_("the register as a spreadsheet (XLSX, or CSV): tickets, LKs, actions, ratings")),
     "lk": StaffCommand(lk.show, STAFF, N_("/lk <LK number>"), N_("an LK in full")),
     "lk list": StaffCommand(lk.listing, STAFF, N_("/lk list"), N_("the open LKs and their next steps")),
     "lk pdf": StaffCommand(lk.pdf, STAFF, N_("/lk pdf <LK> [en]"), N_("the LK's form as a PDF to print and sign")),

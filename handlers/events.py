@@ -242,14 +242,44 @@ class SendFile:
 
 
 @dataclass(frozen=True)
+class SendProgress:
+    """The message that shows a long job's progress (a register export): the notifier stores its message id on the
+    job, so that :class:`EditProgress` can edit it as the job goes on."""
+
+    chat_id: int
+    job_id: int
+    text: str
+    priority: Priority | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"op": "send", "chat_id": self.chat_id, "text": fit(self.text, MAX_TEXT), "buttons": [],
+                "progress_of": self.job_id}
+
+
+@dataclass(frozen=True)
+class EditProgress:
+    """Edit a job's progress message (``edit_text``); dropped when that message never arrived or is gone. A newer
+    edit waiting replaces an older one (``handlers.outbound.progress_key``), so Telegram's edit limits hold."""
+
+    chat_id: int
+    job_id: int
+    text: str
+    priority: Priority | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"op": "edit_progress", "chat_id": self.chat_id, "job_id": self.job_id,
+                "text": fit(self.text, MAX_TEXT), "buttons": []}
+
+
+@dataclass(frozen=True)
 class CancelScheduled:
     """Cancel the scheduled messages with this key that have not gone out (see ``OutMessage.scheduled``)."""
 
     key: str
 
 
-Outbound = OutMessage | ClearButtons | SendCard | EditCard | SendFile | CancelScheduled
-Delivered = OutMessage | ClearButtons | SendCard | EditCard | SendFile
+Outbound = OutMessage | ClearButtons | SendCard | EditCard | SendFile | SendProgress | EditProgress | CancelScheduled
+Delivered = OutMessage | ClearButtons | SendCard | EditCard | SendFile | SendProgress | EditProgress
 """The outbound types that become outbox rows (a ``CancelScheduled`` only cancels)."""
 
 

@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 from domain.delivery import Priority
-from handlers.events import CancelScheduled, Delivered, EditCard, Outbound, OutMessage, SendCard
+from handlers.events import CancelScheduled, Delivered, EditCard, EditProgress, Outbound, OutMessage, SendCard
 from storage.repositories.outbox import Queued
 from storage.uow import UnitOfWork
 
@@ -32,6 +32,19 @@ def card_key(ticket_id: int) -> str:
     return f"card:{ticket_id}"
 
 
+def progress_key(job_id: int) -> str:
+    """The key of a job's pending progress edit: a newer one replaces it while it waits."""
+    return f"progress:{job_id}"
+
+
+def _key(o: Delivered) -> str | None:
+    if isinstance(o, SendCard | EditCard):
+        return card_key(o.ticket_id)
+    if isinstance(o, EditProgress):
+        return progress_key(o.job_id)
+    return None
+
+
 async def write_outbound(uow: UnitOfWork, outbound: Sequence[Outbound], now: datetime, *,
                          replying_to: Collection[int] = ()) -> list[int]:
     """Queue what a use case produced, in order: messages in one statement, each with its delivery class
@@ -48,9 +61,8 @@ async def write_outbound(uow: UnitOfWork, outbound: Sequence[Outbound], now: dat
             await uow.outbox.cancel_key(cancel.key)
     delivered = [o for o in outbound if not isinstance(o, CancelScheduled)]
     classes = delivery_classes(delivered, replying_to)
-    await uow.outbox.cancel_keys([card_key(o.ticket_id) for o in delivered if isinstance(o, SendCard | EditCard)])
-    now_rows = [Queued(o.chat_id, o.to_payload(), cls,
-                       card_key(o.ticket_id) if isinstance(o, SendCard | EditCard) else None)
+    await uow.outbox.cancel_keys([key for o in delivered if (key := _key(o)) is not None])
+    now_rows = [Queued(o.chat_id, o.to_payload(), cls, _key(o))
                 for o, cls in zip(delivered, classes, strict=True)
                 if not (isinstance(o, OutMessage) and o.scheduled)]
     ids = await uow.outbox.queue(now_rows, now)

@@ -454,3 +454,33 @@ class LkDocumentRow(Base):
     content_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     archived_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class ExportJobRow(Base):
+    """A register export asked for with ``/export`` (``export_job``): who asked, the filters, how far it got, and the
+    archived file it made. Run by the process holding the sender lease; a job left ``running`` by a process that
+    stopped is taken up again from the start by the next holder (``attempts`` counts the starts)."""
+
+    __tablename__ = "export_job"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        Index(None, "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    requested_by: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    locale: Mapped[str] = mapped_column(String(8))
+    #: ``{"from": "2026-11-01" | None, "to": … | None, "service": code | None, "format": "xlsx" | "csv"}``
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    #: The progress message in the chat (Telegram ``message_id``), known once it was sent; it is edited as we go.
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str | None] = mapped_column(String(128))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

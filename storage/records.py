@@ -345,3 +345,58 @@ class LkDocumentRecord:
     content_sha256: str
     created_at: datetime
     archived_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    """Which tickets (by when received) and LKs (by when opened) an export holds: ``start`` ≤ t < ``end`` (UTC;
+    None: open-ended), and one service's code (None: all)."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    service: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisterTicket:
+    """A ticket as the register shows it: the ticket, its complainant's name (None when anonymous — never read),
+    its officer's name, its verdict (the status its last verdict set, None before one) and when, and its LK numbers."""
+
+    ticket: TicketRecord
+    complainant: str | None
+    officer: str | None
+    verdict: str | None
+    verdict_at: datetime | None
+    lk_numbers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RegisterLk:
+    lk: LkRecord
+    ticket_numbers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RegisterAction:
+    action: ActionRecord
+    lk_number: str
+    owner: str | None
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """A register export asked for with ``/export`` (see ``storage.models.ExportJobRow``)."""
+
+    id: int
+    requested_by: int
+    chat_id: int
+    locale: str
+    filters: dict[str, Any]
+    status: str
+    progress: int
+    message_id: int | None
+    file_sha256: str | None
+    file_name: str | None
+    error: str | None
+    attempts: int
+    created_at: datetime

@@ -18,6 +18,7 @@ from storage.ports import (
     Monitoring,
     Outbox,
     Persons,
+    Register,
     Staff,
     Tickets,
     Unhandled,
@@ -32,6 +33,7 @@ from storage.repositories import (
     MonitoringRepository,
     OutboxRepository,
     PersonRepository,
+    RegisterRepository,
     StaffRepository,
     TicketRepository,
     UnhandledUpdates,
@@ -74,6 +76,9 @@ class UnitOfWork(Protocol):
     @property
     def lk_documents(self) -> LkDocuments: ...
 
+    @property
+    def register(self) -> Register: ...
+
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -97,6 +102,7 @@ class _Open:
     due: DueRepository
     archive: ArchiveRepository
     lk_documents: LkDocumentRepository
+    register: RegisterRepository
 
 
 class SqlUnitOfWork:
@@ -131,6 +137,7 @@ class SqlUnitOfWork:
             due=DueRepository(session),
             archive=ArchiveRepository(session),
             lk_documents=LkDocumentRepository(session),
+            register=RegisterRepository(session),
         )
         return self
 
@@ -204,6 +211,10 @@ class SqlUnitOfWork:
     @property
     def lk_documents(self) -> LkDocumentRepository:
         return self._active.lk_documents
+
+    @property
+    def register(self) -> RegisterRepository:
+        return self._active.register
 
     @property
     def _active(self) -> _Open:

@@ -8,6 +8,7 @@ from storage.repositories.lks import LkRepository
 from storage.repositories.monitoring import MonitoringRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.persons import PersonRepository
+from storage.repositories.register import RegisterRepository
 from storage.repositories.staff import StaffRepository
 from storage.repositories.tickets import TicketRepository
 from storage.repositories.unhandled import UnhandledUpdates
@@ -22,6 +23,7 @@ __all__ = [
     "MonitoringRepository",
     "OutboxRepository",
     "PersonRepository",
+    "RegisterRepository",
     "StaffRepository",
     "TicketRepository",
     "UnhandledUpdates",

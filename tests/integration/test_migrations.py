@@ -26,6 +26,7 @@ from storage.models import Base
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TABLES = {
     "person",
+    "export_job",
     "ticket",
     "ticket_attachment",
     "ticket_event",

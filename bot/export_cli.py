@@ -1,0 +1,37 @@
+"""``tanggap export --out register.xlsx [--csv] [--from …] [--to …] [--service …]``: the register written on the
+office PC, by the same code as ``/export`` (:mod:`handlers.export`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from bot.bootstrap import build, migrate
+from bot.errors import ConfigError
+from bot.settings import Settings
+from dialogs.export_query import BadExport, parse_export, period_of
+from handlers.export import register_filter, write_register
+
+
+async def export_register(settings: Settings, out: Path, *, csv_format: bool, first: str | None, last: str | None,
+                          service: str | None, locale: str) -> None:
+    app = build(settings)
+    try:
+        await migrate(app)
+        try:
+            query = parse_export(service or "", app.deps.catalogue)
+            span_from = period_of(first) if first else None
+            span_to = period_of(last) if last else None
+            if (first and span_from is None) or (last and span_to is None):
+                raise BadExport("date", first if first and span_from is None else last or "")
+        except BadExport as exc:
+            raise ConfigError(f"export: {exc.problem} {exc.value!r} not understood (dates: 2026-11-03 or 2026-11; "
+                              "service: a code or a name from the catalogue)") from None
+        query = replace(query, first=span_from[0] if span_from else None, last=span_to[1] if span_to else None,
+                        format="csv" if csv_format else "xlsx")
+        written = await write_register(app.make_uow, app.deps, register_filter(app.deps, query), out,
+                                       locale=locale, csv_format=csv_format)
+        what = f"{written.tickets} tickets" + ("" if csv_format else f", {written.lks} LKs, {written.actions} actions")
+        print(f"Register written to {out} ({what}).")
+    finally:
+        await app.close()

@@ -1,0 +1,38 @@
+"""Runs the register exports asked for with ``/export`` (:mod:`handlers.export_jobs`) while this process holds the
+sender lease, beside the notifier: one at a time, looking for new ones every ``interval`` seconds. A job a stopped
+process left running is found here again and started afresh (see ``handlers.export_jobs``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+
+from handlers.context import Deps
+from handlers.export_jobs import run_pending
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class ExportRunner:
+    def __init__(self, make_uow: Callable[[], UnitOfWork], deps: Deps, wake_notifier: Callable[[], None], *,
+                 interval: float = 2.0) -> None:
+        self.make_uow, self.deps, self.wake_notifier, self.interval = make_uow, deps, wake_notifier, interval
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Jobs until cancelled; a failure to read them (the database away) is logged and tried again later."""
+        while True:
+            self._wake.clear()
+            try:
+                await run_pending(self.make_uow, self.deps, self.wake_notifier)
+            except Exception:
+                log.exception("export jobs could not be read; trying again in %ss", self.interval)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.interval):
+                    await self._wake.wait()

@@ -1,0 +1,120 @@
+"""``/export`` as a job (``export_job``): the command records it and answers with a progress message at once; the
+process holding the sender lease runs it (``bot.export_runner``), never inside the update's transaction.
+
+While it runs, the progress message is edited (at most every :data:`EDIT_EVERY` seconds, and only when the
+percentage moved: Telegram limits edits); at the end the file is put in the archive and sent from there
+(``SendFile(sha256, file_name)``). A job left ``running`` by a process that stopped is started again from the
+beginning by the next lease holder — the register is read afresh, so the file is whole — up to
+:data:`MAX_STARTS` times; after that it is marked failed and the person who asked is told.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from dialogs.export_query import ExportQuery
+from handlers.context import Deps
+from handlers.events import EditProgress, Outbound, SendFile
+from handlers.export import register_filter, write_register
+from handlers.outbound import write_outbound
+from storage.records import ExportJob
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+EDIT_EVERY = 3.0
+"""Seconds between edits of a progress message at least."""
+MAX_STARTS = 3
+
+
+def query_of(job: ExportJob) -> ExportQuery:
+    f = job.filters
+    return ExportQuery(first=date.fromisoformat(f["from"]) if f.get("from") else None,
+                       last=date.fromisoformat(f["to"]) if f.get("to") else None,
+                       service=f.get("service"), format=f.get("format", "xlsx"))
+
+
+def filters_of(query: ExportQuery) -> dict[str, str | None]:
+    return {"from": query.first.isoformat() if query.first else None,
+            "to": query.last.isoformat() if query.last else None, "service": query.service, "format": query.format}
+
+
+@dataclass
+class _Pace:
+    at: float = 0.0
+    shown: int = 0
+
+
+async def run_job(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob,
+                  wake: Callable[[], None] = lambda: None, *, edit_every: float = EDIT_EVERY) -> str:
+    """Run one job to its end: ``done`` or ``failed`` (also when it had been started :data:`MAX_STARTS` times)."""
+    _ = deps.translator.gettext(job.locale)
+    if job.attempts >= MAX_STARTS:
+        await _finish(make_uow, deps, job, "failed", [EditProgress(job.chat_id, job.id, _(
+            "The register could not be prepared (it was interrupted several times). Please try /export again."))],
+            wake, error="interrupted too often")
+        return "failed"
+    async with make_uow() as uow:
+        await uow.register.update_job(job.id, status="running", attempts=job.attempts + 1, started_at=deps.clock())
+        await uow.commit()
+    query = query_of(job)
+    pace = _Pace(at=time.monotonic())
+
+    async def progress(percent: int) -> None:
+        if percent <= pace.shown or time.monotonic() - pace.at < edit_every:
+            return
+        pace.at, pace.shown = time.monotonic(), percent
+        async with make_uow() as uow:
+            await uow.register.update_job(job.id, progress=percent)
+            await write_outbound(uow, [EditProgress(job.chat_id, job.id, _(
+                "Preparing the register… {percent} %").format(percent=percent))], deps.clock())
+            await uow.commit()
+        wake()
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="tanggap-export-") as folder:
+            path = Path(folder) / query.file_name()
+            written = await write_register(make_uow, deps, register_filter(deps, query), path, locale=job.locale,
+                                           csv_format=query.format == "csv", progress=progress)
+            sha = await asyncio.to_thread(lambda: deps.archive.put(path.read_bytes()))
+    except Exception as exc:
+        log.exception("export %s failed", job.id)
+        await _finish(make_uow, deps, job, "failed", [EditProgress(job.chat_id, job.id, _(
+            "The register could not be prepared. Please try /export again later."))], wake,
+            error=f"{type(exc).__name__}: {exc}")
+        return "failed"
+    caption = _("Register: {tickets} tickets, {lks} LKs, {actions} actions.").format(
+        tickets=written.tickets, lks=written.lks, actions=written.actions)
+    await _finish(make_uow, deps, job, "done", [
+        EditProgress(job.chat_id, job.id, _("The register is ready: {tickets} tickets.").format(
+            tickets=written.tickets)),
+        SendFile(job.chat_id, "document", sha256=sha, file_name=query.file_name(), caption=caption),
+    ], wake, sha=sha, file_name=query.file_name())
+    return "done"
+
+
+async def _finish(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob, status: str,
+                  outbound: list[Outbound], wake: Callable[[], None], *, error: str | None = None,
+                  sha: str | None = None, file_name: str | None = None) -> None:
+    async with make_uow() as uow:
+        await uow.register.update_job(job.id, status=status, error=error, file_sha256=sha, file_name=file_name,
+                                      progress=100 if status == "done" else job.progress, finished_at=deps.clock())
+        await write_outbound(uow, outbound, deps.clock())
+        await uow.commit()
+    wake()
+
+
+async def run_pending(make_uow: Callable[[], UnitOfWork], deps: Deps, wake: Callable[[], None] = lambda: None,
+                      *, edit_every: float = EDIT_EVERY) -> int:
+    """Run every unfinished job, oldest first (one at a time: an export is heavy); how many ran."""
+    async with make_uow() as uow:
+        jobs = list(await uow.register.unfinished_jobs())
+    for job in jobs:
+        await run_job(make_uow, deps, job, wake, edit_every=edit_every)
+    return len(jobs)

@@ -1,0 +1,181 @@
+"""The register export: what the spreadsheet holds when read back (openpyxl), the CSV in Excel's encoding, and
+/export's answers, job, progress edits and file — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from dialogs.calendar import WorkingCalendar
+from dialogs.catalogue import standard_times
+from domain.vocabulary import Role
+from handlers.export import write_register
+from handlers.export_jobs import run_pending
+from storage.archive import ArchiveStore
+from storage.records import NewTicket, RegisterFilter
+from storage.uow import SqlUnitOfWork
+from tests.integration.desk import NOW, Desk
+
+HOLIDAY = date(2026, 11, 4)  # a Wednesday
+RECEIVED = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
+INJECTION = '=HYPERLINK("http://evil","klik")'
+OFFICER_ID = 7001
+
+
+def new_ticket(person_id: int | None, description: str, *, anonymous: bool = False,
+               created_at: datetime = RECEIVED) -> NewTicket:
+    return NewTicket("complaint", "telegram", person_id, "transcript", None, description, None, {}, (), anonymous,
+                     "received", created_at)
+
+
+def working_days_by_hand(start: date, end: date) -> int:
+    """Working days from ``start`` to ``end`` (signed), counted one day at a time, the holiday skipped."""
+    step = 1 if end >= start else -1
+    count, day = 0, start
+    while day != end:
+        day += timedelta(days=step)
+        if day.weekday() < 5 and day != HOLIDAY:
+            count += step
+    return count
+
+
+@pytest.fixture
+def desk(new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> Desk:
+    desk = Desk(new_uow, calendar=WorkingCalendar(frozenset({HOLIDAY})))
+    object.__setattr__(desk.deps, "archive", ArchiveStore(tmp_path / "archive"))
+    return desk
+
+
+async def seed(new_uow: Callable[[], SqlUnitOfWork]) -> dict[str, str]:
+    async with new_uow() as uow:
+        named = await uow.persons.ensure_telegram(1001, "Siti Rahma")
+        hidden = await uow.persons.ensure_telegram(1002, "Budi Rahasia")
+        officer = await uow.persons.ensure_telegram(OFFICER_ID, "Olivia")
+        await uow.staff.grant(officer.id, Role.OFFICER.value, by=None, at=NOW)
+        a = await uow.tickets.add(new_ticket(named.id, "Transkrip belum terbit"))
+        b = await uow.tickets.add(new_ticket(hidden.id, "Nama saya jangan disebut", anonymous=True))
+        c = await uow.tickets.add(new_ticket(named.id, INJECTION))
+        await uow.tickets.set_status(a.id, "in_followup", actor_person_id=officer.id, at=NOW, code="verdict")
+        await uow.tickets.set_status(a.id, "closed", actor_person_id=officer.id, at=NOW, code="closed")
+        await uow.tickets.update(a.id, resolved_at=datetime(2026, 11, 20, 5, 0, tzinfo=UTC),
+                                 assigned_to=officer.id, rating=4, rating_comment="-cepat", rated_at=NOW)
+        await uow.commit()
+    return {"named": a.number, "anonymous": b.number, "injection": c.number}
+
+
+def rows_of(path: Path, sheet: int = 0) -> list[tuple[object, ...]]:
+    book = openpyxl.load_workbook(path)
+    return [tuple(row) for row in book.worksheets[sheet].iter_rows(values_only=True)]
+
+
+class TestRegisterFile:
+    async def test_one_row_per_ticket_with_dates_as_dates_and_the_margin_over_a_holiday(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+        numbers = await seed(new_uow)
+        path = tmp_path / "register.xlsx"
+        written = await write_register(new_uow, desk.deps, RegisterFilter(), path, locale="en")
+        rows = rows_of(path)
+        header, body = rows[0], rows[1:]
+        assert written.tickets == 3
+        assert [r[0] for r in body] == [numbers["named"], numbers["anonymous"], numbers["injection"]]
+        closed = dict(zip(header, body[0], strict=True))
+        assert closed["Received"] == datetime(2026, 11, 2)
+        assert closed["Concluded"] == datetime(2026, 11, 20)
+        days = standard_times("transcript", desk.deps.catalogue, desk.deps.standard_times).close
+        deadline = desk.deps.calendar.add_working_days(date(2026, 11, 2), days)
+        assert closed["Standard time (working days)"] == days
+        assert closed["Margin (working days)"] == working_days_by_hand(date(2026, 11, 20), deadline)
+        assert closed["Officer"] == "Olivia"
+        assert closed["Verdict"] == "being followed up"
+        assert closed["Complainant"] == "Siti Rahma"
+        assert closed["Rating"] == 4
+        ratings = rows_of(path, 3)
+        assert ratings[1][0] == numbers["named"] and ratings[1][4] == "-cepat"
+
+    async def test_a_formula_in_a_description_stays_text(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+        await seed(new_uow)
+        path = tmp_path / "register.xlsx"
+        await write_register(new_uow, desk.deps, RegisterFilter(), path, locale="en")
+        book = openpyxl.load_workbook(path)
+        cell = book.worksheets[0].cell(row=4, column=7)
+        assert cell.value == INJECTION and cell.data_type == "s"
+
+    async def test_an_anonymous_ticket_shows_no_name_anywhere(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+        await seed(new_uow)
+        for csv_format, name in ((False, "r.xlsx"), (True, "r.csv")):
+            path = tmp_path / name
+            await write_register(new_uow, desk.deps, RegisterFilter(), path, locale="en", csv_format=csv_format)
+            if csv_format:
+                text = path.read_text(encoding="utf-8-sig")
+            else:
+                text = repr([rows_of(path, i) for i in range(5)])
+            assert "Budi" not in text and "Anonymous" in text
+
+    async def test_the_csv_is_utf8_with_bom_and_formulas_are_quoted(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+        await seed(new_uow)
+        path = tmp_path / "register.csv"
+        await write_register(new_uow, desk.deps, RegisterFilter(), path, locale="en", csv_format=True)
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        text = raw.decode("utf-8-sig")
+        assert "'" + INJECTION.replace('"', '""') in text
+        assert "2026-11-02" in text
+
+
+class TestExportCommand:
+    async def test_bad_dates_get_the_usage_line(self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+        await seed(new_uow)
+        officer = desk.user(OFFICER_ID, "Olivia")
+        for words in ("2026-13", "2026-02-30", "2026-12 2026-11", "kemarin-lusa 2026-99-01"):
+            [reply] = await desk.say(officer, f"/export {words}")
+            assert "/export [from] [to]" in reply, words
+
+    async def test_an_empty_period_says_so_and_sends_nothing(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+        await seed(new_uow)
+        payloads = await desk.payloads(desk.user(OFFICER_ID, "Olivia"), "/export 2025-01")
+        assert [p["op"] for p in payloads] == ["send"]
+        assert "nothing to export" in payloads[0]["text"]
+        assert await run_pending(new_uow, desk.deps) == 0
+
+    async def test_the_job_edits_its_progress_message_and_sends_the_archived_file(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork], monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr("handlers.export.CHUNK", 1)  # a chunk per row: progress after each
+        await seed(new_uow)
+        [reply] = await desk.payloads(desk.user(OFFICER_ID, "Olivia"), "/export 2026-11")
+        assert reply["progress_of"] and "0 %" in reply["text"]
+        async with new_uow() as uow:
+            [job] = await uow.register.unfinished_jobs()
+            await uow.register.update_job(job.id, message_id=555)  # as the notifier records it when sent
+            await uow.commit()
+        assert await run_pending(new_uow, desk.deps, edit_every=0.0) == 1
+        queued = await desk.deliver_due()
+        edits = [p for p in queued if p["op"] == "edit_progress"]
+        [file] = [p for p in queued if p["op"] == "send_file"]
+        assert edits and edits[-1]["text"].startswith("The register is ready")
+        assert file["file_name"] == "register-2026-11.xlsx"
+        assert desk.deps.archive.has(file["sha256"])
+        async with new_uow() as uow:
+            done = await uow.register.get_job(job.id)
+        assert done is not None and done.status == "done" and done.file_sha256 == file["sha256"]
+
+    async def test_a_job_left_running_is_started_again(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+        await seed(new_uow)
+        await desk.payloads(desk.user(OFFICER_ID, "Olivia"), "/export 2026-11 csv")
+        async with new_uow() as uow:
+            [job] = await uow.register.unfinished_jobs()
+            await uow.register.update_job(job.id, status="running", attempts=1)  # a process stopped mid-way
+            await uow.commit()
+        assert await run_pending(new_uow, desk.deps) == 1
+        async with new_uow() as uow:
+            done = await uow.register.get_job(job.id)
+        assert done is not None and done.status == "done" and done.attempts == 2
+        assert done.file_name == "register-2026-11.csv"
