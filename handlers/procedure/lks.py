@@ -198,7 +198,9 @@ async def complete_action(ctx: Ctx, action: ActionRecord, evidence: str | None, 
                                                evidence_file_name=file_name)
     lk = await lk_by_id(ctx, action.lk_id)
     respond = action.kind == ActionKind.CORRECTION and await corrections_answered_pending(ctx, lk)
-    if respond and not ctx.actor.has(Role.OFFICER):
+    if respond and ctx.actor.person_id != lk.prepared_by:
+        # The LK's officer writes the response; an owner who is an officer too is asked as well (below), but
+        # whoever writes it first answers the complainants, and the button stays on the LK until then.
         await notices.tell_staff(ctx, lk.prepared_by, lambda r: r._(
             "The corrections of {number} are done: write the response to its complainants (they are told and may "
             "rate it).").format(number=lk.number), lambda _: ((Button(_("✍️ Write the response"),

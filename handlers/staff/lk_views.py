@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dialogs.workflow import is_active
-from domain.vocabulary import ActionStatus, LkKind, LkStatus, Role, TicketStatus
+from domain.vocabulary import ActionKind, ActionStatus, LkKind, LkStatus, Role, TicketKind, TicketStatus
 from handlers.events import Button, Keyboard
 from handlers.formats import day
 from handlers.history import Reader
@@ -30,6 +30,16 @@ class LkSnapshot:
     ratings: Sequence[Rating] = ()
     #: The actions' evidence files in the archive, by action id.
     archived: Mapping[int, ArchiveItemRecord] = field(default_factory=dict)
+
+    @property
+    def response_due(self) -> bool:
+        """The corrections of the round are done and a complainant's own case (a complaint of a nonconformity LK
+        still in follow-up) waits for the response: an officer writes it next (step e)."""
+        lk = self.lk
+        corrections = [a for a in self.actions if a.round == lk.round and a.kind == ActionKind.CORRECTION]
+        return (lk.kind == LkKind.NONCONFORMITY and bool(corrections)
+                and all(a.status == ActionStatus.DONE for a in corrections)
+                and any(t.kind == TicketKind.COMPLAINT and t.status == TicketStatus.IN_FOLLOWUP for t in self.tickets))
 
 
 @dataclass(frozen=True)
@@ -138,6 +148,9 @@ def lk_view(snap: LkSnapshot, reader: Reader) -> str:
             date=day((lk.closed_at or lk.updated_at).astimezone(reader.tz).date(), reader.locale), verdict=verdict))
         if lk.response:
             lines.append(_("Response to the complainants: {text}").format(text=shown(lk.response, 600)))
+    elif snap.response_due and lk.status in (LkStatus.IN_PROGRESS, LkStatus.AWAITING_VERIFICATION):
+        lines.append("\n" + _("Next: the corrections are done; an officer writes the response to the complainants "
+                               "(✍️ Write the response)."))
     elif lk.status == LkStatus.IN_PROGRESS and not any(a.round == lk.round for a in snap.actions):
         lines.append("\n" + _("Next: the officer adds the actions of round {n}.").format(n=lk.round))
     else:
@@ -156,6 +169,8 @@ def lk_buttons(snap: LkSnapshot, _: Gettext, roles: frozenset[str], reader: int 
                 and (officer or (reader is not None and a.owner_person_id == reader))]
         done = [Button(_("✅ Mark #{id} done").format(id=a.id), f"ad:{a.id}") for a in mine[:9]]
         rows += [tuple(done[i: i + 3]) for i in range(0, len(done), 3)]
+    if officer and lk.status in (LkStatus.IN_PROGRESS, LkStatus.AWAITING_VERIFICATION) and snap.response_due:
+        rows.append((Button(_("✍️ Write the response"), f"lk:respond:{lk.id}"),))
     if lk.status in (LkStatus.DRAFT, LkStatus.IN_PROGRESS) and officer:
         row = [Button(_("➕ Add action"), f"lk:act:{lk.id}")]
         if lk.status == LkStatus.DRAFT:
