@@ -61,7 +61,7 @@ async def tickets_late(ctx: Ctx, now: datetime) -> list[Due]:
         if ticket.person_id is not None:
             dues.append(Due(f"ticket:{ticket.id}:late:{ticket.due_step}:{ticket.due_on}", Kind.COMPLAINANT_LATE,
                             Hours.COMPLAINANT, midnight(ctx, ticket.due_on + timedelta(days=1)), (ticket.person_id,),
-                            (ticket.id,), {"expected": (await expected(ctx, ticket, today)).isoformat()}))
+                            (ticket.id,)))
     for officer, ticket_ids in per_officer.items():
         dues.append(Due(f"digest:officer:{officer}:{today}", Kind.OFFICER_DIGEST, Hours.STAFF, midnight(ctx, today),
                         (officer,), tuple(ticket_ids)))
@@ -70,7 +70,7 @@ async def tickets_late(ctx: Ctx, now: datetime) -> list[Due]:
 
 async def expected(ctx: Ctx, ticket: TicketRecord, today: date) -> date:
     """When the complainant may now expect the step done: the latest open correction of its LK, else the step's
-    standard time counted again from today."""
+    standard time counted again from today. Asked when the notice goes (not for every late ticket each pass)."""
     times = standard_times(ticket.service_code, ctx.deps.catalogue, ctx.deps.standard_times)
     fallback = ctx.deps.calendar.add_working_days(today, times.confirm if ticket.due_step == "confirm" else
                                                   times.respond)
