@@ -46,6 +46,7 @@ TODAY = date(2026, 11, 25)
 STAFF_TELEGRAM_ID = 9002
 TARGET_MS = 100.0
 BATCH = 50_000
+Batch = tuple[str, Sequence[str], list[tuple[Any, ...]]]
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ TICKET_COLUMNS = ("id", "number", "kind", "channel", "person_id", "service_code"
                   "awaiting_complainant_since")
 LK_COLUMNS = ("id", "number", "kind", "service_code", "procedure_ref", "description", "root_cause", "status",
               "round", "prepared_by", "created_at", "updated_at", "closed_at")
+STAFF_ROLE_COLUMNS = ("person_id", "role", "granted_at")
 ACTION_COLUMNS = ("id", "lk_id", "kind", "description", "owner_person_id", "due_on", "round", "status",
                   "done_at", "created_at")
 
@@ -170,21 +172,27 @@ def _sqlite_insert(db: sqlite3.Connection, table: str, columns: Sequence[str], r
                    [tuple(_sqlite_value(v) for v in row) for row in rows])
 
 
-def _load_sqlite(path: Path, scale: Scale) -> None:
-    rng = random.Random(5)
+def tables(scale: Scale, rng: random.Random) -> Iterator[Batch]:
+    """Every table's rows, in load order, as (table, columns, rows) batches: the monitor's data, which the due-work
+    benchmark (``bench.due``) extends."""
+    yield "person", PERSON_COLUMNS, _persons(scale)
+    yield "staff_role", STAFF_ROLE_COLUMNS, [(1, "officer", NOW)]
+    for batch in _tickets(scale, rng):
+        yield "ticket", TICKET_COLUMNS, batch
+    yield "lk", LK_COLUMNS, _lks(scale, rng)
+    yield "lk_action", ACTION_COLUMNS, _actions(scale, rng)
+    yield "lk_ticket", ("lk_id", "ticket_id"), sorted({(i, rng.randint(1, scale.tickets))
+                                                       for i in range(1, scale.lks + 1)})
+
+
+def load_sqlite(path: Path, batches: Iterator[Batch]) -> None:
+    """``batches`` into the SQLite file at ``path`` in one transaction."""
     db = sqlite3.connect(path, isolation_level=None)
     try:
         db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN")
-        _sqlite_insert(db, "person", PERSON_COLUMNS, _persons(scale))
-        db.execute("INSERT INTO staff_role (person_id, role, granted_at) VALUES (1, 'officer', ?)",
-                   (_sqlite_value(NOW),))
-        for batch in _tickets(scale, rng):
-            _sqlite_insert(db, "ticket", TICKET_COLUMNS, batch)
-        _sqlite_insert(db, "lk", LK_COLUMNS, _lks(scale, rng))
-        _sqlite_insert(db, "lk_action", ACTION_COLUMNS, _actions(scale, rng))
-        _sqlite_insert(db, "lk_ticket", ("lk_id", "ticket_id"),
-                       [(i, rng.randint(1, scale.tickets)) for i in range(1, scale.lks + 1)])
+        for table, columns, rows in batches:
+            _sqlite_insert(db, table, columns, rows)
         db.execute("COMMIT")
     finally:
         db.close()
@@ -193,22 +201,13 @@ def _load_sqlite(path: Path, scale: Scale) -> None:
 # PostgreSQL ------------------------------------------------------------------------------------------------------
 
 
-async def _load_postgres(dsn: str, scale: Scale) -> None:
-    rng = random.Random(5)
+async def load_postgres(dsn: str, batches: Iterator[Batch]) -> None:
+    """``batches`` into the PostgreSQL database at ``dsn`` by COPY in one transaction, then VACUUM ANALYZE."""
     connection = await asyncpg.connect(dsn)
     try:
         async with connection.transaction():
-            await connection.copy_records_to_table("person", records=_persons(scale),
-                                                   columns=list(PERSON_COLUMNS))
-            await connection.execute("INSERT INTO staff_role (person_id, role, granted_at) VALUES (1, 'officer', $1)",
-                                     NOW)
-            for batch in _tickets(scale, rng):
-                await connection.copy_records_to_table("ticket", records=batch, columns=list(TICKET_COLUMNS))
-            await connection.copy_records_to_table("lk", records=_lks(scale, rng), columns=list(LK_COLUMNS))
-            await connection.copy_records_to_table("lk_action", records=_actions(scale, rng),
-                                                   columns=list(ACTION_COLUMNS))
-            links = {(i, rng.randint(1, scale.tickets)) for i in range(1, scale.lks + 1)}
-            await connection.copy_records_to_table("lk_ticket", records=sorted(links), columns=["lk_id", "ticket_id"])
+            for table, columns, rows in batches:
+                await connection.copy_records_to_table(table, records=rows, columns=list(columns))
             for table in ("person", "ticket", "lk", "lk_action"):
                 await connection.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
@@ -218,7 +217,7 @@ async def _load_postgres(dsn: str, scale: Scale) -> None:
         await connection.close()
 
 
-def _asyncpg_dsn(url: str) -> str:
+def asyncpg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
@@ -274,7 +273,7 @@ async def _sqlite(size: Size, scale: Scale, folder: Path) -> list[Figure]:
     finally:
         await engine.dispose()
     started = time.perf_counter()
-    await asyncio.to_thread(_load_sqlite, path, scale)
+    await asyncio.to_thread(load_sqlite, path, tables(scale, random.Random(5)))
     generation = time.perf_counter() - started
     timings, report = await _time_monitor(url, scale.calls)
     return _figures("SQLite", size, scale, generation, timings, False, report)
@@ -300,7 +299,7 @@ async def _postgres(size: Size, scale: Scale) -> list[Figure]:
             finally:
                 await engine.dispose()
             started = time.perf_counter()
-            await _load_postgres(_asyncpg_dsn(url), scale)
+            await load_postgres(asyncpg_dsn(url), tables(scale, random.Random(5)))
             generation = time.perf_counter() - started
             timings, report = await _time_monitor(url, scale.calls)
             return _figures("PostgreSQL", size, scale, generation, timings, True, report)

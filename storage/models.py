@@ -92,6 +92,9 @@ class TicketRow(Base):
         Index(None, "awaiting_complainant_since"),
         Index(None, "unread_since"),
         Index(None, "due_on"),
+        Index(None, "status", "due_on"),
+        Index(None, "status", "unread_since"),
+        Index(None, "due_step", "status"),
         Index(None, "status", "resolved_at"),
         Index(None, "service_code", "created_at"),
         Index(None, "channel", "created_at"),
@@ -253,6 +256,7 @@ class LkRow(Base):
         CheckConstraint("kind IN ('nonconformity', 'improvement')", name="kind"),
         Index(None, "status"),
         Index(None, "status", "created_at"),
+        Index(None, "status", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)

@@ -400,3 +400,43 @@ class ExportJob:
     error: str | None
     attempts: int
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class DueTicket:
+    """What the due-work engine reads of a ticket to derive its notices: a few columns, not the whole record (a
+    pass reads thousands of them, most already noticed)."""
+
+    id: int
+    number: str
+    person_id: int | None
+    assigned_to: int | None
+    service_code: str
+    status: str
+    due_step: str | None
+    due_on: date | None
+    unread_since: datetime | None
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DueAction:
+    """An open action as the due-work engine reads it, with what it needs of its LK (who prepared, checked and
+    approved it, and whether it is closed)."""
+
+    id: int
+    due_on: date
+    owner_person_id: int | None
+    lk_status: str
+    prepared_by: int
+    checked_by: int | None
+    approved_by: int | None
+
+
+@dataclass(frozen=True)
+class DueLk:
+    """An LK waiting for someone, as the due-work engine reads it."""
+
+    id: int
+    status: str
+    updated_at: datetime

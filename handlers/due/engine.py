@@ -82,11 +82,20 @@ async def backfill(make_uow: Callable[[], UnitOfWork], deps: Deps) -> int:
 
 
 async def due_now(uow: UnitOfWork, deps: Deps, now: datetime) -> list[Due]:
-    """What would go out at ``now``: due, in its hours, not issued yet (read in the open ``uow``; nothing is
-    written)."""
-    ready = _without_doubles([d for d in await gather(ctx_for(uow, deps), now) if may_go(deps, d, now)])
+    """What would go out at ``now``: due, in its hours, not issued yet, to someone the bot can write to (read in
+    the open ``uow``; nothing is written). A notice to nobody reachable (a complainant who wrote a letter and never
+    started the bot) would find nothing to send and be forgotten: it is left out here instead, every pass."""
+    # thousands of notices share a few (hours, ready) pairs: each pair's answer is worked out once
+    goes: dict[tuple[Hours, datetime], bool] = {}
+    dues = await gather(ctx_for(uow, deps), now)
+    for due in dues:
+        if (due.hours, due.ready) not in goes:
+            goes[due.hours, due.ready] = may_go(deps, due, now)
+    ready = _without_doubles([d for d in dues if goes[d.hours, d.ready]])
     issued = await uow.due.issued(d.key for d in ready)
-    return [d for d in ready if d.key not in issued]
+    todo = [d for d in ready if d.key not in issued]
+    reachable = await uow.persons.with_telegram(pid for d in todo for pid in d.to)
+    return [d for d in todo if d.kind == Kind.GROUP_DIGEST or any(pid in reachable for pid in d.to)]
 
 
 async def run_once(make_uow: Callable[[], UnitOfWork], deps: Deps, now: datetime | None = None) -> Report:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from dialogs.catalogue import standard_times
 from domain.vocabulary import LkStatus, Role
 from handlers.due import Due, Hours, Kind
 from handlers.procedure import Ctx
-from storage.records import ActionRecord, LkRecord, TicketRecord
+from storage.records import DueAction, DueTicket, TicketRecord
 
 LIMIT = 5000
 """Most facts of one kind a pass looks at; more (a backlog) are taken by the next passes, oldest first."""
@@ -32,6 +33,11 @@ def midnight(ctx: Ctx, day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=ctx.deps.tz)
 
 
+def working_days(ctx: Ctx) -> Callable[[date, int], date]:
+    """``calendar.add_working_days`` remembered for one producer's run: its rows share a few dozen dates."""
+    return cache(ctx.deps.calendar.add_working_days)
+
+
 def local_day(ctx: Ctx, at: datetime) -> date:
     return at.astimezone(ctx.deps.tz).date()
 
@@ -43,7 +49,7 @@ async def holders(ctx: Ctx, role: Role) -> tuple[int, ...]:
 async def tickets_late(ctx: Ctx, now: datetime) -> list[Due]:
     """Tickets past their step's deadline: the officer's digest, the reviewers a working day later, and the
     complainant once per step."""
-    today, calendar = local_day(ctx, now), ctx.deps.calendar
+    today, add_working_days = local_day(ctx, now), working_days(ctx)
     late = await ctx.uow.due.late_tickets(before=today, limit=LIMIT)
     officers = await holders(ctx, Role.OFFICER)
     reviewers = await holders(ctx, Role.REVIEWER)
@@ -54,23 +60,23 @@ async def tickets_late(ctx: Ctx, now: datetime) -> list[Due]:
         for officer in (ticket.assigned_to,) if ticket.assigned_to is not None else officers:
             per_officer[officer].append(ticket.id)
         if ticket.due_step == "confirm":
-            escalate_on = calendar.add_working_days(ticket.due_on, 1) + timedelta(days=1)
+            escalate_on = add_working_days(ticket.due_on, 1) + timedelta(days=1)
             if escalate_on <= today:
                 dues.append(Due(f"ticket:{ticket.id}:confirm-escalation:{ticket.due_on}", Kind.CONFIRM_ESCALATION,
                                 Hours.STAFF, midnight(ctx, escalate_on), reviewers, (ticket.id,)))
         if ticket.person_id is not None:
             dues.append(Due(f"ticket:{ticket.id}:late:{ticket.due_step}:{ticket.due_on}", Kind.COMPLAINANT_LATE,
                             Hours.COMPLAINANT, midnight(ctx, ticket.due_on + timedelta(days=1)), (ticket.person_id,),
-                            (ticket.id,), {"expected": (await expected(ctx, ticket, today)).isoformat()}))
+                            (ticket.id,)))
     for officer, ticket_ids in per_officer.items():
         dues.append(Due(f"digest:officer:{officer}:{today}", Kind.OFFICER_DIGEST, Hours.STAFF, midnight(ctx, today),
                         (officer,), tuple(ticket_ids)))
     return dues
 
 
-async def expected(ctx: Ctx, ticket: TicketRecord, today: date) -> date:
+async def expected(ctx: Ctx, ticket: TicketRecord | DueTicket, today: date) -> date:
     """When the complainant may now expect the step done: the latest open correction of its LK, else the step's
-    standard time counted again from today."""
+    standard time counted again from today. Asked when the notice goes (not for every late ticket each pass)."""
     times = standard_times(ticket.service_code, ctx.deps.catalogue, ctx.deps.standard_times)
     fallback = ctx.deps.calendar.add_working_days(today, times.confirm if ticket.due_step == "confirm" else
                                                   times.respond)
@@ -87,12 +93,12 @@ async def expected(ctx: Ctx, ticket: TicketRecord, today: date) -> date:
 
 async def unread(ctx: Ctx, now: datetime) -> list[Due]:
     """A complainant's message unread by the officers for a working day."""
-    calendar, dues = ctx.deps.calendar, []
+    add_working_days, dues = working_days(ctx), []
     officers = await holders(ctx, Role.OFFICER)
     for ticket in await ctx.uow.due.unread_before(now - timedelta(days=1), LIMIT):
         assert ticket.unread_since is not None
         since = ticket.unread_since.astimezone(ctx.deps.tz)
-        ready = datetime.combine(calendar.add_working_days(since.date(), UNREAD_AFTER), since.time(),
+        ready = datetime.combine(add_working_days(since.date(), UNREAD_AFTER), since.time(),
                                  tzinfo=ctx.deps.tz)
         to = (ticket.assigned_to,) if ticket.assigned_to is not None else officers
         dues.append(Due(f"ticket:{ticket.id}:unread:{since:%Y%m%dT%H%M%S}", Kind.UNREAD, Hours.STAFF, ready, to,
@@ -100,35 +106,35 @@ async def unread(ctx: Ctx, now: datetime) -> list[Due]:
     return dues
 
 
-def _owner(action: ActionRecord, lk: LkRecord) -> int:
+def _owner(action: DueAction) -> int:
     """Who is reminded of an action: its owner, or — an owner outside the bot — the LK's officer."""
-    return action.owner_person_id if action.owner_person_id is not None else lk.prepared_by
+    return action.owner_person_id if action.owner_person_id is not None else action.prepared_by
 
 
 async def actions(ctx: Ctx, now: datetime) -> list[Due]:
     """Actions due soon, today or overdue: their owner's morning digest; overdue 2 working days, the LK's reviewer;
     5, its approver."""
-    today, calendar = local_day(ctx, now), ctx.deps.calendar
-    due = await ctx.uow.due.actions_due_by(calendar.add_working_days(today, SOON), LIMIT)
+    today, add_working_days = local_day(ctx, now), working_days(ctx)
+    due = await ctx.uow.due.actions_due_by(add_working_days(today, SOON), LIMIT)
     per_owner: dict[int, list[int]] = defaultdict(list)
     dues: list[Due] = []
     reviewers: tuple[int, ...] | None = None
     approvers: tuple[int, ...] | None = None
-    for action, lk in due:
-        if lk.status == LkStatus.CLOSED:
+    for action in due:
+        if action.lk_status == LkStatus.CLOSED:
             continue
-        per_owner[_owner(action, lk)].append(action.id)
+        per_owner[_owner(action)].append(action.id)
         for days, kind, field in ((OVERDUE_REVIEWER, Kind.OVERDUE_REVIEWER, "overdue2"),
                                   (OVERDUE_APPROVER, Kind.OVERDUE_APPROVER, "overdue5")):
-            on = calendar.add_working_days(action.due_on, days)
+            on = add_working_days(action.due_on, days)
             if on > today:
                 continue
             if kind == Kind.OVERDUE_REVIEWER:
                 reviewers = reviewers if reviewers is not None else await holders(ctx, Role.REVIEWER)
-                to = (lk.checked_by,) if lk.checked_by is not None else reviewers
+                to = (action.checked_by,) if action.checked_by is not None else reviewers
             else:
                 approvers = approvers if approvers is not None else await holders(ctx, Role.APPROVER)
-                to = (lk.approved_by,) if lk.approved_by is not None else approvers
+                to = (action.approved_by,) if action.approved_by is not None else approvers
             dues.append(Due(f"action:{action.id}:{field}:{action.due_on}", kind, Hours.STAFF, midnight(ctx, on), to,
                             (action.id,)))
     for owner, action_ids in per_owner.items():
@@ -139,7 +145,7 @@ async def actions(ctx: Ctx, now: datetime) -> list[Due]:
 
 async def lks(ctx: Ctx, now: datetime) -> list[Due]:
     """LKs waiting for their check, approval or effectiveness check over 2 working days."""
-    calendar, dues = ctx.deps.calendar, []
+    add_working_days, dues = working_days(ctx), []
     waits = {LkStatus.AWAITING_CHECK: (Kind.LK_WAITING, (Role.REVIEWER,)),
              LkStatus.AWAITING_APPROVAL: (Kind.LK_WAITING, (Role.APPROVER,)),
              LkStatus.AWAITING_VERIFICATION: (Kind.VERIFY_WAITING, (Role.MONITOR, Role.APPROVER))}
@@ -152,7 +158,7 @@ async def lks(ctx: Ctx, now: datetime) -> list[Due]:
     for lk in await ctx.uow.due.lks_waiting(list(waits), now - timedelta(days=2), LIMIT):
         status = LkStatus(lk.status)
         since = local_day(ctx, lk.updated_at)
-        on = calendar.add_working_days(since, LK_WAIT) + timedelta(days=1)
+        on = add_working_days(since, LK_WAIT) + timedelta(days=1)
         dues.append(Due(f"lk:{lk.id}:{status.value}:{since}", waits[status][0], Hours.STAFF, midnight(ctx, on),
                         people[status], (lk.id,)))
     return dues
@@ -160,14 +166,14 @@ async def lks(ctx: Ctx, now: datetime) -> list[Due]:
 
 async def ratings(ctx: Ctx, now: datetime) -> list[Due]:
     """A response unrated for 5 working days: one reminder; for 10: the ticket closes and the complainant is told."""
-    calendar, dues = ctx.deps.calendar, []
+    add_working_days, dues = working_days(ctx), []
     for ticket in await ctx.uow.due.unrated_before(now - timedelta(days=RATING_REMINDER), LIMIT):
         if ticket.person_id is None or ticket.resolved_at is None:
             continue
         answered = local_day(ctx, ticket.resolved_at)
         for days, kind, name in ((RATING_REMINDER, Kind.RATING_REMINDER, "rate-reminder"),
                                  (AUTO_CLOSE, Kind.AUTO_CLOSE, "auto-close")):
-            on = calendar.add_working_days(answered, days)
+            on = add_working_days(answered, days)
             dues.append(Due(f"ticket:{ticket.id}:{name}:{answered}", kind, Hours.COMPLAINANT, midnight(ctx, on),
                             (ticket.person_id,), (ticket.id,)))
     return dues

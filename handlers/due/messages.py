@@ -11,6 +11,7 @@ from domain.delivery import Priority
 from domain.vocabulary import RATEABLE, ActionStatus, LkStatus, TicketEvent, TicketStatus
 from handlers import notices
 from handlers.due import Due, Kind
+from handlers.due.gather import expected as expected_by
 from handlers.events import Button, Keyboard, OutMessage
 from handlers.formats import day
 from handlers.history import Reader
@@ -205,7 +206,7 @@ async def complainant_late(ctx: Ctx, due: Due) -> int:
     if ticket.due_on is None:
         return 0
     _ = r._
-    expected = date.fromisoformat(str(due.facts["expected"]))
+    expected = await expected_by(ctx, ticket, ctx.now.astimezone(ctx.deps.tz).date())
     text = _("Your report {number} is taking longer than the standard time to {step} (it was due by {date}). It is "
              "still in hand; where it stands: {status}. You can now expect it by {expected}; you are told here as "
              "soon as it moves.").format(number=ticket.number, step=due_step_name(due.key.split(":")[3], _),

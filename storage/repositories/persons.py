@@ -19,6 +19,7 @@ from storage.repositories._sql import insert_or_ignore
 _PERSON = cast(Table, PersonRow.__table__)
 _BY_TELEGRAM_ID = select(_PERSON).where(_PERSON.c.telegram_id == bindparam("telegram_id"))
 """Core, built once: every update starts by finding its sender."""
+_IDS_PER_STATEMENT = 5000
 
 
 def _reported(row: PersonRow | Row[Any], language_code: str | None) -> str | None:
@@ -73,6 +74,16 @@ class PersonRepository:
             for row in await self._session.scalars(statement)
             if row.telegram_id is not None
         }
+
+    async def with_telegram(self, person_ids: Iterable[int]) -> set[int]:
+        """Which of ``person_ids`` the bot can write to (they have a Telegram account): the due-work engine leaves
+        out a notice none of whose recipients it could reach, instead of issuing and forgetting it every pass."""
+        wanted, found = sorted(set(person_ids)), set[int]()
+        for start in range(0, len(wanted), _IDS_PER_STATEMENT):
+            statement = select(PersonRow.id).where(PersonRow.id.in_(wanted[start: start + _IDS_PER_STATEMENT]),
+                                                   PersonRow.telegram_id.is_not(None))
+            found.update(await self._session.scalars(statement))
+        return found
 
     async def ensure_telegram(self, telegram_id: int, name: str, language_code: str | None = None) -> PersonRecord:
         """The person behind a Telegram account, who is writing to the bot now: created on first contact,
