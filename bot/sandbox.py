@@ -85,9 +85,13 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
     print(__doc__.split("\n\n", 1)[1] if __doc__ else "", flush=True)
     print(f"Database: {url}\nEngine: {box.bot_engine}\nYou are {chat.names[chat.user]} ({chat.user}). Type /start.\n",
           flush=True)  # fmt: skip
-    if clock.offset > timedelta(minutes=1):
+    if left_at is not None and start == left_at and clock.offset > timedelta(minutes=1):
         print(f"The bot's clock goes on from where /clock left it: {clock().astimezone(WIB):%A %d %B %Y, %H:%M} WIB.\n",
               flush=True)
+    elif settings.clock_start is not None:
+        print(f"The bot's clock starts at CLOCK_START: {clock().astimezone(WIB):%A %d %B %Y, %H:%M} WIB.\n",
+              flush=True)
+
     async def engine_caught_up() -> None:
         """After ``/clock +…``: until the reminder engine made its pass at the new time (a few seconds at most)."""
         moment = clock()

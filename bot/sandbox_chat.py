@@ -58,6 +58,10 @@ class ChatLog:
         return [m for m in messages[: self.shown] if self.looks[m.message_id].differs_visibly(Look.of(m))]
 
 
+MAX_CLOCK_STEP = timedelta(days=92)
+"""The longest ``/clock`` jump: a quarter (a whole ladder of reminders and an auto-close fit in it many times)."""
+
+
 class TerminalChat:
     """Shows what the bot sends and turns typed lines into user actions in the emulator.
 
@@ -213,7 +217,14 @@ class TerminalChat:
                 self.write("  usage: /clock [+<n>m|h|d|w]   e.g. /clock +3d (the clock only moves forward)")
                 return
             unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[match["unit"]]
-            self.clock.advance(timedelta(**{unit: int(match["n"])}))
+            step = timedelta(**{unit: int(match["n"])})
+            if step > MAX_CLOCK_STEP:
+                # The clock never goes back: a slip of the finger (+2000w) would leave this database decades ahead
+                # (and past the holiday calendar's years) for good.
+                self.write(f"  At most {MAX_CLOCK_STEP.days} days at a time (the clock never goes back); "
+                           "e.g. /clock +2w, /clock +30d.")
+                return
+            self.clock.advance(step)
         self.write(f"  The bot's clock: {self.clock().astimezone(WIB):%A %d %B %Y, %H:%M} WIB.")
 
     def switch(self, rest: str) -> None:

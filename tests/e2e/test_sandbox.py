@@ -113,9 +113,11 @@ def test_the_clock_moves_forward_and_a_concluded_complaint_closes_by_itself(tmp_
         tmp_path, *COMPLAINT,
         "/as 9000", "/staff add 9000 officer", "/take KEL-2026-00001",
         "/conforming KEL-2026-00001 Transkrip sudah terbit sesuai prosedur.",
-        "/clock 3w", "/clock +3w", "/as 1001", clock_start="2026-12-21T09:00+07:00",
+        "/clock 3w", "/clock +2000w", "/clock +3w", "/as 1001", clock_start="2026-12-21T09:00+07:00",
     )  # fmt: skip
-    assert "usage: /clock [+<n>m|h|d|w]" in out
+    assert "usage: /clock [+<n>m|h|d|w]" in out and "At most 92 days at a time" in out
+    assert "The bot's clock starts at CLOCK_START: Monday 21 December 2026, 09:" in out
+    assert "goes on from where /clock left it" not in out  # a fresh database: nothing was left
     back = out.split("You are now Siti Rahma (1001).", 1)[1]
     assert "KEL-2026-00001 ditutup: 10 hari kerja berlalu sejak jawaban tanpa penilaian." in back
     moved = out.split("The bot's clock: ")[-1].split(" WIB.")[0]

@@ -177,6 +177,34 @@ async def test_a_correction_done_by_its_owner_asks_the_lks_officer_for_the_respo
     assert any(data == f"lk:respond:{number}" for p in to_officer for row in p["buttons"] for _t, data in row)
 
 
+async def test_a_correction_done_by_another_officer_who_cancels_leaves_the_response_with_the_lks_officer(
+        desk: Desk) -> None:
+    """Found in the sandbox walk: the owner, an officer too but not the LK's, was asked for the response, typed
+    /cancel, and nobody could write it any more; the LK's officer had not been told."""
+    await desk.say(desk.user(ADMIN), f"/staff add {OWNER} officer")
+    number = await lk_id(desk)
+    await add_action(desk, "correction", "Issue the transcript of this student today.", OWNER)
+    await desk.press(desk.user(OFFICER, NAMES[OFFICER]), f"lk:submit:{number}")
+    await desk.press(desk.user(REVIEWER, NAMES[REVIEWER]), f"lk:check:{number}")
+    await desk.press(desk.user(APPROVER, NAMES[APPROVER]), f"lk:approve:{number}")
+    owner = desk.user(OWNER, NAMES[OWNER])
+    told = await desk.payloads(owner, "/lk action done 1 Transcript issued today.")
+    assert any(p["chat_id"] == OWNER and "Write the response" in p["text"] for p in told)  # the owner is asked
+    to_officer = [p for p in told if p["chat_id"] == OFFICER]
+    assert any(data == f"lk:respond:{number}" for p in to_officer for row in p["buttons"] for _t, data in row)
+    await desk.say(owner, "/cancel")
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    shown = await desk.payloads(officer, "/lk LK-2026-001")
+    assert en("Next: the corrections are done; an officer writes the response to the complainants (✍️ Write the "
+              "response).") in shown[0]["text"]
+    assert any(data == f"lk:respond:{number}" for row in shown[0]["buttons"] for _t, data in row)
+    await desk.press(officer, f"lk:respond:{number}")
+    answered = await desk.payloads(officer, "Your transcript is ready at the counter.")
+    assert any(p["chat_id"] == STUDENT and "ready at the counter" in p["text"] for p in answered)
+    shown = await desk.payloads(officer, "/lk LK-2026-001")
+    assert not any(data == f"lk:respond:{number}" for row in shown[0]["buttons"] for _t, data in row)
+
+
 async def test_not_effective_asks_why_records_it_and_starts_the_next_round(desk: Desk) -> None:
     number = await approved(desk)
     officer, monitor = desk.user(OFFICER, NAMES[OFFICER]), desk.user(MONITOR, NAMES[MONITOR])

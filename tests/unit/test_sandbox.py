@@ -8,11 +8,13 @@ buttons pressable with ``/press``, and one clear line for every mistyped ``/pres
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
 import pytest
 
+from bot.clock import AdjustableClock
 from bot.emulator import BotApiEmulator
 from bot.sandbox_chat import DEFAULT_USER, STAFF_GROUP, TerminalChat
 
@@ -327,3 +329,19 @@ class TestBadInput:
         await bot.call("deleteMessage", chat_id=DEFAULT_USER, message_id=menu)
         screen.look()
         assert screen.type(f"/press {menu} 1") == f"  Message #{menu} was deleted by the bot; its buttons are gone."
+
+
+async def test_the_clock_moves_forward_by_at_most_a_quarter_at_a_time(emulator: BotApiEmulator) -> None:
+    """A slip of the finger (``/clock +2000w``) would leave the sandbox's database decades ahead for good (the
+    clock never goes back): found in a walk, where every late notice then counted 9,866 working days."""
+    lines: list[str] = []
+    clock = AdjustableClock(datetime(2026, 12, 21, 2, 0, tzinfo=UTC))
+    chat = TerminalChat(emulator, frozenset({ADMIN}), lines.append, clock)
+    before = clock()
+    for jump in ("+2000w", "+500w", "+93d"):
+        chat.handle(f"/clock {jump}")
+        assert "At most 92 days at a time" in lines[-1]
+        assert clock() - before < timedelta(seconds=5)
+    chat.handle("/clock +13w")
+    assert timedelta(weeks=13) <= clock() - before < timedelta(weeks=13, seconds=5)
+    assert lines[-1].startswith("  The bot's clock: ")
