@@ -119,6 +119,11 @@ class ActionStatus(StrEnum):
     DONE = "done"
 
 
+ASSIGNERS = frozenset({Role.OFFICER, Role.REVIEWER, Role.ADMIN})
+"""Who may hand a ticket to an officer: officers, the reviewers (a late ticket is escalated to them) and admins —
+by /assign and by the 👤 Assign… button alike."""
+
+
 class TicketEvent(StrEnum):
     """What happened to a ticket, as its history stores it (with parameters; rendered in the reader's language)."""
 
@@ -138,6 +143,7 @@ class TicketEvent(StrEnum):
     CLOSED = "closed"  # {reason: "rated" | "programme"}
     WITHDRAWN = "withdrawn"  # {reason}
     EXTENDED = "extended"  # {step, from, to, reason}: the current deadline moved, once
+    LATE_TOLD = "late_told"  # {step, from, to}: the step's time passed; the complainant was given a new date ``to``
     STATUS = "status"  # a move recorded before events had codes; ``note`` holds its old text
 
 

@@ -58,6 +58,7 @@ STAFF_LINES: dict[str, str] = {
     E.CLOSED: N_("closed"),
     E.WITHDRAWN: N_("withdrawn by the complainant: {reason}"),
     E.EXTENDED: N_("deadline extended from {from_} to {to}: {reason}"),
+    E.LATE_TOLD: N_("⏱ late (due {from_}): the complainant was told to expect it by {to}"),
 }
 COMPLAINANT_LINES: dict[str, str] = {
     E.FILED: N_("received"),
@@ -73,6 +74,7 @@ COMPLAINANT_LINES: dict[str, str] = {
     E.CLOSED: N_("closed"),
     E.WITHDRAWN: N_("withdrawn by you: {reason}"),
     E.EXTENDED: N_("the bureau needs more time: now expected by {to}"),
+    E.LATE_TOLD: N_("taking longer than the standard time: now expected by {to}"),
 }
 
 

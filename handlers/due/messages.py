@@ -213,6 +213,9 @@ async def complainant_late(ctx: Ctx, due: Due) -> int:
                                     date=_when(r, ticket.due_on), status=status_name(ticket.status, _),
                                     expected=_when(r, expected))
     ctx.out.append(_bulk(person.telegram_id or 0, text, (notices.add_info_button(ticket, _),)))
+    # What they were promised is kept: /status and the history show it (and the staff see it in /show).
+    await ctx.uow.tickets.record(ticket.id, TicketEvent.LATE_TOLD, actor_person_id=None, at=ctx.now,
+                                 params={"step": ticket.due_step, "from": str(ticket.due_on), "to": str(expected)})
     return 1
 
 

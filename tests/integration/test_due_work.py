@@ -15,6 +15,7 @@ import pytest
 from bot.emulator.html import parse_html
 from handlers.calendar_loader import load_calendar
 from handlers.due.engine import run_once
+from handlers.formats import day
 from handlers.i18n import Translator
 from storage.records import NewAction, NewLk, NewTicket
 from storage.uow import SqlUnitOfWork
@@ -169,6 +170,27 @@ class TestComplainant:
         told = to(await tick(desk, clock, wib(2026, 12, 29, 7, 5)), STUDENT)
         assert len(told) == 1 and "KEL-2026-00001" in told[0]
         assert to(await tick(desk, clock, wib(2026, 12, 30, 9)), STUDENT) == []
+
+    async def test_status_shows_the_date_the_late_notice_gave_not_the_passed_deadline(self, desk: Desk,
+                                                                                      clock: Clock) -> None:
+        """Found in a walk: the notice said "expect it by 4 January", /status still said the passed 28 December."""
+        await self.add_ticket(desk, clock)
+        await tick(desk, clock, wib(2026, 12, 21, 9))
+        told = to(await tick(desk, clock, wib(2026, 12, 29, 7, 5)), STUDENT)
+        async with desk.make_uow() as uow:
+            ticket = await uow.tickets.get_by_number("KEL-2026-00001")
+            assert ticket is not None and ticket.due_on is not None
+            late = [e for e in await uow.tickets.events(ticket.id) if e.code == "late_told"]
+        assert len(late) == 1 and late[0].params["from"] == str(ticket.due_on)
+        promised = date.fromisoformat(late[0].params["to"])
+        assert promised > ticket.due_on and day(promised, "en") in told[0]
+        status = (await desk.say(desk.user(STUDENT, "Siti"), "/status KEL-2026-00001"))[0]
+        assert en("Next step expected by: {date}").format(date=day(promised, "en")) in status
+        assert en("taking longer than the standard time: now expected by {to}").format(to=day(promised, "en")) \
+            in status
+        shown = (await desk.say(desk.user(OFFICER, "Staff"), "/show KEL-2026-00001"))[0]
+        assert en("⏱ late (due {from_}): the complainant was told to expect it by {to}").format(
+            from_=day(ticket.due_on, "en"), to=day(promised, "en")) in shown
 
     async def test_an_unrated_response_is_reminded_then_closed_and_can_still_be_rated(
             self, desk: Desk, clock: Clock) -> None:

@@ -318,3 +318,12 @@ async def test_a_reopened_case_confirmed_again_stays_with_its_open_lk_and_a_new_
     await desk.say(monitor, "A grade on the transcript is still wrong.")
     shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
     assert shown.endswith(en("Next: the officer adds the actions of round {n}.").format(n=2))
+
+
+async def test_a_reviewer_assigns_by_command_as_by_the_escalations_button(desk: Desk) -> None:
+    """Found in a walk: the reviewer's escalation offers 👤 Assign…, which worked, while /assign was refused."""
+    await desk.say(desk.user(ADMIN), f"/staff add {OWNER} officer")
+    said = await desk.say(desk.user(REVIEWER, NAMES[REVIEWER]), f"/assign KEL-2026-00001 {OWNER}")
+    assert en("{number} is now assigned to {name}.").format(number="KEL-2026-00001", name=NAMES[OWNER]) in said
+    refused = await desk.say(desk.user(MONITOR, NAMES[MONITOR]), f"/assign KEL-2026-00001 {OFFICER}")
+    assert "/assign" not in refused[0] and "KEL-2026-00001 is now" not in refused[0]
