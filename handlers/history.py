@@ -91,7 +91,7 @@ def event_text(event: TicketEventRecord, ticket: TicketRecord, reader: Reader, n
     if event.code == E.VERDICT or event.code == E.STATUS:
         text = status_name(event.to_status, _)
         detail = p.get("text") if event.code == E.VERDICT else event.note
-        return f"{text}: {shown(str(detail), SHOWN_TEXT)}" if detail else text
+        return f"{text} — {shown(str(detail), SHOWN_TEXT)}" if detail else text  # a status name may hold a colon
     template = (STAFF_LINES if reader.staff else COMPLAINANT_LINES).get(event.code)
     if template is None:
         return None

@@ -14,7 +14,7 @@ from handlers.events import FileRef
 from handlers.i18n import Translator
 from storage.records import NewTicket
 from storage.uow import SqlUnitOfWork
-from tests.integration.desk import NOW, Desk
+from tests.integration.desk import NOW, STAFF_GROUP, Desk
 
 en = Translator().gettext("en")
 ADMIN, OFFICER, REVIEWER, APPROVER, MONITOR, OWNER, STUDENT = 9001, 9002, 9003, 9004, 9005, 9006, 5001
@@ -198,7 +198,8 @@ async def test_a_correction_done_by_another_officer_who_cancels_leaves_the_respo
     assert en("Next: the corrections are done; an officer writes the response to the complainants (✍️ Write the "
               "response).") in shown[0]["text"]
     assert any(data == f"lk:respond:{number}" for row in shown[0]["buttons"] for _t, data in row)
-    await desk.press(officer, f"lk:respond:{number}")
+    answer, _texts = await desk.press(officer, f"lk:respond:{number}", chat_id=STAFF_GROUP)
+    assert answer == en("I sent you a private message: answer there.")  # a question: answered in private
     answered = await desk.payloads(officer, "Your transcript is ready at the counter.")
     assert any(p["chat_id"] == STUDENT and "ready at the counter" in p["text"] for p in answered)
     shown = await desk.payloads(officer, "/lk LK-2026-001")
