@@ -184,7 +184,8 @@ async def test_a_second_poller_with_the_same_token_crashes_nobody(emulator: BotA
     first.start()
     second.start()
     try:
-        await wait_until(lambda: sum(c.method.casefold() == "getupdates" for c in emulator.calls) >= 4, timeout=30)
+        # two processes import, migrate (one waits for the other) and start: up to a minute on a loaded two-core machine
+        await wait_until(lambda: sum(c.method.casefold() == "getupdates" for c in emulator.calls) >= 4, timeout=60)
         student = Person(emulator, 5010, "Dua")
         await student.say("/start")
         await asyncio.sleep(2)  # both keep polling meanwhile
