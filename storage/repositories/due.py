@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.vocabulary import ACTIVE, RATEABLE
+from domain.vocabulary import ACTIVE, RATEABLE, LkStatus
 from storage.columns import require_aware
 from storage.models import DueNoticeRow, DuePassRow, ExtensionRequestRow, LkActionRow, LkRow, TicketRow
 from storage.records import ActionRecord, DuePass, ExtensionRequest, LkRecord, TicketRecord
@@ -103,10 +103,11 @@ class DueRepository:
         return [ticket_record(row) for row in await self._session.scalars(statement)]
 
     async def actions_due_by(self, day: date, limit: int) -> list[tuple[ActionRecord, LkRecord]]:
-        """Open actions due on or before ``day`` with their LK, earliest first."""
+        """Open actions due on or before ``day`` of an LK whose programme runs (approved, in progress: a draft or an
+        LK still waiting for its check or approval binds nobody yet), with their LK, earliest first."""
         statement = (
             select(LkActionRow, LkRow).join(LkRow, LkRow.id == LkActionRow.lk_id)
-            .where(LkActionRow.status == "open", LkActionRow.due_on <= day)
+            .where(LkActionRow.status == "open", LkActionRow.due_on <= day, LkRow.status == LkStatus.IN_PROGRESS)
             .order_by(LkActionRow.due_on, LkActionRow.id).limit(limit)
             .execution_options(populate_existing=True)
         )
@@ -119,6 +120,18 @@ class DueRepository:
             .order_by(LkRow.updated_at, LkRow.id).limit(limit).execution_options(populate_existing=True)
         )
         return [lk_record(row) for row in await self._session.scalars(statement)]
+
+    async def previous_issued(self, key: str) -> datetime | None:
+        """When the notice of ``key``'s series issued last before it went (None: never). A series' keys share all
+        but their last part, an ISO day (``digest:group:2027-01-15``), so they sort in time: one step back along
+        the primary key."""
+        series = key.rsplit(":", 1)[0] + ":"
+        statement = (
+            select(DueNoticeRow.issued_at)
+            .where(DueNoticeRow.key.startswith(series, autoescape=True), DueNoticeRow.key < key)
+            .order_by(DueNoticeRow.key.desc()).limit(1)
+        )
+        return await self._session.scalar(statement)
 
     async def count_new_since(self, at: datetime) -> int:
         statement = select(func.count()).select_from(TicketRow).where(TicketRow.created_at >= require_aware(at))
