@@ -42,8 +42,11 @@ ACTIVE: frozenset[TicketStatus] = frozenset({S.RECEIVED, S.CONFIRMING, S.REOPENE
                                              S.ACCEPTED})
 #: Waiting for an officer: the officers' inbox and the search corpus of open tickets.
 INBOX: frozenset[TicketStatus] = frozenset({S.RECEIVED, S.CONFIRMING, S.REOPENED, S.UNDER_REVIEW, S.IN_FOLLOWUP})
-#: No officer has started confirming them yet (monitoring and reminders).
+#: No officer has started confirming them yet (the search filter "belum dikonfirmasi").
 UNCONFIRMED: tuple[TicketStatus, ...] = (S.RECEIVED, S.REOPENED)
+#: No verdict yet, whether or not an officer took it (confirming, a suggestion under review): what monitoring and
+#: the staff group's summary count as not yet confirmed — exactly the statuses whose deadline is to be confirmed.
+NO_VERDICT: tuple[TicketStatus, ...] = (S.RECEIVED, S.CONFIRMING, S.REOPENED, S.UNDER_REVIEW)
 #: A conclusion the complainant is asked to rate (SOP 7a).
 RATEABLE: frozenset[TicketStatus] = frozenset({S.CONFORMING, S.RESOLVED})
 #: Confirmed and ready to be covered by an LK (complaints) or a programme (suggestions).

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.vocabulary import ACTIVE, RATEABLE
+from domain.vocabulary import ACTIVE, RATEABLE, LkStatus
 from storage.columns import require_aware
 from storage.models import DueNoticeRow, DuePassRow, ExtensionRequestRow, LkActionRow, LkRow, TicketRow
 from storage.records import DueAction, DueLk, DuePass, DueTicket, ExtensionRequest, TicketRecord
@@ -104,12 +104,14 @@ class DueRepository:
         return [_due_ticket(row) for row in await self._session.execute(statement)]
 
     async def actions_due_by(self, day: date, limit: int) -> list[DueAction]:
-        """Open actions due on or before ``day`` with what is needed of their LK, earliest first."""
+        """Open actions due on or before ``day`` of an LK whose programme runs (approved, in progress: a draft or an
+        LK still waiting for its check or approval binds nobody yet), with what is needed of their LK, earliest
+        first."""
         statement = (
             select(LkActionRow.id, LkActionRow.due_on, LkActionRow.owner_person_id, LkRow.status, LkRow.prepared_by,
                    LkRow.checked_by, LkRow.approved_by)
             .join(LkRow, LkRow.id == LkActionRow.lk_id)
-            .where(LkActionRow.status == "open", LkActionRow.due_on <= day)
+            .where(LkActionRow.status == "open", LkActionRow.due_on <= day, LkRow.status == LkStatus.IN_PROGRESS)
             .order_by(LkActionRow.due_on, LkActionRow.id).limit(limit)
         )
         return [DueAction(*row) for row in await self._session.execute(statement)]
@@ -122,6 +124,18 @@ class DueRepository:
             .order_by(LkRow.updated_at, LkRow.id).limit(limit)
         )
         return [DueLk(*row) for row in await self._session.execute(statement)]
+
+    async def previous_issued(self, key: str) -> datetime | None:
+        """When the notice of ``key``'s series issued last before it went (None: never). A series' keys share all
+        but their last part, an ISO day (``digest:group:2027-01-15``), so they sort in time: one step back along
+        the primary key."""
+        series = key.rsplit(":", 1)[0] + ":"
+        statement = (
+            select(DueNoticeRow.issued_at)
+            .where(DueNoticeRow.key.startswith(series, autoescape=True), DueNoticeRow.key < key)
+            .order_by(DueNoticeRow.key.desc()).limit(1)
+        )
+        return await self._session.scalar(statement)
 
     async def count_new_since(self, at: datetime) -> int:
         statement = select(func.count()).select_from(TicketRow).where(TicketRow.created_at >= require_aware(at))
