@@ -16,10 +16,10 @@ from html import escape
 from typing import Any, TypeAlias
 
 from dialogs import answers, engine, long_text, ui
-from dialogs.due_dates import example_due, working_due
 from dialogs.calendar import WorkingCalendar
 from dialogs.dates import format_date
 from dialogs.draft import iso_date, known_fields
+from dialogs.due_dates import example_due, working_due
 from dialogs.engine import Problem, StepSpec, Transition
 from dialogs.staff_intake_steps import NO_CONTACT, check_contact
 from dialogs.ui import ButtonRow, DialogInput, Gettext, PickInput, Say
