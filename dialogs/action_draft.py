@@ -19,6 +19,7 @@ from dialogs import answers, engine, long_text, ui
 from dialogs.calendar import WorkingCalendar
 from dialogs.dates import format_date
 from dialogs.draft import iso_date, known_fields
+from dialogs.due_dates import example_due, working_due
 from dialogs.engine import Problem, StepSpec, Transition
 from dialogs.staff_intake_steps import NO_CONTACT, check_contact
 from dialogs.ui import ButtonRow, DialogInput, Gettext, PickInput, Say
@@ -62,6 +63,8 @@ class ActionDraft:
     owner_contact: str | None = None
     owner_contact_done: bool = False
     due_on: date | None = None
+    #: The date typed when it was no working day (``due_on`` is then the next one): the summary says so.
+    due_asked: date | None = None
     returning: bool = False
     overlong: dict[str, str] = field(default_factory=dict)
 
@@ -71,6 +74,7 @@ class ActionDraft:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["due_on"] = self.due_on.isoformat() if self.due_on else None
+        data["due_asked"] = self.due_asked.isoformat() if self.due_asked else None
         return data
 
     @classmethod
@@ -78,6 +82,7 @@ class ActionDraft:
         """Rebuild a stored draft; unknown keys are ignored so older rows still load."""
         known = known_fields(cls, data)
         known["due_on"] = iso_date(known.get("due_on"))
+        known["due_asked"] = iso_date(known.get("due_asked"))
         known["overlong"] = dict(known.get("overlong") or {})
         return cls(**known)
 
@@ -231,28 +236,35 @@ def prompt_due(draft: ActionDraft, ctx: ActionContext) -> Say:
     row = tuple(button("due", labels[v].format(date=format_date(d, ctx.locale)), v)
                 for v in QUICK_DUE if (d := quick_due(v, ctx)) is not None)
     text = _("By when must it be done? Type a date (for example {example}) or choose below.").format(
-        example=answers.example_date(ctx.today))
+        example=example_due(ctx.today, ctx.calendar))
     return Say(text, (row, nav_row(ctx, "due")))
 
 
 def accept_due(draft: ActionDraft, given: DialogInput, ctx: ActionContext) -> Checked:
     if isinstance(given, PickInput):
         due = quick_due(given.value, ctx)
-        return draft.with_(due_on=due) if due is not None else Problem(ctx._("Please choose one of the buttons."))
+        if due is None:
+            return Problem(ctx._("Please choose one of the buttons."))
+        return draft.with_(due_on=due, due_asked=None)
     parsed = answers.coming_date(given, ctx.today, ctx._, ctx.locale)
-    return parsed if isinstance(parsed, Problem) else draft.with_(due_on=parsed)
+    if isinstance(parsed, Problem):
+        return parsed
+    due, _note = working_due(parsed, ctx.calendar, ctx._, ctx.locale)  # a holiday or weekend: the next working day
+    return draft.with_(due_on=due, due_asked=parsed if due != parsed else None)
 
 
 def summary_text(draft: ActionDraft, ctx: ActionContext) -> str:
     _ = ctx._
     title = _("New action for {lk}").format(lk=escape(ctx.lk_number)) if ctx.lk_number else _("New action")
     due = format_date(draft.due_on, ctx.locale) if draft.due_on else "—"
+    moved = working_due(draft.due_asked, ctx.calendar, _, ctx.locale)[1] if draft.due_asked else ""
     return "\n".join([
         f"<b>{title}</b>",
         _("Kind: {kind}").format(kind=kind_label(draft.kind, _)),
         _("What: {text}").format(text=escape(draft.description or "")),
         _("Owner: {name}").format(name=owner_name(draft, ctx)),
         _("Due: {date}").format(date=due),
+        *([f"ℹ️ {moved}"] if moved else []),
     ])
 
 
@@ -271,7 +283,7 @@ CLEARED: dict[str, dict[str, Any]] = {
     "kind": {"kind": None}, "description": {"description": None},
     "owner": {"owner_id": None, "outside": False, "owner_name": None, "owner_contact": None,
               "owner_contact_done": False},
-    "due": {"due_on": None},
+    "due": {"due_on": None, "due_asked": None},
 }
 
 
@@ -311,7 +323,8 @@ TRANSITIONS: tuple[Transition[Step, ActionDraft, ActionContext], ...] = (
     Transition(Step.OWNER, Step.DUE, "staff button, or typed name"),
     Transition(Step.OWNER_NAME, Step.OWNER_CONTACT, "the unit or person"),
     Transition(Step.OWNER_CONTACT, Step.DUE, "phone / e-mail, or no contact"),
-    Transition(Step.DUE, Step.SUMMARY, "in 3 / 10 working days, or a date from today on"),
+    Transition(Step.DUE, Step.SUMMARY, "in 3 / 10 working days, or a date from today on (a day off: the next "
+                                       "working day)"),
     Transition(Step.SUMMARY, Step.SAVED, "Save: added to the follow-up programme"),
     Transition(Step.SUMMARY, Step.EDIT, "Edit"),
     Transition(Step.EDIT, Step.KIND, "kind"),

@@ -158,6 +158,20 @@ def leading_date(text: str, today: date, *, future: bool = False) -> tuple[date,
     return None
 
 
+def read_leading_date(text: str, today: date, *, future: bool = False) -> tuple[date | ImpossibleDate, str] | None:
+    """Like :func:`leading_date`, but when no first words read as a date, first words that name no day
+    ("31-02-2027 waiting") give the :class:`ImpossibleDate` saying what is wrong, with the rest."""
+    found = leading_date(text, today, future=future)
+    if found is not None:
+        return found
+    words = text.split()
+    for count in range(min(4, len(words)), 0, -1):
+        read = read_user_date(" ".join(words[:count]), today, future=future)
+        if isinstance(read, ImpossibleDate):
+            return read, " ".join(words[count:])
+    return None
+
+
 def format_date(day: date, locale: str) -> str:
     """``day`` written out for people, e.g. "25 November 2026" (day first in English too)."""
     result: str = _babel_format_date(day, format="long", locale=_babel_locale(locale))

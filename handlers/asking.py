@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dialogs.due_dates import example_due
 from handlers.errors import Refusal
 from handlers.events import Button, Keyboard, OutMessage
 from handlers.i18n import N_
@@ -37,7 +38,7 @@ PROMPTS = {
     "withdraw": N_("Why do you withdraw {subject}? Write a short reason; the ticket is then withdrawn and the "
                    "officers are told."),
     "extension": N_("Until when does action {subject} need, and why? Write the new due date, then the reason, "
-                    "for example “20-12-2026 waiting for the dean's signature”. An approver decides (once per "
+                    "for example “{example} waiting for the dean's signature”. An approver decides (once per "
                     "action)."),
 }
 SKIPPABLE = frozenset({"rating_comment", "rating_complaint"})
@@ -54,7 +55,8 @@ async def ask(turn: Turn, kind: str, subject: str, **data: Any) -> None:
         raise Refusal(turn._("Finish the dialog you have open in our private chat first, or /cancel it."))
     await turn.uow.dialogs.put(DialogRecord(chat, turn.user.id, PENDING, kind, {"subject": subject, **data},
                                             turn.deps.clock()))
-    text = turn._(PROMPTS[kind]).format(subject=subject) + "\n" + turn._("(/cancel to stop)")
+    example = example_due(turn.deps.today(), turn.deps.calendar)  # a date the answer may use, never a past one
+    text = turn._(PROMPTS[kind]).format(subject=subject, example=example) + "\n" + turn._("(/cancel to stop)")
     turn.reaction.outbound.append(OutMessage(chat, text, pending_buttons(turn, kind)))
     turn.asked = True
     if chat != turn.chat_id:

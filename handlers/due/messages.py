@@ -19,6 +19,7 @@ from handlers.history import Reader
 from handlers.i18n import Ngettext
 from handlers.labels import action_kind_name, due_step_name, lk_status_name, status_name
 from handlers.procedure import Ctx
+from handlers.procedure.extensions import may_ask_more_time
 from handlers.procedure.lookups import lk_snapshot
 from handlers.procedure.tickets import move
 from handlers.staff.lk_views import lk_buttons, lk_view, owner_text
@@ -131,6 +132,7 @@ async def owner_digest(ctx: Ctx, due: Due) -> int:
     if not actions:
         return 0
     today = ctx.now.astimezone(ctx.deps.tz).date()
+    extendable = {a.id: await may_ask_more_time(ctx.uow, a) for a, _lk in actions}
     sent = 0
     for person in await _people(ctx, due.to):
         r = notices.reader_for(ctx, person)
@@ -151,8 +153,9 @@ async def owner_digest(ctx: Ctx, due: Due) -> int:
                 lines.append(f"• {lk.number} #{action.id} {action_kind_name(action.kind, _)}: "
                              f"{shown(action.description, 80)} — {_when(r, action.due_on)}{mine}")
                 shown_actions.append(action)
+        # ⏳ only where it can still be used: not after the one extension, nor while a request waits.
         rows = [(Button(_("✅ #{id} done").format(id=a.id), f"ad:{a.id}"),
-                 Button(_("⏳ #{id} more time").format(id=a.id), f"ax:{a.id}"),
+                 *((Button(_("⏳ #{id} more time").format(id=a.id), f"ax:{a.id}"),) if extendable[a.id] else ()),
                  Button(_("📄 LK"), f"lk:show:{a.lk_id}")) for a in shown_actions[:6]]
         ctx.out.append(_bulk(person.telegram_id or 0, "\n".join(lines), tuple(rows)))
         sent += 1

@@ -17,22 +17,21 @@ from handlers.procedure.checks import checked_text, lk_by_id
 from handlers.procedure.deadlines import extend
 from handlers.text import shown
 from storage.records import ActionRecord, ExtensionRequest, TicketRecord
+from storage.uow import UnitOfWork
+
+PENDING, GRANTED = "pending", "granted"
 
 
 async def ask_more_time(ctx: Ctx, action: ActionRecord, to: date, reason: str) -> ExtensionRequest:
-    """The owner (or an officer) asks for a later due date; the approvers get the request with its buttons."""
+    """The owner (or an officer) asks for a later due date — the first working day from ``to`` — once; the
+    approvers get the request with its buttons."""
     _ = ctx._
-    if action.status == ActionStatus.DONE:
-        raise Refusal(_("Action #{id} is already done.").format(id=action.id))
-    if action.owner_person_id != ctx.actor.person_id and not ctx.actor.has(Role.OFFICER):
-        raise Refusal(_("Only the action's owner or an officer can ask for more time."))
-    if action.extended or any(r.status == "pending" for r in await ctx.uow.due.extensions_of(action.id)):
-        raise Refusal(_("The due date of action #{id} was extended once already (or a request waits): it is not "
-                        "extended again.").format(id=action.id))
+    await check_more_time(ctx, action)
     if to <= action.due_on:
         raise Refusal(_("The new due date must be after the current one ({date}).").format(
             date=day(action.due_on, ctx.locale)))
     reason = checked_text(_, reason)
+    to = ctx.deps.calendar.next_working_day(to)
     request = await ctx.uow.due.add_extension(action.id, ctx.actor.person_id, action.due_on, to, reason, ctx.now)
     lk = await lk_by_id(ctx, action.lk_id)
 
@@ -49,6 +48,39 @@ async def ask_more_time(ctx: Ctx, action: ActionRecord, to: date, reason: str) -
     return request
 
 
+async def check_more_time(ctx: Ctx, action: ActionRecord) -> None:
+    """Refuse, saying which case applies, when more time cannot be asked for ``action`` by this person: it is done,
+    its due date was extended once already (on which day), or a request waits for an approver (since when).
+    Checked when ⏳ is pressed, before the date and the reason are asked, and again when they come."""
+    _ = ctx._
+    if action.status == ActionStatus.DONE:
+        raise Refusal(_("Action #{id} is already done.").format(id=action.id))
+    if action.owner_person_id != ctx.actor.person_id and not ctx.actor.has(Role.OFFICER):
+        raise Refusal(_("Only the action's owner or an officer can ask for more time."))
+    requests = await ctx.uow.due.extensions_of(action.id)
+    granted = next((r for r in reversed(requests) if r.status == GRANTED), None)
+    if granted is not None and granted.decided_at is not None:
+        raise Refusal(_("The due date of action #{id} was extended once already, on {date} (from {old} to {new}): "
+                        "it is not extended again.").format(
+            id=action.id, date=day(granted.decided_at.astimezone(ctx.deps.tz).date(), ctx.locale),
+            old=day(granted.old_due, ctx.locale), new=day(granted.new_due, ctx.locale)))
+    if action.extended or granted is not None:
+        raise Refusal(_("The due date of action #{id} was extended once already: it is not extended again.").format(
+            id=action.id))
+    pending = next((r for r in requests if r.status == PENDING), None)
+    if pending is not None:
+        raise Refusal(_("A request for more time for action #{id} is waiting for the approver since {date}: you are "
+                        "told here when it is decided.").format(
+            id=action.id, date=day(pending.requested_at.astimezone(ctx.deps.tz).date(), ctx.locale)))
+
+
+async def may_ask_more_time(uow: UnitOfWork, action: ActionRecord) -> bool:
+    """Whether ⏳ more time is worth offering for ``action``: open, never extended, no request waiting."""
+    if action.status == ActionStatus.DONE or action.extended:
+        return False
+    return not any(r.status in (PENDING, GRANTED) for r in await uow.due.extensions_of(action.id))
+
+
 def request_key(request_id: int) -> str:
     """The key of a request's notices to the approvers, held back outside office hours until a decision."""
     return f"extension-request:{request_id}"
@@ -60,11 +92,11 @@ async def decide(ctx: Ctx, request_id: int, grant: bool) -> ExtensionRequest:
     found = await ctx.uow.due.extension(request_id)
     if found is None:
         raise Refusal(_("That request no longer exists."))
-    decided = await ctx.uow.due.decide_extension(request_id, "granted" if grant else "refused", ctx.actor.person_id,
+    decided = await ctx.uow.due.decide_extension(request_id, GRANTED if grant else "refused", ctx.actor.person_id,
                                                  ctx.now)
     if decided is None:
         raise Refusal(_("That request was decided already ({status}).").format(
-            status=_("granted") if found.status == "granted" else _("refused")))
+            status=_("granted") if found.status == GRANTED else _("refused")))
     action = await ctx.uow.lks.get_action(decided.action_id)
     assert action is not None
     lk = await lk_by_id(ctx, action.lk_id)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from dialogs.dates import leading_date
+from dialogs.due_dates import date_and_reason, example_due, working_due
+from dialogs.engine import Problem
 from domain.vocabulary import Role
 from handlers.asking import ask
 from handlers.due.engine import forecast
@@ -76,22 +77,29 @@ async def extend_ticket(turn: Turn, args: str = "") -> None:
     approvers are told."""
     _ = turn._
     number, _sep, rest = args.strip().partition(" ")
-    found = leading_date(rest, turn.deps.today(), future=True)
-    if not number or found is None or not found[1].strip():
-        raise Refusal(_("Usage: /extend <ticket number> <new date> <reason>, e.g. /extend KEL-2026-00042 "
-                        "20-12-2026 waiting for the faculty's records"))
+    usage = _("Usage: /extend <ticket number> <new date> <reason>, e.g. /extend KEL-2026-00042 {example} waiting "
+              "for the faculty's records").format(example=example_due(turn.deps.today(), turn.deps.calendar))
+    found = date_and_reason(rest, turn.deps.today(), _, turn.locale) if number else None
+    if isinstance(found, Problem):
+        raise Refusal(found.text + "\n" + usage)
+    if found is None:
+        raise Refusal(usage)
+    to, moved = working_due(found[0], turn.deps.calendar, _, turn.locale)
     ctx = await turn.ctx()
-    ticket = await extensions.extend_ticket(ctx, await find_ticket(ctx, number), found[0], found[1])
+    ticket = await extensions.extend_ticket(ctx, await find_ticket(ctx, number), to, found[1])
     assert ticket.due_on is not None
     turn.say(_("The deadline of {number} is now {date}; the complainant and the approvers were told, with the "
-               "reason.").format(number=ticket.number, date=day(ticket.due_on, turn.locale)))
+               "reason.").format(number=ticket.number, date=day(ticket.due_on, turn.locale))
+             + (f"\nℹ️ {moved}" if moved else ""))
 
 
 async def ask_more_time(turn: Turn, arg: str) -> None:
-    """Button ``ax:<action id>`` on the owner's digest: ask for the new date and the reason."""
+    """Button ``ax:<action id>`` on the owner's digest: ask for the new date and the reason — unless more time
+    cannot be asked (extended once already, a request waiting): an older digest's button is refused at the press."""
     action = await turn.uow.lks.get_action(as_id(arg) or 0)
     if action is None:
         raise Refusal(turn._("That action no longer exists."))
+    await extensions.check_more_time(await turn.ctx(), action)
     await ask(turn, "extension", f"#{action.id}", action_id=action.id)
 
 
@@ -101,13 +109,16 @@ async def more_time(turn: Turn, action_id: int, text: str) -> None:
     action = await turn.uow.lks.get_action(action_id)
     if action is None:
         raise Refusal(_("That action no longer exists."))
-    found = leading_date(text, turn.deps.today(), future=True)
-    if found is None or not found[1].strip():
-        raise Refusal(_("Write the new due date first, then the reason, e.g. “20-12-2026 waiting for the dean's "
-                        "signature”."))
-    request = await extensions.ask_more_time(await turn.ctx(), action, found[0], found[1])
+    found = date_and_reason(text, turn.deps.today(), _, turn.locale)
+    if isinstance(found, Problem):
+        raise Refusal(found.text)
+    if found is None:
+        raise Refusal(_("Write the new due date first, then the reason, e.g. “{example} waiting for the dean's "
+                        "signature”.").format(example=example_due(turn.deps.today(), turn.deps.calendar)))
+    to, moved = working_due(found[0], turn.deps.calendar, _, turn.locale)
+    request = await extensions.ask_more_time(await turn.ctx(), action, to, found[1])
     turn.say(_("Asked: action #{id} until {date}. An approver decides; you are told here.").format(
-        id=action.id, date=day(request.new_due, turn.locale)))
+        id=action.id, date=day(request.new_due, turn.locale)) + (f"\nℹ️ {moved}" if moved else ""))
 
 
 async def decide(turn: Turn, arg: str, *, grant: bool) -> None:

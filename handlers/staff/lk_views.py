@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from dialogs.workflow import is_active
-from domain.vocabulary import ActionKind, ActionStatus, LkKind, LkStatus, Role, TicketKind, TicketStatus
+from domain.vocabulary import ActionKind, ActionStatus, LkEvent, LkKind, LkStatus, Role, TicketKind, TicketStatus
 from handlers.events import Button, Keyboard
 from handlers.formats import day
 from handlers.history import Reader
@@ -60,13 +61,29 @@ def owner_text(action: ActionRecord, names: Mapping[int, str], _: Gettext) -> st
     return text + " " + _("(outside the bot)")
 
 
+def extended_from(events: Sequence[LkEventRecord]) -> dict[int, date]:
+    """The due date each action had before its one granted extension, by action id, from the LK's history."""
+    found: dict[int, date] = {}
+    for event in events:
+        if event.code == LkEvent.EXTENSION_GRANTED and isinstance(event.params.get("action"), int):
+            try:
+                found[event.params["action"]] = date.fromisoformat(str(event.params.get("from")))
+            except ValueError:
+                continue
+    return found
+
+
 def action_lines(action: ActionRecord, names: Mapping[int, str], reader: Reader,
-                 archived: ArchiveItemRecord | None = None) -> list[str]:
+                 archived: ArchiveItemRecord | None = None, was_due: date | None = None) -> list[str]:
+    """The action as the LK view lists it; ``was_due``: its due date before the extension, said beside the new."""
     _ = reader._
     mark = "✅" if action.status == ActionStatus.DONE else "⬜"
+    due = day(action.due_on, reader.locale)
+    if action.extended:
+        due += " " + (_("(extended from {date})").format(date=day(was_due, reader.locale)) if was_due is not None
+                      else _("(extended once)"))
     lines = [f"{mark} #{action.id} {action_kind_name(action.kind, _)}: {shown(action.description, 300)} — "
-             + _("{owner}, due {date}").format(owner=owner_text(action, names, _), date=day(action.due_on,
-                                                                                               reader.locale))]
+             + _("{owner}, due {date}").format(owner=owner_text(action, names, _), date=due)]
     if action.status == ActionStatus.DONE and action.done_at is not None:
         done = _("done {date}").format(date=day(action.done_at.astimezone(reader.tz).date(), reader.locale))
         evidence = []
@@ -126,13 +143,14 @@ def lk_view(snap: LkSnapshot, reader: Reader) -> str:
                 n=int(event.params.get("round", 2)) - 1, date=day(event.at.astimezone(reader.tz).date(),
                                                                    reader.locale),
                 reason=shown(str(event.params.get("reason") or ""), 300)))
+    was_due = extended_from(snap.events)
     by_round: dict[int, list[ActionRecord]] = {}
     for action in snap.actions:
         by_round.setdefault(action.round, []).append(action)
     for number in sorted(by_round):
         lines.append("\n" + _("Follow-up programme (round {n}):").format(n=number))
         for action in by_round[number]:
-            lines += action_lines(action, names, reader, snap.archived.get(action.id))
+            lines += action_lines(action, names, reader, snap.archived.get(action.id), was_due.get(action.id))
     if not snap.actions:
         lines.append("\n" + _("Follow-up programme: no actions yet."))
     if snap.ratings:

@@ -15,6 +15,7 @@ import pytest
 from bot.emulator.html import parse_html
 from handlers.calendar_loader import load_calendar
 from handlers.due.engine import run_once
+from handlers.events import payload_buttons
 from handlers.formats import day
 from handlers.i18n import Translator
 from storage.records import NewAction, NewLk, NewTicket
@@ -90,6 +91,10 @@ async def tick(desk: Desk, clock: Clock, moment: datetime) -> list[dict[str, Any
         if "text" in payload:
             parse_html(payload["text"])  # what Telegram would refuse ("can't parse entities") fails here
     return sent
+
+
+def buttons_of(payload: dict[str, Any]) -> list[str]:
+    return [button.data for row in payload_buttons(payload) for button in row]
 
 
 def to(sent: list[dict[str, Any]], chat: int) -> list[str]:
@@ -278,8 +283,9 @@ class TestOtherNotices:
 
 class TestExtensions:
     async def ask(self, desk: Desk, action: int, text: str) -> list[str]:
-        await desk.press(desk.user(OWNER), f"ax:{action}")
-        return await desk.say(desk.user(OWNER), text)
+        """Press ⏳ and answer; what the press and the answer said (a refusal may come at the press)."""
+        answer, pressed = await desk.press(desk.user(OWNER), f"ax:{action}")
+        return [answer or "", *pressed, *await desk.say(desk.user(OWNER), text)]
 
     async def test_refused_then_asked_again_then_granted_once(self, desk: Desk, clock: Clock) -> None:
         _lk, action = await action_due(desk, date(2026, 12, 23))
@@ -287,7 +293,7 @@ class TestExtensions:
         assert en("Asked: action #{id} until {date}. An approver decides; you are told here.").format(
             id=action, date="8 January 2027") in asked
         again = await self.ask(desk, action, "15-1-2027 another reason")  # one request waits already
-        assert any("once already" in line for line in again)
+        assert any("is waiting for the approver since" in line for line in again)
         answer, told = await desk.press(desk.user(APPROVER), "xr:1")
         assert answer is None and en("✖ More time for action #{id} of {lk} was refused: it stays due {date}.").format(
             id=action, lk="LK-2026-001", date="23 December 2026") in told
@@ -300,19 +306,85 @@ class TestExtensions:
             assert found is not None and found.due_on == date(2027, 1, 8) and found.extended
         refused = await self.ask(desk, action, "20-1-2027 more")
         assert any("once already" in line for line in refused)
+        view = unescape("\n".join(await desk.say(desk.user(OFFICER), "/lk LK-2026-001")))
+        assert en("{owner}, due {date}").format(owner="User 9006", date="8 January 2027 " + en(
+            "(extended from {date})").format(date="23 December 2026")) in view
 
     async def test_someone_else_cannot_ask_for_the_owners_action(self, desk: Desk) -> None:
         _lk, action = await action_due(desk, date(2026, 12, 23))
-        await desk.press(desk.user(REVIEWER), f"ax:{action}")
-        refused = await desk.say(desk.user(REVIEWER), "8-1-2027 not mine")
-        assert en("Only the action's owner or an officer can ask for more time.") in unescape("\n".join(refused))
+        answer, said = await desk.press(desk.user(REVIEWER), f"ax:{action}")  # refused at the press
+        assert en("Only the action's owner or an officer can ask for more time.") in unescape(
+            "\n".join([answer or "", *said]))
+        assert not any(en("Until when does action") in line for line in said)
+
+    async def test_more_time_is_offered_only_while_it_can_be_used_and_an_old_button_says_why_not(
+            self, desk: Desk, clock: Clock) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 22))
+        more_time = f"ax:{action}"
+        first = [p for p in await tick(desk, clock, wib(2026, 12, 21, 7, 45)) if p["chat_id"] == OWNER]
+        assert len(first) == 1 and more_time in buttons_of(first[0])
+        await self.ask(desk, action, "8-1-2027 waiting for the senate")  # on Monday 21 December
+        waiting = [p for p in await tick(desk, clock, wib(2026, 12, 22, 7, 45)) if p["chat_id"] == OWNER]
+        assert len(waiting) == 1 and more_time not in buttons_of(waiting[0]) and f"ad:{action}" in buttons_of(
+            waiting[0])
+        answer, said = await desk.press(desk.user(OWNER), more_time)  # the button of Monday's digest
+        shown = unescape("\n".join([answer or "", *said]))
+        assert en("A request for more time for action #{id} is waiting for the approver since {date}: you are told "
+                  "here when it is decided.").format(id=action, date="21 December 2026") in shown
+        assert en("Until when does action") not in shown  # no date or reason asked for nothing
+        await desk.press(desk.user(APPROVER), "xg:1")
+        answer, said = await desk.press(desk.user(OWNER), more_time)
+        assert en("The due date of action #{id} was extended once already, on {date} (from {old} to {new}): it is not "
+                  "extended again.").format(id=action, date="22 December 2026", old="22 December 2026",
+                                            new="8 January 2027") in unescape("\n".join([answer or "", *said]))
+        later = [p for p in await tick(desk, clock, wib(2027, 1, 6, 7, 45)) if p["chat_id"] == OWNER]
+        assert len(later) == 1 and more_time not in buttons_of(later[0]) and f"#{action}" in later[0]["text"]
+
+    async def test_the_examples_give_a_date_ahead_of_today(self, desk: Desk) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 23))
+        _answer, prompt = await desk.press(desk.user(OWNER), f"ax:{action}")
+        assert "30-12-2026" in "\n".join(prompt)  # Monday 21 December + 5 working days (24, 25 December off)
+        usage = await desk.say(desk.user(OFFICER), "/extend KEL-2026-00001")
+        assert "/extend KEL-2026-00042 30-12-2026" in unescape("\n".join(usage))
+
+    @pytest.mark.parametrize(("typed", "wrong"), [
+        ("31-02-2027 menunggu", en("{month} has only {n} days.").format(month="February 2027", n=28)),
+        ("32-12-2026 x", en("{month} has only {n} days.").format(month="December", n=31)),
+        ("kemarin", en("That date has passed. Please give today or a later date.")),
+        ("05-01-2027", en("Write the reason after the date: why is more time needed?")),
+    ])
+    async def test_a_wrong_date_or_a_missing_reason_is_named(self, desk: Desk, clock: Clock, typed: str,
+                                                             wrong: str) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 23))
+        asked = unescape("\n".join(await self.ask(desk, action, typed)))
+        assert wrong in asked
+        await TestComplainant().add_ticket(desk, clock)
+        extend = unescape("\n".join(await desk.say(desk.user(OFFICER), f"/extend KEL-2026-00001 {typed}")))
+        assert wrong in extend
+
+    async def test_a_new_date_on_a_holiday_moves_to_the_next_working_day_and_the_answer_says_so(
+            self, desk: Desk, clock: Clock) -> None:
+        _lk, action = await action_due(desk, date(2026, 12, 23))
+        asked = await self.ask(desk, action, "05-01-2027 waiting for the senate")  # a holiday in the calendar
+        moved = en("{day} is a holiday: due on {date}.").format(day="5 January 2027", date="6 January 2027")
+        assert any(moved in line for line in asked)
+        async with desk.make_uow() as uow:
+            requests = await uow.due.extensions_of(action)
+            assert [r.new_due for r in requests] == [date(2027, 1, 6)]
+        await TestComplainant().add_ticket(desk, clock)
+        await tick(desk, clock, wib(2026, 12, 21, 9))
+        extended = await desk.say(desk.user(OFFICER), "/extend KEL-2026-00001 9-1-2027 waiting for records")
+        weekend = en("{day} is not a working day: due on {date}.").format(day="9 January 2027", date="11 January 2027")
+        assert any(weekend in line for line in extended)
 
     async def test_a_date_without_a_reason_or_before_the_due_date_is_refused_and_kept_asking(
             self, desk: Desk) -> None:
         _lk, action = await action_due(desk, date(2026, 12, 23))
         bare = await self.ask(desk, action, "8-1-2027")
-        assert en("Write the new due date first, then the reason, e.g. “20-12-2026 waiting for the dean's "
-                  "signature”.") in unescape("\n".join(bare))
+        assert en("Write the reason after the date: why is more time needed?") in unescape("\n".join(bare))
+        nothing = await desk.say(desk.user(OWNER), "soon, the senate meets")
+        assert en("Write the new due date first, then the reason, e.g. “{example} waiting for the dean's "
+                  "signature”.").format(example="30-12-2026") in unescape("\n".join(nothing))
         earlier = await desk.say(desk.user(OWNER), "22-12-2026 sooner")
         assert en("The new due date must be after the current one ({date}).").format(date="23 December 2026") \
             in "\n".join(earlier)
@@ -329,8 +401,9 @@ class TestExtensions:
         payloads = await desk.payloads(desk.user(OFFICER), "/extend KEL-2026-00001 9-1-2027 waiting for records")
         student = [p["text"] for p in payloads if p["chat_id"] == STUDENT]  # Saturday 9 January: Monday the 11th
         assert len(student) == 1 and "11 January 2027" in student[0] and "waiting for records" in student[0]
-        assert any(en("The deadline of {number} is now {date}; the complainant and the approvers were told, with "
-                      "the reason.").format(number="KEL-2026-00001", date="11 January 2027") == p["text"]
+        assert any(p["text"].startswith(en("The deadline of {number} is now {date}; the complainant and the approvers "
+                                           "were told, with the reason.").format(number="KEL-2026-00001",
+                                                                                 date="11 January 2027"))
                    for p in payloads if p["chat_id"] == OFFICER)
         assert any(p["chat_id"] == APPROVER for p in payloads)
         again = await desk.say(desk.user(OFFICER), "/extend KEL-2026-00001 15-1-2027 more")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from dialogs import action_draft
 from dialogs.action_draft import FLOW, KINDS, ActionContext, ActionDraft, Step
 from dialogs.calendar import WorkingCalendar
+from dialogs.dates import format_date
 from dialogs.ui import PickInput
 from handlers.i18n import Translator
 from tests.unit.dialog_driver import Chat
@@ -148,11 +150,37 @@ class TestDue:
         assert chat.draft.due_on == date(2026, 12, 1)
 
     @pytest.mark.parametrize(("typed", "day"), [("hari ini", TODAY), ("15-12-2026", date(2026, 12, 15)),
-                                                ("10 Januari", date(2027, 1, 10)), ("3 hari lagi", date(2026, 11, 28))])
+                                                ("11 Januari", date(2027, 1, 11)), ("5 hari lagi", date(2026, 11, 30))])
     def test_typed_date_today_or_later(self, ctx: ActionContext, typed: str, day: date) -> None:
         chat = chat_at(ctx, Step.DUE)
         chat.type(typed)
-        assert chat.step == Step.SUMMARY and chat.draft.due_on == day
+        assert chat.step == Step.SUMMARY and chat.draft.due_on == day and chat.draft.due_asked is None
+
+    @pytest.mark.parametrize(("typed", "asked", "day"), [
+        ("25-12-2026", date(2026, 12, 25), date(2026, 12, 28)),  # Christmas (Friday): Monday the 28th
+        ("10 Januari", date(2027, 1, 10), date(2027, 1, 11)),  # a Sunday
+        ("3 hari lagi", date(2026, 11, 28), date(2026, 11, 30)),  # a Saturday
+    ])
+    def test_a_typed_day_off_moves_to_the_next_working_day_and_the_summary_says_so(
+            self, ctx: ActionContext, typed: str, asked: date, day: date) -> None:
+        christmas = WorkingCalendar(frozenset({date(2026, 12, 25)}))
+        chat = chat_at(ctx, Step.DUE)
+        chat.ctx = replace(ctx, calendar=christmas)
+        chat.type(typed)
+        assert chat.step == Step.SUMMARY and chat.draft.due_on == day and chat.draft.due_asked == asked
+        note = (ctx._("{day} is a holiday: due on {date}.") if asked in christmas.holidays else
+                ctx._("{day} is not a working day: due on {date}.")).format(
+            day=format_date(asked, ctx.locale), date=format_date(day, ctx.locale))
+        assert note in chat.said.text
+        assert ActionDraft.from_dict(chat.draft.to_dict()) == chat.draft
+        chat.press("edit")
+        chat.press("due")
+        chat.press("wd3")
+        assert chat.draft.due_asked is None and note not in chat.said.text
+
+    def test_the_example_date_is_a_few_working_days_ahead_of_today(self, ctx: ActionContext) -> None:
+        chat = chat_at(ctx, Step.DUE)
+        assert "02-12-2026" in chat.said.text  # Wednesday 25 November + 5 working days
 
     @pytest.mark.parametrize("typed", ["kemarin", "20-11-2026", "20-11", "kapan-kapan"])
     def test_past_or_unreadable_date_is_refused(self, ctx: ActionContext, typed: str) -> None:
