@@ -40,6 +40,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 GROUP = -1001234567890
 ADMIN, OFFICER, REVIEWER, APPROVER, OWNER, STUDENT = 9101, 9102, 9103, 9104, 9105, 5201
 en, idn = Translator().gettext("en"), Translator().gettext("id")
+en_n, idn_n = Translator().ngettext("en"), Translator().ngettext("id")
 RUNS = [pytest.param((Stack("aiogram", "polling"), "sqlite"), id="aiogram-polling-sqlite"),
         pytest.param((Stack("ptb", "webhook"), "postgres"), id="ptb-webhook-postgres")]
 
@@ -165,11 +166,12 @@ async def test_an_overdue_action_climbs_from_its_owner_to_the_reviewer_to_the_ap
     digest = office.new(OWNER, seen)  # one digest for both actions, due within 3 working days
     assert len(digest) == 1, digest
     assert en("🗓 <b>Your actions</b> — {date}").format(date="21 December 2026").split("<b>")[0] in digest[0]
-    assert en("Due within {n} working days").format(n=3) in digest[0]
+    assert en_n("Due within {n} working day", "Due within {n} working days", 3).format(n=3) in digest[0]
     assert f"#{first}" in digest[0] and f"#{second}" in digest[0] and f"#{officers}" not in digest[0]
     assert en("⏳ #{id} more time").format(id=first) in owner.buttons()
     assert len(office.new(OFFICER, seen)) == 1  # the officer's own action, in her own digest (Indonesian)
-    assert idn("Due within {n} working days").format(n=3) in office.new(OFFICER, seen)[0]
+    assert idn_n("Due within {n} working day", "Due within {n} working days", 3).format(n=3) \
+        in office.new(OFFICER, seen)[0]
     assert office.new(GROUP, seen) == []  # nothing new, late or waiting yet: no summary of zeros
 
     asked = await owner.press(en("⏳ #{id} more time").format(id=second))  # one extension, decided by the approver
@@ -219,7 +221,8 @@ async def test_an_overdue_action_climbs_from_its_owner_to_the_reviewer_to_the_ap
     escalated = office.new(APPROVER, seen)
     assert len(escalated) == 1 and "Maya Owner" in escalated[0] and f"#{first}" in escalated[0]
     digest = office.new(OWNER, seen)[-1]  # the extended action is back among those due soon
-    assert en("Due within {n} working days").format(n=3) in digest and f"#{second}" in digest
+    assert en_n("Due within {n} working day", "Due within {n} working days", 3).format(n=3) in digest \
+        and f"#{second}" in digest
     assert office.new(REVIEWER, seen) == []  # the reviewer was told once, not every day
     assert not any(f"#{officers}" in t for uid in (REVIEWER, APPROVER) for t in office.inbox(uid))
     assert "Traceback" not in approver.text() + reviewer.text()
