@@ -26,6 +26,9 @@ from storage.records import DueTicket, TicketRecord
 LIMIT = 5000
 """Most items of one kind a pass derives notices for (newest first); more (a backlog after an outage) are taken by
 the next passes, as the first ones are issued and drop out of the read."""
+DIGEST_LISTED = 50
+"""Late tickets an officer's digest carries (newest deadline first: what became late since the last digest leads);
+the digest says how many there are in all."""
 SOON = 3  # working days: an action due within them is in its owner's digest
 UNREAD_AFTER = 1  # working days a complainant's message may wait unread
 OVERDUE_REVIEWER, OVERDUE_APPROVER = 2, 5  # working days overdue before the reviewer, then the approver, is told
@@ -72,7 +75,8 @@ async def tickets_late(ctx: Ctx, now: datetime) -> list[Due]:
 
     Only what is not noticed yet is read: the complainants' and reviewers' notices are filtered by key in SQL;
     the digests (one per officer per day) are looked up first, and only an officer without today's reads their
-    tickets (their count in SQL, then the tickets)."""
+    tickets (their count in SQL, then the newest few: a ticket late since yesterday leads however many are
+    older)."""
     today = local_day(ctx, now)
     dues: list[Due] = []
     for ticket in await ctx.uow.due.late_unnoticed(today, LIMIT):
@@ -100,10 +104,12 @@ async def tickets_late(ctx: Ctx, now: datetime) -> list[Due]:
     for officer, key in sorted(keys.items()):
         if key in issued:
             continue
-        tickets = await ctx.uow.due.late_of(today, officer, None in counts and officer in officers, LIMIT)
+        unassigned = None in counts and officer in officers
+        tickets = await ctx.uow.due.late_of(today, officer, unassigned, DIGEST_LISTED)
         if tickets:
+            total = counts.get(officer, 0) + (counts[None] if unassigned else 0)
             dues.append(Due(key, Kind.OFFICER_DIGEST, Hours.STAFF, midnight(ctx, today), (officer,),
-                            tuple(t.id for t in tickets)))
+                            tuple(t.id for t in tickets), {"count": total}))
     return dues
 
 

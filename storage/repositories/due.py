@@ -164,13 +164,13 @@ class DueRepository:
 
     async def late_of(self, before: date, officer: int, unassigned: bool, limit: int) -> list[DueTicket]:
         """The late tickets an officer's digest lists: assigned to them and, with ``unassigned``, those assigned to
-        nobody yet; earliest deadline first."""
+        nobody yet; newest deadline first (what became late since the last digest leads)."""
         whose = TicketRow.assigned_to == officer
         if unassigned:
             whose = whose | TicketRow.assigned_to.is_(None)
         statement = (
             _DUE_TICKET.where(TicketRow.due_on < before, TicketRow.status.in_(ACTIVE_STATUSES), whose)
-            .order_by(TicketRow.due_on, TicketRow.id).limit(limit)
+            .order_by(TicketRow.due_on.desc(), TicketRow.id.desc()).limit(limit)
         )
         return [_due_ticket(row) for row in await self._session.execute(statement)]
 

@@ -365,3 +365,31 @@ class TestABrokenNotice:
         monkeypatch.undo()
         again = await tick(desk, clock, wib(2026, 12, 21, 9, 1))
         assert len(to(again, OWNER)) == 1 and to(again, REVIEWER) == []
+
+
+class TestNewlyLateBeyondTheWindow:
+    async def test_a_ticket_late_today_is_told_however_many_older_ones_are_late(
+            self, desk: Desk, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+        """More stale late tickets than a pass reads of a kind (``LIMIT``, made 3 here) and one that becomes late
+        today: its complainant and its officer are told (the engine read the oldest ``LIMIT`` and never saw it)."""
+        async with desk.make_uow() as uow:
+            student = await uow.persons.get_by_telegram_id(STUDENT)
+            assert student is not None
+            for n in range(5):
+                await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None,
+                                                f"Lama {n}", None, {}, (), False, "received", clock()))
+            await uow.commit()
+        await tick(desk, clock, wib(2026, 12, 21, 9))  # their deadline: 3 working days
+        assert len(to(await tick(desk, clock, wib(2026, 12, 29, 9)), STUDENT)) == 5  # each told once
+        monkeypatch.setattr("handlers.due.gather.LIMIT", 3)
+        async with desk.make_uow() as uow:
+            await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None, "Baru", None,
+                                            {}, (), False, "received", clock()))
+            await uow.commit()
+        await tick(desk, clock, wib(2026, 12, 29, 10))  # its deadline: 3 working days (1 January a holiday)
+        sent = await tick(desk, clock, wib(2027, 1, 6, 9))  # the first working day after it (5 January is a holiday)
+        told = to(sent, STUDENT)
+        assert len(told) == 1 and "KEL-2026-00006" in told[0]
+        digest = to(sent, OFFICER)
+        assert len(digest) == 1 and "KEL-2026-00006" in digest[0] and "(6)" in digest[0]
+        assert to(await tick(desk, clock, wib(2027, 1, 6, 11)), STUDENT) == []
