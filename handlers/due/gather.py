@@ -222,11 +222,13 @@ async def ratings(ctx: Ctx, now: datetime) -> list[Due]:
 
 
 async def group_digest(ctx: Ctx, now: datetime) -> list[Due]:
-    """The staff group's morning summary, each working day."""
+    """The staff group's morning summary, each working day (until it was issued: a pass derives only what is not)."""
     if ctx.deps.staff_chat_id is None:
         return []
-    today = local_day(ctx, now)
-    return [Due(f"digest:group:{today}", Kind.GROUP_DIGEST, Hours.DIGEST, midnight(ctx, today))]
+    key = f"digest:group:{local_day(ctx, now)}"
+    if await ctx.uow.due.issued([key]):
+        return []
+    return [Due(key, Kind.GROUP_DIGEST, Hours.DIGEST, midnight(ctx, local_day(ctx, now)))]
 
 
 PRODUCERS: list[Producer] = [tickets_late, unread, actions, lks, ratings, group_digest]

@@ -14,7 +14,8 @@ import pytest
 
 from bot.emulator.html import parse_html
 from handlers.calendar_loader import load_calendar
-from handlers.due.engine import run_once
+from handlers.due.engine import ctx_for, run_once
+from handlers.due.gather import gather
 from handlers.i18n import Translator
 from storage.records import NewAction, NewLk, NewTicket
 from storage.uow import SqlUnitOfWork
@@ -84,6 +85,9 @@ async def tick(desk: Desk, clock: Clock, moment: datetime) -> list[dict[str, Any
     """Run a pass at ``moment`` and return what it sent."""
     clock.at(moment)
     await run_once(desk.make_uow, desk.deps, clock())
+    async with desk.make_uow() as uow:  # what a pass derives is only what was not issued: the keys built in SQL
+        derived = [due.key for due in await gather(ctx_for(uow, desk.deps), clock())]  # match the engine's
+        assert await uow.due.issued(derived) == set()
     sent = await desk.deliver_due()
     for payload in sent:
         if "text" in payload:
