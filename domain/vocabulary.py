@@ -42,8 +42,11 @@ ACTIVE: frozenset[TicketStatus] = frozenset({S.RECEIVED, S.CONFIRMING, S.REOPENE
                                              S.ACCEPTED})
 #: Waiting for an officer: the officers' inbox and the search corpus of open tickets.
 INBOX: frozenset[TicketStatus] = frozenset({S.RECEIVED, S.CONFIRMING, S.REOPENED, S.UNDER_REVIEW, S.IN_FOLLOWUP})
-#: No officer has started confirming them yet (monitoring and reminders).
+#: No officer has started confirming them yet (the search filter "belum dikonfirmasi").
 UNCONFIRMED: tuple[TicketStatus, ...] = (S.RECEIVED, S.REOPENED)
+#: No verdict yet, whether or not an officer took it (confirming, a suggestion under review): what monitoring and
+#: the staff group's summary count as not yet confirmed — exactly the statuses whose deadline is to be confirmed.
+NO_VERDICT: tuple[TicketStatus, ...] = (S.RECEIVED, S.CONFIRMING, S.REOPENED, S.UNDER_REVIEW)
 #: A conclusion the complainant is asked to rate (SOP 7a).
 RATEABLE: frozenset[TicketStatus] = frozenset({S.CONFORMING, S.RESOLVED})
 #: Confirmed and ready to be covered by an LK (complaints) or a programme (suggestions).
@@ -119,6 +122,11 @@ class ActionStatus(StrEnum):
     DONE = "done"
 
 
+ASSIGNERS = frozenset({Role.OFFICER, Role.REVIEWER, Role.ADMIN})
+"""Who may hand a ticket to an officer: officers, the reviewers (a late ticket is escalated to them) and admins —
+by /assign and by the 👤 Assign… button alike."""
+
+
 class TicketEvent(StrEnum):
     """What happened to a ticket, as its history stores it (with parameters; rendered in the reader's language)."""
 
@@ -138,6 +146,7 @@ class TicketEvent(StrEnum):
     CLOSED = "closed"  # {reason: "rated" | "programme"}
     WITHDRAWN = "withdrawn"  # {reason}
     EXTENDED = "extended"  # {step, from, to, reason}: the current deadline moved, once
+    LATE_TOLD = "late_told"  # {step, from, to}: the step's time passed; the complainant was given a new date ``to``
     STATUS = "status"  # a move recorded before events had codes; ``note`` holds its old text
 
 

@@ -56,6 +56,7 @@ async def ask(turn: Turn, kind: str, subject: str, **data: Any) -> None:
                                             turn.deps.clock()))
     text = turn._(PROMPTS[kind]).format(subject=subject) + "\n" + turn._("(/cancel to stop)")
     turn.reaction.outbound.append(OutMessage(chat, text, pending_buttons(turn, kind)))
+    turn.asked = True
     if chat != turn.chat_id:
         turn.reaction.callback_answer = turn._("I sent you a private message: answer there.")
 

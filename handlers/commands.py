@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from html import escape
 
-from domain.vocabulary import STAFF, Role
+from domain.vocabulary import ASSIGNERS, STAFF, Role
 from handlers import student
 from handlers.i18n import N_
 from handlers.labels import role_name
@@ -69,7 +69,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
     "inbox": StaffCommand(tickets.inbox, OFFICER, N_("/inbox"), N_("new tickets and yours")),
     "show": StaffCommand(tickets.show, STAFF, N_("/show <number>"), N_("a ticket in full, with history and files")),
     "take": StaffCommand(tickets.take, OFFICER, N_("/take <number>"), N_("take a ticket")),
-    "assign": StaffCommand(tickets.assign, frozenset({Role.OFFICER, Role.ADMIN}), N_("/assign <number> <id>"),
+    "assign": StaffCommand(tickets.assign, ASSIGNERS, N_("/assign <number> <id>"),
                            N_("hand a ticket to an officer")),
     "reply": StaffCommand(tickets.reply, OFFICER, N_("/reply <number> <text>"),
                           N_("message the complainant; their answer comes back to you")),

@@ -58,6 +58,7 @@ STAFF_LINES: dict[str, str] = {
     E.CLOSED: N_("closed"),
     E.WITHDRAWN: N_("withdrawn by the complainant: {reason}"),
     E.EXTENDED: N_("deadline extended from {from_} to {to}: {reason}"),
+    E.LATE_TOLD: N_("⏱ late (due {from_}): the complainant was told to expect it by {to}"),
 }
 COMPLAINANT_LINES: dict[str, str] = {
     E.FILED: N_("received"),
@@ -73,6 +74,7 @@ COMPLAINANT_LINES: dict[str, str] = {
     E.CLOSED: N_("closed"),
     E.WITHDRAWN: N_("withdrawn by you: {reason}"),
     E.EXTENDED: N_("the bureau needs more time: now expected by {to}"),
+    E.LATE_TOLD: N_("taking longer than the standard time: now expected by {to}"),
 }
 
 
@@ -89,7 +91,7 @@ def event_text(event: TicketEventRecord, ticket: TicketRecord, reader: Reader, n
     if event.code == E.VERDICT or event.code == E.STATUS:
         text = status_name(event.to_status, _)
         detail = p.get("text") if event.code == E.VERDICT else event.note
-        return f"{text}: {shown(str(detail), SHOWN_TEXT)}" if detail else text
+        return f"{text} — {shown(str(detail), SHOWN_TEXT)}" if detail else text  # a status name may hold a colon
     template = (STAFF_LINES if reader.staff else COMPLAINANT_LINES).get(event.code)
     if template is None:
         return None

@@ -17,6 +17,9 @@ from babel.messages.pofile import read_po
 import locales
 
 Gettext = Callable[[str], str]
+Ngettext = Callable[[str, str, int], str]
+"""``ngettext(singular, plural, n)``: the form for ``n`` in the reader's language (Indonesian has one, English two).
+Called by that name, so that pybabel extracts both forms."""
 LANGUAGES = ("id", "en")
 DEFAULT_LOCALE = "id"
 LOCALES_DIR = Path(locales.__file__).parent
@@ -47,6 +50,9 @@ class Translator:
 
     def gettext(self, lang: str) -> Gettext:
         return self._catalogs.get(lang, self._catalogs[self.default]).gettext
+
+    def ngettext(self, lang: str) -> Ngettext:
+        return self._catalogs.get(lang, self._catalogs[self.default]).ngettext
 
     def pick(self, chosen: str | None, telegram_code: str | None) -> str:
         """The user's /lang choice, else Telegram's language_code, else the default."""

@@ -139,7 +139,8 @@ async def _staff_button(turn: Turn, press: ButtonPress, key: str, arg: str) -> N
         turn.chat_id, turn.private = turn.user.id, True
         await button.run(turn, arg)
         if turn.reaction.callback_answer is None:
-            turn.reaction.callback_answer = turn._("I sent you a private message: answer there.")
+            turn.reaction.callback_answer = (turn._("I sent you a private message: answer there.") if turn.asked
+                                             else turn._("I sent it to you in our private chat."))
         return
     await button.run(turn, arg)
 

@@ -28,6 +28,9 @@ class Turn:
     reaction: Reaction
     roles: frozenset[str] | None = None
     private: bool = True
+    #: A question was put to the user this turn (their next message answers it): a button pressed in the staff
+    #: group then says "answer there", not just "sent to you".
+    asked: bool = False
 
     def say(self, text: str, buttons: Keyboard = ()) -> None:
         self.reaction.say(self.chat_id, text, buttons)

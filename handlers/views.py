@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from dialogs.catalogue import Catalogue
 from dialogs.workflow import is_active
+from domain.vocabulary import TicketEvent
 from handlers.formats import day, when
 from handlers.history import Reader, history_lines
 from handlers.i18n import Gettext
@@ -26,6 +29,18 @@ def ticket_line(ticket: TicketRecord, catalogue: Catalogue, locale: str, _: Gett
     return f"<b>{ticket.number}</b> · {service_label(ticket, catalogue, locale, _)} · {status_name(ticket.status, _)}"
 
 
+def expected_on(ticket: TicketRecord, events: list[TicketEventRecord]) -> date:
+    """When the complainant may expect the ticket's next step: its deadline, or — once that passed and they were
+    told a new date (``late_told`` for this very deadline) — the date they were told, so /status never contradicts
+    the notice."""
+    assert ticket.due_on is not None
+    told = [e for e in events if e.code == TicketEvent.LATE_TOLD and e.params.get("from") == str(ticket.due_on)]
+    if told:
+        with contextlib.suppress(ValueError):
+            return max(ticket.due_on, date.fromisoformat(str(told[-1].params.get("to"))))
+    return ticket.due_on
+
+
 def ticket_details(ticket: TicketRecord, events: list[TicketEventRecord], catalogue: Catalogue, tz: ZoneInfo,
                    locale: str, _: Gettext, names: Mapping[int, str] | None = None) -> str:
     """The complainant's own ticket in full, with the history they may see."""
@@ -38,7 +53,7 @@ def ticket_details(ticket: TicketRecord, events: list[TicketEventRecord], catalo
         _("Description: {text}").format(text=shown(ticket.description, 600)),
     ]
     if ticket.due_on is not None and is_active(ticket.status):
-        lines.insert(3, _("Next step expected by: {date}").format(date=day(ticket.due_on, locale)))
+        lines.insert(3, _("Next step expected by: {date}").format(date=day(expected_on(ticket, events), locale)))
     if ticket.attachments:
         lines.append(_("Attachments: {n}").format(n=len(ticket.attachments)))
     history = history_lines(ticket, events, Reader(_, locale, tz, staff=False), names or {})

@@ -11,10 +11,12 @@ from domain.delivery import Priority
 from domain.vocabulary import RATEABLE, ActionStatus, LkStatus, TicketEvent, TicketStatus
 from handlers import notices
 from handlers.due import Due, Kind
+from handlers.due.gather import SOON
 from handlers.due.gather import expected as expected_by
 from handlers.events import Button, Keyboard, OutMessage
 from handlers.formats import day
 from handlers.history import Reader
+from handlers.i18n import Ngettext
 from handlers.labels import action_kind_name, due_step_name, lk_status_name, status_name
 from handlers.procedure import Ctx
 from handlers.procedure.lookups import lk_snapshot
@@ -25,6 +27,7 @@ from storage.records import ActionRecord, LkRecord, PersonRecord, TicketRecord
 
 SHOWN = 10
 """Items a digest lists one by one (with buttons); the rest are counted."""
+
 Send = Callable[[Ctx, Due], Awaitable[int]]
 
 
@@ -41,6 +44,11 @@ def _when(reader: Reader, value: date) -> str:
     return day(value, reader.locale)
 
 
+def _plural(ctx: Ctx, reader: Reader) -> Ngettext:
+    """The reader's plural forms: "1 working day", "2 working days" (one form in Indonesian)."""
+    return ctx.deps.translator.ngettext(reader.locale)
+
+
 def _late(ctx: Ctx, due_on: date) -> int:
     return ctx.deps.calendar.working_days_between(due_on, ctx.now.astimezone(ctx.deps.tz).date())
 
@@ -55,13 +63,14 @@ async def officer_digest(ctx: Ctx, due: Due) -> int:
     sent = 0
     for person in await _people(ctx, due.to):
         r = notices.reader_for(ctx, person)
-        _ = r._
+        _, ngettext = r._, _plural(ctx, r)
         lines = [_("📋 <b>Tickets past their standard time</b> ({n}):").format(n=total)]
         for t in tickets[:SHOWN]:
             assert t.due_on is not None
-            lines.append("• " + _("{number}: to {step} by {date} ({n} working days late)").format(
-                number=t.number, step=due_step_name(t.due_step, _), date=_when(r, t.due_on),
-                n=_late(ctx, t.due_on)))
+            late = _late(ctx, t.due_on)
+            lines.append("• " + ngettext("{number}: to {step} by {date} ({n} working day late)",
+                                         "{number}: to {step} by {date} ({n} working days late)", late).format(
+                number=t.number, step=due_step_name(t.due_step, _), date=_when(r, t.due_on), n=late))
         if total > SHOWN:
             lines.append(f"… +{total - min(len(tickets), SHOWN)}")
         # The command's arguments are in angle brackets: text, not tags Telegram would refuse the message for.
@@ -108,12 +117,13 @@ async def unread(ctx: Ctx, due: Due) -> int:
 
 
 async def _open_actions(ctx: Ctx, ids: tuple[int, ...]) -> list[tuple[ActionRecord, LkRecord]]:
+    """The open actions of ``ids`` whose programme runs (its LK approved and in progress) with their LK."""
     found = []
     for action_id in ids:
         action = await ctx.uow.lks.get_action(action_id)
         lk = await ctx.uow.lks.get(action.lk_id) if action is not None else None
         if action is not None and lk is not None and action.status == ActionStatus.OPEN \
-                and lk.status != LkStatus.CLOSED:
+                and lk.status == LkStatus.IN_PROGRESS:
             found.append((action, lk))
     return found
 
@@ -126,10 +136,11 @@ async def owner_digest(ctx: Ctx, due: Due) -> int:
     sent = 0
     for person in await _people(ctx, due.to):
         r = notices.reader_for(ctx, person)
-        _ = r._
+        _, ngettext = r._, _plural(ctx, r)
         groups = ((_("Overdue"), [x for x in actions if x[0].due_on < today]),
                   (_("Due today"), [x for x in actions if x[0].due_on == today]),
-                  (_("Due within {n} working days").format(n=3), [x for x in actions if x[0].due_on > today]))
+                  (ngettext("Due within {n} working day", "Due within {n} working days", SOON).format(n=SOON),
+                   [x for x in actions if x[0].due_on > today]))
         lines = [_("🗓 <b>Your actions</b> — {date}").format(date=_when(r, today))]
         shown_actions: list[ActionRecord] = []
         for title, items in groups:
@@ -160,11 +171,13 @@ async def overdue(ctx: Ctx, due: Due) -> int:
     sent = 0
     for person in await _people(ctx, due.to):
         r = notices.reader_for(ctx, person)
-        _ = r._
-        text = _("⏰ Action #{id} of {lk} is overdue since {date} ({n} working days): {kind}: {text}\nOwner: "
-                 "{owner}.").format(id=action.id, lk=lk.number, date=_when(r, action.due_on),
-                                    n=_late(ctx, action.due_on), kind=action_kind_name(action.kind, _),
-                                    text=shown(action.description, 300), owner=owner_text(action, names, _))
+        _, ngettext = r._, _plural(ctx, r)
+        late = _late(ctx, action.due_on)
+        text = ngettext("⏰ Action #{id} of {lk} is overdue since {date} ({n} working day): {kind}: {text}\nOwner: "
+                        "{owner}.", "⏰ Action #{id} of {lk} is overdue since {date} ({n} working days): {kind}: "
+                        "{text}\nOwner: {owner}.", late).format(
+            id=action.id, lk=lk.number, date=_when(r, action.due_on), n=late, kind=action_kind_name(action.kind, _),
+            text=shown(action.description, 300), owner=owner_text(action, names, _))
         ctx.out.append(_bulk(person.telegram_id or 0, text, ((Button(_("📄 Open {number}").format(number=lk.number),
                                                                      f"lk:show:{lk.id}"),),)))
         sent += 1
@@ -209,12 +222,20 @@ async def complainant_late(ctx: Ctx, due: Due) -> int:
         return 0
     _ = r._
     expected = await expected_by(ctx, ticket, ctx.now.astimezone(ctx.deps.tz).date())
-    text = _("Your report {number} is taking longer than the standard time to {step} (it was due by {date}). It is "
-             "still in hand; where it stands: {status}. You can now expect it by {expected}; you are told here as "
-             "soon as it moves.").format(number=ticket.number, step=due_step_name(due.key.split(":")[3], _),
-                                    date=_when(r, ticket.due_on), status=status_name(ticket.status, _),
-                                    expected=_when(r, expected))
+    if ticket.due_extended:  # the date is the one the officer gave with the extension, not the standard time
+        text = _("Your report {number} is taking longer than the date we gave you to {step} (it was to be by "
+                 "{date}). It is still in hand; where it stands: {status}. You can now expect it by {expected}; you "
+                 "are told here as soon as it moves.")
+    else:
+        text = _("Your report {number} is taking longer than the standard time to {step} (it was due by {date}). It "
+                 "is still in hand; where it stands: {status}. You can now expect it by {expected}; you are told "
+                 "here as soon as it moves.")
+    text = text.format(number=ticket.number, step=due_step_name(due.key.split(":")[3], _),
+                       date=_when(r, ticket.due_on), status=status_name(ticket.status, _), expected=_when(r, expected))
     ctx.out.append(_bulk(person.telegram_id or 0, text, (notices.add_info_button(ticket, _),)))
+    # What they were promised is kept: /status and the history show it (and the staff see it in /show).
+    await ctx.uow.tickets.record(ticket.id, TicketEvent.LATE_TOLD, actor_person_id=None, at=ctx.now,
+                                 params={"step": ticket.due_step, "from": str(ticket.due_on), "to": str(expected)})
     return 1
 
 
@@ -262,9 +283,10 @@ async def group_digest(ctx: Ctx, due: Due) -> int:
     r = Reader(translator.gettext(locale), locale, ctx.deps.tz)
     _ = r._
     today = ctx.now.astimezone(ctx.deps.tz).date()
-    since = ctx.now - timedelta(days=1)
+    # New since the summary before this one went (a ticket filed after Friday's is new on Monday), else a day.
+    since = await ctx.uow.due.previous_issued(due.key) or ctx.now - timedelta(days=1)
     watch = ctx.uow.monitoring
-    unconfirmed, _first = await watch.unconfirmed_tickets(ctx.now, limit=0)
+    unconfirmed, first = await watch.unconfirmed_tickets(ctx.now, limit=4)
     late = await ctx.uow.due.late_tickets(before=today, limit=200)
     due_today, _rows = await watch.open_actions_due(first=today, last=today, limit=0)
     overdue, rows = await watch.open_actions_due(first=None, last=today - timedelta(days=1), limit=5)
@@ -274,7 +296,7 @@ async def group_digest(ctx: Ctx, due: Due) -> int:
     if not (new or unconfirmed or late or due_today or overdue or any(total for total, _l in waiting.values())):
         return 0  # a quiet day: no summary of zeros
     lines = [_("📊 <b>Daily summary</b> — {date}").format(date=_when(r, today)),
-             _("New since yesterday: {n}").format(n=new),
+             _("New since the last summary: {n}").format(n=new),
              _("Not yet confirmed: {n} (past their standard time: {late})").format(
                  n=unconfirmed, late=sum(1 for t in late if t.due_step == "confirm")),
              _("Past the time to respond: {n}").format(n=sum(1 for t in late if t.due_step == "respond")),
@@ -282,7 +304,9 @@ async def group_digest(ctx: Ctx, due: Due) -> int:
              _("LKs waiting — check: {check}, approval: {approval}, effectiveness: {verify}").format(
                  check=waiting[LkStatus.AWAITING_CHECK][0], approval=waiting[LkStatus.AWAITING_APPROVAL][0],
                  verify=waiting[LkStatus.AWAITING_VERIFICATION][0])]
-    buttons = [Button(t.number, f"sh:{t.id}") for t in late[:4]]
+    # the late tickets first, then those not yet confirmed (a reopened one counted is also listed)
+    tickets = {t.id: t.number for t in late[:4]} | {t.id: t.number for t in first}
+    buttons = [Button(number, f"sh:{ticket_id}") for ticket_id, number in list(tickets.items())[:5]]
     buttons += [Button(lk.number, f"lk:show:{lk.id}") for _a, lk in rows[:2]]
     buttons += [Button(lk.number, f"lk:show:{lk.id}") for total, lks in waiting.values() for lk in lks[:1]]
     unique = list({b.data: b for b in buttons}.values())[:8]

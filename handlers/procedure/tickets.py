@@ -31,6 +31,7 @@ async def move(ctx: Ctx, ticket: TicketRecord, to: str, code: str, params: dict[
             number=ticket.number, status=status_name(ticket.status, ctx._)))
     await ctx.uow.tickets.set_status(ticket.id, to, actor_person_id=ctx.actor.recorded, at=ctx.now, code=code,
                                      params=params)
+    fields = {**read_by_staff(ctx, ticket), **fields}
     if not is_active(to):
         fields.setdefault("awaiting_complainant_since", None)
         fields.setdefault("unread_since", None)
@@ -42,6 +43,14 @@ async def move(ctx: Ctx, ticket: TicketRecord, to: str, code: str, params: dict[
     if fields:
         await ctx.uow.tickets.update(ticket.id, **fields)
     return await deadlines.keep(ctx, await ticket_by_id(ctx, ticket.id), to)
+
+
+def read_by_staff(ctx: Ctx, ticket: TicketRecord) -> dict[str, Any]:
+    """A staff step on the ticket (a verdict, a reply, a take or an assignment, a link to an LK) comes after its
+    officer saw the complainant's messages — they reach the officer's chat whole — so they are read: the "unread"
+    reminder is for messages nobody acted on, not for ones only the 📄 Show button was not pressed for."""
+    staff = bool(ctx.actor.roles) and ctx.actor.person_id != ticket.person_id
+    return {"unread_since": None} if staff and ticket.unread_since is not None else {}
 
 
 async def take(ctx: Ctx, ticket: TicketRecord) -> TicketRecord:
@@ -57,7 +66,8 @@ async def take(ctx: Ctx, ticket: TicketRecord) -> TicketRecord:
     elif ticket.assigned_to is None:
         await ctx.uow.tickets.record(ticket.id, TicketEvent.TAKEN, actor_person_id=ctx.actor.person_id, at=ctx.now,
                                      params=params)
-        ticket = await ctx.uow.tickets.update(ticket.id, assigned_to=ctx.actor.person_id)
+        ticket = await ctx.uow.tickets.update(ticket.id, assigned_to=ctx.actor.person_id,
+                                              **read_by_staff(ctx, ticket))
     await notices.refresh_card(ctx, ticket.id)
     return ticket
 
@@ -75,7 +85,7 @@ async def assign(ctx: Ctx, ticket: TicketRecord, officer: PersonRecord) -> Ticke
     else:
         await ctx.uow.tickets.record(ticket.id, TicketEvent.ASSIGNED, actor_person_id=ctx.actor.person_id,
                                      at=ctx.now, params=params)
-        ticket = await ctx.uow.tickets.update(ticket.id, assigned_to=officer.id)
+        ticket = await ctx.uow.tickets.update(ticket.id, assigned_to=officer.id, **read_by_staff(ctx, ticket))
     number = ticket.number
     await notices.tell_staff(
         ctx, officer, lambda r: r._("{number} was assigned to you.").format(number=number),

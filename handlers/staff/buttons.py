@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from domain.vocabulary import STAFF, LkStatus, Role, TicketStatus
+from domain.vocabulary import ASSIGNERS, STAFF, LkStatus, Role, TicketStatus
 from handlers.asking import ask
 from handlers.errors import Refusal
 from handlers.procedure.checks import lk_by_id, ticket_by_id
@@ -20,7 +20,6 @@ from handlers.staff import lk as lks
 from handlers.turn import Turn
 
 OFFICER = frozenset({Role.OFFICER})
-ASSIGNERS = frozenset({Role.OFFICER, Role.REVIEWER, Role.ADMIN})
 READERS = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.MONITOR})  # as /search in handlers.commands
 Run = Callable[[Turn, str], Awaitable[None]]
 

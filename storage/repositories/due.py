@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, String, cast, delete, func, literal, selec
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.vocabulary import ACTIVE, RATEABLE
+from domain.vocabulary import ACTIVE, RATEABLE, LkStatus
 from storage.columns import require_aware
 from storage.models import DueNoticeRow, DuePassRow, ExtensionRequestRow, LkActionRow, LkRow, PersonRow, TicketRow
 from storage.records import DueAction, DueLk, DuePass, DueTicket, ExtensionRequest, TicketRecord
@@ -32,7 +32,6 @@ _DUE_ACTION = select(LkActionRow.id, LkActionRow.due_on, LkActionRow.owner_perso
 """The columns of :class:`DueAction`, in its order."""
 ACTIVE_STATUSES = tuple(sorted(ACTIVE))
 RATEABLE_STATUSES = tuple(sorted(RATEABLE))
-CLOSED_LK = "closed"
 
 
 def _text(*parts: Any) -> ColumnElement[str]:
@@ -197,23 +196,23 @@ class DueRepository:
         return [_due_ticket(row) for row in await self._session.execute(statement)]
 
     async def overdue_unnoticed(self, field: str, up_to: date, limit: int) -> list[DueAction]:
-        """Open actions of LKs not closed, due on or before ``up_to``, whose ``field`` escalation
+        """Open actions of LKs in progress (a running programme), due on or before ``up_to``, whose ``field`` escalation
         (``action:<id>:<field>:<due_on>``) was not issued, newest first."""
         key = _text("action:", LkActionRow.id, f":{field}:", self._day(LkActionRow.due_on))
         statement = (
-            _DUE_ACTION.where(LkActionRow.status == "open", LkActionRow.due_on <= up_to, LkRow.status != CLOSED_LK,
-                              _not_noticed(key))
+            _DUE_ACTION.where(LkActionRow.status == "open", LkActionRow.due_on <= up_to,
+                              LkRow.status == LkStatus.IN_PROGRESS, _not_noticed(key))
             .order_by(LkActionRow.due_on.desc(), LkActionRow.id.desc()).limit(limit)
         )
         return [DueAction(*row) for row in await self._session.execute(statement)]
 
     async def action_owner_counts(self, day: date) -> dict[int, int]:
-        """Open actions of LKs not closed due on or before ``day``, counted by whom they are reminded to: their
-        owner, or (an owner outside the bot) the LK's officer."""
+        """Open actions of LKs in progress (a running programme) due on or before ``day``, counted by whom they
+        are reminded to: their owner, or (an owner outside the bot) the LK's officer."""
         owner = func.coalesce(LkActionRow.owner_person_id, LkRow.prepared_by)
         statement = (
             select(owner, func.count()).join(LkRow, LkRow.id == LkActionRow.lk_id)
-            .where(LkActionRow.status == "open", LkActionRow.due_on <= day, LkRow.status != CLOSED_LK)
+            .where(LkActionRow.status == "open", LkActionRow.due_on <= day, LkRow.status == LkStatus.IN_PROGRESS)
             .group_by(owner)
         )
         return {int(person): int(count) for person, count in await self._session.execute(statement)}
@@ -223,8 +222,8 @@ class DueRepository:
         whose = (LkActionRow.owner_person_id == person) | (
             LkActionRow.owner_person_id.is_(None) & (LkRow.prepared_by == person))
         statement = (
-            _DUE_ACTION.where(LkActionRow.status == "open", LkActionRow.due_on <= day, LkRow.status != CLOSED_LK,
-                              whose)
+            _DUE_ACTION.where(LkActionRow.status == "open", LkActionRow.due_on <= day,
+                              LkRow.status == LkStatus.IN_PROGRESS, whose)
             .order_by(LkActionRow.due_on, LkActionRow.id).limit(limit)
         )
         return [DueAction(*row) for row in await self._session.execute(statement)]
@@ -240,6 +239,18 @@ class DueRepository:
             .order_by(LkRow.updated_at.desc(), LkRow.id.desc()).limit(limit)
         )
         return [DueLk(*row) for row in await self._session.execute(statement)]
+
+    async def previous_issued(self, key: str) -> datetime | None:
+        """When the notice of ``key``'s series issued last before it went (None: never). A series' keys share all
+        but their last part, an ISO day (``digest:group:2027-01-15``), so they sort in time: one step back along
+        the primary key."""
+        series = key.rsplit(":", 1)[0] + ":"
+        statement = (
+            select(DueNoticeRow.issued_at)
+            .where(DueNoticeRow.key.startswith(series, autoescape=True), DueNoticeRow.key < key)
+            .order_by(DueNoticeRow.key.desc()).limit(1)
+        )
+        return await self._session.scalar(statement)
 
     async def count_new_since(self, at: datetime) -> int:
         statement = select(func.count()).select_from(TicketRow).where(TicketRow.created_at >= require_aware(at))

@@ -16,13 +16,18 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.vocabulary import NO_VERDICT
 from storage.columns import require_aware
 from storage.models import LkActionRow, LkRow, PersonRow, TicketRow
 from storage.records import ActionRecord, LkRecord, TicketRecord
 from storage.repositories._lk_rows import action_record, lk_record
 from storage.repositories._ticket_rows import ticket_record
 from storage.repositories.lk_actions import OPEN
-from storage.repositories.tickets import ACTIVE_STATUSES, UNCONFIRMED_STATUSES
+from storage.repositories.tickets import ACTIVE_STATUSES
+
+UNCONFIRMED_STATUSES = NO_VERDICT
+"""Not confirmed yet: no verdict, whether or not an officer took the ticket (a taken ticket late to be confirmed
+is as late as one nobody took)."""
 
 
 class MonitoringRepository:
@@ -54,7 +59,7 @@ class MonitoringRepository:
     async def unconfirmed_tickets(
         self, received_before: datetime, limit: int, *, by_service: Mapping[str, datetime] | None = None
     ) -> tuple[int, list[TicketRecord]]:
-        """Tickets still ``received`` or ``reopened`` that were filed before ``received_before`` (or, for a
+        """Tickets with no verdict yet (:data:`UNCONFIRMED_STATUSES`) filed before ``received_before`` (or, for a
         service in ``by_service``, before that service's own instant): how many, and the first ``limit``,
         oldest first.
 

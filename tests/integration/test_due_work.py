@@ -16,6 +16,7 @@ from bot.emulator.html import parse_html
 from handlers.calendar_loader import load_calendar
 from handlers.due.engine import ctx_for, run_once
 from handlers.due.gather import gather
+from handlers.formats import day
 from handlers.i18n import Translator
 from storage.records import NewAction, NewLk, NewTicket
 from storage.uow import SqlUnitOfWork
@@ -173,6 +174,27 @@ class TestComplainant:
         told = to(await tick(desk, clock, wib(2026, 12, 29, 7, 5)), STUDENT)
         assert len(told) == 1 and "KEL-2026-00001" in told[0]
         assert to(await tick(desk, clock, wib(2026, 12, 30, 9)), STUDENT) == []
+
+    async def test_status_shows_the_date_the_late_notice_gave_not_the_passed_deadline(self, desk: Desk,
+                                                                                      clock: Clock) -> None:
+        """Found in a walk: the notice said "expect it by 4 January", /status still said the passed 28 December."""
+        await self.add_ticket(desk, clock)
+        await tick(desk, clock, wib(2026, 12, 21, 9))
+        told = to(await tick(desk, clock, wib(2026, 12, 29, 7, 5)), STUDENT)
+        async with desk.make_uow() as uow:
+            ticket = await uow.tickets.get_by_number("KEL-2026-00001")
+            assert ticket is not None and ticket.due_on is not None
+            late = [e for e in await uow.tickets.events(ticket.id) if e.code == "late_told"]
+        assert len(late) == 1 and late[0].params["from"] == str(ticket.due_on)
+        promised = date.fromisoformat(late[0].params["to"])
+        assert promised > ticket.due_on and day(promised, "en") in told[0]
+        status = (await desk.say(desk.user(STUDENT, "Siti"), "/status KEL-2026-00001"))[0]
+        assert en("Next step expected by: {date}").format(date=day(promised, "en")) in status
+        assert en("taking longer than the standard time: now expected by {to}").format(to=day(promised, "en")) \
+            in status
+        shown = (await desk.say(desk.user(OFFICER, "Staff"), "/show KEL-2026-00001"))[0]
+        assert en("⏱ late (due {from_}): the complainant was told to expect it by {to}").format(
+            from_=day(ticket.due_on, "en"), to=day(promised, "en")) in shown
 
     async def test_an_unrated_response_is_reminded_then_closed_and_can_still_be_rated(
             self, desk: Desk, clock: Clock) -> None:
@@ -397,3 +419,97 @@ class TestNewlyLateBeyondTheWindow:
         digest = to(sent, OFFICER)
         assert len(digest) == 1 and "KEL-2026-00006" in digest[0] and "(6)" in digest[0]
         assert to(await tick(desk, clock, wib(2027, 1, 6, 11)), STUDENT) == []
+
+
+def group(sent: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [p for p in sent if p["chat_id"] < 0]
+
+
+def pressed(payload: dict[str, Any]) -> list[str]:
+    return [data for row in payload.get("buttons") or [] for _label, data in row]
+
+
+class TestFoundInTheSandboxWalk:
+    """What a new user met walking the sandbox (issue 12's walk): each case as it was seen."""
+
+    async def test_a_ticket_filed_after_the_mornings_summary_is_new_in_the_next_one(self, desk: Desk,
+                                                                                     clock: Clock) -> None:
+        clock.at(wib(2026, 12, 17, 9))
+        await action_due(desk, date(2026, 12, 16))  # something to report every morning
+        assert len(group(await tick(desk, clock, wib(2026, 12, 18, 7, 31)))) == 1  # Friday's summary
+        clock.at(wib(2026, 12, 18, 9, 1))
+        await TestComplainant().add_ticket(desk, clock)  # filed after it, on Friday
+        monday = group(await tick(desk, clock, wib(2026, 12, 21, 7, 31)))
+        assert len(monday) == 1 and id_("New since the last summary: {n}").format(n=1) in monday[0]["text"]
+        tuesday = group(await tick(desk, clock, wib(2026, 12, 22, 10)))  # a late pass: counted once only
+        assert id_("New since the last summary: {n}").format(n=0) in tuesday[0]["text"]
+
+    async def test_without_an_earlier_summary_new_means_the_last_24_hours(self, desk: Desk, clock: Clock) -> None:
+        clock.at(wib(2026, 12, 20, 7))
+        await TestComplainant().add_ticket(desk, clock)  # Sunday 07:00: over a day before the summary
+        clock.at(wib(2026, 12, 21, 6))
+        await TestComplainant().add_ticket(desk, clock)  # Monday 06:00
+        monday = group(await tick(desk, clock, wib(2026, 12, 21, 7, 31)))
+        assert id_("New since the last summary: {n}").format(n=1) in monday[0]["text"]
+
+    async def test_a_taken_but_unconfirmed_ticket_counts_as_unconfirmed_and_each_is_listed(
+            self, desk: Desk, clock: Clock) -> None:
+        clock.at(wib(2026, 12, 14, 9))
+        taken = await TestComplainant().add_ticket(desk, clock, "received")
+        await tick(desk, clock, wib(2026, 12, 14, 9, 1))  # its deadline: 17 December
+        await desk.say(desk.user(OFFICER), "/take KEL-2026-00001")  # confirming: taken, no verdict yet
+        clock.at(wib(2026, 12, 18, 9))
+        reopened = await TestComplainant().add_ticket(desk, clock, "reopened")
+        summary = group(await tick(desk, clock, wib(2026, 12, 21, 7, 31)))
+        assert len(summary) == 1
+        text = summary[0]["text"]
+        assert id_("Not yet confirmed: {n} (past their standard time: {late})").format(n=2, late=1) in text
+        assert {f"sh:{taken}", f"sh:{reopened}"} <= set(pressed(summary[0]))
+
+    async def test_no_owner_digest_or_escalation_before_the_programme_runs(self, desk: Desk, clock: Clock) -> None:
+        for status in ("draft", "awaiting_check", "awaiting_approval"):
+            await action_due(desk, date(2026, 12, 10), lk_status=status)
+        sent = await tick(desk, clock, wib(2026, 12, 21, 9))
+        assert to(sent, OWNER) == [] and to(sent, REVIEWER) == [] and to(sent, APPROVER) == []
+        await action_due(desk, date(2026, 12, 10))  # in progress: the owner, the reviewer and the approver
+        running = await tick(desk, clock, wib(2026, 12, 21, 9, 5))
+        assert len(to(running, OWNER)) == 1 and len(to(running, REVIEWER)) == 1 and len(to(running, APPROVER)) == 1
+
+    @pytest.mark.parametrize("step", ["verdict", "reply", "take"])
+    async def test_a_staff_step_after_the_complainants_message_marks_it_read(self, desk: Desk, clock: Clock,
+                                                                             step: str) -> None:
+        ticket = await TestComplainant().add_ticket(desk, clock, "received")
+        if step != "take":
+            await desk.say(desk.user(OFFICER), "/take KEL-2026-00001")
+        await desk.press(desk.user(STUDENT, "Siti"), f"cv:add:{ticket}")
+        await desk.say(desk.user(STUDENT, "Siti"), "The office says it was sent to the dean")
+        async with desk.make_uow() as uow:
+            found = await uow.tickets.get(ticket)
+            assert found is not None and found.unread_since is not None
+        if step == "verdict":
+            await desk.press(desk.user(OFFICER), f"tk:nc:{ticket}")
+        elif step == "reply":
+            await desk.press(desk.user(OFFICER), f"tk:reply:{ticket}")
+            await desk.say(desk.user(OFFICER), "Thank you, we are asking the dean")
+        else:
+            await desk.say(desk.user(OFFICER), "/take KEL-2026-00001")
+        async with desk.make_uow() as uow:
+            found = await uow.tickets.get(ticket)
+            assert found is not None and found.unread_since is None
+        told = to(await tick(desk, clock, wib(2026, 12, 22, 10)), OFFICER)
+        assert not any("unread" in text for text in told)
+
+    async def test_one_working_day_late_is_said_in_the_singular(self, desk: Desk, clock: Clock) -> None:
+        await TestComplainant().add_ticket(desk, clock)
+        await tick(desk, clock, wib(2026, 12, 21, 9))  # its deadline: 28 December
+        digest = to(await tick(desk, clock, wib(2026, 12, 29, 9)), OFFICER)  # one working day past it
+        assert len(digest) == 1 and "(1 working day late)" in digest[0], digest
+
+    async def test_an_extended_deadline_is_the_date_we_gave_not_the_standard_time(self, desk: Desk,
+                                                                                   clock: Clock) -> None:
+        await TestComplainant().add_ticket(desk, clock)
+        await tick(desk, clock, wib(2026, 12, 21, 9))
+        await desk.say(desk.user(OFFICER), "/extend KEL-2026-00001 8-1-2027 waiting for the records office")
+        told = to(await tick(desk, clock, wib(2027, 1, 12, 9)), STUDENT)
+        assert len(told) == 1 and "8 January 2027" in told[0]
+        assert "the date we gave you" in told[0] and "standard time" not in told[0]

@@ -14,7 +14,7 @@ from handlers.events import FileRef
 from handlers.i18n import Translator
 from storage.records import NewTicket
 from storage.uow import SqlUnitOfWork
-from tests.integration.desk import NOW, Desk
+from tests.integration.desk import NOW, STAFF_GROUP, Desk
 
 en = Translator().gettext("en")
 ADMIN, OFFICER, REVIEWER, APPROVER, MONITOR, OWNER, STUDENT = 9001, 9002, 9003, 9004, 9005, 9006, 5001
@@ -198,7 +198,8 @@ async def test_a_correction_done_by_another_officer_who_cancels_leaves_the_respo
     assert en("Next: the corrections are done; an officer writes the response to the complainants (✍️ Write the "
               "response).") in shown[0]["text"]
     assert any(data == f"lk:respond:{number}" for row in shown[0]["buttons"] for _t, data in row)
-    await desk.press(officer, f"lk:respond:{number}")
+    answer, _texts = await desk.press(officer, f"lk:respond:{number}", chat_id=STAFF_GROUP)
+    assert answer == en("I sent you a private message: answer there.")  # a question: answered in private
     answered = await desk.payloads(officer, "Your transcript is ready at the counter.")
     assert any(p["chat_id"] == STUDENT and "ready at the counter" in p["text"] for p in answered)
     shown = await desk.payloads(officer, "/lk LK-2026-001")
@@ -318,3 +319,12 @@ async def test_a_reopened_case_confirmed_again_stays_with_its_open_lk_and_a_new_
     await desk.say(monitor, "A grade on the transcript is still wrong.")
     shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
     assert shown.endswith(en("Next: the officer adds the actions of round {n}.").format(n=2))
+
+
+async def test_a_reviewer_assigns_by_command_as_by_the_escalations_button(desk: Desk) -> None:
+    """Found in a walk: the reviewer's escalation offers 👤 Assign…, which worked, while /assign was refused."""
+    await desk.say(desk.user(ADMIN), f"/staff add {OWNER} officer")
+    said = await desk.say(desk.user(REVIEWER, NAMES[REVIEWER]), f"/assign KEL-2026-00001 {OWNER}")
+    assert en("{number} is now assigned to {name}.").format(number="KEL-2026-00001", name=NAMES[OWNER]) in said
+    refused = await desk.say(desk.user(MONITOR, NAMES[MONITOR]), f"/assign KEL-2026-00001 {OFFICER}")
+    assert "/assign" not in refused[0] and "KEL-2026-00001 is now" not in refused[0]

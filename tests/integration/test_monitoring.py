@@ -42,21 +42,22 @@ async def test_open_actions_due_are_counted_and_the_earliest_come_first_with_the
         assert total == 2 and [a.description for a, _lk in soon] == ["a0", "a3"]
 
 
-async def test_unconfirmed_tickets_before_the_cutoff_are_counted_and_merged_oldest_first(
+async def test_tickets_without_a_verdict_before_the_cutoff_are_counted_and_merged_oldest_first(
         uow: SqlUnitOfWork) -> None:
     async with uow:
         person = (await uow.persons.ensure_telegram(5001, "Siti")).id
-        statuses = ["received", "reopened", "received", "confirming", "reopened", "received", "received"]
+        statuses = ["received", "reopened", "received", "confirming", "reopened", "in_followup", "received",
+                    "received"]
         tickets = [await uow.tickets.add(new_ticket(person, AT - timedelta(days=10 - i), status))
                    for i, status in enumerate(statuses)]
-        cutoff = AT - timedelta(days=4)  # tickets 0..5 were filed before it; 3 is being confirmed
+        cutoff = AT - timedelta(days=3)  # tickets 0..6 were filed before it; 3 was taken, 5 has its verdict
 
         total, first = await uow.monitoring.unconfirmed_tickets(cutoff, limit=3)
-        assert total == 5
+        assert total == 6  # taken without a verdict yet (confirming) is not confirmed either
         assert [t.id for t in first] == [tickets[0].id, tickets[1].id, tickets[2].id]
 
         total, every = await uow.monitoring.unconfirmed_tickets(cutoff, limit=15)
-        assert [t.id for t in every] == [tickets[i].id for i in (0, 1, 2, 4, 5)]
+        assert [t.id for t in every] == [tickets[i].id for i in (0, 1, 2, 3, 4, 6)]
         assert await uow.monitoring.unconfirmed_tickets(AT - timedelta(days=30), limit=15) == (0, [])
         with pytest.raises(NaiveDatetime):
             await uow.monitoring.unconfirmed_tickets(cutoff.replace(tzinfo=None), limit=15)

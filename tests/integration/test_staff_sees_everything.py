@@ -114,7 +114,7 @@ async def test_a_show_button_pressed_in_the_staff_group_answers_in_private(desk:
         ticket = await uow.tickets.get_by_number("KEL-2026-00001")
         assert ticket is not None
     answer, sent = await desk.press_payloads(officer, f"sh:{ticket.id}", chat_id=STAFF_GROUP)
-    assert answer == idn("I sent you a private message: answer there.")
+    assert answer == idn("I sent it to you in our private chat.")  # a view: nothing to answer
     assert {p["chat_id"] for p in sent} == {OFFICER}
     foreign, sent = await desk.press_payloads(officer, f"tk:take:{ticket.id}", chat_id=-100777)
     assert foreign == idn("Please use this in a private chat with me.") and sent == []

@@ -64,6 +64,18 @@ async def test_monitor_lists_late_confirmations_and_overdue_actions(
     assert "KEL-2026-00001" in late and "KEL-2026-00002" not in late
 
 
+async def test_monitor_counts_a_taken_ticket_without_a_verdict_as_unconfirmed(
+        desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+    """Found in the issue-12 sandbox walk: a ticket an officer took (confirming) but gave no verdict was 4 working
+    days late in the officer's digest and missing from /monitor's late confirmations."""
+    await add_ticket(new_uow, anonymous=False, days_ago=7)  # received Wed 18 Nov: due Mon 23, late
+    await desk.say(desk.user(OFFICER, "Olivia"), "/take KEL-2026-00001")
+    report = (await desk.say(desk.user(OFFICER, "Olivia"), "/monitor"))[0]
+    late = report.split("\n\n")[3]
+    assert late.startswith("<b>" + _("Tickets not confirmed within their service's standard time") + "</b> (1)")
+    assert "KEL-2026-00001" in late
+
+
 async def test_monitor_counts_each_service_s_own_time_to_confirm(
         desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
     # Wed 25 Nov; the catalogue gives tuition 5 working days to confirm, the default (transcript) is 3.

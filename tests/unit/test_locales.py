@@ -24,10 +24,12 @@ def code_msgids() -> set[str]:
     return ids
 
 
-def catalog(lang: str) -> dict[str, str]:
+def catalog(lang: str) -> dict[str, tuple[str, ...]]:
+    """Each message by its msgid (a plural's singular) with its translated forms (one, or one per plural form)."""
     with (ROOT / "locales" / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
         po = read_po(fh, locale=lang)
-    return {str(m.id): str(m.string) for m in po if m.id}
+    return {(m.id[0] if isinstance(m.id, tuple) else m.id): (tuple(m.string) if isinstance(m.string, tuple)
+                                                            else (m.string,)) for m in po if m.id}
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -37,11 +39,12 @@ def test_catalogue_has_exactly_the_strings_of_the_code(lang: str) -> None:
 
 
 def test_every_string_has_an_indonesian_translation() -> None:
-    missing = [msgid for msgid, text in catalog("id").items() if not text.strip()]
+    missing = [msgid for msgid, forms in catalog("id").items() if not all(text.strip() for text in forms)]
     assert missing == []
 
 
 def test_translations_keep_placeholders_and_markup() -> None:
-    for msgid, text in catalog("id").items():
-        assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(text)), msgid
-        assert sorted(TAGS.findall(msgid)) == sorted(TAGS.findall(text)), msgid
+    for msgid, forms in catalog("id").items():
+        for text in forms:
+            assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(text)), msgid
+            assert sorted(TAGS.findall(msgid)) == sorted(TAGS.findall(text)), msgid
