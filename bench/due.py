@@ -5,7 +5,8 @@ reads added: each active ticket's step and deadline (as the engine's backfill wo
 is assigned to, a complainant's message left unread on a few, complainants who started the bot (half of them),
 a staff of officers, reviewers, approvers and monitors who own the actions, and a staff group. Conclusions older
 than three weeks were rated (closed), as they would be by the time the engine had run for a while; the old tail of
-active tickets nobody handled stays, late.
+active tickets nobody handled stays, late, and what such an engine told of those late for over two weeks (their
+complainants, the reviewers of those still to confirm) is in ``due_notice``.
 
 At a fixed moment (a Wednesday, 08:00 WIB) the first pass issues the morning's backlog (timed on its own); then
 ``PASSES`` passes in which nothing new is due give the steady-state p95 the issue sets a target for (≤ 200 ms);
@@ -21,7 +22,7 @@ import random
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -59,6 +60,9 @@ STAFF_ROLES = {"officer": 10, "reviewer": 4, "approver": 3, "monitor": 2}
 RATED_AFTER = timedelta(days=21)  # conclusions older than this were rated (and closed) by the time of the bench
 TICKET_EXTRA = ("due_step", "due_on", "assigned_to", "unread_since", "rating")
 TZ_OFFSET = timedelta(hours=7)
+NOTICED_BEFORE = date(2026, 11, 11)
+"""Tickets late from before this day were noticed then (their keys are in ``due_notice``), as by an engine that had
+run all along: the first pass issues the last two weeks' and what else is due, not years of backlog."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ def _ticket(row: tuple[Any, ...], rng: random.Random, calendar: WorkingCalendar,
 def due_tables(scale: Scale) -> Iterator[Batch]:
     """``bench.monitor.tables`` with what the due-work engine reads (see the module's docstring)."""
     rng, calendar, staff = random.Random(12), WorkingCalendar(), staff_of(scale)
-    officers = [1, *staff.by_role["officer"]]
+    officers, noticed = [1, *staff.by_role["officer"]], list[tuple[Any, ...]]()
     for table, columns, rows in tables(scale, random.Random(5)):
         if table == "person":
             complainants = [(pid, 600_000_000 + pid if pid % 2 == 0 else None, name, at,
@@ -119,13 +123,32 @@ def due_tables(scale: Scale) -> Iterator[Batch]:
         elif table == "staff_role":
             yield table, columns, rows + [(pid, role, DATA_NOW) for role, ids in staff.by_role.items() for pid in ids]
         elif table == "ticket":
-            yield table, (*columns, *TICKET_EXTRA), [_ticket(row, rng, calendar, officers) for row in rows]
+            done = [_ticket(row, rng, calendar, officers) for row in rows]
+            noticed += _noticed(done, columns)
+            yield table, (*columns, *TICKET_EXTRA), done
         elif table == "lk_action":
             owner = monitor.ACTION_COLUMNS.index("owner_person_id")
             yield table, columns, [(*row[:owner], rng.choice(staff.everyone) if row[owner] == 1 else row[owner],
                                     *row[owner + 1:]) for row in rows]
         else:
             yield table, columns, rows
+    yield "due_notice", ("key", "kind", "chat_id", "issued_at"), noticed
+
+
+def _noticed(tickets: list[tuple[Any, ...]], columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The notices an engine running all along issued for tickets late since before ``NOTICED_BEFORE``: the
+    complainant told (one who started the bot) and, for a ticket still to confirm, the reviewers."""
+    names = (*columns, *TICKET_EXTRA)
+    person, step, due_on, ident = (names.index(n) for n in ("person_id", "due_step", "due_on", "id"))
+    at, keys = DATA_NOW - timedelta(days=1), []
+    for row in tickets:
+        if row[due_on] is None or row[due_on] >= NOTICED_BEFORE:
+            continue
+        if row[person] is not None and row[person] % 2 == 0:
+            keys.append((f"ticket:{row[ident]}:late:{row[step]}:{row[due_on]}", "complainant_late", None, at))
+        if row[step] == CONFIRM:
+            keys.append((f"ticket:{row[ident]}:confirm-escalation:{row[due_on]}", "confirm_escalation", None, at))
+    return keys
 
 
 def deps() -> Deps:

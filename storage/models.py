@@ -92,7 +92,7 @@ class TicketRow(Base):
         Index(None, "awaiting_complainant_since"),
         Index(None, "unread_since"),
         Index(None, "due_on"),
-        Index(None, "status", "due_on"),
+        Index(None, "status", "due_on", "assigned_to", "due_step", "person_id"),  # due work reads it alone
         Index(None, "status", "unread_since"),
         Index(None, "due_step", "status"),
         Index(None, "status", "resolved_at"),

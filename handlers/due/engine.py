@@ -4,6 +4,23 @@ A pass gathers what is due (:mod:`handlers.due.gather`), keeps what may go now (
 its hours), leaves out the keys already issued, and issues the rest in small transactions: the key in
 ``due_notice`` and the messages in the outbox (as bulk) commit together. A notice whose message finds nothing to
 say any more (the action was done meanwhile) is not recorded, so it is simply not sent.
+
+The gather reads only what was not noticed yet, so a steady pass costs what is new, not what is stale (and a
+window over stale items can never hide a new one):
+
+- a one-shot notice about one item (a complainant told their ticket is late, the confirm escalation, the overdue
+  escalations, an LK waiting, an unread message, the rating reminder, the auto-close) is read with
+  ``NOT EXISTS (SELECT 1 FROM due_notice n WHERE n.key = <its key built in SQL>)``, only for items whose notice is
+  ready by then (the working-day threshold as a date bound) and, for a complainant's, only if the bot can reach
+  them; newest first with a limit. Dates are formatted in SQL as Python's ``str(date)`` (SQLite keeps that text,
+  PostgreSQL ``to_char``) and local days and moments with the zone's rules (PostgreSQL) or its offset (SQLite).
+  Key-building in SQL is only a filter: the keys derived are checked against ``due_notice`` here again;
+- a daily digest (an officer's, an owner's, the group's) is one key per person per day: the people with something
+  to digest are counted in SQL, today's keys looked up (a handful), and only those without one read their items.
+
+A key per item needs no new column and no bookkeeping when a notice is issued (a watermark column per item would
+have to be kept right by every change of a deadline); the cost that remains is the anti-join's probe per candidate
+row: every active ticket past its deadline is a candidate each pass (docs/benchmarks.md §8).
 """
 
 from __future__ import annotations

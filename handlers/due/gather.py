@@ -1,13 +1,18 @@
 """What is due at a moment, derived from the state of tickets, LKs and actions (reminders.md's table).
 
-Every fact is an index range with a limit (``LIMIT``), so a pass costs the same at a million tickets as at a
-thousand; the thresholds are working days on the institution's calendar (WIB). A notice is "ready" from the start
-of the day its reason holds; when it may go is the engine's business (office hours, the complainants' hours).
+A pass reads only what is not noticed yet, so its cost follows what is new, not the backlog: each one-shot notice
+about an item (a complainant told their ticket is late, an escalation, a reminder, the auto-close) is read with an
+anti-join on ``due_notice`` by the very key it would be issued under (built in SQL), and only for items whose
+notice is ready by the moment (the working-day threshold turned into a date bound, :func:`latest_start`); the daily
+digests look up today's key per person first (a handful) and read the items of those without one. Each read is
+newest first with a limit (``LIMIT``), so however many stale items are left unnoticed (a complainant without the
+bot, reviewers nobody can reach), a newly due one is never beyond the window. The thresholds are working days on
+the institution's calendar (WIB). A notice is "ready" from the start of the day its reason holds; when it may go
+is the engine's business (office hours, the complainants' hours).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -16,10 +21,14 @@ from dialogs.catalogue import standard_times
 from domain.vocabulary import LkStatus, Role
 from handlers.due import Due, Hours, Kind
 from handlers.procedure import Ctx
-from storage.records import DueAction, DueTicket, TicketRecord
+from storage.records import DueTicket, TicketRecord
 
 LIMIT = 5000
-"""Most facts of one kind a pass looks at; more (a backlog) are taken by the next passes, oldest first."""
+"""Most items of one kind a pass derives notices for (newest first); more (a backlog after an outage) are taken by
+the next passes, as the first ones are issued and drop out of the read."""
+DIGEST_LISTED = 50
+"""Late tickets an officer's digest carries (newest deadline first: what became late since the last digest leads);
+the digest says how many there are in all."""
 SOON = 3  # working days: an action due within them is in its owner's digest
 UNREAD_AFTER = 1  # working days a complainant's message may wait unread
 OVERDUE_REVIEWER, OVERDUE_APPROVER = 2, 5  # working days overdue before the reviewer, then the approver, is told
@@ -46,31 +55,61 @@ async def holders(ctx: Ctx, role: Role) -> tuple[int, ...]:
     return tuple(p.id for p in await ctx.uow.staff.with_role(role.value))
 
 
+def latest_start(ctx: Ctx, today: date, days: int, after: int = 0) -> date:
+    """The latest day ``d`` with ``add_working_days(d, days) + after days <= today``: a notice counted ``days``
+    working days from ``d`` is ready by today exactly for the items of ``d`` or earlier (the sum never goes down
+    as ``d`` goes up), so the SQL reads no item whose notice is not ready yet."""
+    add_working_days, day = working_days(ctx), today
+    while add_working_days(day, days) + timedelta(days=after) > today:
+        day -= timedelta(days=1)
+    return day
+
+
+async def _reachable(ctx: Ctx, people: set[int]) -> set[int]:
+    return await ctx.uow.persons.with_telegram(people) if people else set()
+
+
 async def tickets_late(ctx: Ctx, now: datetime) -> list[Due]:
     """Tickets past their step's deadline: the officer's digest, the reviewers a working day later, and the
-    complainant once per step."""
-    today, add_working_days = local_day(ctx, now), working_days(ctx)
-    late = await ctx.uow.due.late_tickets(before=today, limit=LIMIT)
-    officers = await holders(ctx, Role.OFFICER)
-    reviewers = await holders(ctx, Role.REVIEWER)
-    per_officer: dict[int, list[int]] = defaultdict(list)
+    complainant once per step.
+
+    Only what is not noticed yet is read: the complainants' and reviewers' notices are filtered by key in SQL;
+    the digests (one per officer per day) are looked up first, and only an officer without today's reads their
+    tickets (their count in SQL, then the newest few: a ticket late since yesterday leads however many are
+    older)."""
+    today = local_day(ctx, now)
     dues: list[Due] = []
-    for ticket in late:
-        assert ticket.due_on is not None and ticket.due_step is not None
-        for officer in (ticket.assigned_to,) if ticket.assigned_to is not None else officers:
-            per_officer[officer].append(ticket.id)
-        if ticket.due_step == "confirm":
+    for ticket in await ctx.uow.due.late_unnoticed(today, LIMIT):
+        assert ticket.due_on is not None and ticket.due_step is not None and ticket.person_id is not None
+        dues.append(Due(f"ticket:{ticket.id}:late:{ticket.due_step}:{ticket.due_on}", Kind.COMPLAINANT_LATE,
+                        Hours.COMPLAINANT, midnight(ctx, ticket.due_on + timedelta(days=1)), (ticket.person_id,),
+                        (ticket.id,)))
+    escalations = await ctx.uow.due.escalations_unnoticed(latest_start(ctx, today, 1, after=1), LIMIT)
+    if escalations:
+        reviewers = await holders(ctx, Role.REVIEWER)
+        add_working_days = working_days(ctx)
+        for ticket in escalations:
+            assert ticket.due_on is not None
             escalate_on = add_working_days(ticket.due_on, 1) + timedelta(days=1)
             if escalate_on <= today:
                 dues.append(Due(f"ticket:{ticket.id}:confirm-escalation:{ticket.due_on}", Kind.CONFIRM_ESCALATION,
                                 Hours.STAFF, midnight(ctx, escalate_on), reviewers, (ticket.id,)))
-        if ticket.person_id is not None:
-            dues.append(Due(f"ticket:{ticket.id}:late:{ticket.due_step}:{ticket.due_on}", Kind.COMPLAINANT_LATE,
-                            Hours.COMPLAINANT, midnight(ctx, ticket.due_on + timedelta(days=1)), (ticket.person_id,),
-                            (ticket.id,)))
-    for officer, ticket_ids in per_officer.items():
-        dues.append(Due(f"digest:officer:{officer}:{today}", Kind.OFFICER_DIGEST, Hours.STAFF, midnight(ctx, today),
-                        (officer,), tuple(ticket_ids)))
+    counts = await ctx.uow.due.late_counts(today)
+    if not counts:
+        return dues
+    officers = await holders(ctx, Role.OFFICER)
+    people = {o for o in counts if o is not None} | (set(officers) if None in counts else set())
+    keys = {officer: f"digest:officer:{officer}:{today}" for officer in await _reachable(ctx, people)}
+    issued = await ctx.uow.due.issued(keys.values())
+    for officer, key in sorted(keys.items()):
+        if key in issued:
+            continue
+        unassigned = None in counts and officer in officers
+        tickets = await ctx.uow.due.late_of(today, officer, unassigned, DIGEST_LISTED)
+        if tickets:
+            total = counts.get(officer, 0) + (counts[None] if unassigned else 0)
+            dues.append(Due(key, Kind.OFFICER_DIGEST, Hours.STAFF, midnight(ctx, today), (officer,),
+                            tuple(t.id for t in tickets), {"count": total}))
     return dues
 
 
@@ -92,10 +131,13 @@ async def expected(ctx: Ctx, ticket: TicketRecord | DueTicket, today: date) -> d
 
 
 async def unread(ctx: Ctx, now: datetime) -> list[Due]:
-    """A complainant's message unread by the officers for a working day."""
+    """A complainant's message unread by the officers for a working day (only those not reminded of yet)."""
     add_working_days, dues = working_days(ctx), []
-    officers = await holders(ctx, Role.OFFICER)
-    for ticket in await ctx.uow.due.unread_before(now - timedelta(days=1), LIMIT):
+    before = min(now - timedelta(days=1), midnight(ctx, latest_start(ctx, local_day(ctx, now), UNREAD_AFTER)
+                                                   + timedelta(days=1)))
+    found = await ctx.uow.due.unread_unnoticed(before, ctx.deps.tz, LIMIT)
+    officers = await holders(ctx, Role.OFFICER) if found else ()
+    for ticket in found:
         assert ticket.unread_since is not None
         since = ticket.unread_since.astimezone(ctx.deps.tz)
         ready = datetime.combine(add_working_days(since.date(), UNREAD_AFTER), since.time(),
@@ -106,40 +148,34 @@ async def unread(ctx: Ctx, now: datetime) -> list[Due]:
     return dues
 
 
-def _owner(action: DueAction) -> int:
-    """Who is reminded of an action: its owner, or — an owner outside the bot — the LK's officer."""
-    return action.owner_person_id if action.owner_person_id is not None else action.prepared_by
-
-
 async def actions(ctx: Ctx, now: datetime) -> list[Due]:
     """Actions due soon, today or overdue: their owner's morning digest; overdue 2 working days, the LK's reviewer;
-    5, its approver."""
+    5, its approver. The escalations are read only when not issued yet; an owner's actions only when their digest
+    of today was not."""
     today, add_working_days = local_day(ctx, now), working_days(ctx)
-    due = await ctx.uow.due.actions_due_by(add_working_days(today, SOON), LIMIT)
-    per_owner: dict[int, list[int]] = defaultdict(list)
     dues: list[Due] = []
-    reviewers: tuple[int, ...] | None = None
-    approvers: tuple[int, ...] | None = None
-    for action in due:
-        if action.lk_status == LkStatus.CLOSED:
-            continue
-        per_owner[_owner(action)].append(action.id)
-        for days, kind, field in ((OVERDUE_REVIEWER, Kind.OVERDUE_REVIEWER, "overdue2"),
-                                  (OVERDUE_APPROVER, Kind.OVERDUE_APPROVER, "overdue5")):
+    for days, kind, field, role in ((OVERDUE_REVIEWER, Kind.OVERDUE_REVIEWER, "overdue2", Role.REVIEWER),
+                                    (OVERDUE_APPROVER, Kind.OVERDUE_APPROVER, "overdue5", Role.APPROVER)):
+        found = await ctx.uow.due.overdue_unnoticed(field, latest_start(ctx, today, days), LIMIT)
+        everyone = await holders(ctx, role) if found else ()
+        for action in found:
             on = add_working_days(action.due_on, days)
             if on > today:
                 continue
-            if kind == Kind.OVERDUE_REVIEWER:
-                reviewers = reviewers if reviewers is not None else await holders(ctx, Role.REVIEWER)
-                to = (action.checked_by,) if action.checked_by is not None else reviewers
-            else:
-                approvers = approvers if approvers is not None else await holders(ctx, Role.APPROVER)
-                to = (action.approved_by,) if action.approved_by is not None else approvers
+            named = action.checked_by if kind == Kind.OVERDUE_REVIEWER else action.approved_by
+            to = (named,) if named is not None else everyone
             dues.append(Due(f"action:{action.id}:{field}:{action.due_on}", kind, Hours.STAFF, midnight(ctx, on), to,
                             (action.id,)))
-    for owner, action_ids in per_owner.items():
-        dues.append(Due(f"digest:owner:{owner}:{today}", Kind.OWNER_DIGEST, Hours.DIGEST, midnight(ctx, today),
-                        (owner,), tuple(action_ids)))
+    soon = add_working_days(today, SOON)
+    counts = await ctx.uow.due.action_owner_counts(soon)
+    keys = {owner: f"digest:owner:{owner}:{today}" for owner in await _reachable(ctx, set(counts))}
+    issued = await ctx.uow.due.issued(keys.values())
+    for owner, key in sorted(keys.items()):
+        if key not in issued:
+            mine = await ctx.uow.due.actions_of_owner(soon, owner, LIMIT)
+            if mine:
+                dues.append(Due(key, Kind.OWNER_DIGEST, Hours.DIGEST, midnight(ctx, today), (owner,),
+                                tuple(a.id for a in mine)))
     return dues
 
 
@@ -155,7 +191,10 @@ async def lks(ctx: Ctx, now: datetime) -> list[Due]:
         for role in roles:
             held += await holders(ctx, role)
         people[status] = tuple(dict.fromkeys(held))
-    for lk in await ctx.uow.due.lks_waiting(list(waits), now - timedelta(days=2), LIMIT):
+    today = local_day(ctx, now)
+    before = min(now - timedelta(days=2), midnight(ctx, latest_start(ctx, today, LK_WAIT, after=1)
+                                                   + timedelta(days=1)))
+    for lk in await ctx.uow.due.lks_unnoticed(list(waits), before, ctx.deps.tz, LIMIT):
         status = LkStatus(lk.status)
         since = local_day(ctx, lk.updated_at)
         on = add_working_days(since, LK_WAIT) + timedelta(days=1)
@@ -165,14 +204,17 @@ async def lks(ctx: Ctx, now: datetime) -> list[Due]:
 
 
 async def ratings(ctx: Ctx, now: datetime) -> list[Due]:
-    """A response unrated for 5 working days: one reminder; for 10: the ticket closes and the complainant is told."""
-    add_working_days, dues = working_days(ctx), []
-    for ticket in await ctx.uow.due.unrated_before(now - timedelta(days=RATING_REMINDER), LIMIT):
-        if ticket.person_id is None or ticket.resolved_at is None:
-            continue
-        answered = local_day(ctx, ticket.resolved_at)
-        for days, kind, name in ((RATING_REMINDER, Kind.RATING_REMINDER, "rate-reminder"),
-                                 (AUTO_CLOSE, Kind.AUTO_CLOSE, "auto-close")):
+    """A response unrated for 5 working days: one reminder; for 10: the ticket closes and the complainant is told.
+    Each read only for the answers it was not issued for."""
+    add_working_days, dues, today = working_days(ctx), [], local_day(ctx, now)
+    for days, kind, name in ((RATING_REMINDER, Kind.RATING_REMINDER, "rate-reminder"),
+                             (AUTO_CLOSE, Kind.AUTO_CLOSE, "auto-close")):
+        before = min(now - timedelta(days=RATING_REMINDER),
+                     midnight(ctx, latest_start(ctx, today, days) + timedelta(days=1)))
+        for ticket in await ctx.uow.due.unrated_unnoticed(name, before, ctx.deps.tz, LIMIT):
+            if ticket.person_id is None or ticket.resolved_at is None:
+                continue
+            answered = local_day(ctx, ticket.resolved_at)
             on = add_working_days(answered, days)
             dues.append(Due(f"ticket:{ticket.id}:{name}:{answered}", kind, Hours.COMPLAINANT, midnight(ctx, on),
                             (ticket.person_id,), (ticket.id,)))
@@ -180,11 +222,13 @@ async def ratings(ctx: Ctx, now: datetime) -> list[Due]:
 
 
 async def group_digest(ctx: Ctx, now: datetime) -> list[Due]:
-    """The staff group's morning summary, each working day."""
+    """The staff group's morning summary, each working day (until it was issued: a pass derives only what is not)."""
     if ctx.deps.staff_chat_id is None:
         return []
-    today = local_day(ctx, now)
-    return [Due(f"digest:group:{today}", Kind.GROUP_DIGEST, Hours.DIGEST, midnight(ctx, today))]
+    key = f"digest:group:{local_day(ctx, now)}"
+    if await ctx.uow.due.issued([key]):
+        return []
+    return [Due(key, Kind.GROUP_DIGEST, Hours.DIGEST, midnight(ctx, local_day(ctx, now)))]
 
 
 PRODUCERS: list[Producer] = [tickets_late, unread, actions, lks, ratings, group_digest]

@@ -59,19 +59,21 @@ async def officer_digest(ctx: Ctx, due: Due) -> int:
     tickets = [t for t in await ctx.uow.tickets.by_ids(due.about) if t.due_on is not None]
     if not tickets:
         return 0
+    counted = due.facts.get("count")  # all the officer's late tickets; ``about`` has the newest few
+    total = max(counted, len(tickets)) if isinstance(counted, int) else len(tickets)
     sent = 0
     for person in await _people(ctx, due.to):
         r = notices.reader_for(ctx, person)
         _, ngettext = r._, _plural(ctx, r)
-        lines = [_("📋 <b>Tickets past their standard time</b> ({n}):").format(n=len(tickets))]
+        lines = [_("📋 <b>Tickets past their standard time</b> ({n}):").format(n=total)]
         for t in tickets[:SHOWN]:
             assert t.due_on is not None
             late = _late(ctx, t.due_on)
             lines.append("• " + ngettext("{number}: to {step} by {date} ({n} working day late)",
                                          "{number}: to {step} by {date} ({n} working days late)", late).format(
                 number=t.number, step=due_step_name(t.due_step, _), date=_when(r, t.due_on), n=late))
-        if len(tickets) > SHOWN:
-            lines.append(f"… +{len(tickets) - SHOWN}")
+        if total > SHOWN:
+            lines.append(f"… +{total - min(len(tickets), SHOWN)}")
         # The command's arguments are in angle brackets: text, not tags Telegram would refuse the message for.
         lines.append(escape(_("A deadline can be extended once, with a reason: /extend <number> <date> <reason>.")))
         buttons = [Button(f"📄 {t.number}", f"sh:{t.id}") for t in tickets[:8]]

@@ -1,6 +1,7 @@
 """What the due-work engine asks of storage (SOP step f): the notices already issued, by key, and the facts that
-make a notice due — late tickets, unread messages, unrated conclusions, actions due, LKs waiting — each an index
-range with a limit, so one pass costs the same over a thousand tickets as over a million.
+make a notice due — late tickets, unread messages, unrated conclusions, actions due, LKs waiting — each read only
+where its notice was not issued yet (an anti-join on ``due_notice`` by the key built in SQL) or, for a daily
+digest, only for a person without today's, so a pass costs what is new, not what is stale.
 """
 
 from __future__ import annotations
@@ -8,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, String, cast, delete, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.vocabulary import ACTIVE, RATEABLE, LkStatus
 from storage.columns import require_aware
-from storage.models import DueNoticeRow, DuePassRow, ExtensionRequestRow, LkActionRow, LkRow, TicketRow
+from storage.models import DueNoticeRow, DuePassRow, ExtensionRequestRow, LkActionRow, LkRow, PersonRow, TicketRow
 from storage.records import DueAction, DueLk, DuePass, DueTicket, ExtensionRequest, TicketRecord
 from storage.repositories._sql import insert_or_ignore, upsert
 from storage.repositories._ticket_rows import ticket_record
@@ -25,8 +27,30 @@ _DUE_TICKET = select(TicketRow.id, TicketRow.number, TicketRow.person_id, Ticket
                      TicketRow.status, TicketRow.due_step, TicketRow.due_on, TicketRow.unread_since,
                      TicketRow.resolved_at)
 """The columns of :class:`DueTicket`, in its order: plain rows, no ORM objects (a pass reads thousands)."""
+_DUE_ACTION = select(LkActionRow.id, LkActionRow.due_on, LkActionRow.owner_person_id, LkRow.status,
+                     LkRow.prepared_by, LkRow.checked_by, LkRow.approved_by).join(LkRow, LkRow.id == LkActionRow.lk_id)
+"""The columns of :class:`DueAction`, in its order."""
 ACTIVE_STATUSES = tuple(sorted(ACTIVE))
 RATEABLE_STATUSES = tuple(sorted(RATEABLE))
+
+
+def _text(*parts: Any) -> ColumnElement[str]:
+    """``'a' || b || …`` in SQL: a notice key built from a row, to be looked up in ``due_notice``."""
+    pieces = [literal(part, String) if isinstance(part, str) else cast(part, String) for part in parts]
+    key: ColumnElement[str] = pieces[0]
+    for piece in pieces[1:]:
+        key = key + piece
+    return key
+
+
+def _not_noticed(key: ColumnElement[str]) -> ColumnElement[bool]:
+    """No notice with this key was issued: one primary-key probe of ``due_notice`` per candidate row."""
+    return ~select(DueNoticeRow.key).where(DueNoticeRow.key == key).exists()
+
+
+def _reachable(person: Any) -> ColumnElement[bool]:
+    """The person exists and has a Telegram account (the bot can write to them)."""
+    return select(PersonRow.id).where(PersonRow.id == person, PersonRow.telegram_id.is_not(None)).exists()
 
 
 class DueRepository:
@@ -86,42 +110,133 @@ class DueRepository:
         )
         return [ticket_record(row) for row in await self._session.scalars(statement)]
 
-    async def unread_before(self, at: datetime, limit: int) -> list[DueTicket]:
-        """Active tickets with a message of the complainant unread since before ``at``."""
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
+
+    def _day(self, column: Any) -> ColumnElement[str]:
+        """A DATE column as Python's ``str(date)`` (``2026-11-25``): SQLite keeps that text, PostgreSQL formats."""
+        if self._dialect() == "postgresql":
+            return func.to_char(column, "YYYY-MM-DD")
+        return cast(column, String)
+
+    def _local(self, column: Any, tz: ZoneInfo, at: datetime, *, stamp: bool = False) -> ColumnElement[str]:
+        """A UTC timestamp column as the local day (``2026-11-25``) or, with ``stamp``, ``%Y%m%dT%H%M%S`` in
+        ``tz``, as Python formats it. PostgreSQL converts with the zone's rules; SQLite, which has none, adds the
+        zone's offset at ``at`` (exact for the fixed-offset Indonesian zones; a zone with daylight saving could
+        miss a key near a change, which costs a re-read of that row, not a notice: the engine checks the keys it
+        derives again)."""
+        if self._dialect() == "postgresql":
+            return func.to_char(func.timezone(tz.key, column), 'YYYYMMDD"T"HH24MISS' if stamp else "YYYY-MM-DD")
+        offset = at.astimezone(tz).utcoffset()
+        minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+        return func.strftime("%Y%m%dT%H%M%S" if stamp else "%Y-%m-%d", column, f"{minutes:+d} minutes")
+
+    async def late_unnoticed(self, before: date, limit: int) -> list[DueTicket]:
+        """Active tickets late from ``before`` (deadline earlier) whose complainant, reachable, was not yet told of
+        this step's deadline (``ticket:<id>:late:<step>:<due_on>`` not issued), newest deadline first."""
+        key = _text("ticket:", TicketRow.id, ":late:", TicketRow.due_step, ":", self._day(TicketRow.due_on))
         statement = (
-            _DUE_TICKET.where(TicketRow.unread_since < require_aware(at), TicketRow.status.in_(ACTIVE_STATUSES))
-            .order_by(TicketRow.unread_since, TicketRow.id).limit(limit)
+            _DUE_TICKET.where(TicketRow.due_on < before, TicketRow.status.in_(ACTIVE_STATUSES),
+                              _reachable(TicketRow.person_id), _not_noticed(key))
+            .order_by(TicketRow.due_on.desc(), TicketRow.id.desc()).limit(limit)
         )
         return [_due_ticket(row) for row in await self._session.execute(statement)]
 
-    async def unrated_before(self, at: datetime, limit: int) -> list[DueTicket]:
-        """Concluded tickets waiting for their rating since before ``at`` (the response given then)."""
+    async def escalations_unnoticed(self, up_to: date, limit: int) -> list[DueTicket]:
+        """Active tickets still to confirm whose deadline was on or before ``up_to`` and whose escalation
+        (``ticket:<id>:confirm-escalation:<due_on>``) was not issued, newest deadline first."""
+        key = _text("ticket:", TicketRow.id, ":confirm-escalation:", self._day(TicketRow.due_on))
         statement = (
-            _DUE_TICKET.where(TicketRow.status.in_(RATEABLE_STATUSES), TicketRow.resolved_at < require_aware(at),
-                              TicketRow.rating.is_(None))
-            .order_by(TicketRow.resolved_at, TicketRow.id).limit(limit)
+            _DUE_TICKET.where(TicketRow.due_on <= up_to, TicketRow.status.in_(ACTIVE_STATUSES),
+                              TicketRow.due_step == "confirm", _not_noticed(key))
+            .order_by(TicketRow.due_on.desc(), TicketRow.id.desc()).limit(limit)
         )
         return [_due_ticket(row) for row in await self._session.execute(statement)]
 
-    async def actions_due_by(self, day: date, limit: int) -> list[DueAction]:
-        """Open actions due on or before ``day`` of an LK whose programme runs (approved, in progress: a draft or an
-        LK still waiting for its check or approval binds nobody yet), with what is needed of their LK, earliest
-        first."""
+    async def late_counts(self, before: date) -> dict[int | None, int]:
+        """How many active tickets are late from ``before``, by the officer assigned (None: nobody yet)."""
         statement = (
-            select(LkActionRow.id, LkActionRow.due_on, LkActionRow.owner_person_id, LkRow.status, LkRow.prepared_by,
-                   LkRow.checked_by, LkRow.approved_by)
-            .join(LkRow, LkRow.id == LkActionRow.lk_id)
+            select(TicketRow.assigned_to, func.count())
+            .where(TicketRow.due_on < before, TicketRow.status.in_(ACTIVE_STATUSES)).group_by(TicketRow.assigned_to)
+        )
+        return {officer: int(count) for officer, count in await self._session.execute(statement)}
+
+    async def late_of(self, before: date, officer: int, unassigned: bool, limit: int) -> list[DueTicket]:
+        """The late tickets an officer's digest lists: assigned to them and, with ``unassigned``, those assigned to
+        nobody yet; newest deadline first (what became late since the last digest leads)."""
+        whose = TicketRow.assigned_to == officer
+        if unassigned:
+            whose = whose | TicketRow.assigned_to.is_(None)
+        statement = (
+            _DUE_TICKET.where(TicketRow.due_on < before, TicketRow.status.in_(ACTIVE_STATUSES), whose)
+            .order_by(TicketRow.due_on.desc(), TicketRow.id.desc()).limit(limit)
+        )
+        return [_due_ticket(row) for row in await self._session.execute(statement)]
+
+    async def unread_unnoticed(self, before: datetime, tz: ZoneInfo, limit: int) -> list[DueTicket]:
+        """Active tickets with a message unread since before ``before`` whose reminder
+        (``ticket:<id>:unread:<since, local, %Y%m%dT%H%M%S>``) was not issued, newest first."""
+        key = _text("ticket:", TicketRow.id, ":unread:", self._local(TicketRow.unread_since, tz, before, stamp=True))
+        statement = (
+            _DUE_TICKET.where(TicketRow.unread_since < require_aware(before), TicketRow.status.in_(ACTIVE_STATUSES),
+                              _not_noticed(key))
+            .order_by(TicketRow.unread_since.desc(), TicketRow.id.desc()).limit(limit)
+        )
+        return [_due_ticket(row) for row in await self._session.execute(statement)]
+
+    async def unrated_unnoticed(self, name: str, before: datetime, tz: ZoneInfo, limit: int) -> list[DueTicket]:
+        """Concluded tickets of a reachable complainant, unrated since before ``before``, whose ``name`` notice
+        (``ticket:<id>:<name>:<answered, local day>``) was not issued, newest first."""
+        key = _text("ticket:", TicketRow.id, f":{name}:", self._local(TicketRow.resolved_at, tz, before))
+        statement = (
+            _DUE_TICKET.where(TicketRow.status.in_(RATEABLE_STATUSES), TicketRow.resolved_at < require_aware(before),
+                              TicketRow.rating.is_(None), _reachable(TicketRow.person_id), _not_noticed(key))
+            .order_by(TicketRow.resolved_at.desc(), TicketRow.id.desc()).limit(limit)
+        )
+        return [_due_ticket(row) for row in await self._session.execute(statement)]
+
+    async def overdue_unnoticed(self, field: str, up_to: date, limit: int) -> list[DueAction]:
+        """Open actions of LKs in progress (a running programme), due on or before ``up_to``, whose ``field`` escalation
+        (``action:<id>:<field>:<due_on>``) was not issued, newest first."""
+        key = _text("action:", LkActionRow.id, f":{field}:", self._day(LkActionRow.due_on))
+        statement = (
+            _DUE_ACTION.where(LkActionRow.status == "open", LkActionRow.due_on <= up_to,
+                              LkRow.status == LkStatus.IN_PROGRESS, _not_noticed(key))
+            .order_by(LkActionRow.due_on.desc(), LkActionRow.id.desc()).limit(limit)
+        )
+        return [DueAction(*row) for row in await self._session.execute(statement)]
+
+    async def action_owner_counts(self, day: date) -> dict[int, int]:
+        """Open actions of LKs in progress (a running programme) due on or before ``day``, counted by whom they
+        are reminded to: their owner, or (an owner outside the bot) the LK's officer."""
+        owner = func.coalesce(LkActionRow.owner_person_id, LkRow.prepared_by)
+        statement = (
+            select(owner, func.count()).join(LkRow, LkRow.id == LkActionRow.lk_id)
             .where(LkActionRow.status == "open", LkActionRow.due_on <= day, LkRow.status == LkStatus.IN_PROGRESS)
+            .group_by(owner)
+        )
+        return {int(person): int(count) for person, count in await self._session.execute(statement)}
+
+    async def actions_of_owner(self, day: date, person: int, limit: int) -> list[DueAction]:
+        """What :meth:`action_owner_counts` counted for ``person``, earliest first."""
+        whose = (LkActionRow.owner_person_id == person) | (
+            LkActionRow.owner_person_id.is_(None) & (LkRow.prepared_by == person))
+        statement = (
+            _DUE_ACTION.where(LkActionRow.status == "open", LkActionRow.due_on <= day,
+                              LkRow.status == LkStatus.IN_PROGRESS, whose)
             .order_by(LkActionRow.due_on, LkActionRow.id).limit(limit)
         )
         return [DueAction(*row) for row in await self._session.execute(statement)]
 
-    async def lks_waiting(self, statuses: Sequence[str], since_before: datetime, limit: int) -> list[DueLk]:
-        """LKs in one of ``statuses`` since before ``since_before`` (their last change), oldest first."""
+    async def lks_unnoticed(self, statuses: Sequence[str], before: datetime, tz: ZoneInfo, limit: int
+                            ) -> list[DueLk]:
+        """LKs in one of ``statuses`` since before ``before`` whose waiting notice
+        (``lk:<id>:<status>:<last change, local day>``) was not issued, newest first."""
+        key = _text("lk:", LkRow.id, ":", LkRow.status, ":", self._local(LkRow.updated_at, tz, before))
         statement = (
             select(LkRow.id, LkRow.status, LkRow.updated_at)
-            .where(LkRow.status.in_(list(statuses)), LkRow.updated_at < require_aware(since_before))
-            .order_by(LkRow.updated_at, LkRow.id).limit(limit)
+            .where(LkRow.status.in_(list(statuses)), LkRow.updated_at < require_aware(before), _not_noticed(key))
+            .order_by(LkRow.updated_at.desc(), LkRow.id.desc()).limit(limit)
         )
         return [DueLk(*row) for row in await self._session.execute(statement)]
 

@@ -14,7 +14,8 @@ import pytest
 
 from bot.emulator.html import parse_html
 from handlers.calendar_loader import load_calendar
-from handlers.due.engine import run_once
+from handlers.due.engine import ctx_for, run_once
+from handlers.due.gather import gather
 from handlers.events import payload_buttons
 from handlers.formats import day
 from handlers.i18n import Translator
@@ -86,6 +87,9 @@ async def tick(desk: Desk, clock: Clock, moment: datetime) -> list[dict[str, Any
     """Run a pass at ``moment`` and return what it sent."""
     clock.at(moment)
     await run_once(desk.make_uow, desk.deps, clock())
+    async with desk.make_uow() as uow:  # what a pass derives is only what was not issued: the keys built in SQL
+        derived = [due.key for due in await gather(ctx_for(uow, desk.deps), clock())]  # match the engine's
+        assert await uow.due.issued(derived) == set()
     sent = await desk.deliver_due()
     for payload in sent:
         if "text" in payload:
@@ -460,6 +464,34 @@ class TestABrokenNotice:
         monkeypatch.undo()
         again = await tick(desk, clock, wib(2026, 12, 21, 9, 1))
         assert len(to(again, OWNER)) == 1 and to(again, REVIEWER) == []
+
+
+class TestNewlyLateBeyondTheWindow:
+    async def test_a_ticket_late_today_is_told_however_many_older_ones_are_late(
+            self, desk: Desk, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+        """More stale late tickets than a pass reads of a kind (``LIMIT``, made 3 here) and one that becomes late
+        today: its complainant and its officer are told (the engine read the oldest ``LIMIT`` and never saw it)."""
+        async with desk.make_uow() as uow:
+            student = await uow.persons.get_by_telegram_id(STUDENT)
+            assert student is not None
+            for n in range(5):
+                await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None,
+                                                f"Lama {n}", None, {}, (), False, "received", clock()))
+            await uow.commit()
+        await tick(desk, clock, wib(2026, 12, 21, 9))  # their deadline: 3 working days
+        assert len(to(await tick(desk, clock, wib(2026, 12, 29, 9)), STUDENT)) == 5  # each told once
+        monkeypatch.setattr("handlers.due.gather.LIMIT", 3)
+        async with desk.make_uow() as uow:
+            await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None, "Baru", None,
+                                            {}, (), False, "received", clock()))
+            await uow.commit()
+        await tick(desk, clock, wib(2026, 12, 29, 10))  # its deadline: 3 working days (1 January a holiday)
+        sent = await tick(desk, clock, wib(2027, 1, 6, 9))  # the first working day after it (5 January is a holiday)
+        told = to(sent, STUDENT)
+        assert len(told) == 1 and "KEL-2026-00006" in told[0]
+        digest = to(sent, OFFICER)
+        assert len(digest) == 1 and "KEL-2026-00006" in digest[0] and "(6)" in digest[0]
+        assert to(await tick(desk, clock, wib(2027, 1, 6, 11)), STUDENT) == []
 
 
 def group(sent: list[dict[str, Any]]) -> list[dict[str, Any]]:
