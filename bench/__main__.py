@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from bench.common import Figure, Size
 
-BENCHMARKS = ("updates", "fanout", "replies", "search", "memory", "monitor", "uploads", "lk_pdf", "due")
+BENCHMARKS = ("updates", "fanout", "replies", "search", "memory", "monitor", "uploads", "lk_pdf", "due", "export")
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 Runner = Callable[[Size], Awaitable[list[Figure]]]
 

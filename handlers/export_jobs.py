@@ -82,7 +82,7 @@ async def run_job(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob
             path = Path(folder) / query.file_name()
             written = await write_register(make_uow, deps, register_filter(deps, query), path, locale=job.locale,
                                            csv_format=query.format == "csv", progress=progress)
-            sha = await asyncio.to_thread(lambda: deps.archive.put(path.read_bytes()))
+            sha = await asyncio.to_thread(deps.archive.put_file, path)
     except Exception as exc:
         log.exception("export %s failed", job.id)
         await _finish(make_uow, deps, job, "failed", [EditProgress(job.chat_id, job.id, _(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -66,6 +67,34 @@ class ArchiveStore:
             Path(temporary).unlink(missing_ok=True)
             raise
         _sync_folder(target.parent)
+        return sha256
+
+    def put_file(self, source: Path) -> str:
+        """Keep the file at ``source`` (copied into the archive, then removed; only removed when the archive has it) and
+        return its SHA-256. Read in blocks to hash it, never whole: a generated register of many megabytes adds
+        no more than a block to the process's memory (``put`` of its bytes would hold it all)."""
+        sha = hashlib.sha256()
+        with source.open("rb") as data:
+            while block := data.read(1 << 20):
+                sha.update(block)
+        sha256 = sha.hexdigest()
+        target = self.path(sha256)
+        if target.is_file():
+            source.unlink()
+            return sha256
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(handle, "wb") as out, source.open("rb") as data:
+                shutil.copyfileobj(data, out, 1 << 20)  # a copy, not a rename: source may be on another disk
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        _sync_folder(target.parent)
+        source.unlink()
         return sha256
 
     def get(self, sha256: str) -> bytes:

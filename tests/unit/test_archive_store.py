@@ -35,3 +35,15 @@ def test_a_missing_or_altered_file_is_an_archive_error(tmp_path: Path) -> None:
 def test_a_name_that_is_no_hash_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         ArchiveStore(tmp_path).path("../../etc/passwd")
+
+
+def test_put_file_keeps_a_file_by_its_hash_and_removes_the_source(tmp_path: Path) -> None:
+    store = ArchiveStore(tmp_path / "archive")
+    data = bytes(range(256)) * 9000  # more than one block of the streaming hash
+    source = tmp_path / "register.xlsx"
+    source.write_bytes(data)
+    sha = store.put_file(source)
+    assert sha == digest(data) and store.get(sha) == data and not source.exists()
+    source.write_bytes(data)  # the same bytes again: one copy, the source still removed
+    assert store.put_file(source) == sha and not source.exists()
+    assert [p.name for p in (tmp_path / "archive").rglob("*") if p.is_file()] == [sha]
