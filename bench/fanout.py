@@ -29,6 +29,7 @@ from handlers.context import Deps
 from handlers.events import ButtonPress, InboundUpdate, IncomingMessage, User
 from handlers.i18n import Translator
 from handlers.processing import process_update
+from storage.archive import ArchiveStore
 from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.records import LkRecord, NewLk, NewTicket
@@ -66,6 +67,8 @@ class Rig:
     make_uow: Callable[[], SqlUnitOfWork]
     port: StampedPort
     notifier: Notifier
+    #: Where the LK's PDF (attached to the closing notice) is put and read back from by the sender.
+    archive: ArchiveStore
     close: list[Any] = field(default_factory=list)
 
 
@@ -76,10 +79,11 @@ async def rig(folder: Path, name: str) -> Any:
     engine = make_engine(f"sqlite+aiosqlite:///{folder / f'{name}.db'}")
     await upgrade(engine)
     sessions = make_session_factory(engine)
-    port = StampedPort(emulator.token, emulator.base_url)
+    archive = ArchiveStore(folder / f"{name}-archive")
+    port = StampedPort(emulator.token, emulator.base_url, archive=archive)
     notifier = Notifier(port, lambda: SqlUnitOfWork(sessions), utc_now)
     try:
-        yield Rig(emulator, lambda: SqlUnitOfWork(sessions), port, notifier)
+        yield Rig(emulator, lambda: SqlUnitOfWork(sessions), port, notifier, archive)
     finally:
         await port.close()
         await engine.dispose()
@@ -139,7 +143,7 @@ async def lk_awaiting_verification(make_uow: Callable[[], SqlUnitOfWork], emulat
 
 async def close_lk(the_rig: Rig, lk_id: int) -> float:
     """The monitor presses "✔ Effective" and writes the response: seconds the closing update took."""
-    deps = Deps(catalogue=load_catalogue(), translator=Translator())
+    deps = Deps(catalogue=load_catalogue(), translator=Translator(), archive=the_rig.archive)
     user = User(MONITOR, "Bench Monitor", language_code="id")
     await process_update(InboundUpdate(1, ButtonPress(MONITOR, user, "cb1", f"lk:eff:{lk_id}", 1)),
                          the_rig.make_uow, deps)

@@ -43,7 +43,8 @@ async def desk(emulator: BotApiEmulator, db_url: str, stack: Stack) -> AsyncIter
 
 
 def texts(person: Person) -> str:
-    return "\n".join(m.text for m in person.inbox)
+    """Everything the person received, text messages and the captions of files (the LK's PDF) alike."""
+    return "\n".join(m.body for m in person.inbox)
 
 
 async def test_the_whole_procedure_from_complaint_to_closed_lk_and_rating(
@@ -82,6 +83,7 @@ async def test_the_whole_procedure_from_complaint_to_closed_lk_and_rating(
     assert "LK-2026-001" in texts(reviewer)
     await reviewer.press(en("✔ Checked"))  # checked by the reviewer
     assert "LK-2026-001" in texts(approver)
+    assert any(m.kind == "document" for m in approver.inbox)  # the approval request carries the LK's PDF
     await approver.press(en("✔ Approve"))  # approved by the approver
 
     await officer.say("/lk action done 1 Transcript issued and handed over on 25 November.")  # e. carry out
