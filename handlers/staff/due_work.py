@@ -10,6 +10,7 @@ from dialogs.due_dates import date_and_reason, example_due, working_due
 from dialogs.engine import Problem
 from domain.vocabulary import Role
 from handlers.asking import ask
+from handlers.due import Hours
 from handlers.due.engine import forecast
 from handlers.errors import Refusal
 from handlers.events import Button
@@ -51,11 +52,15 @@ async def due(turn: Turn, args: str = "") -> None:
     if not upcoming:
         turn.say(head + "\n\n" + _("Nothing is due in the next 7 days."))
         return
-    names = await _names(turn, {pid for _at, item in upcoming[:SHOWN] for pid in item.to})
+    names = await _names(turn, {pid for _at, item in upcoming[:SHOWN] if item.hours is not Hours.COMPLAINANT
+                                for pid in item.to})
     by_day: dict[date, list[str]] = defaultdict(list)
     for at, item in upcoming[:SHOWN]:
         local = at.astimezone(turn.deps.tz)
-        who = ", ".join(names.get(pid, f"#{pid}") for pid in item.to) if item.to else _("the staff group")
+        if item.hours is Hours.COMPLAINANT:  # never a complainant's name: an anonymous one's is nobody's to see
+            who = await _complainant_of(turn, item.about)
+        else:
+            who = ", ".join(names.get(pid, f"#{pid}") for pid in item.to) if item.to else _("the staff group")
         by_day[local.date()].append(f"• {local:%H:%M} — {_(KIND_NAMES.get(item.kind, item.kind))} → {who}")
     lines = [head, "", _("<b>Due in the next 7 days</b> ({n}), if nothing changes meanwhile:").format(
         n=len(upcoming))]
@@ -65,6 +70,13 @@ async def due(turn: Turn, args: str = "") -> None:
     if len(upcoming) > SHOWN:
         lines.append(f"… +{len(upcoming) - SHOWN}")
     turn.say("\n".join(lines))
+
+
+async def _complainant_of(turn: Turn, ticket_ids: tuple[int, ...]) -> str:
+    """"the complainant of KEL-…": notices to complainants name the ticket, not the person (whose identity this
+    view has no reason to show, and an anonymous complainant's must never be)."""
+    numbers = [t.number for t in [await turn.uow.tickets.get(tid) for tid in ticket_ids] if t is not None]
+    return turn._("the complainant of {number}").format(number=", ".join(numbers) or "—")
 
 
 async def _names(turn: Turn, ids: set[int]) -> dict[int, str]:

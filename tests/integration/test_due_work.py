@@ -263,6 +263,21 @@ class TestDueView:
         assert en("staff group's daily summary, when there is something to report") in shown
 
 
+    async def test_notices_to_complainants_name_the_ticket_never_the_person(self, desk: Desk, clock: Clock) -> None:
+        """Found in a walk: /due showed an anonymous complainant's name beside "complainant told of the delay"."""
+        async with desk.make_uow() as uow:
+            student = await uow.persons.get_by_telegram_id(STUDENT)
+            assert student is not None
+            await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None,
+                                            "Transkrip belum terbit", None, {}, (), True, "received", clock()))
+            await uow.commit()
+        await tick(desk, clock, wib(2026, 12, 24, 9))  # its deadline is set; the delay notice goes on the 29th
+        text = "\n".join(await desk.say(desk.user(ADMIN), "/due"))
+        assert en("complainant told of the delay") in text
+        assert en("the complainant of {number}").format(number="KEL-2026-00001") in text
+        assert student.name not in text
+
+
 class TestOtherNotices:
     async def test_a_complainants_message_unread_for_a_working_day_reaches_the_officer(self, desk: Desk,
                                                                                        clock: Clock) -> None:
