@@ -65,8 +65,11 @@ class IssuedPdf:
     code: str
     version: int
 
-    def send(self, chat_id: int, caption: str = "") -> SendFile:
-        return SendFile(chat_id, "document", caption=caption, sha256=self.sha256, file_name=self.file_name)
+    def send(self, chat_id: int, caption: str = "", *, resend: bool = False) -> SendFile:
+        """The form as a document message; ``resend``: sent again when its reader first starts the bot (as the
+        notice it goes with), not lost because they had not yet."""
+        return SendFile(chat_id, "document", caption=caption, sha256=self.sha256, file_name=self.file_name,
+                        resend=resend)
 
 
 async def lk_facts(ctx: Ctx, lk: LkRecord) -> LkFacts:
@@ -198,7 +201,7 @@ async def attach_lk_pdf(ctx: Ctx, lk: LkRecord, people: list[PersonRecord]) -> N
         locale = ctx.deps.translator.pick(person.language, person.telegram_language)
         if locale not in made:
             made[locale] = await issue_lk_pdf(ctx, lk, locale)
-        ctx.out.append(made[locale].send(person.telegram_id, f"{lk.number} · {made[locale].code}"))
+        ctx.out.append(made[locale].send(person.telegram_id, f"{lk.number} · {made[locale].code}", resend=True))
 
 
 @dataclass(frozen=True)

@@ -328,3 +328,15 @@ async def test_a_reviewer_assigns_by_command_as_by_the_escalations_button(desk: 
     assert en("{number} is now assigned to {name}.").format(number="KEL-2026-00001", name=NAMES[OWNER]) in said
     refused = await desk.say(desk.user(MONITOR, NAMES[MONITOR]), f"/assign KEL-2026-00001 {OFFICER}")
     assert "/assign" not in refused[0] and "KEL-2026-00001 is now" not in refused[0]
+
+
+async def test_the_lk_form_sent_with_a_request_waits_for_a_reader_who_has_not_started_the_bot(desk: Desk) -> None:
+    """Found in a walk: an approver who had not pressed Start got the approval request once they did, but never its
+    PDF (the text was kept for their Start, the document was not)."""
+    await add_action(desk, "correction", "Issue the transcript of this student today.", OFFICER)
+    number = await lk_id(desk)
+    await desk.press(desk.user(OFFICER, NAMES[OFFICER]), f"lk:submit:{number}")
+    _answer, sent = await desk.press_payloads(desk.user(REVIEWER, NAMES[REVIEWER]), f"lk:check:{number}")
+    to_approver = [p for p in sent if p["chat_id"] == APPROVER]
+    assert [p["op"] for p in to_approver] == ["send", "send_file"]
+    assert all(p.get("resend") for p in to_approver)  # both are sent again at the approver's first Start
