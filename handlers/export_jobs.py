@@ -89,11 +89,16 @@ async def run_job(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob
             "The register could not be prepared. Please try /export again later."))], wake,
             error=f"{type(exc).__name__}: {exc}")
         return "failed"
-    caption = _("Register: {tickets} tickets, {lks} LKs, {actions} actions.").format(
-        tickets=written.tickets, lks=written.lks, actions=written.actions)
+    ngettext = deps.translator.ngettext(job.locale)
+    tickets = ngettext("{n} ticket", "{n} tickets", written.tickets).format(n=written.tickets)
+    if query.format == "csv":  # the CSV holds the ticket register alone
+        caption = _("Register (CSV, tickets only): {tickets}.").format(tickets=tickets)
+    else:
+        caption = _("Register: {tickets}, {lks}, {actions}.").format(
+            tickets=tickets, lks=ngettext("{n} LK", "{n} LKs", written.lks).format(n=written.lks),
+            actions=ngettext("{n} action", "{n} actions", written.actions).format(n=written.actions))
     await _finish(make_uow, deps, job, "done", [
-        EditProgress(job.chat_id, job.id, _("The register is ready: {tickets} tickets.").format(
-            tickets=written.tickets)),
+        EditProgress(job.chat_id, job.id, _("The register is ready: {tickets}.").format(tickets=tickets)),
         SendFile(job.chat_id, "document", sha256=sha, file_name=query.file_name(), caption=caption),
     ], wake, sha=sha, file_name=query.file_name())
     return "done"

@@ -179,3 +179,6 @@ class TestExportCommand:
             done = await uow.register.get_job(job.id)
         assert done is not None and done.status == "done" and done.attempts == 2
         assert done.file_name == "register-2026-11.csv"
+        [file] = [p for p in await desk.deliver_due() if p["op"] == "send_file"]
+        assert file["caption"].startswith("Register (CSV, tickets only): ")  # found in a walk: it said "0 LK"
+        assert " LK" not in file["caption"]
