@@ -10,7 +10,8 @@ version, each with its own code); the closed LK's copy is archived once and sent
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -34,7 +35,7 @@ from reports.lk_model import (
     verification_code,
 )
 from reports.lk_pdf import render
-from storage.records import ActionRecord, LkRecord, PersonRecord, TicketRecord
+from storage.records import ActionRecord, ArchiveItemRecord, LkRecord, PersonRecord, TicketRecord
 
 INSTITUTION = "Institut Teknologi Sepuluh Nopember"
 UNIT = "Badan Penjaminan Kualitas dan Manajemen (BAPKM)"
@@ -54,6 +55,8 @@ class LkFacts:
     tickets: tuple[TicketRecord, ...]
     people: dict[int, PersonRecord]
     names: dict[int, str]
+    #: The tickets' attachments in the archive, by attachment id (the actions' are in ``snap.archived``).
+    archived: Mapping[int, ArchiveItemRecord] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,8 @@ async def lk_facts(ctx: Ctx, lk: LkRecord) -> LkFacts:
                 people[person.id] = person
     names = dict(snap.names)
     names.update(await names_of(ctx, [e.actor_person_id for e in snap.events]))
-    return LkFacts(snap, tuple(tickets), people, names)
+    archived = await ctx.uow.archive.for_attachments(a.id for t in tickets for a in t.attachments if a.id is not None)
+    return LkFacts(snap, tuple(tickets), people, names, archived)
 
 
 def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument:
@@ -106,10 +110,18 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
             category += " · " + _("same case (duplicate)")
         return SourceTicket(t.number, channel_name(t.channel, _), t.created_at.astimezone(tz).date(), name, category)
 
-    evidence = [Evidence(t.number, f"{_file_type(a.file_type, _)}: {a.file_name or a.caption or '—'}",
-                         getattr(a, "sha256", None)) for t in facts.tickets for a in t.attachments]
-    evidence += [Evidence(f"#{a.id}", f"{_file_type(a.evidence_file_type, _)}: {a.evidence_file_name or '—'}",
-                          getattr(a, "evidence_sha256", None)) for a in facts.snap.actions if a.evidence_file_id]
+    def hash_of(item: ArchiveItemRecord | None) -> str | None:
+        return item.sha256 if item is not None and item.status == "stored" else None
+
+    def described(kind: str | None, caption: str | None, name: str | None) -> str:
+        said = " — ".join(part for part in (caption, name) if part) or "—"
+        return f"{_file_type(kind, _)}: {said}"
+
+    evidence = [Evidence(t.number, described(a.file_type, a.caption, a.file_name),
+                         hash_of(facts.archived.get(a.id or 0))) for t in facts.tickets for a in t.attachments]
+    evidence += [Evidence(_("action #{n}").format(n=a.id), described(a.evidence_file_type, a.evidence_text,
+                                                                     a.evidence_file_name),
+                          hash_of(facts.snap.archived.get(a.id))) for a in facts.snap.actions if a.evidence_file_id]
     answered = [t for t in facts.snap.tickets if t.response and t.resolved_at is not None]
     response = lk.response or (answered[0].response if answered else "") or ""
     response_on = lk.closed_at if lk.response else (min(t.resolved_at for t in answered if t.resolved_at)

@@ -124,3 +124,24 @@ async def test_the_approval_request_and_the_closing_notice_carry_the_pdf_and_the
     first = files(await desk.payloads(officer, "/lk pdf LK-2026-001"))[0]
     second = files(await desk.payloads(desk.user(APPROVER, NAMES[APPROVER]), "/lk pdf LK-2026-001"))[0]
     assert english["sha256"] == to_officer[1]["sha256"] and first["sha256"] == second["sha256"]
+
+
+async def test_evidence_is_listed_with_its_caption_and_archived_hash(new_uow: Callable[[], SqlUnitOfWork],
+                                                                     tmp_path: Path, engine: AsyncEngine) -> None:
+    """Found in a walk: every "SHA-256 in the archive" cell read "—" and a photo's caption was dropped."""
+    from handlers.events import FileRef
+
+    from tests.integration.test_lk_procedure import approved
+
+    desk, archive = await desk_with(new_uow, tmp_path)
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    await approved(desk)
+    await desk.say(officer, "/lk action done 1")
+    await desk.payloads(officer, "Receipt signed at the counter", file=FileRef("photo-evidence", "photo"))
+    stored = "ab" * 32
+    async with engine.begin() as connection:  # as the archive fetcher records it once the file is kept
+        changed = await connection.execute(text(
+            "UPDATE archive_item SET status = 'stored', sha256 = :h WHERE lk_action_id IS NOT NULL"), {"h": stored})
+    assert changed.rowcount == 1
+    shown = text_of(archive, files(await desk.payloads(officer, "/lk pdf LK-2026-001 en"))[0]).replace(" ", "")
+    assert "Receiptsignedatthecounter" in shown and stored in shown
