@@ -1,7 +1,8 @@
 """The procedure's state machines: which status a ticket or an LK may move to, and who may move it.
 
 Ticket (keluhan): received → confirming → conforming | rejected | duplicate | in_followup → resolved → closed;
-conforming/resolved → reopened (a rating of 1–2) → confirming. Suggestion (saran): received → under_review →
+conforming/resolved → reopened (a rating of 1–2) → confirming, or, when its LK is still open, → resolved by the
+answer of the LK's next round. Suggestion (saran): received → under_review →
 accepted | declined → closed. The complainant may withdraw any active ticket. LK: draft → awaiting_check →
 awaiting_approval → in_progress → awaiting_verification → closed, with returns to draft and, when not effective,
 back to in_progress. The words themselves are defined once in :mod:`domain.vocabulary`.
@@ -16,7 +17,7 @@ _VERDICTS = frozenset({S.CONFORMING, S.REJECTED, S.DUPLICATE, S.IN_FOLLOWUP})
 COMPLAINT_MOVES: dict[str, frozenset[str]] = {
     S.RECEIVED: frozenset({S.CONFIRMING, *_VERDICTS, S.WITHDRAWN}),
     S.CONFIRMING: _VERDICTS | {S.WITHDRAWN},
-    S.REOPENED: frozenset({S.CONFIRMING, *_VERDICTS, S.WITHDRAWN}),
+    S.REOPENED: frozenset({S.CONFIRMING, *_VERDICTS, S.WITHDRAWN, S.RESOLVED}),  # resolved: by its LK's next answer
     S.IN_FOLLOWUP: frozenset({S.RESOLVED, S.WITHDRAWN}),
     S.CONFORMING: frozenset({S.CLOSED, S.REOPENED}),
     S.RESOLVED: frozenset({S.CLOSED, S.REOPENED}),

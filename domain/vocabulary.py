@@ -47,6 +47,9 @@ UNCONFIRMED: tuple[TicketStatus, ...] = (S.RECEIVED, S.REOPENED)
 #: No verdict yet, whether or not an officer took it (confirming, a suggestion under review): what monitoring and
 #: the staff group's summary count as not yet confirmed — exactly the statuses whose deadline is to be confirmed.
 NO_VERDICT: tuple[TicketStatus, ...] = (S.RECEIVED, S.CONFIRMING, S.REOPENED, S.UNDER_REVIEW)
+#: A complaint linked to an LK that waits for the LK's answer to its complainant: in follow-up, or reopened after
+#: the complainant rated an earlier answer low (the LK's next round answers it).
+AWAITING_ANSWER: frozenset[TicketStatus] = frozenset({S.IN_FOLLOWUP, S.REOPENED})
 #: A conclusion the complainant is asked to rate (SOP 7a).
 RATEABLE: frozenset[TicketStatus] = frozenset({S.CONFORMING, S.RESOLVED})
 #: Confirmed and ready to be covered by an LK (complaints) or a programme (suggestions).

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from dialogs.workflow import lk_move_roles
 from domain.vocabulary import (
+    AWAITING_ANSWER,
     LINKABLE,
     ActionKind,
     ActionStatus,
@@ -91,8 +92,10 @@ async def _move(ctx: Ctx, lk: LkRecord, to: LkStatus, code: LkEvent, params: dic
 
 
 def _needs_correction(lk: LkRecord, tickets: list[TicketRecord]) -> bool:
-    """A complainant's own case still needs fixing: a nonconformity LK covering a complaint in follow-up."""
-    return lk.kind == LkKind.NONCONFORMITY and any(t.status == TicketStatus.IN_FOLLOWUP for t in tickets)
+    """A complainant's own case still needs fixing: a nonconformity LK covering a complaint in follow-up (or
+    reopened after its answer was rated low)."""
+    return lk.kind == LkKind.NONCONFORMITY and any(t.kind == TicketKind.COMPLAINT and t.status in AWAITING_ANSWER
+                                                   for t in tickets)
 
 
 async def submit(ctx: Ctx, lk: LkRecord) -> LkRecord:
@@ -219,11 +222,12 @@ async def corrections_answered_pending(ctx: Ctx, lk: LkRecord) -> bool:
 
 
 async def respond_after_correction(ctx: Ctx, lk: LkRecord, response: str) -> list[TicketRecord]:
-    """Step e: the complainants of the LK's complaints in follow-up get the response now and may rate it."""
+    """Step e: the complainants of the LK's complaints in follow-up — or reopened, when they rated an earlier
+    answer low and a further round followed — get the response now and may rate it."""
     response = checked_text(ctx._, response)
     resolved = []
     for ticket in await ctx.uow.lks.tickets(lk.id):
-        if ticket.kind == TicketKind.COMPLAINT and ticket.status == TicketStatus.IN_FOLLOWUP:
+        if ticket.kind == TicketKind.COMPLAINT and ticket.status in AWAITING_ANSWER:
             ticket = await move(ctx, ticket, TicketStatus.RESOLVED, TicketEvent.RESOLVED,
                                 {"text": response, "by": "correction", "lk": lk.number}, response=response,
                                 resolved_at=ctx.now)
@@ -262,13 +266,14 @@ async def not_effective(ctx: Ctx, lk: LkRecord, reason: str) -> LkRecord:
 
 
 async def close(ctx: Ctx, lk: LkRecord, response: str) -> LkRecord:
-    """Step f–g: effective. The LK closes; complaints still in follow-up are resolved with the response, those
+    """Step f–g: effective. The LK closes; complaints still in follow-up (or reopened after an answer the
+    complainant rated low) are resolved with the response, those
     answered after their correction hear that the measures work, and suggestions' programmes are complete."""
     response = checked_text(ctx._, response)
     lk = await _move(ctx, lk, LkStatus.CLOSED, LkEvent.CLOSED, {"response": response}, effective=True,
                      verified_by=ctx.actor.person_id, verified_at=ctx.now, response=response, closed_at=ctx.now)
     for ticket in await ctx.uow.lks.tickets(lk.id):
-        if ticket.kind == TicketKind.COMPLAINT and ticket.status == TicketStatus.IN_FOLLOWUP:
+        if ticket.kind == TicketKind.COMPLAINT and ticket.status in AWAITING_ANSWER:
             ticket = await move(ctx, ticket, TicketStatus.RESOLVED, TicketEvent.RESOLVED,
                                 {"text": response, "by": "lk", "lk": lk.number}, response=response,
                                 resolved_at=ctx.now)

@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dialogs.workflow import is_active
-from domain.vocabulary import ActionKind, ActionStatus, LkEvent, LkKind, LkStatus, Role, TicketKind, TicketStatus
+from domain.vocabulary import (
+    AWAITING_ANSWER,
+    ActionKind,
+    ActionStatus,
+    LkEvent,
+    LkKind,
+    LkStatus,
+    Role,
+    TicketKind,
+    TicketStatus,
+)
 from handlers.events import Button, Keyboard
 from handlers.formats import day
 from handlers.history import Reader
@@ -35,12 +45,13 @@ class LkSnapshot:
     @property
     def response_due(self) -> bool:
         """The corrections of the round are done and a complainant's own case (a complaint of a nonconformity LK
-        still in follow-up) waits for the response: an officer writes it next (step e)."""
+        still in follow-up, or reopened after a low rating) waits for the response: an officer writes it next
+        (step e)."""
         lk = self.lk
         corrections = [a for a in self.actions if a.round == lk.round and a.kind == ActionKind.CORRECTION]
         return (lk.kind == LkKind.NONCONFORMITY and bool(corrections)
                 and all(a.status == ActionStatus.DONE for a in corrections)
-                and any(t.kind == TicketKind.COMPLAINT and t.status == TicketStatus.IN_FOLLOWUP for t in self.tickets))
+                and any(t.kind == TicketKind.COMPLAINT and t.status in AWAITING_ANSWER for t in self.tickets))
 
 
 @dataclass(frozen=True)

@@ -340,3 +340,29 @@ async def test_the_lk_form_sent_with_a_request_waits_for_a_reader_who_has_not_st
     to_approver = [p for p in sent if p["chat_id"] == APPROVER]
     assert [p["op"] for p in to_approver] == ["send", "send_file"]
     assert all(p.get("resend") for p in to_approver)  # both are sent again at the approver's first Start
+
+
+async def test_a_reopened_case_left_with_its_lk_gets_the_next_rounds_answer(desk: Desk) -> None:
+    """Found in a walk: the complainant rated the correction's answer 2/5, the LK went into round 2 and closed, and
+    the reopened ticket was left open — nobody was asked to answer it and the complainant heard nothing."""
+    number = await approved(desk)
+    officer, student, monitor = desk.user(OFFICER, NAMES[OFFICER]), desk.user(STUDENT, NAMES[STUDENT]), \
+        desk.user(MONITOR, NAMES[MONITOR])
+    await desk.say(officer, "/lk action done 1 Transcript issued.")
+    await desk.say(officer, "Your transcript is ready at the counter.")
+    async with desk.make_uow() as uow:
+        ticket = await uow.tickets.get_by_number("KEL-2026-00001")
+        assert ticket is not None
+    await desk.press(student, f"rate:{ticket.id}:2")
+    await desk.say(student, "One grade is still wrong.")
+    await desk.say(desk.user(OWNER, NAMES[OWNER]), "/lk action done 2 Deputies appointed.")
+    await desk.press(monitor, f"lk:noteff:{number}")
+    await desk.say(monitor, "A grade on the transcript is still wrong.")
+    await add_action(desk, "correction", "Correct the grade and reissue the transcript.", OFFICER)
+    done = await desk.say(officer, "/lk action done 3 Grade corrected, transcript reissued.")
+    assert any("Write the response" in text for text in done)  # the reopened case waits for this round's answer
+    told = await desk.payloads(officer, "The grade is corrected; collect the new transcript at the counter.")
+    assert any(p["chat_id"] == STUDENT and "collect the new transcript" in p["text"] for p in told), told
+    async with desk.make_uow() as uow:
+        answered = await uow.tickets.get(ticket.id)
+    assert answered is not None and answered.status == "resolved"
