@@ -30,7 +30,7 @@ def document(actions: int) -> LkDocument:
     at = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
     text = "Terbitkan transkrip mahasiswa yang terlambat dan tunjuk pejabat pengganti penandatangan. "
     return LkDocument(
-        "Institut Teknologi Sepuluh Nopember", "Badan Penjaminan Kualitas dan Manajemen (BAPKM)", "PM-BAPKM.AP.1-24",
+        "Institut Teknologi Sepuluh Nopember", "Biro Administrasi Akademik (BAPKM)", "PM-BAPKM.AP.1-24",
         "00", "LK-2026-001", "Laporan Ketidaksesuaian", "ditutup", 1, date(2026, 11, 25), date(2026, 12, 20),
         tuple(SourceTicket(f"KEL-2026-{n:05d}", "Telegram", date(2026, 11, 24), f"Mahasiswa {n}", "mahasiswa")
               for n in range(1, 4)),

@@ -38,9 +38,10 @@ from reports.lk_pdf import render
 from storage.records import ActionRecord, ArchiveItemRecord, LkRecord, PersonRecord, TicketRecord
 
 INSTITUTION = "Institut Teknologi Sepuluh Nopember"
-UNIT = "Badan Penjaminan Kualitas dan Manajemen (BAPKM)"
-SOP_NUMBER, REVISION = "PM-BAPKM.AP.1-24", "00"
-ANONYMOUS = "Anonim"
+#: As the bot names the unit in its welcome (one name everywhere); the SOP's own header gives revision 02.
+UNIT = "Biro Administrasi Akademik (BAPKM)"
+SOP_NUMBER, REVISION = "PM-BAPKM.AP.1-24", "02"
+ANONYMOUS = N_("Anonymous")
 
 
 def _same(text: str) -> str:
@@ -102,7 +103,7 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
 
     def source(t: TicketRecord) -> SourceTicket:
         person = facts.people.get(t.person_id or 0)
-        name = ANONYMOUS if t.anonymous or person is None else person.name
+        name = _(ANONYMOUS) if t.anonymous or person is None else person.name
         category = "—"
         if person is not None and person.nrp:
             category = _("student")

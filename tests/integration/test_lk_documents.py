@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from handlers.events import FileRef
 from storage.archive import ArchiveStore
 from storage.uow import SqlUnitOfWork
 from tests.integration.desk import Desk
@@ -25,6 +26,7 @@ from tests.integration.test_lk_procedure import (
     REVIEWER,
     STUDENT,
     add_action,
+    approved,
     lk_id,
     make_desk,
 )
@@ -92,6 +94,9 @@ async def test_an_anonymous_complainant_shows_as_anonim(new_uow: Callable[[], Sq
     sent = files(await desk.payloads(desk.user(OFFICER, NAMES[OFFICER]), "/lk pdf LK-2026-001"))
     shown = text_of(archive, sent[0])
     assert "Anonim" in shown and NAMES[STUDENT] not in shown
+    sent = files(await desk.payloads(desk.user(OFFICER, NAMES[OFFICER]), "/lk pdf LK-2026-001 en"))
+    english = text_of(archive, sent[0])
+    assert "Anonymous" in english and "Anonim" not in english and NAMES[STUDENT] not in english
 
 
 async def test_the_approval_request_and_the_closing_notice_carry_the_pdf_and_the_closed_copy_stays(
@@ -129,10 +134,6 @@ async def test_the_approval_request_and_the_closing_notice_carry_the_pdf_and_the
 async def test_evidence_is_listed_with_its_caption_and_archived_hash(new_uow: Callable[[], SqlUnitOfWork],
                                                                      tmp_path: Path, engine: AsyncEngine) -> None:
     """Found in a walk: every "SHA-256 in the archive" cell read "—" and a photo's caption was dropped."""
-    from handlers.events import FileRef
-
-    from tests.integration.test_lk_procedure import approved
-
     desk, archive = await desk_with(new_uow, tmp_path)
     officer = desk.user(OFFICER, NAMES[OFFICER])
     await approved(desk)

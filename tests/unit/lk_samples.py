@@ -29,7 +29,7 @@ def action(i: int, text: str = "Terbitkan transkrip mahasiswa hari ini dan catat
 
 def whole_case(actions: int = 3) -> LkDocument:
     return LkDocument(
-        institution="Institut Teknologi Sepuluh Nopember", unit="Badan Penjaminan Kualitas dan Manajemen (BAPKM)",
+        institution="Institut Teknologi Sepuluh Nopember", unit="Biro Administrasi Akademik (BAPKM)",
         sop_number="PM-BAPKM.AP.1-24", revision="00", number="LK-2026-001", title="Laporan Ketidaksesuaian",
         status="ditutup", round=2, opened=date(2026, 11, 25), closed=date(2026, 12, 20),
         tickets=(SourceTicket("KEL-2026-00001", "Telegram", date(2026, 11, 24), "Siti Aminah", "mahasiswa"),
