@@ -160,7 +160,7 @@ def _action(a: ActionRecord, names: dict[int, str], _: Gettext, tz: ZoneInfo) ->
     evidence = a.evidence_text or ""
     if a.evidence_file_id:
         attached = a.evidence_file_name or _file_type(a.evidence_file_type, _)
-        evidence = (evidence + " · " if evidence else "") + "📎 " + attached
+        evidence = (evidence + " · " if evidence else "") + _("file: {name}").format(name=attached)
     done = a.done_at.astimezone(tz).date() if a.done_at is not None else None
     return ProgrammeAction(a.id, a.round, action_kind_name(a.kind, _), a.description, owner, a.due_on, done,
                            _("done") if a.status == "done" else _("open"), evidence)

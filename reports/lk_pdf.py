@@ -4,11 +4,13 @@ signature boxes (prepared / checked / approved) an auditor looks for.
 
 Pure: :class:`reports.lk_model.LkDocument` and a gettext function in, bytes out. Long texts wrap and run on over
 pages; a table cell is capped (its full text follows in an annex), so no row is ever taller than a page; a
-character the font lacks (an emoji) is printed as "□", never a crash.
+character the font lacks is printed as its Unicode name in brackets (an emoji: "👍" as "[thumbs up sign]", which
+tells a reader of the paper what the complainant wrote) or, without a name, as "□" — never a crash.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
@@ -40,17 +42,19 @@ def _glyphs() -> frozenset[int]:
 
 
 def printable(text: str) -> str:
-    """``text`` with every character the font cannot draw replaced by a visible □ (tabs as spaces, other
-    control characters dropped)."""
+    """``text`` with every character the font cannot draw replaced by its name in brackets ("[thumbs up sign]"),
+    or a visible □ when it has none (tabs as spaces; control characters, joiners, variation selectors and skin-tone
+    modifiers dropped)."""
     glyphs = _glyphs()
     out = []
     for char in text.replace("\r\n", "\n").replace("\t", "    "):
         if char == "\n" or ord(char) in glyphs:
             out.append(char)
-        elif ord(char) < 32 or 0xFE00 <= ord(char) <= 0xFE0F or char in "\u200d":
-            continue  # control characters, variation selectors and joiners draw nothing
+        elif ord(char) < 32 or 0xFE00 <= ord(char) <= 0xFE0F or char in "\u200d" or 0x1F3FB <= ord(char) <= 0x1F3FF:
+            continue  # control characters, variation selectors, joiners and skin tones draw nothing
         else:
-            out.append(MISSING)
+            name = unicodedata.name(char, "")
+            out.append(f"[{name.lower()}]" if name else MISSING)
     return "".join(out)
 
 
