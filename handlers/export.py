@@ -29,7 +29,7 @@ from dialogs.export_query import ExportQuery
 from domain.vocabulary import ACTIVE
 from handlers.context import Deps
 from handlers.i18n import Gettext
-from handlers.labels import action_kind_name, channel_name, lk_status_name, status_name
+from handlers.labels import action_kind_name, channel_name, lk_status_name, status_name, verdict_name
 from reports.register import ActionLine, LkLine, Register, TicketLine, open_register
 from storage.records import RegisterAction, RegisterFilter, RegisterLk, RegisterTicket
 from storage.uow import UnitOfWork
@@ -82,7 +82,7 @@ def ticket_line(deps: Deps, found: RegisterTicket, _: Gettext, locale: str) -> T
         kind=_("complaint") if t.kind == "complaint" else _("suggestion"),
         complainant=_("Anonymous") if t.anonymous or found.complainant is None else found.complainant,
         description=t.description, status=status_name(t.status, _), officer=found.officer or "",
-        verdict=status_name(found.verdict, _) if found.verdict else "", lk_numbers=", ".join(found.lk_numbers),
+        verdict=verdict_name(found.verdict, _) if found.verdict else "", lk_numbers=", ".join(found.lk_numbers),
         confirmed_on=_day(deps, t.confirmed_at), standard_days=days,
         margin_days=signed_working_days(deps, closed_on or deps.today(), deadline),
         closed_on=closed_on, rating=t.rating, rated_on=_day(deps, t.rated_at), rating_comment=t.rating_comment or "",

@@ -20,6 +20,15 @@ STATUS_NAMES: dict[str, str] = {
     TicketStatus.DECLINED: N_("declined"),
     TicketStatus.WITHDRAWN: N_("withdrawn"),
 }
+#: A verdict as the register names it: for a complaint in follow-up, the nonconformity found, not the status.
+VERDICT_NAMES: dict[str, str] = {
+    TicketStatus.IN_FOLLOWUP: N_("nonconformity"),
+    TicketStatus.CONFORMING: N_("conforming: the service followed its procedure"),
+    TicketStatus.REJECTED: N_("rejected"),
+    TicketStatus.DUPLICATE: N_("duplicate"),
+    TicketStatus.ACCEPTED: N_("accepted"),
+    TicketStatus.DECLINED: N_("declined"),
+}
 CHANNELS: dict[str, str] = {
     Channel.TELEGRAM: N_("Telegram"), Channel.LETTER: N_("letter"), Channel.EMAIL: N_("e-mail"),
     Channel.PHONE: N_("phone"), Channel.SOCIAL_MEDIA: N_("social media"),
@@ -45,6 +54,11 @@ def _name(table: dict[str, str], value: str, _: Gettext) -> str:
 
 def status_name(status: str, _: Gettext) -> str:
     return _name(STATUS_NAMES, status, _)
+
+
+def verdict_name(status: str, _: Gettext) -> str:
+    """The verdict a ticket's move to ``status`` gave ("nonconformity" for a complaint sent to follow-up)."""
+    return _name(VERDICT_NAMES, status, _) if status in VERDICT_NAMES else status_name(status, _)
 
 
 def channel_name(channel: str, _: Gettext) -> str:

@@ -90,7 +90,7 @@ class TestRegisterFile:
         assert closed["Standard time (working days)"] == days
         assert closed["Margin (working days)"] == working_days_by_hand(date(2026, 11, 20), deadline)
         assert closed["Officer"] == "Olivia"
-        assert closed["Verdict"] == "being followed up"
+        assert closed["Verdict"] == "nonconformity"  # the verdict, not the status it led to (found in a walk)
         assert closed["Complainant"] == "Siti Rahma"
         assert closed["Rating"] == 4
         ratings = rows_of(path, 3)
