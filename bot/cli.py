@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     pdf.add_argument("--lang", choices=("id", "en"), default="id", help="the form's language (default id)")
     export = sub.add_parser("export", help="write the register (tickets, LKs, actions, ratings) as XLSX or CSV")
     export.add_argument("--out", type=Path, required=True, help="the file to write, e.g. register.xlsx")
-    export.add_argument("--csv", action="store_true", help="the ticket register as CSV (UTF-8 with BOM) instead")
+    export.add_argument("--csv", action="store_true",
+                        help="the ticket register as CSV (UTF-8 with BOM) instead (also when --out ends in .csv)")
     export.add_argument("--from", dest="first", default=None, help="first day or month received: 2026-11-03, 2026-11")
     export.add_argument("--to", dest="last", default=None, help="last day or month received (included)")
     export.add_argument("--service", default=None, help="one service, by code or name")
@@ -110,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings()
         setup_logging(settings.log_level if args.command != "sandbox" else "WARNING", settings.secrets())
+        if args.command in ("lk-pdf", "export", "due", "archive"):  # one answer, not the schema check's INFO lines
+            logging.getLogger("alembic").setLevel(logging.WARNING)
+        out = getattr(args, "out", None)
+        if isinstance(out, Path) and not out.parent.is_dir():
+            raise ConfigError(f"the folder {out.parent} does not exist: create it or choose another --out")
         if args.command == "run":
             return _run(serve(settings))
         if args.command == "webhook":
@@ -132,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             from bot.export_cli import export_register
 
-            return _run(export_register(settings, args.out, csv_format=args.csv, first=args.first, last=args.last,
+            return _run(export_register(settings, args.out, csv_format=args.csv or args.out.suffix.lower() == ".csv",
+                                        first=args.first, last=args.last,
                                         service=args.service, locale=args.lang))
         from bot.sandbox import sandbox
 

@@ -31,7 +31,12 @@ async def export_register(settings: Settings, out: Path, *, csv_format: bool, fi
                         format="csv" if csv_format else "xlsx")
         written = await write_register(app.make_uow, app.deps, register_filter(app.deps, query), out,
                                        locale=locale, csv_format=csv_format)
-        what = f"{written.tickets} tickets" + ("" if csv_format else f", {written.lks} LKs, {written.actions} actions")
+        what = _count(written.tickets, "ticket") + ("" if csv_format else f", {_count(written.lks, 'LK')}, "
+                                                                           f"{_count(written.actions, 'action')}")
         print(f"Register written to {out} ({what}).")
     finally:
         await app.close()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -86,7 +86,7 @@ def test_export_writes_the_register_as_xlsx_and_as_csv(tmp_path: Path, office: d
     result = tanggap(["export", "--out", str(xlsx), "--from", "2026-11", "--to", "2026-11", "--lang", "en"],
                      tmp_path, **office)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"Register written to {xlsx} (3 tickets, 1 LKs, 0 actions).\n"
+    assert result.stdout == f"Register written to {xlsx} (3 tickets, 1 LK, 0 actions).\n"
     book = openpyxl.load_workbook(xlsx, read_only=True)
     try:
         rows = list(book.worksheets[0].iter_rows(values_only=True))
@@ -112,3 +112,10 @@ def test_export_with_a_date_it_cannot_read_is_one_clear_line(tmp_path: Path, off
     result = tanggap(["export", "--out", str(tmp_path / "r.xlsx"), "--from", "last week"], tmp_path, **office)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1 and "'last week'" in result.stderr
+    missing = tmp_path / "no-such-folder" / "r.xlsx"  # found in a walk: a traceback
+    result = tanggap(["export", "--out", str(missing)], tmp_path, **office)
+    assert result.returncode == 2 and result.stderr == f"tanggap: the folder {missing.parent} does not exist: " \
+                                                       "create it or choose another --out\n"
+    named = tmp_path / "r.csv"  # found in a walk: an XLSX written into a .csv file
+    result = tanggap(["export", "--out", str(named)], tmp_path, **office)
+    assert result.returncode == 0 and named.read_bytes().startswith(b"\xef\xbb\xbf"), result.stderr

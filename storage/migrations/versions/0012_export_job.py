@@ -1,5 +1,5 @@
 """The register export's jobs (issue 13 §3): ``export_job`` — who asked, the filters, status and progress, the
-progress message being edited, the archived file, the error, the times. The lead renumbers the chain at merge.
+progress message being edited, the archived file, the error, the times.
 
 Revision ID: 0012
 Revises: 0011
