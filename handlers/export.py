@@ -120,8 +120,11 @@ async def count(make_uow: Callable[[], UnitOfWork], where: RegisterFilter) -> Wr
 
 
 async def write_register(make_uow: Callable[[], UnitOfWork], deps: Deps, where: RegisterFilter, path: Path, *,
-                         locale: str, csv_format: bool = False, progress: Progress | None = None) -> Written:
-    """Write the register of the tickets (and LKs, actions) ``where`` admits to ``path``; see the module's doc."""
+                         locale: str, csv_format: bool = False, progress: Progress | None = None,
+                         chunk: int | None = None) -> Written:
+    """Write the register of the tickets (and LKs, actions) ``where`` admits to ``path``; see the module's doc.
+    ``chunk``: rows per read (default :data:`CHUNK`)."""
+    limit = chunk or CHUNK
     _ = deps.translator.gettext(locale)
     total = await count(make_uow, where)
     rows = max(total.tickets + (0 if csv_format else total.lks + total.actions), 1)
@@ -135,13 +138,13 @@ async def write_register(make_uow: Callable[[], UnitOfWork], deps: Deps, where: 
             await progress(min(99, done[0] * 100 // rows))
 
     try:
-        tickets = await _stream(make_uow, lambda uow, after: uow.register.tickets(where, after=after, limit=CHUNK),
+        tickets = await _stream(make_uow, lambda uow, after: uow.register.tickets(where, after=after, limit=limit),
                                 lambda r: r.ticket.id, lambda r: ticket_line(deps, r, _, locale), step, _tickets)
         lks = actions = 0
         if not csv_format:
-            lks = await _stream(make_uow, lambda uow, after: uow.register.lks(where, after=after, limit=CHUNK),
+            lks = await _stream(make_uow, lambda uow, after: uow.register.lks(where, after=after, limit=limit),
                                 lambda r: r.lk.id, lambda r: lk_line(deps, r, _, locale), step, _lks)
-            actions = await _stream(make_uow, lambda uow, after: uow.register.actions(where, after=after, limit=CHUNK),
+            actions = await _stream(make_uow, lambda uow, after: uow.register.actions(where, after=after, limit=limit),
                                     lambda r: r.action.id, lambda r: action_line(deps, r, _), step, _actions)
     finally:
         await asyncio.to_thread(register.close)

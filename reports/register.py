@@ -23,8 +23,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-import xlsxwriter
-
 Gettext = Callable[[str], str]
 DESCRIPTION_CHARS = 200
 """A description is shortened to this many characters in the register (the LK holds it whole)."""
@@ -172,6 +170,8 @@ class XlsxRegister:
     """The register written to an XLSX file as rows arrive; :meth:`close` finishes the file."""
 
     def __init__(self, path: Path, gettext: Gettext) -> None:
+        import xlsxwriter  # imported by whoever writes a register (the export's child process), not by every importer
+
         self._ = gettext
         self.book = xlsxwriter.Workbook(str(path), {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
