@@ -30,6 +30,11 @@ DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet would read as the start of a formula (or a cell it splits) when a CSV cell begins with it."""
 
 
+EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()
+"""Excel's day 0 in the 1900 date system: a date is written as its serial number (right from March 1900 on) with a
+date format, which is what XlsxWriter's ``write_datetime`` does after more work per cell."""
+
+
 def N_(message: str) -> str:
     """Mark a label for extraction (``pybabel -k N_``); it is translated when the sheet is written."""
     return message
@@ -203,7 +208,7 @@ class XlsxRegister:
             if value is None or value == "":
                 continue
             if kind == DAY:
-                sheet.write_datetime(row, col, value, self.day)
+                sheet.write_number(row, col, value.toordinal() - EXCEL_DAY_ZERO, self.day)
             elif kind == NUMBER:
                 sheet.write_number(row, col, value)
             else:
