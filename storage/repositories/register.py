@@ -71,11 +71,12 @@ class RegisterRepository:
         """The next ``limit`` tickets with an id above ``after``, in id order (attachments are not read).
 
         Read as plain columns, not ORM objects: the session's identity map and attribute instrumentation cost more
-        than the query itself at 100,000 rows. Verdicts and LK links are read for the chunk's id range (the ids in
-        order, first to last), not a list of 1,000 ids: a range is one bound pair to build, not 1,000; rows of
-        tickets in the range that the filter left out are read and not used (each range once: at most the table). The id is bounded above as well as below (by the newest id), so
+        than the query itself at 100,000 rows. The id is bounded above as well as below (by the newest id), so
         SQLite walks the primary key from ``after`` instead of the creation-time index, which it would otherwise
-        pick for a period and then sort the whole period again for every chunk."""
+        pick for a period and then sort the whole period again for every chunk. Verdicts and LK links are read for
+        the chunk's id range (first to last id), not a list of 1,000 ids: one pair of bounds to build instead of
+        1,000; rows of tickets in the range that the filter left out are read and not used (each range once, so at
+        most the table)."""
         complainant, officer = aliased(PersonRow), aliased(PersonRow)
         statement = (
             select(*TicketRow.__table__.columns, complainant.name.label(_COMPLAINANT),
