@@ -2,9 +2,10 @@
 line in the reader's language, written by :mod:`reports.register` off the event loop.
 
 Callable without a chat: ``/export`` (through its job, :mod:`handlers.export_jobs`) and ``tanggap export`` call
-:func:`write_register` alike. Each chunk of :data:`CHUNK` rows is read in a short transaction of its own and written
-in a worker thread before the next is read, so memory stays flat in the number of tickets, no transaction stays
-open while the file is written, and the event loop keeps answering others between chunks.
+:func:`write_register` alike — the bot in a child process of its own (:mod:`bot.register_job`, so that this pure-Python
+work shares neither the bot's interpreter lock nor its memory), ``tanggap export`` in its own process. Each chunk of
+:data:`CHUNK` rows is read in a short transaction of its own and written in a worker thread before the next is read,
+so memory stays flat in the number of tickets and no transaction stays open while the file is written.
 
 What the register's computed columns mean (``docs/procedure.md`` repeats it for the staff):
 
