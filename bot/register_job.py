@@ -38,6 +38,8 @@ from handlers.export_jobs import WriteRegister, filters_of, query_from
 SETTINGS = frozenset({"database_url", "service_catalogue", "holidays_file", "timezone", "default_locale",
                       "confirm_days", "respond_days", "close_days", "archive_dir"})
 """What the child needs of the bot's settings: the database, and what the register's lines are computed from."""
+WITHHELD = frozenset({"TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET"})
+"""Left out of the child's environment: it never talks to Telegram."""
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -50,9 +52,10 @@ def child_writer(settings: Settings, clock: Callable[[], datetime], *, chunk: in
         order = {"settings": settings.model_dump(mode="json", include=set(SETTINGS)), "filters": filters_of(query),
                  "locale": locale, "now": clock().isoformat(), "out": str(path), "chunk": chunk}
         path_env = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+        env = {k: v for k, v in os.environ.items() if k.upper() not in WITHHELD}
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.register_job", stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": path_env})
+            stdout=asyncio.subprocess.PIPE, env={**env, "PYTHONPATH": path_env})
         written: Written | None = None
         try:
             assert proc.stdin is not None and proc.stdout is not None

@@ -99,6 +99,7 @@ class TestRegisterInAChildProcess:
     async def test_a_stopped_bot_kills_its_child_and_leaves_the_job_to_be_run_again(
             self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork], db_url: str, tmp_path: Path,
             monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:" + "x" * 30)
         await seed(new_uow)
         job_id = await ask_export(desk, new_uow, "/export 2026-11")
         started: list[int] = []
@@ -106,6 +107,7 @@ class TestRegisterInAChildProcess:
         real = asyncio.create_subprocess_exec
 
         async def spy(*args: str, **kwargs: object) -> asyncio.subprocess.Process:
+            assert "TELEGRAM_BOT_TOKEN" not in kwargs["env"]  # type: ignore[operator]  # the child never needs it
             proc = await real(*args, **kwargs)  # type: ignore[arg-type]
             started.append(proc.pid)
             spawned.set()
