@@ -14,7 +14,6 @@ from bot.errors import ConfigError
 from bot.settings import Settings
 from handlers.calendar_loader import HolidayListError, load_calendar
 from handlers.catalogue_loader import CatalogueError, load_catalogue
-from handlers.commands import STUDENT_COMMANDS
 from handlers.context import Deps, utc_now
 from handlers.i18n import Translator
 from storage.archive import ArchiveStore
@@ -34,9 +33,10 @@ class App:
         await self.engine.dispose()
 
 
-def build(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> App:
+def build(settings: Settings, *, clock: Callable[[], datetime] | None = None, read_only: bool = False) -> App:
     """Everything the bot needs, from ``settings``; a bad setting or data file is a :class:`ConfigError`.
-    ``clock``: a clock of the caller's (the sandbox's), else the real one, or one started at ``CLOCK_START``."""
+    ``clock``: a clock of the caller's (the sandbox's), else the real one, or one started at ``CLOCK_START``.
+    ``read_only``: a process that only reads the database (the register's child, :mod:`bot.register_job`)."""
     translator = Translator(default=settings.default_locale)
     tz = ZoneInfo(settings.timezone)
     try:
@@ -59,7 +59,7 @@ def build(settings: Settings, *, clock: Callable[[], datetime] | None = None) ->
         rating_days_after_close=settings.rating_days_after_close,
         archive=ArchiveStore(settings.archive_dir),
     )
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, read_only=read_only)
     sessions = make_session_factory(engine)
     return App(settings, engine, lambda: SqlUnitOfWork(sessions), deps)
 
@@ -70,6 +70,8 @@ async def migrate(app: App) -> None:
 
 def command_menu(translator: Translator) -> dict[str, list[tuple[str, str]]]:
     """setMyCommands entries: Indonesian as the default menu, English for English-speaking clients."""
+    from handlers.commands import STUDENT_COMMANDS  # the whole chat; not needed by the register's child process
+
     menu = {}
     for key, lang in (("", "id"), ("id", "id"), ("en", "en")):
         _ = translator.gettext(lang)

@@ -43,3 +43,8 @@ class UnreadableUpdate(Exception):
     """The framework read an update, but a field Tanggap uses is not of the type the Bot API gives it (a number as
     a message's text, a text as a chat id): python-telegram-bot takes such fields as they come, aiogram refuses the
     update itself. Either way the update is set aside (:mod:`bot.set_aside`), on both engines alike."""
+
+
+class RegisterChildFailed(Exception):
+    """The child process writing a register (``bot.register_job``) stopped without writing it; its error is in the
+    bot's log (the child's standard error is the bot's)."""

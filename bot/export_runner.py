@@ -1,6 +1,7 @@
 """Runs the register exports asked for with ``/export`` (:mod:`handlers.export_jobs`) while this process holds the
 sender lease, beside the notifier: one at a time, looking for new ones every ``interval`` seconds. A job a stopped
-process left running is found here again and started afresh (see ``handlers.export_jobs``)."""
+process left running is found here again and started afresh (see ``handlers.export_jobs``). ``write``: who writes
+the file — the bot gives a child process the work (:func:`bot.register_job.child_writer`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import logging
 from collections.abc import Callable
 
 from handlers.context import Deps
-from handlers.export_jobs import run_pending
+from handlers.export_jobs import WriteRegister, run_pending
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -18,8 +19,9 @@ log = logging.getLogger(__name__)
 
 class ExportRunner:
     def __init__(self, make_uow: Callable[[], UnitOfWork], deps: Deps, wake_notifier: Callable[[], None], *,
-                 interval: float = 2.0) -> None:
+                 interval: float = 2.0, write: WriteRegister | None = None) -> None:
         self.make_uow, self.deps, self.wake_notifier, self.interval = make_uow, deps, wake_notifier, interval
+        self.write = write
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -30,7 +32,7 @@ class ExportRunner:
         while True:
             self._wake.clear()
             try:
-                await run_pending(self.make_uow, self.deps, self.wake_notifier)
+                await run_pending(self.make_uow, self.deps, self.wake_notifier, write=self.write)
             except Exception:
                 log.exception("export jobs could not be read; trying again in %ss", self.interval)
             with contextlib.suppress(TimeoutError):

@@ -15,6 +15,7 @@ from bot.due_runner import DueRunner
 from bot.export_runner import ExportRunner
 from bot.pacing import Pacer
 from bot.port import make_port
+from bot.register_job import child_writer
 from bot.runner import Runner
 from bot.settings import Settings
 from storage.lease import lease_for
@@ -49,7 +50,9 @@ async def serve(settings: Settings, *, token: str | None = None, mode: str = "po
         due = DueRunner(app.make_uow, app.deps, runner.notifier.wake, interval=settings.due_interval)
         runner.notifier.companions.append(due.run)  # reminders and digests: by the lease holder only
         runner.notifier.companions.append(fetcher.run)  # the evidence archive: by the lease holder only
-        runner.notifier.companions.append(ExportRunner(app.make_uow, app.deps, runner.notifier.wake).run)  # /export
+        exports = ExportRunner(app.make_uow, app.deps, runner.notifier.wake,
+                               write=child_writer(settings, app.deps.clock))  # /export, written by a child process
+        runner.notifier.companions.append(exports.run)
         if isinstance(app.deps.clock, AdjustableClock):  # a jump: what is due then, and messages scheduled till then
             app.deps.clock.listeners += [due.wake, runner.notifier.wake, fetcher.wake]
         log.info("Tanggap is running (engine %s, %s, database %s)", engine, mode, db_label(app))

@@ -34,7 +34,6 @@ from reports.lk_model import (
     content_hash,
     verification_code,
 )
-from reports.lk_pdf import render
 from storage.records import ActionRecord, ArchiveItemRecord, LkRecord, PersonRecord, TicketRecord
 
 INSTITUTION = "Institut Teknologi Sepuluh Nopember"
@@ -194,6 +193,8 @@ async def issue_lk_pdf(ctx: Ctx, lk: LkRecord, locale: str) -> IssuedPdf:
     issued = await documents.of_content(lk.id, fingerprint)
     version = issued[0].version if issued else await documents.latest_version(lk.id) + 1
     code = verification_code(fingerprint, locale)
+    from reports.lk_pdf import render  # fpdf2 and its fonts (~20 MB): loaded when a PDF is first made
+
     pdf = await asyncio.to_thread(render, doc, _, Issue(code, version, ctx.now.astimezone(ctx.deps.tz)))
     sha256 = await asyncio.to_thread(ctx.deps.archive.put, pdf)
     record = next((d for d in issued if d.language == locale), None)

@@ -2,9 +2,10 @@
 line in the reader's language, written by :mod:`reports.register` off the event loop.
 
 Callable without a chat: ``/export`` (through its job, :mod:`handlers.export_jobs`) and ``tanggap export`` call
-:func:`write_register` alike. Each chunk of :data:`CHUNK` rows is read in a short transaction of its own and written
-in a worker thread before the next is read, so memory stays flat in the number of tickets, no transaction stays
-open while the file is written, and the event loop keeps answering others between chunks.
+:func:`write_register` alike — the bot in a child process of its own (:mod:`bot.register_job`, so that this pure-Python
+work shares neither the bot's interpreter lock nor its memory), ``tanggap export`` in its own process. Each chunk of
+:data:`CHUNK` rows is read in a short transaction of its own and written in a worker thread before the next is read,
+so memory stays flat in the number of tickets and no transaction stays open while the file is written.
 
 What the register's computed columns mean (``docs/procedure.md`` repeats it for the staff):
 
@@ -66,19 +67,55 @@ def signed_working_days(deps: Deps, start: date, end: date) -> int:
             else -calendar.working_days_between(end, start))
 
 
-def ticket_line(deps: Deps, found: RegisterTicket, _: Gettext, locale: str) -> TicketLine:
+class Shared:
+    """What many tickets of one export share, worked out once: translated labels, each service's name and standard
+    time, each deadline (100,000 tickets have a few thousand distinct received days and a few services)."""
+
+    def __init__(self, deps: Deps, gettext: Gettext, locale: str) -> None:
+        self.deps, self.translate, self.locale = deps, gettext, locale
+        self.labels: dict[str, str] = {}
+        self.services: dict[tuple[str | None, str | None], tuple[str, int]] = {}
+        self.deadlines: dict[tuple[date, int], date] = {}
+
+    def gettext(self, text: str) -> str:
+        found = self.labels.get(text)
+        if found is None:
+            found = self.labels[text] = self.translate(text)
+        return found
+
+    def service(self, code: str | None, other: str | None) -> tuple[str, int]:
+        """The service's name in the reader's language (a ticket's own text for "other"), its standard time."""
+        found = self.services.get((code, other))
+        if found is None:
+            deps = self.deps
+            service = deps.catalogue.get(code) if code else None
+            name = (localized(service.name, self.locale) if service is not None
+                    else (other or self.gettext("Other service")))
+            found = self.services[(code, other)] = (name, standard_times(code, deps.catalogue,
+                                                                         deps.standard_times).close)
+        return found
+
+    def deadline(self, received: date, days: int) -> date:
+        found = self.deadlines.get((received, days))
+        if found is None:
+            found = self.deadlines[(received, days)] = self.deps.calendar.add_working_days(received, days)
+        return found
+
+
+def ticket_line(deps: Deps, found: RegisterTicket, _: Gettext, locale: str, shared: Shared | None = None) -> TicketLine:
+    """The register's line of one ticket; ``shared``: the export's look-ups (one is made when not given)."""
+    shared = shared or Shared(deps, _, locale)
+    _ = shared.gettext
     t, tz = found.ticket, deps.tz
     received = t.created_at.astimezone(tz).date()
     concluded_at = None
     if t.status not in ACTIVE:
         concluded_at = t.resolved_at or found.verdict_at or t.updated_at
     closed_on = concluded_at.astimezone(tz).date() if concluded_at is not None else None
-    days = standard_times(t.service_code, deps.catalogue, deps.standard_times).close
-    deadline = deps.calendar.add_working_days(received, days)
-    service = deps.catalogue.get(t.service_code)
+    service, days = shared.service(t.service_code, t.service_other)
+    deadline = shared.deadline(received, days)
     return TicketLine(
-        number=t.number, received_on=received, channel=channel_name(t.channel, _),
-        service=localized(service.name, locale) if service is not None else (t.service_other or _("Other service")),
+        number=t.number, received_on=received, channel=channel_name(t.channel, _), service=service,
         kind=_("complaint") if t.kind == "complaint" else _("suggestion"),
         complainant=_("Anonymous") if t.anonymous or found.complainant is None else found.complainant,
         description=t.description, status=status_name(t.status, _), officer=found.officer or "",
@@ -120,9 +157,13 @@ async def count(make_uow: Callable[[], UnitOfWork], where: RegisterFilter) -> Wr
 
 
 async def write_register(make_uow: Callable[[], UnitOfWork], deps: Deps, where: RegisterFilter, path: Path, *,
-                         locale: str, csv_format: bool = False, progress: Progress | None = None) -> Written:
-    """Write the register of the tickets (and LKs, actions) ``where`` admits to ``path``; see the module's doc."""
+                         locale: str, csv_format: bool = False, progress: Progress | None = None,
+                         chunk: int | None = None) -> Written:
+    """Write the register of the tickets (and LKs, actions) ``where`` admits to ``path``; see the module's doc.
+    ``chunk``: rows per read (default :data:`CHUNK`)."""
+    limit = chunk or CHUNK
     _ = deps.translator.gettext(locale)
+    shared = Shared(deps, _, locale)
     total = await count(make_uow, where)
     rows = max(total.tickets + (0 if csv_format else total.lks + total.actions), 1)
     register = await asyncio.to_thread(open_register, path, _, csv_format=csv_format)
@@ -135,13 +176,14 @@ async def write_register(make_uow: Callable[[], UnitOfWork], deps: Deps, where: 
             await progress(min(99, done[0] * 100 // rows))
 
     try:
-        tickets = await _stream(make_uow, lambda uow, after: uow.register.tickets(where, after=after, limit=CHUNK),
-                                lambda r: r.ticket.id, lambda r: ticket_line(deps, r, _, locale), step, _tickets)
+        tickets = await _stream(make_uow, lambda uow, after: uow.register.tickets(where, after=after, limit=limit),
+                                lambda r: r.ticket.id, lambda r: ticket_line(deps, r, _, locale, shared), step,
+                                _tickets)
         lks = actions = 0
         if not csv_format:
-            lks = await _stream(make_uow, lambda uow, after: uow.register.lks(where, after=after, limit=CHUNK),
+            lks = await _stream(make_uow, lambda uow, after: uow.register.lks(where, after=after, limit=limit),
                                 lambda r: r.lk.id, lambda r: lk_line(deps, r, _, locale), step, _lks)
-            actions = await _stream(make_uow, lambda uow, after: uow.register.actions(where, after=after, limit=CHUNK),
+            actions = await _stream(make_uow, lambda uow, after: uow.register.actions(where, after=after, limit=limit),
                                     lambda r: r.action.id, lambda r: action_line(deps, r, _), step, _actions)
     finally:
         await asyncio.to_thread(register.close)

@@ -6,6 +6,11 @@ percentage moved: Telegram limits edits); at the end the file is put in the arch
 (``SendFile(sha256, file_name)``). A job left ``running`` by a process that stopped is started again from the
 beginning by the next lease holder — the register is read afresh, so the file is whole — up to
 :data:`MAX_STARTS` times; after that it is marked failed and the person who asked is told.
+
+Who writes the file is the caller's choice (:data:`WriteRegister`): by default :func:`handlers.export.write_register`
+in this process; the bot gives a child process the work (``bot.register_job``), so that reading 100,000 tickets and
+XlsxWriter's pure-Python cell writing neither share the event loop's interpreter lock nor grow the bot's memory. The
+job's record stays here either way: its status, attempts, progress edits and the file's delivery.
 """
 
 from __future__ import annotations
@@ -14,15 +19,16 @@ import asyncio
 import logging
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from dialogs.export_query import ExportQuery
 from handlers.context import Deps
 from handlers.events import EditProgress, Outbound, SendFile
-from handlers.export import register_filter, write_register
+from handlers.export import Progress, Written, register_filter, write_register
 from handlers.outbound import write_outbound
 from storage.records import ExportJob
 from storage.uow import UnitOfWork
@@ -31,10 +37,16 @@ log = logging.getLogger(__name__)
 EDIT_EVERY = 3.0
 """Seconds between edits of a progress message at least."""
 MAX_STARTS = 3
+WriteRegister = Callable[[ExportQuery, Path, str, Progress], Awaitable[Written]]
+"""Writes the register ``query`` asks for to ``path`` in the ``locale`` given, telling ``progress`` the percentage."""
 
 
 def query_of(job: ExportJob) -> ExportQuery:
-    f = job.filters
+    return query_from(job.filters)
+
+
+def query_from(f: dict[str, Any]) -> ExportQuery:
+    """The query of a job's recorded filters (:func:`filters_of`)."""
     return ExportQuery(first=date.fromisoformat(f["from"]) if f.get("from") else None,
                        last=date.fromisoformat(f["to"]) if f.get("to") else None,
                        service=f.get("service"), format=f.get("format", "xlsx"))
@@ -51,9 +63,21 @@ class _Pace:
     shown: int = 0
 
 
+def in_process(make_uow: Callable[[], UnitOfWork], deps: Deps) -> WriteRegister:
+    """The register written by this process (chunks read here, the file written in a worker thread)."""
+
+    async def write(query: ExportQuery, path: Path, locale: str, progress: Progress) -> Written:
+        return await write_register(make_uow, deps, register_filter(deps, query), path, locale=locale,
+                                    csv_format=query.format == "csv", progress=progress)
+
+    return write
+
+
 async def run_job(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob,
-                  wake: Callable[[], None] = lambda: None, *, edit_every: float = EDIT_EVERY) -> str:
-    """Run one job to its end: ``done`` or ``failed`` (also when it had been started :data:`MAX_STARTS` times)."""
+                  wake: Callable[[], None] = lambda: None, *, edit_every: float = EDIT_EVERY,
+                  write: WriteRegister | None = None) -> str:
+    """Run one job to its end: ``done`` or ``failed`` (also when it had been started :data:`MAX_STARTS` times).
+    ``write``: who writes the file (default: :func:`in_process`)."""
     _ = deps.translator.gettext(job.locale)
     if job.attempts >= MAX_STARTS:
         await _finish(make_uow, deps, job, "failed", [EditProgress(job.chat_id, job.id, _(
@@ -80,8 +104,7 @@ async def run_job(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob
     try:
         with tempfile.TemporaryDirectory(prefix="tanggap-export-") as folder:
             path = Path(folder) / query.file_name()
-            written = await write_register(make_uow, deps, register_filter(deps, query), path, locale=job.locale,
-                                           csv_format=query.format == "csv", progress=progress)
+            written = await (write or in_process(make_uow, deps))(query, path, job.locale, progress)
             sha = await asyncio.to_thread(deps.archive.put_file, path)
     except Exception as exc:
         log.exception("export %s failed", job.id)
@@ -116,10 +139,10 @@ async def _finish(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob
 
 
 async def run_pending(make_uow: Callable[[], UnitOfWork], deps: Deps, wake: Callable[[], None] = lambda: None,
-                      *, edit_every: float = EDIT_EVERY) -> int:
+                      *, edit_every: float = EDIT_EVERY, write: WriteRegister | None = None) -> int:
     """Run every unfinished job, oldest first (one at a time: an export is heavy); how many ran."""
     async with make_uow() as uow:
         jobs = list(await uow.register.unfinished_jobs())
     for job in jobs:
-        await run_job(make_uow, deps, job, wake, edit_every=edit_every)
+        await run_job(make_uow, deps, job, wake, edit_every=edit_every, write=write)
     return len(jobs)

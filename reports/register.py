@@ -23,13 +23,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-import xlsxwriter
-
 Gettext = Callable[[str], str]
 DESCRIPTION_CHARS = 200
 """A description is shortened to this many characters in the register (the LK holds it whole)."""
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet would read as the start of a formula (or a cell it splits) when a CSV cell begins with it."""
+
+
+EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()
+"""Excel's day 0 in the 1900 date system: a date is written as its serial number (right from March 1900 on) with a
+date format, which is what XlsxWriter's ``write_datetime`` does after more work per cell."""
 
 
 def N_(message: str) -> str:
@@ -172,6 +175,8 @@ class XlsxRegister:
     """The register written to an XLSX file as rows arrive; :meth:`close` finishes the file."""
 
     def __init__(self, path: Path, gettext: Gettext) -> None:
+        import xlsxwriter  # imported by whoever writes a register (the export's child process), not by every importer
+
         self._ = gettext
         self.book = xlsxwriter.Workbook(str(path), {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -203,7 +208,7 @@ class XlsxRegister:
             if value is None or value == "":
                 continue
             if kind == DAY:
-                sheet.write_datetime(row, col, value, self.day)
+                sheet.write_number(row, col, value.toordinal() - EXCEL_DAY_ZERO, self.day)
             elif kind == NUMBER:
                 sheet.write_number(row, col, value)
             else:

@@ -42,16 +42,23 @@ def normalise_url(url: str | URL) -> URL:
     return parsed.set(drivername=driver) if driver else parsed
 
 
-def make_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
+def make_engine(url: str | URL, *, echo: bool = False, read_only: bool = False) -> AsyncEngine:
     """Create the application's engine.
 
     For SQLite: the database file's folder is created, the journal is WAL, ``busy_timeout`` is
     2 s (for other processes; see ``SQLITE_BUSY_TIMEOUT_MS``), foreign keys are enforced, and every
     transaction starts with ``BEGIN IMMEDIATE`` (the write lock is taken up front), so concurrent writers
     queue instead of failing with "database is locked" when a read transaction later tries to write.
+
+    ``read_only``: an engine that only reads (the register's child process, :mod:`bot.register_job`). Its
+    transactions never take the write lock: on SQLite a plain ``BEGIN`` (a WAL reader, which writers do not wait
+    for) with ``PRAGMA query_only``; on PostgreSQL ``SET TRANSACTION READ ONLY``.
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() != "sqlite":
+        if read_only:
+            return create_async_engine(parsed, echo=echo, pool_pre_ping=True,
+                                       execution_options={"postgresql_readonly": True})
         return create_async_engine(parsed, echo=echo, pool_pre_ping=True)
     _create_parent_folder(parsed)
     # One connection per process: SQLite has one writer anyway, and every transaction here is BEGIN IMMEDIATE.
@@ -64,7 +71,7 @@ def make_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     arguments, options = parsed.get_dialect()().create_connect_args(parsed)
     options["timeout"] = SQLITE_BUSY_TIMEOUT_MS / 1000
     engine = create_async_engine(parsed, echo=echo, async_creator=creator(arguments, options), **pool)
-    _install_sqlite_hooks(engine)
+    _install_sqlite_hooks(engine, read_only=read_only)
     return engine
 
 
@@ -80,8 +87,9 @@ def _create_parent_folder(url: URL) -> None:
     Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _install_sqlite_hooks(engine: AsyncEngine) -> None:
-    """SQLAlchemy's "serializable isolation / savepoints / transactional DDL" recipe, with IMMEDIATE."""
+def _install_sqlite_hooks(engine: AsyncEngine, *, read_only: bool = False) -> None:
+    """SQLAlchemy's "serializable isolation / savepoints / transactional DDL" recipe, with IMMEDIATE (a plain,
+    deferred ``BEGIN`` when ``read_only``: a reader must not queue the writers of other processes)."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _connection_record: Any) -> None:
@@ -92,9 +100,11 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA foreign_keys = ON")
+            if read_only:
+                cursor.execute("PRAGMA query_only = ON")
         finally:
             cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

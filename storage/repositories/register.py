@@ -73,7 +73,10 @@ class RegisterRepository:
         Read as plain columns, not ORM objects: the session's identity map and attribute instrumentation cost more
         than the query itself at 100,000 rows. The id is bounded above as well as below (by the newest id), so
         SQLite walks the primary key from ``after`` instead of the creation-time index, which it would otherwise
-        pick for a period and then sort the whole period again for every chunk."""
+        pick for a period and then sort the whole period again for every chunk. Verdicts and LK links are read for
+        the chunk's id range (first to last id), not a list of 1,000 ids: one pair of bounds to build instead of
+        1,000; rows of tickets in the range that the filter left out are read and not used (each range once, so at
+        most the table)."""
         complainant, officer = aliased(PersonRow), aliased(PersonRow)
         statement = (
             select(*TicketRow.__table__.columns, complainant.name.label(_COMPLAINANT),
@@ -84,20 +87,23 @@ class RegisterRepository:
                    *_tickets_where(where))
             .order_by(TicketRow.id).limit(limit)
         )
-        rows = (await self._session.execute(statement)).mappings().all()
+        connection = await self._session.connection()  # Core, not the ORM's result machinery: plain rows
+        result = await connection.execute(statement)
+        keys = list(result.keys())  # once: a mapping per row would build its key view for every row
+        rows = [dict(zip(keys, row, strict=True)) for row in result.all()]
         ids = [row["id"] for row in rows]
         verdicts: dict[int, tuple[str, datetime]] = {}
         lks: dict[int, list[str]] = defaultdict(list)
         if ids:
-            events = await self._session.execute(
+            events = await connection.execute(
                 select(TicketEventRow.ticket_id, TicketEventRow.to_status, TicketEventRow.at)
-                .where(TicketEventRow.ticket_id.in_(ids), TicketEventRow.code.in_(VERDICT_CODES))
+                .where(TicketEventRow.ticket_id.between(ids[0], ids[-1]), TicketEventRow.code.in_(VERDICT_CODES))
                 .order_by(TicketEventRow.at, TicketEventRow.id))
             for ticket_id, status, at in events:
                 verdicts[ticket_id] = (status, at)  # the last one wins
-            links = await self._session.execute(
+            links = await connection.execute(
                 select(LkTicketRow.ticket_id, LkRow.number).join(LkRow, LkRow.id == LkTicketRow.lk_id)
-                .where(LkTicketRow.ticket_id.in_(ids)).order_by(LkRow.id))
+                .where(LkTicketRow.ticket_id.between(ids[0], ids[-1])).order_by(LkRow.id))
             for ticket_id, number in links:
                 lks[ticket_id].append(number)
         found = []
