@@ -141,6 +141,9 @@ async def approve(ctx: Ctx, lk: LkRecord) -> LkRecord:
                      approved_at=ctx.now)
     await tell_with_lk(ctx, lk.prepared_by, lk, lambda _: _(
         "{number} was approved: the follow-up programme runs.").format(number=lk.number))
+    for action in await ctx.uow.lks.actions(lk.id, round=lk.round):  # the programme runs: each owner is told now
+        if action.status != ActionStatus.DONE:
+            await _tell_owner(ctx, lk, action)
     await maybe_ready_for_verification(ctx, lk)
     return lk
 
@@ -155,24 +158,37 @@ async def return_lk(ctx: Ctx, lk: LkRecord, note: str) -> LkRecord:
 
 
 async def add_action(ctx: Ctx, lk: LkRecord, new: NewAction) -> ActionRecord:
-    """Step d: one more action of the programme; its owner is told (or, outside the bot, the officer keeps it)."""
+    """Step d: one more action of the programme; its owner is told once the programme runs (at the approval, or at
+    once when it already runs); an owner outside the bot is followed by the officer."""
     if lk.status not in (LkStatus.DRAFT, LkStatus.IN_PROGRESS):
         raise Refusal(ctx._("Actions can be added while {number} is a draft or its programme runs.").format(
             number=lk.number))
     action = await ctx.uow.lks.add_action(new)
-    if action.owner_person_id is not None:
-        due = action.due_on
-
-        def render(r: Reader) -> str:
-            return r._("You own action #{id} of {number}, due {due}: {text}").format(
-                id=action.id, number=lk.number, due=day(due, r.locale), text=shown(action.description, 600)) \
-                + "\n" + r._("When it is done, press the button and send the evidence (a text, a photo or a PDF).")
-
-        await notices.tell_staff(ctx, action.owner_person_id, render, lambda _: (
-            (Button(_("✅ Mark #{id} done").format(id=action.id), f"ad:{action.id}"),
-             Button(_("📄 Open {number}").format(number=lk.number), f"lk:show:{lk.id}")),),
-            what=ctx._("action #{id} of {number} was given to them.").format(id=action.id, number=lk.number))
+    if lk.status == LkStatus.IN_PROGRESS:  # a draft's owners are told when it is approved: nothing to do before
+        await _tell_owner(ctx, lk, action)
+    elif action.owner_person_id is not None:  # but whoever names an owner the bot cannot reach should know now
+        owner = await ctx.uow.persons.get(action.owner_person_id)
+        if owner is not None and owner.telegram_id != ctx.actor.telegram_id and (not owner.started or
+                                                                                 owner.unreachable):
+            notices.tell_actor(ctx, ctx._(notices.REACH_LATER).format(name=shown(owner.name)))
     return action
+
+
+async def _tell_owner(ctx: Ctx, lk: LkRecord, action: ActionRecord) -> None:
+    """The action's owner (a staff member) hears it is theirs, with the buttons to mark it done and open the LK."""
+    if action.owner_person_id is None:
+        return
+    due = action.due_on
+
+    def render(r: Reader) -> str:
+        return r._("You own action #{id} of {number}, due {due}: {text}").format(
+            id=action.id, number=lk.number, due=day(due, r.locale), text=shown(action.description, 600)) \
+            + "\n" + r._("When it is done, press the button and send the evidence (a text, a photo or a PDF).")
+
+    await notices.tell_staff(ctx, action.owner_person_id, render, lambda _: (
+        (Button(_("✅ Mark #{id} done").format(id=action.id), f"ad:{action.id}"),
+         Button(_("📄 Open {number}").format(number=lk.number), f"lk:show:{lk.id}")),),
+        what=ctx._("action #{id} of {number} was given to them.").format(id=action.id, number=lk.number))
 
 
 async def action_to_complete(ctx: Ctx, action_id: int | None) -> ActionRecord:

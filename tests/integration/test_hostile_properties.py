@@ -1118,7 +1118,7 @@ async def _pinned(world: World) -> None:
     assigned = await world.say(admin, f"/assign {world.victim_tickets[0].number} {tagged.id}")
     assert "&lt;b&gt;Rina&lt;/b&gt; &amp; co" in assigned.to(ADMIN)[0]
     followed = await world.add_ticket("in_followup")
-    _lk_id, lk_number, _action = await world.add_lk("draft", [followed.id])
+    _lk_id, lk_number, _action = await world.add_lk("in_progress", [followed.id])  # its owners are told at once
     owner = await world.person_id(tagged.id)
     saved = await world.steps(officer, f"/lk action add {lk_number}", "ac:kind:corrective",
                               "Check the <queue> & the list every morning.", f"ac:owner:{owner}", "ac:due:wd3",

@@ -366,3 +366,25 @@ async def test_a_reopened_case_left_with_its_lk_gets_the_next_rounds_answer(desk
     async with desk.make_uow() as uow:
         answered = await uow.tickets.get(ticket.id)
     assert answered is not None and answered.status == "resolved"
+
+
+async def test_an_actions_owner_is_told_when_the_programme_runs_not_while_the_lk_is_a_draft(desk: Desk) -> None:
+    """Found in a walk: the owner was told to act (with "✅ Mark done") while the LK was still a draft, before
+    anyone had checked or approved the programme."""
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    async with desk.make_uow() as uow:
+        owner = await uow.persons.get_by_telegram_id(OWNER)
+        assert owner is not None
+    await desk.say(officer, "/lk action add LK-2026-001")
+    for step in ("ac:kind:correction", "Issue the transcript of this student today.", f"ac:owner:{owner.id}",
+                 "ac:due:wd3"):
+        await (desk.press if step.startswith("ac:") else desk.say)(officer, step)
+    _answer, saved = await desk.press_payloads(officer, "ac:summary:save")
+    assert not [p for p in saved if p["chat_id"] == OWNER]
+    number = await lk_id(desk)
+    await desk.press(officer, f"lk:submit:{number}")
+    await desk.press(desk.user(REVIEWER, NAMES[REVIEWER]), f"lk:check:{number}")
+    _answer, approved_now = await desk.press_payloads(desk.user(APPROVER, NAMES[APPROVER]), f"lk:approve:{number}")
+    told = [p for p in approved_now if p["chat_id"] == OWNER]
+    assert len(told) == 1 and "Issue the transcript" in told[0]["text"]
+    assert any(data.startswith("ad:") for row in told[0]["buttons"] for _t, data in row)
