@@ -83,6 +83,10 @@ LATE_UNTOLD = ("due_on IS NOT NULL AND (late_told_on IS NULL OR late_told_on <> 
 """A ticket's current deadline whose complainant's "late" notice is not settled (``ix_ticket_late_untold``'s
 predicate: a query uses that index only when it says this very text, with no bound parameters)."""
 ESCALATION_PENDING = "due_on IS NOT NULL AND (escalated_on IS NULL OR escalated_on <> due_on)"
+WITHOUT_DEADLINE = ("due_step IS NULL AND status IN ('accepted', 'confirming', 'in_followup', 'received', 'reopened', "
+                    "'under_review')")
+"""An active ticket without a deadline yet, to be given one (``ix_ticket_without_deadline``; the statuses are
+``domain.vocabulary.ACTIVE``, a test keeps them so)."""
 """A ticket's current deadline whose escalation to the reviewers is not settled — issued, or none to make (a step
 other than ``confirm``) — (``ix_ticket_escalation_pending``)."""
 
@@ -114,6 +118,8 @@ class TicketRow(Base):
               postgresql_where=text(LATE_UNTOLD)),
         Index("ix_ticket_escalation_pending", "due_on", "id", sqlite_where=text(ESCALATION_PENDING),
               postgresql_where=text(ESCALATION_PENDING)),
+        Index("ix_ticket_without_deadline", "id", sqlite_where=text(WITHOUT_DEADLINE),
+              postgresql_where=text(WITHOUT_DEADLINE)),
     )
 
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)

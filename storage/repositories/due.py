@@ -7,12 +7,27 @@ a person without today's, so a pass costs what is new, not what is stale.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, String, cast, delete, func, literal, literal_column, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -21,6 +36,7 @@ from storage.columns import require_aware
 from storage.models import (
     ESCALATION_PENDING,
     LATE_UNTOLD,
+    WITHOUT_DEADLINE,
     DueNoticeRow,
     DuePassRow,
     ExtensionRequestRow,
@@ -123,8 +139,9 @@ class DueRepository:
     async def without_deadline(self, limit: int) -> list[TicketRecord]:
         """Active tickets with no deadline yet (filed before deadlines were kept): the engine gives them one."""
         statement = (
-            select(TicketRow).where(TicketRow.due_step.is_(None), TicketRow.status.in_(ACTIVE_STATUSES))
-            .order_by(TicketRow.id).limit(limit)
+            # the partial index's very predicate: PostgreSQL otherwise walked the primary key through a million
+            # tickets, expecting a few hundred without a deadline early on (there are none once they have one)
+            select(TicketRow).where(text(WITHOUT_DEADLINE)).order_by(TicketRow.id).limit(limit)
             .options(selectinload(TicketRow.attachments)).execution_options(populate_existing=True)
         )
         return [ticket_record(row) for row in await self._session.scalars(statement)]
@@ -150,6 +167,15 @@ class DueRepository:
         minutes = int(offset.total_seconds() // 60) if offset is not None else 0
         return func.strftime("%Y%m%dT%H%M%S" if stamp else "%Y-%m-%d", column, f"{minutes:+d} minutes")
 
+    def _deadline(self) -> ColumnElement[date | None]:
+        """``ticket.due_on`` as the late reads bound it, next to a partial index's predicate. SQLite walks the partial
+        index along the bound; PostgreSQL, whose statistics cannot tell that nearly every late deadline is settled,
+        would walk ``ix_ticket_due_on`` over all of them instead, so there the bound is a filter (``due_on + 0``) and
+        the partial index — the few unsettled — is read whole."""
+        if self._dialect() != "postgresql":
+            return TicketRow.due_on.expression
+        return TicketRow.due_on + literal_column("0", Integer)
+
     def _late_key(self) -> ColumnElement[str]:
         return _text("ticket:", TicketRow.id, ":late:", TicketRow.due_step, ":", self._day(TicketRow.due_on))
 
@@ -161,7 +187,7 @@ class DueRepository:
         this step's deadline (``ticket:<id>:late:<step>:<due_on>`` not issued), newest deadline first. Only the
         tickets whose watermark is not this deadline are read (``ix_ticket_late_untold``)."""
         statement = (
-            _DUE_TICKET.where(text(LATE_UNTOLD), TicketRow.due_on < before,
+            _DUE_TICKET.where(text(LATE_UNTOLD), self._deadline() < before,
                               _filter_only(TicketRow.status).in_(ACTIVE_STATUSES), _reachable(TicketRow.person_id),
                               _not_noticed(self._late_key()))
             .order_by(TicketRow.due_on.desc(), TicketRow.id.desc()).limit(limit)
@@ -173,7 +199,7 @@ class DueRepository:
         (``ticket:<id>:confirm-escalation:<due_on>``) was not issued, newest deadline first. Only the tickets
         whose watermark is not this deadline are read (``ix_ticket_escalation_pending``)."""
         statement = (
-            _DUE_TICKET.where(text(ESCALATION_PENDING), TicketRow.due_on <= up_to, _filter_only(TicketRow.due_step) ==
+            _DUE_TICKET.where(text(ESCALATION_PENDING), self._deadline() <= up_to, _filter_only(TicketRow.due_step) ==
                               "confirm", _filter_only(TicketRow.status).in_(ACTIVE_STATUSES),
                               _not_noticed(self._escalation_key()))
             .order_by(TicketRow.due_on.desc(), TicketRow.id.desc()).limit(limit)
@@ -187,25 +213,29 @@ class DueRepository:
         step other than ``confirm``), are not read again for this deadline. Only unsettled tickets are looked at
         (the partial indexes), so once the backlog is settled this costs what was new. Returns how many tickets were
         settled."""
-        told = (
-            update(TicketRow)
-            .where(text(LATE_UNTOLD), TicketRow.due_on < before,
-                   ~_reachable(TicketRow.person_id) | ~_not_noticed(self._late_key()))
-            .values(late_told_step=TicketRow.due_step, late_told_on=TicketRow.due_on)
-            .execution_options(synchronize_session=False)
-        )
-        escalated = (
-            update(TicketRow)
-            .where(text(ESCALATION_PENDING), TicketRow.due_on < before,
-                   (_filter_only(TicketRow.due_step) != "confirm") | ~_not_noticed(self._escalation_key()))
-            .values(escalated_on=TicketRow.due_on)
-            .execution_options(synchronize_session=False)
-        )
-        settled = 0
-        for statement in (told, escalated):
-            result = await self._session.execute(statement)
-            settled += max(int(getattr(result, "rowcount", 0) or 0), 0)
-        return settled
+        # read, then set, what was read: a deadline moved meanwhile keeps no watermark of the old one (and neither
+        # database plans an UPDATE with these subqueries in its WHERE along the partial index)
+        reachable = _reachable(TicketRow.person_id).label("reachable")
+        told_read = select(TicketRow.id, TicketRow.due_step, TicketRow.due_on, reachable,
+                           ~_not_noticed(self._late_key())).where(text(LATE_UNTOLD), self._deadline() < before)
+        told = [{"ticket": ident, "step": step, "day": day}
+                for ident, step, day, can_tell, issued in await self._session.execute(told_read)
+                if issued or not can_tell]
+        escalation_read = select(TicketRow.id, TicketRow.due_step, TicketRow.due_on,
+                                 ~_not_noticed(self._escalation_key())).where(text(ESCALATION_PENDING),
+                                                                              self._deadline() < before)
+        escalated = [{"ticket": ident, "day": day}
+                     for ident, step, day, issued in await self._session.execute(escalation_read)
+                     if issued or step != "confirm"]
+        table = typing.cast(Table, TicketRow.__table__)  # Core: an executemany of plain values
+        by_id = table.c.id == bindparam("ticket")
+        if told:
+            statement = update(table).where(by_id).values(late_told_step=bindparam("step"),
+                                                          late_told_on=bindparam("day"))
+            await self._session.execute(statement, told)
+        if escalated:
+            await self._session.execute(update(table).where(by_id).values(escalated_on=bindparam("day")), escalated)
+        return len(told) + len(escalated)
 
     async def assignees(self) -> list[int]:
         """Everyone a ticket is assigned to, in any status: a walk along the (assigned_to, …) index, one step per

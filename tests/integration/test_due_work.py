@@ -687,3 +687,9 @@ class TestWatermarks:
                     ("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + statement, parameters)]
                 wanted = "late_untold" if "late_told_on IS NULL" in statement else "escalation_pending"
                 assert any(f"ix_ticket_{wanted}" in line for line in plan), (statement, plan)
+
+    def test_the_partial_index_of_tickets_without_a_deadline_names_the_active_statuses(self) -> None:
+        from domain.vocabulary import ACTIVE
+        from storage.models import WITHOUT_DEADLINE
+
+        assert WITHOUT_DEADLINE.endswith("status IN (" + ", ".join(f"'{s}'" for s in sorted(ACTIVE)) + ")")

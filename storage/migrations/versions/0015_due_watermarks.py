@@ -8,7 +8,8 @@ settled for (``escalated_on``: issued, or none to make), and two partial indexes
 deadline differs from its watermark. The keys in ``due_notice`` stay the source of truth: the engine sets the
 watermarks from them after each pass's issuing (``DueRepository.settle``, one statement over the unsettled late
 tickets), so existing tickets get theirs on the first pass after this revision. An officer's late tickets, newest
-first, come from an index on (assigned_to, due_on, id).
+first, come from an index on (assigned_to, due_on, id); the active tickets still without a deadline (the engine's
+backfill, every pass) from a partial index of those alone.
 
 Revision ID: 0015
 Revises: 0014
@@ -27,6 +28,8 @@ depends_on: str | Sequence[str] | None = None
 LATE_UNTOLD = ("due_on IS NOT NULL AND (late_told_on IS NULL OR late_told_on <> due_on OR late_told_step <> "
                "due_step)")
 ESCALATION_PENDING = "due_on IS NOT NULL AND (escalated_on IS NULL OR escalated_on <> due_on)"
+WITHOUT_DEADLINE = ("due_step IS NULL AND status IN ('accepted', 'confirming', 'in_followup', 'received', 'reopened', "
+                    "'under_review')")
 
 
 def upgrade() -> None:
@@ -37,9 +40,12 @@ def upgrade() -> None:
     op.create_index("ix_ticket_assigned_to_due_on_id", "ticket", ["assigned_to", "due_on", "id"])
     for name, where in (("ix_ticket_late_untold", LATE_UNTOLD), ("ix_ticket_escalation_pending", ESCALATION_PENDING)):
         op.create_index(name, "ticket", ["due_on", "id"], sqlite_where=sa.text(where), postgresql_where=sa.text(where))
+    op.create_index("ix_ticket_without_deadline", "ticket", ["id"], sqlite_where=sa.text(WITHOUT_DEADLINE),
+                    postgresql_where=sa.text(WITHOUT_DEADLINE))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_ticket_without_deadline", table_name="ticket")
     op.drop_index("ix_ticket_escalation_pending", table_name="ticket")
     op.drop_index("ix_ticket_late_untold", table_name="ticket")
     op.drop_index("ix_ticket_assigned_to_due_on_id", table_name="ticket")
