@@ -6,7 +6,7 @@ is assigned to, a complainant's message left unread on a few, complainants who s
 a staff of officers, reviewers, approvers and monitors who own the actions, and a staff group. Conclusions older
 than three weeks were rated (closed), as they would be by the time the engine had run for a while; the old tail of
 active tickets nobody handled stays, late, and what such an engine told of those late for over two weeks (their
-complainants, the reviewers of those still to confirm) is in ``due_notice``.
+complainants, the reviewers of those still to confirm) is in ``due_notice``, with the tickets' watermarks it set.
 
 At a fixed moment (a Wednesday, 08:00 WIB) the first pass issues the morning's backlog (timed on its own); then
 ``PASSES`` passes in which nothing new is due give the steady-state p95 the issue sets a target for (≤ 200 ms);
@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import tempfile
 import time
 import uuid
@@ -28,9 +29,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bench import monitor
 from bench.common import Figure, Size, percentile
@@ -45,7 +46,7 @@ from handlers.due.engine import Report, run_once
 from handlers.i18n import Translator
 from handlers.procedure.deadlines import CONFIRM, STEP_OF
 from storage.database import make_engine, make_session_factory
-from storage.migrate import upgrade
+from storage.migrate import head_revision, upgrade
 from storage.models import TicketRow
 from storage.uow import SqlUnitOfWork
 
@@ -58,8 +59,15 @@ STAFF_GROUP = -1_001_234_567_890
 #: The staff beyond the monitor's person 1 (an officer): how many hold each role.
 STAFF_ROLES = {"officer": 10, "reviewer": 4, "approver": 3, "monitor": 2}
 RATED_AFTER = timedelta(days=21)  # conclusions older than this were rated (and closed) by the time of the bench
-TICKET_EXTRA = ("due_step", "due_on", "assigned_to", "unread_since", "rating")
+TICKET_EXTRA = ("due_step", "due_on", "assigned_to", "unread_since", "rating", "late_told_step", "late_told_on",
+                "escalated_on")
 TZ_OFFSET = timedelta(hours=7)
+KEEP_ENV = "TANGGAP_BENCH_DUE_DATA"
+"""A folder: the generated data is kept there (SQLite: a file; PostgreSQL: a database of that name on the server)
+and each later run starts from a copy of it instead of generating it again (the generation figure is then the
+copy's time). Kept copies are named by size, schema head and ``DATA_VERSION``; remove them by hand."""
+DATA_VERSION = 3
+"""Raise it when the generated data changes, so kept copies are not used."""
 NOTICED_BEFORE = date(2026, 11, 11)
 """Tickets late from before this day were noticed then (their keys are in ``due_notice``), as by an engine that had
 run all along: the first pass issues the last two weeks' and what else is due, not years of backlog."""
@@ -107,7 +115,11 @@ def _ticket(row: tuple[Any, ...], rng: random.Random, calendar: WorkingCalendar,
     assigned = rng.choice(officers) if step is not None and confirmed is not None else None
     unread = created + timedelta(days=3) if step is not None and rng.random() < 0.02 else None
     columns["status"] = status
-    return (*columns.values(), step, due_on, assigned, unread, rating)
+    # the watermarks an engine running all along set for what it settled before ``NOTICED_BEFORE`` (see _noticed)
+    settled = due_on is not None and due_on < NOTICED_BEFORE
+    told = (step, due_on) if settled else (None, None)
+    escalated = due_on if settled else None  # escalated, or no escalation to make (a step other than confirm)
+    return (*columns.values(), step, due_on, assigned, unread, rating, *told, escalated)
 
 
 def due_tables(scale: Scale) -> Iterator[Batch]:
@@ -211,16 +223,29 @@ def _figures(backend: str, size: Size, scale: Scale, generation: float, r: dict[
     ]
 
 
+def _kept(size: Size) -> str:
+    """The name of a kept copy of the generated data: its size, the schema it was made for and ``DATA_VERSION``."""
+    return f"tanggap_bench_due_{size}_{head_revision()}_{DATA_VERSION}"
+
+
 async def _sqlite(size: Size, scale: Scale, folder: Path) -> list[Figure]:
     path = folder / "due.sqlite3"
     url = f"sqlite+aiosqlite:///{path}"
-    engine = make_engine(url)
-    try:
-        await upgrade(engine)
-    finally:
-        await engine.dispose()
+    keep = os.environ.get(KEEP_ENV)
+    pristine = Path(keep) / f"{_kept(size)}.sqlite3" if keep else None
     started = time.perf_counter()
-    await asyncio.to_thread(load_sqlite, path, due_tables(scale))
+    if pristine is None or not pristine.exists():
+        engine = make_engine(url)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+        await asyncio.to_thread(load_sqlite, path, due_tables(scale))
+        if pristine is not None:
+            pristine.parent.mkdir(parents=True, exist_ok=True)
+            await asyncio.to_thread(shutil.copyfile, path, pristine)
+    else:
+        await asyncio.to_thread(shutil.copyfile, pristine, path)
     generation = time.perf_counter() - started
     return _figures("SQLite", size, scale, generation, await _timed(url, PASSES[size], NEW_DUE[size]))
 
@@ -228,6 +253,7 @@ async def _sqlite(size: Size, scale: Scale, folder: Path) -> list[Figure]:
 async def _postgres(size: Size, scale: Scale) -> list[Figure]:
     server = os.environ.get(POSTGRES_ENV) or monitor.DEFAULT_POSTGRES_URL
     name = f"tanggap_bench_due_{uuid.uuid4().hex[:12]}"
+    keep = _kept(size) if os.environ.get(KEEP_ENV) else None
     admin = create_async_engine(make_url(server).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT")
     try:
         try:
@@ -239,13 +265,11 @@ async def _postgres(size: Size, scale: Scale) -> list[Figure]:
         url = make_url(server).set(drivername="postgresql+asyncpg", database=name).render_as_string(
             hide_password=False)
         try:
-            engine = make_engine(url)
-            try:
-                await upgrade(engine)
-            finally:
-                await engine.dispose()
             started = time.perf_counter()
-            await load_postgres(asyncpg_dsn(url), due_tables(scale))
+            if keep is None:
+                await _generate_postgres(url, scale)
+            else:
+                await _from_kept_postgres(admin, server, keep, name, scale)
             generation = time.perf_counter() - started
             return _figures("PostgreSQL", size, scale, generation, await _timed(url, PASSES[size], NEW_DUE[size]))
         finally:
@@ -253,6 +277,35 @@ async def _postgres(size: Size, scale: Scale) -> list[Figure]:
                 await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.dispose()
+
+
+async def _generate_postgres(url: str, scale: Scale) -> None:
+    engine = make_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    await load_postgres(asyncpg_dsn(url), due_tables(scale))
+
+
+async def _from_kept_postgres(admin: AsyncEngine, server: str, keep: str, name: str, scale: Scale) -> None:
+    """The database ``name`` as a copy of the kept one (``CREATE DATABASE … TEMPLATE``), generated first if need be.
+    """
+    async with admin.connect() as connection:
+        exists = await connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": keep})
+        if not exists:
+            await connection.exec_driver_sql(f'CREATE DATABASE "{keep}"')
+    if not exists:
+        try:
+            url = make_url(server).set(drivername="postgresql+asyncpg", database=keep)
+            await _generate_postgres(url.render_as_string(hide_password=False), scale)
+        except BaseException:
+            async with admin.connect() as connection:
+                await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{keep}" WITH (FORCE)')
+            raise
+    async with admin.connect() as connection:
+        await connection.exec_driver_sql(f'DROP DATABASE "{name}"')
+        await connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{keep}"')
 
 
 async def run(size: Size) -> list[Figure]:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -77,6 +78,19 @@ class StaffRoleRow(Base):
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+LATE_UNTOLD = ("due_on IS NOT NULL AND (late_told_on IS NULL OR late_told_on <> due_on OR late_told_step <> "
+               "due_step)")
+"""A ticket's current deadline whose complainant's "late" notice is not settled (``ix_ticket_late_untold``'s
+predicate: a query uses that index only when it says this very text, with no bound parameters)."""
+ESCALATION_PENDING = "due_on IS NOT NULL AND (escalated_on IS NULL OR escalated_on <> due_on)"
+WITHOUT_DEADLINE = ("due_step IS NULL AND status IN ('accepted', 'confirming', 'in_followup', 'received', 'reopened', "
+                    "'under_review')")
+"""An active ticket without a deadline yet, to be given one (``ix_ticket_without_deadline``; the statuses are
+``domain.vocabulary.ACTIVE``, a test keeps them so)."""
+"""A ticket's current deadline whose escalation to the reviewers is not settled — issued, or none to make (a step
+other than ``confirm``) — (``ix_ticket_escalation_pending``)."""
+
+
 class TicketRow(Base):
     """A complaint (keluhan, ``KEL-…``) or a suggestion (saran, ``SAR-…``)."""
 
@@ -99,6 +113,13 @@ class TicketRow(Base):
         Index(None, "service_code", "created_at"),
         Index(None, "channel", "created_at"),
         Index(None, "created_at"),
+        Index(None, "assigned_to", "due_on", "id"),  # an officer's late tickets, newest first
+        Index("ix_ticket_late_untold", "due_on", "id", sqlite_where=text(LATE_UNTOLD),
+              postgresql_where=text(LATE_UNTOLD)),
+        Index("ix_ticket_escalation_pending", "due_on", "id", sqlite_where=text(ESCALATION_PENDING),
+              postgresql_where=text(ESCALATION_PENDING)),
+        Index("ix_ticket_without_deadline", "id", sqlite_where=text(WITHOUT_DEADLINE),
+              postgresql_where=text(WITHOUT_DEADLINE)),
     )
 
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
@@ -138,6 +159,14 @@ class TicketRow(Base):
     due_step: Mapped[str | None] = mapped_column(String(16))
     due_on: Mapped[date | None] = mapped_column(Date)
     due_extended: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: The due-work engine's watermarks, a cache of ``due_notice`` kept by the engine (``DueRepository.settle``):
+    #: the deadline (step and day) whose complainant's "late" notice is settled — issued, or nobody to tell (no
+    #: Telegram account) — and the deadline whose escalation is settled (issued, or not a deadline to confirm: none
+    #: to make). A deadline that moves no longer
+    #: matches its watermark, so nothing has to clear them; the partial indexes hold only the unsettled.
+    late_told_step: Mapped[str | None] = mapped_column(String(16))
+    late_told_on: Mapped[date | None] = mapped_column(Date)
+    escalated_on: Mapped[date | None] = mapped_column(Date)
 
     attachments: Mapped[list[TicketAttachmentRow]] = relationship(
         order_by="TicketAttachmentRow.position", lazy="raise"

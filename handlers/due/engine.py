@@ -15,12 +15,19 @@ window over stale items can never hide a new one):
   them; newest first with a limit. Dates are formatted in SQL as Python's ``str(date)`` (SQLite keeps that text,
   PostgreSQL ``to_char``) and local days and moments with the zone's rules (PostgreSQL) or its offset (SQLite).
   Key-building in SQL is only a filter: the keys derived are checked against ``due_notice`` here again;
-- a daily digest (an officer's, an owner's, the group's) is one key per person per day: the people with something
-  to digest are counted in SQL, today's keys looked up (a handful), and only those without one read their items.
-
-A key per item needs no new column and no bookkeeping when a notice is issued (a watermark column per item would
-have to be kept right by every change of a deadline); the cost that remains is the anti-join's probe per candidate
-row: every active ticket past its deadline is a candidate each pass (docs/benchmarks.md §8).
+- a late ticket's two notices (the complainant's, the confirm escalation) are read, besides, only while its
+  watermark is not its current deadline: after issuing, a pass sets the watermarks from ``due_notice``
+  (``settle``: the notice of this deadline was issued, or there is none to send — a complainant without Telegram,
+  a step with no escalation), and partial indexes hold only the unsettled tickets. Every active ticket past its
+  deadline was otherwise a candidate of each pass (~60,000 at a million tickets, docs/benchmarks.md §8; SQLite
+  reads the partial indexes, PostgreSQL does not choose them yet at that size). A
+  watermark names the deadline (step and day) it was set for, so a moved deadline is read again without anything
+  having to clear it, and a watermark missing (tickets from before it existed) is set by the next pass. The keys
+  stay the source of truth: a watermark only spares the read;
+- a daily digest (an officer's, an owner's, the group's) is one key per person per day: the people who may get one
+  are found first (an officer's: everyone tickets are assigned to — a walk of an index, one step per person — and
+  every officer while a late ticket is assigned to nobody; an owner's: counted in SQL), today's keys looked up (a
+  handful), and only those without one read their items; an officer's digest counts its tickets when it goes.
 """
 
 from __future__ import annotations
@@ -116,7 +123,8 @@ async def due_now(uow: UnitOfWork, deps: Deps, now: datetime) -> list[Due]:
 
 
 async def run_once(make_uow: Callable[[], UnitOfWork], deps: Deps, now: datetime | None = None) -> Report:
-    """One pass at ``now`` (default: the clock): issue everything due, each key once."""
+    """One pass at ``now`` (default: the clock): issue everything due, each key once, then settle the watermarks
+    of what was issued (a pass cut short before settling leaves them to the next: the keys are what counts)."""
     now = now or deps.clock()
     backfilled = await backfill(make_uow, deps)
     async with make_uow() as uow:
@@ -140,6 +148,8 @@ async def run_once(make_uow: Callable[[], UnitOfWork], deps: Deps, now: datetime
                 done = (done[0] + one[0], done[1] + one[1])
         issued, messages = issued + done[0], messages + done[1]
     async with make_uow() as uow:
+        # what is issued (or has nobody to tell) is not read again for the same deadline: the watermarks follow
+        await uow.due.settle(local_day(ctx_for(uow, deps), now))
         await uow.due.record_pass(now, issued, messages)
         await uow.commit()
     return Report(issued, messages, backfilled)

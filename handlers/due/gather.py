@@ -3,8 +3,9 @@
 A pass reads only what is not noticed yet, so its cost follows what is new, not the backlog: each one-shot notice
 about an item (a complainant told their ticket is late, an escalation, a reminder, the auto-close) is read with an
 anti-join on ``due_notice`` by the very key it would be issued under (built in SQL), and only for items whose
-notice is ready by the moment (the working-day threshold turned into a date bound, :func:`latest_start`); the daily
-digests look up today's key per person first (a handful) and read the items of those without one. Each read is
+notice is ready by the moment (the working-day threshold turned into a date bound, :func:`latest_start`); a late
+ticket's, besides, only while its watermark is not its current deadline (the engine settles them after issuing);
+the daily digests look up today's key per person first (a handful) and read the items of those without one. Each read is
 newest first with a limit (``LIMIT``), so however many stale items are left unnoticed (a complainant without the
 bot, reviewers nobody can reach), a newly due one is never beyond the window. The thresholds are working days on
 the institution's calendar (WIB). A notice is "ready" from the start of the day its reason holds; when it may go
@@ -73,10 +74,11 @@ async def tickets_late(ctx: Ctx, now: datetime) -> list[Due]:
     """Tickets past their step's deadline: the officer's digest, the reviewers a working day later, and the
     complainant once per step.
 
-    Only what is not noticed yet is read: the complainants' and reviewers' notices are filtered by key in SQL;
-    the digests (one per officer per day) are looked up first, and only an officer without today's reads their
-    tickets (their count in SQL, then the newest few: a ticket late since yesterday leads however many are
-    older)."""
+    Only what is not noticed yet is read: the complainants' and reviewers' notices only for tickets whose
+    watermark is not their current deadline, filtered again by key in SQL; the digests (one per officer per day)
+    are looked up first — the people with tickets assigned, and every officer while a late ticket is assigned to
+    nobody — and only an officer without today's reads their newest few late tickets (a ticket late since
+    yesterday leads however many are older); the digest counts them all when it goes."""
     today = local_day(ctx, now)
     dues: list[Due] = []
     for ticket in await ctx.uow.due.late_unnoticed(today, LIMIT):
@@ -94,22 +96,19 @@ async def tickets_late(ctx: Ctx, now: datetime) -> list[Due]:
             if escalate_on <= today:
                 dues.append(Due(f"ticket:{ticket.id}:confirm-escalation:{ticket.due_on}", Kind.CONFIRM_ESCALATION,
                                 Hours.STAFF, midnight(ctx, escalate_on), reviewers, (ticket.id,)))
-    counts = await ctx.uow.due.late_counts(today)
-    if not counts:
-        return dues
     officers = await holders(ctx, Role.OFFICER)
-    people = {o for o in counts if o is not None} | (set(officers) if None in counts else set())
+    unassigned = await ctx.uow.due.has_late(today, None)  # late tickets of nobody yet go to every officer
+    people = set(await ctx.uow.due.assignees()) | (set(officers) if unassigned else set())
     keys = {officer: f"digest:officer:{officer}:{today}" for officer in await _reachable(ctx, people)}
     issued = await ctx.uow.due.issued(keys.values())
     for officer, key in sorted(keys.items()):
         if key in issued:
             continue
-        unassigned = None in counts and officer in officers
-        tickets = await ctx.uow.due.late_of(today, officer, unassigned, DIGEST_LISTED)
+        theirs = unassigned and officer in officers
+        tickets = await ctx.uow.due.late_of(today, officer, theirs, DIGEST_LISTED)
         if tickets:
-            total = counts.get(officer, 0) + (counts[None] if unassigned else 0)
             dues.append(Due(key, Kind.OFFICER_DIGEST, Hours.STAFF, midnight(ctx, today), (officer,),
-                            tuple(t.id for t in tickets), {"count": total}))
+                            tuple(t.id for t in tickets), {"unassigned": theirs}))
     return dues
 
 

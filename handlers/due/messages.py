@@ -59,8 +59,10 @@ async def officer_digest(ctx: Ctx, due: Due) -> int:
     tickets = [t for t in await ctx.uow.tickets.by_ids(due.about) if t.due_on is not None]
     if not tickets:
         return 0
-    counted = due.facts.get("count")  # all the officer's late tickets; ``about`` has the newest few
-    total = max(counted, len(tickets)) if isinstance(counted, int) else len(tickets)
+    # all the officer's late tickets (and those of nobody yet), counted as it goes; ``about`` has the newest few
+    today = ctx.now.astimezone(ctx.deps.tz).date()
+    counted = await ctx.uow.due.late_count(today, due.to[0], due.facts.get("unassigned") is True)
+    total = max(counted, len(tickets))
     sent = 0
     for person in await _people(ctx, due.to):
         r = notices.reader_for(ctx, person)

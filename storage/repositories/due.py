@@ -1,23 +1,50 @@
 """What the due-work engine asks of storage (SOP step f): the notices already issued, by key, and the facts that
 make a notice due — late tickets, unread messages, unrated conclusions, actions due, LKs waiting — each read only
-where its notice was not issued yet (an anti-join on ``due_notice`` by the key built in SQL) or, for a daily
-digest, only for a person without today's, so a pass costs what is new, not what is stale.
+where its notice was not issued yet (an anti-join on ``due_notice`` by the key built in SQL; a late ticket, besides,
+only while its watermark is not its current deadline, :meth:`DueRepository.settle`) or, for a daily digest, only for
+a person without today's, so a pass costs what is new, not what is stale.
 """
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, String, cast, delete, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.vocabulary import ACTIVE, RATEABLE, LkStatus
 from storage.columns import require_aware
-from storage.models import DueNoticeRow, DuePassRow, ExtensionRequestRow, LkActionRow, LkRow, PersonRow, TicketRow
+from storage.models import (
+    ESCALATION_PENDING,
+    LATE_UNTOLD,
+    WITHOUT_DEADLINE,
+    DueNoticeRow,
+    DuePassRow,
+    ExtensionRequestRow,
+    LkActionRow,
+    LkRow,
+    PersonRow,
+    TicketRow,
+)
 from storage.records import DueAction, DueLk, DuePass, DueTicket, ExtensionRequest, TicketRecord
 from storage.repositories._sql import insert_or_ignore, upsert
 from storage.repositories._ticket_rows import ticket_record
@@ -46,6 +73,14 @@ def _text(*parts: Any) -> ColumnElement[str]:
 def _not_noticed(key: ColumnElement[str]) -> ColumnElement[bool]:
     """No notice with this key was issued: one primary-key probe of ``due_notice`` per candidate row."""
     return ~select(DueNoticeRow.key).where(DueNoticeRow.key == key).exists()
+
+
+def _filter_only(column: ColumnElement[str] | Any) -> ColumnElement[str]:
+    """``column || ''``: the column as a filter no index is chosen for. Next to a partial index's predicate SQLite,
+    which has no statistics, would read the (status, …) or (due_step, …) index instead — every active ticket or
+    every one to confirm — where the partial index holds the few unsettled."""
+    filtered: ColumnElement[str] = column + literal_column("''", String)
+    return filtered
 
 
 def _reachable(person: Any) -> ColumnElement[bool]:
@@ -104,8 +139,9 @@ class DueRepository:
     async def without_deadline(self, limit: int) -> list[TicketRecord]:
         """Active tickets with no deadline yet (filed before deadlines were kept): the engine gives them one."""
         statement = (
-            select(TicketRow).where(TicketRow.due_step.is_(None), TicketRow.status.in_(ACTIVE_STATUSES))
-            .order_by(TicketRow.id).limit(limit)
+            # the partial index's very predicate: PostgreSQL otherwise walked the primary key through a million
+            # tickets, expecting a few hundred without a deadline early on (there are none once they have one)
+            select(TicketRow).where(text(WITHOUT_DEADLINE)).order_by(TicketRow.id).limit(limit)
             .options(selectinload(TicketRow.attachments)).execution_options(populate_existing=True)
         )
         return [ticket_record(row) for row in await self._session.scalars(statement)]
@@ -131,47 +167,118 @@ class DueRepository:
         minutes = int(offset.total_seconds() // 60) if offset is not None else 0
         return func.strftime("%Y%m%dT%H%M%S" if stamp else "%Y-%m-%d", column, f"{minutes:+d} minutes")
 
+    def _deadline(self) -> ColumnElement[date | None]:
+        """``ticket.due_on`` as the late reads bound it, next to a partial index's predicate. SQLite walks the partial
+        index along the bound; PostgreSQL, whose statistics cannot tell that nearly every late deadline is settled,
+        would walk ``ix_ticket_due_on`` over all of them along the bound, so there the bound is a filter
+        (``due_on + 0``). That is not enough yet: at a million tickets PostgreSQL still walks ``ix_ticket_due_on``
+        for the predicate's own ``due_on IS NOT NULL`` (docs/benchmarks.md §8, "watermarks on late tickets")."""
+        if self._dialect() != "postgresql":
+            return TicketRow.due_on.expression
+        return TicketRow.due_on + literal_column("0", Integer)
+
+    def _late_key(self) -> ColumnElement[str]:
+        return _text("ticket:", TicketRow.id, ":late:", TicketRow.due_step, ":", self._day(TicketRow.due_on))
+
+    def _escalation_key(self) -> ColumnElement[str]:
+        return _text("ticket:", TicketRow.id, ":confirm-escalation:", self._day(TicketRow.due_on))
+
     async def late_unnoticed(self, before: date, limit: int) -> list[DueTicket]:
         """Active tickets late from ``before`` (deadline earlier) whose complainant, reachable, was not yet told of
-        this step's deadline (``ticket:<id>:late:<step>:<due_on>`` not issued), newest deadline first."""
-        key = _text("ticket:", TicketRow.id, ":late:", TicketRow.due_step, ":", self._day(TicketRow.due_on))
+        this step's deadline (``ticket:<id>:late:<step>:<due_on>`` not issued), newest deadline first. Only the
+        tickets whose watermark is not this deadline are read (``ix_ticket_late_untold``)."""
         statement = (
-            _DUE_TICKET.where(TicketRow.due_on < before, TicketRow.status.in_(ACTIVE_STATUSES),
-                              _reachable(TicketRow.person_id), _not_noticed(key))
+            _DUE_TICKET.where(text(LATE_UNTOLD), self._deadline() < before,
+                              _filter_only(TicketRow.status).in_(ACTIVE_STATUSES), _reachable(TicketRow.person_id),
+                              _not_noticed(self._late_key()))
             .order_by(TicketRow.due_on.desc(), TicketRow.id.desc()).limit(limit)
         )
         return [_due_ticket(row) for row in await self._session.execute(statement)]
 
     async def escalations_unnoticed(self, up_to: date, limit: int) -> list[DueTicket]:
         """Active tickets still to confirm whose deadline was on or before ``up_to`` and whose escalation
-        (``ticket:<id>:confirm-escalation:<due_on>``) was not issued, newest deadline first."""
-        key = _text("ticket:", TicketRow.id, ":confirm-escalation:", self._day(TicketRow.due_on))
+        (``ticket:<id>:confirm-escalation:<due_on>``) was not issued, newest deadline first. Only the tickets
+        whose watermark is not this deadline are read (``ix_ticket_escalation_pending``)."""
         statement = (
-            _DUE_TICKET.where(TicketRow.due_on <= up_to, TicketRow.status.in_(ACTIVE_STATUSES),
-                              TicketRow.due_step == "confirm", _not_noticed(key))
+            _DUE_TICKET.where(text(ESCALATION_PENDING), self._deadline() <= up_to, _filter_only(TicketRow.due_step) ==
+                              "confirm", _filter_only(TicketRow.status).in_(ACTIVE_STATUSES),
+                              _not_noticed(self._escalation_key()))
             .order_by(TicketRow.due_on.desc(), TicketRow.id.desc()).limit(limit)
         )
         return [_due_ticket(row) for row in await self._session.execute(statement)]
 
-    async def late_counts(self, before: date) -> dict[int | None, int]:
-        """How many active tickets are late from ``before``, by the officer assigned (None: nobody yet)."""
-        statement = (
-            select(TicketRow.assigned_to, func.count())
-            .where(TicketRow.due_on < before, TicketRow.status.in_(ACTIVE_STATUSES)).group_by(TicketRow.assigned_to)
-        )
-        return {officer: int(count) for officer, count in await self._session.execute(statement)}
+    async def settle(self, before: date) -> int:
+        """Set the watermarks from ``due_notice``: a ticket late from ``before`` (deadline earlier) whose
+        complainant's notice of this deadline was issued, or who has nobody the bot can tell (no person, or no
+        Telegram account: a person never gains one), and one whose escalation was issued or who has none to make (a
+        step other than ``confirm``), are not read again for this deadline. Only unsettled tickets are looked at
+        (the partial indexes), so once the backlog is settled this costs what was new. Returns how many tickets were
+        settled."""
+        # read, then set, what was read: a deadline moved meanwhile keeps no watermark of the old one (and neither
+        # database plans an UPDATE with these subqueries in its WHERE along the partial index)
+        reachable = _reachable(TicketRow.person_id).label("reachable")
+        told_read = select(TicketRow.id, TicketRow.due_step, TicketRow.due_on, reachable,
+                           ~_not_noticed(self._late_key())).where(text(LATE_UNTOLD), self._deadline() < before)
+        told = [{"ticket": ident, "step": step, "day": day}
+                for ident, step, day, can_tell, issued in await self._session.execute(told_read)
+                if issued or not can_tell]
+        escalation_read = select(TicketRow.id, TicketRow.due_step, TicketRow.due_on,
+                                 ~_not_noticed(self._escalation_key())).where(text(ESCALATION_PENDING),
+                                                                              self._deadline() < before)
+        escalated = [{"ticket": ident, "day": day}
+                     for ident, step, day, issued in await self._session.execute(escalation_read)
+                     if issued or step != "confirm"]
+        table = typing.cast(Table, TicketRow.__table__)  # Core: an executemany of plain values
+        by_id = table.c.id == bindparam("ticket")
+        if told:
+            statement = update(table).where(by_id).values(late_told_step=bindparam("step"),
+                                                          late_told_on=bindparam("day"))
+            await self._session.execute(statement, told)
+        if escalated:
+            await self._session.execute(update(table).where(by_id).values(escalated_on=bindparam("day")), escalated)
+        return len(told) + len(escalated)
+
+    async def assignees(self) -> list[int]:
+        """Everyone a ticket is assigned to, in any status: a walk along the (assigned_to, …) index, one step per
+        person (a few dozen), not a read of the tickets."""
+        found: list[int] = []
+        while True:
+            after = TicketRow.assigned_to.is_not(None) if not found else TicketRow.assigned_to > found[-1]
+            person = await self._session.scalar(
+                select(TicketRow.assigned_to).where(after).order_by(TicketRow.assigned_to).limit(1))
+            if person is None:
+                return found
+            found.append(int(person))
+
+    def _late_of(self, before: date, officer: int | None) -> ColumnElement[bool]:
+        whose = TicketRow.assigned_to.is_(None) if officer is None else TicketRow.assigned_to == officer
+        return whose & (TicketRow.due_on < before) & TicketRow.status.in_(ACTIVE_STATUSES)
+
+    async def has_late(self, before: date, officer: int | None) -> bool:
+        """Whether an active ticket late from ``before`` is assigned to ``officer`` (None: to nobody yet)."""
+        statement = select(TicketRow.id).where(self._late_of(before, officer)).limit(1)
+        return await self._session.scalar(statement) is not None
+
+    async def late_count(self, before: date, officer: int, unassigned: bool) -> int:
+        """How many active tickets late from ``before`` an officer's digest counts: assigned to them and, with
+        ``unassigned``, to nobody yet."""
+        total = 0
+        for whose in (officer, None) if unassigned else (officer,):
+            statement = select(func.count()).select_from(TicketRow).where(self._late_of(before, whose))
+            total += int(await self._session.scalar(statement) or 0)
+        return total
 
     async def late_of(self, before: date, officer: int, unassigned: bool, limit: int) -> list[DueTicket]:
         """The late tickets an officer's digest lists: assigned to them and, with ``unassigned``, those assigned to
-        nobody yet; newest deadline first (what became late since the last digest leads)."""
-        whose = TicketRow.assigned_to == officer
-        if unassigned:
-            whose = whose | TicketRow.assigned_to.is_(None)
-        statement = (
-            _DUE_TICKET.where(TicketRow.due_on < before, TicketRow.status.in_(ACTIVE_STATUSES), whose)
-            .order_by(TicketRow.due_on.desc(), TicketRow.id.desc()).limit(limit)
-        )
-        return [_due_ticket(row) for row in await self._session.execute(statement)]
+        nobody yet; newest deadline first (what became late since the last digest leads). Each is a walk of the
+        (assigned_to, due_on, id) index backwards, stopped at ``limit``."""
+        found: list[DueTicket] = []
+        for whose in (officer, None) if unassigned else (officer,):
+            statement = (_DUE_TICKET.where(self._late_of(before, whose))
+                         .order_by(TicketRow.due_on.desc(), TicketRow.id.desc()).limit(limit))
+            found += [_due_ticket(row) for row in await self._session.execute(statement)]
+        found.sort(key=lambda t: (t.due_on, t.id), reverse=True)
+        return found[:limit]
 
     async def unread_unnoticed(self, before: datetime, tz: ZoneInfo, limit: int) -> list[DueTicket]:
         """Active tickets with a message unread since before ``before`` whose reminder

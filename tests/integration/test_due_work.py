@@ -11,6 +11,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.emulator.html import parse_html
 from handlers.calendar_loader import load_calendar
@@ -601,3 +603,108 @@ class TestFoundInTheSandboxWalk:
         told = to(await tick(desk, clock, wib(2027, 1, 12, 9)), STUDENT)
         assert len(told) == 1 and "8 January 2027" in told[0]
         assert "the date we gave you" in told[0] and "standard time" not in told[0]
+
+
+class TestWatermarks:
+    """A late ticket whose notices were settled is not read again each pass (the steady pass at a million tickets
+    read ~60,000 of them): its watermark names the deadline settled, a moved deadline is read again, and the keys in
+    ``due_notice`` stay the source of truth (watermarks missing after the upgrade are set from them)."""
+
+    async def add_ticket(self, desk: Desk, clock: Clock, *, offline: bool = False) -> int:
+        async with desk.make_uow() as uow:
+            if offline:  # a letter: the complainant never started the bot
+                person = await uow.persons.add_offline("Pak Budi", "budi@example.org")
+            else:
+                found = await uow.persons.get_by_telegram_id(STUDENT)
+                assert found is not None
+                person = found
+            ticket = await uow.tickets.add(NewTicket("complaint", "letter" if offline else "telegram", person.id,
+                                                     "transcript", None, "Transkrip belum terbit", None, {}, (),
+                                                     False, "received", clock()))
+            await uow.commit()
+            return ticket.id
+
+    async def marks(self, session_factory: async_sessionmaker[AsyncSession], ticket: int) -> tuple[Any, ...]:
+        async with session_factory() as session:
+            row = (await session.execute(text(
+                "SELECT due_step, due_on, late_told_step, late_told_on, escalated_on FROM ticket WHERE id = :id"),
+                {"id": ticket})).one()
+        return tuple(date.fromisoformat(v) if isinstance(v, str) and v[:2] == "20" else v for v in row)
+
+    async def test_a_settled_deadline_is_not_read_again_and_a_moved_one_is(
+            self, desk: Desk, clock: Clock, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        ticket = await self.add_ticket(desk, clock)
+        await tick(desk, clock, wib(2026, 12, 21, 9))  # its deadline: 3 working days
+        first = await tick(desk, clock, wib(2027, 1, 6, 9))  # told, and escalated to the reviewers
+        assert len(to(first, STUDENT)) == 1 and len(to(first, REVIEWER)) == 1
+        step, due_on, told_step, told_on, escalated_on = await self.marks(session_factory, ticket)
+        assert (told_step, told_on, escalated_on) == (step, due_on, due_on)
+        async with desk.make_uow() as uow:
+            assert await uow.due.late_unnoticed(date(2027, 1, 7), 10) == []
+            assert await uow.due.escalations_unnoticed(date(2027, 1, 7), 10) == []
+            await uow.tickets.update(ticket, due_on=date(2027, 1, 8), due_extended=True)  # the deadline moves
+            await uow.commit()
+        assert to(await tick(desk, clock, wib(2027, 1, 8, 9)), STUDENT) == []  # not late yet
+        again = await tick(desk, clock, wib(2027, 1, 11, 9))
+        assert len(to(again, STUDENT)) == 1 and to(again, REVIEWER) == []  # the reviewers a working day later
+        assert len(to(await tick(desk, clock, wib(2027, 1, 13, 9)), REVIEWER)) == 1
+        assert await self.marks(session_factory, ticket) == (step, date(2027, 1, 8), step, date(2027, 1, 8),
+                                                              date(2027, 1, 8))
+
+    async def test_a_complainant_the_bot_cannot_reach_is_settled_without_a_notice(
+            self, desk: Desk, clock: Clock, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        ticket = await self.add_ticket(desk, clock, offline=True)
+        await tick(desk, clock, wib(2026, 12, 21, 9))
+        await tick(desk, clock, wib(2027, 1, 6, 9))
+        _step, due_on, _told_step, told_on, _escalated = await self.marks(session_factory, ticket)
+        assert told_on == due_on
+        async with desk.make_uow() as uow:
+            assert await uow.due.issued([f"ticket:{ticket}:late:confirm:{due_on}"]) == set()
+
+    async def test_watermarks_missing_after_the_upgrade_are_set_from_the_issued_keys(
+            self, desk: Desk, clock: Clock, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        ticket = await self.add_ticket(desk, clock)
+        await tick(desk, clock, wib(2026, 12, 21, 9))
+        await tick(desk, clock, wib(2027, 1, 6, 9))
+        settled = await self.marks(session_factory, ticket)
+        async with session_factory() as session:  # as migration 0015 leaves the tickets told before it
+            await session.execute(text("UPDATE ticket SET late_told_step = NULL, late_told_on = NULL, "
+                                       "escalated_on = NULL"))
+            await session.commit()
+        sent = await tick(desk, clock, wib(2027, 1, 6, 10))
+        assert to(sent, STUDENT) == [] and to(sent, REVIEWER) == []
+        assert await self.marks(session_factory, ticket) == settled
+
+    async def test_the_late_reads_use_the_partial_indexes(self, desk: Desk, clock: Clock, engine: AsyncEngine
+                                                          ) -> None:
+        """The indexes hold only the unsettled; a query uses one only when it states its predicate as the very
+        text of the index (no bound parameter), which is easy to lose in a refactoring."""
+        seen: list[tuple[str, Any]] = []
+
+        def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+            if "late_told_on IS NULL" in statement or "escalated_on IS NULL" in statement:
+                seen.append((statement, parameters))
+
+        await self.add_ticket(desk, clock)
+        await tick(desk, clock, wib(2026, 12, 21, 9))
+        event.listen(engine.sync_engine, "before_cursor_execute", capture)
+        try:
+            await tick(desk, clock, wib(2027, 1, 6, 9))
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", capture)
+        assert len({statement for statement, _p in seen}) == 4  # the two reads and the two updates that settle
+        postgres = engine.dialect.name == "postgresql"
+        async with engine.connect() as connection:
+            if postgres:  # a few rows: without this PostgreSQL reads the table, which says nothing
+                await connection.exec_driver_sql("SET enable_seqscan = off")
+            for statement, parameters in seen:
+                plan = [str(row) for row in await connection.exec_driver_sql(
+                    ("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + statement, parameters)]
+                wanted = "late_untold" if "late_told_on IS NULL" in statement else "escalation_pending"
+                assert any(f"ix_ticket_{wanted}" in line for line in plan), (statement, plan)
+
+    def test_the_partial_index_of_tickets_without_a_deadline_names_the_active_statuses(self) -> None:
+        from domain.vocabulary import ACTIVE
+        from storage.models import WITHOUT_DEADLINE
+
+        assert WITHOUT_DEADLINE.endswith("status IN (" + ", ".join(f"'{s}'" for s in sorted(ACTIVE)) + ")")
