@@ -20,7 +20,8 @@ from typing import Any, cast
 
 from bench.common import Figure, Size
 
-BENCHMARKS = ("updates", "fanout", "replies", "search", "memory", "monitor", "uploads", "lk_pdf", "due", "export")
+BENCHMARKS = ("updates", "fanout", "replies", "search", "memory", "monitor", "uploads", "lk_pdf", "due", "export",
+              "due_morning")
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 Runner = Callable[[Size], Awaitable[list[Figure]]]
 
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help=f"comma-separated subset of {','.join(BENCHMARKS)}")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON file for the figures")
     parser.add_argument("--students", type=int, default=None,
-                        help="updates, replies: this many concurrent students instead of the size's")
+                        help="updates, replies, due_morning: this many concurrent students instead of the size's")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",") if n.strip()] or list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS]
@@ -85,10 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.students is not None:
         if args.students < 1:
             parser.error("--students must be at least 1")
+        import bench.due_morning
         import bench.replies
         import bench.updates
 
-        bench.updates.STUDENTS = bench.replies.STUDENTS = args.students
+        bench.updates.STUDENTS = bench.replies.STUDENTS = bench.due_morning.STUDENTS = args.students
     started = datetime.now(UTC)
     figures = asyncio.run(run_all(names, size))
     print(table(figures))

@@ -7,9 +7,11 @@ skipped (it never holds up the others) and the notifier wakes when its next toke
 for the bot-wide limit, new rows (:meth:`Notifier.wake`), a chat released after a reply or notice (its next
 message may be another), or the moment a reply skipped for its own chat's limit may go, end it: the next round
 reads the heads again, so that reply takes the next token instead of the rest of a fan-out. Bulk leaves a reserve
-of the bot-wide tokens (``BULK_RESERVE``), so a reply does not even wait for the next refill. A chat with a
-delivery in flight, or whose outcome is not recorded yet, gets nothing else until that outcome is recorded: so
-each chat's messages of one class go out in order.
+of the bot-wide tokens (``BULK_RESERVE``), so a reply does not even wait for the next refill. A round of bulk ends
+after ``BULK_ROUND`` seconds too, so a chat with a long bulk queue (a reviewer's escalations) gets its next message
+about a second after the last instead of once per round of 100 heads. A chat with a delivery in flight, or whose
+outcome is not recorded yet, gets nothing else until that outcome is recorded: so each chat's messages of one class
+go out in order.
 
 A row is marked sent in the database only after Telegram took the message, and the notifier itself
 never sends a row twice (if the database write fails, it is retried while the chat stays blocked). Two
@@ -49,6 +51,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 ROUND_WAIT = 1.0  # a round waits this long at most for the bot-wide limit, then ends
 SETTLE_BACKOFF = (0.5, 1.0, 2.0, 5.0)  # short: users wait on a chat blocked until its outcome is recorded
+BULK_ROUND = 1.0
+"""Seconds after which a round ends at its next bulk message, so the next round reads the heads again: a chat whose
+message was recorded meanwhile then gets its next one within about a second, instead of after every other chat's
+head of the round (100 bulk heads last ~3.3 s at 30/s: a reviewer with 75 escalations got 0.37 a second)."""
 BULK_RESERVE = 5.0
 """Bot-wide tokens bulk leaves in the bucket (of its burst of 10): a reply or notice then goes at once even while a
 fan-out keeps the bot at its limit, instead of waiting for the next refill (the rate stays the same)."""
@@ -142,6 +148,7 @@ class Notifier:
         round. Ends early (0) when a reply may be waiting: see :meth:`_token`."""
         busy = set(self._blocked)  # their heads may be recorded while this round runs: never take them again
         self._queued.clear()
+        started = time.monotonic()
         async with self.make_uow() as uow:
             due = await uow.outbox.due_heads(self.clock(), limit=self.batch + len(busy))
         pause = self._until_retry()
@@ -152,6 +159,8 @@ class Notifier:
             if len(self._blocked) >= self.max_in_flight:
                 break  # a recorded outcome wakes the loop
             bulk = item.priority >= Priority.BULK
+            if bulk and time.monotonic() - started > BULK_ROUND:
+                return 0.0
             wait = await self._token(BULK_RESERVE if bulk else 0.0, urgent_at if bulk else math.inf)
             if wait is not None:
                 return min(pause, wait)
