@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,19 @@ def by_metric(figures: list[Figure]) -> dict[str, Figure]:
     return {f.metric: f for f in figures}
 
 
-@pytest.mark.parametrize("name", BENCHMARKS)
+#: Benchmarks whose tiny run a test of their own makes and checks (``tests/bench/test_bench_<name>.py``, fanout and
+#: search in ``test_bench_fanout_search.py``): run once, not twice — each takes half a minute or more.
+OWN_TEST = frozenset({"due", "due_morning", "export", "fanout", "search", "lk_pdf", "monitor"})
+
+
+def test_every_benchmark_is_run_by_some_test() -> None:
+    here = Path(__file__).parent
+    for name in OWN_TEST:
+        assert name in BENCHMARKS
+        assert (here / f"test_bench_{name}.py").exists() or name in (here / "test_bench_fanout_search.py").read_text()
+
+
+@pytest.mark.parametrize("name", [name for name in BENCHMARKS if name not in OWN_TEST])
 async def test_benchmark_runs_at_tiny_size(name: str) -> None:
     run = load(name)
     assert run is not None, f"bench.{name} is missing"
