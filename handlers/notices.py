@@ -47,7 +47,7 @@ NOTICES = {
                    "\n\n<b>Reason:</b> {note}"),
     "verified": N_(
         "The bureau has checked that the measures taken after your complaint {number} work: the nonconformity "
-        "behind it is closed. Thank you for reporting it."
+        "behind it is closed. Thank you for reporting it.\n\n<b>Response:</b> {note}"
     ),
 }
 ASK_RATING = N_("How satisfied are you with the outcome of {number}? (1 = not at all, 5 = very)")

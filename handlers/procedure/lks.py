@@ -298,7 +298,7 @@ async def close(ctx: Ctx, lk: LkRecord, response: str) -> LkRecord:
         elif ticket.kind == TicketKind.COMPLAINT and ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
             await ctx.uow.tickets.record(ticket.id, TicketEvent.VERIFIED, actor_person_id=ctx.actor.person_id,
                                          at=ctx.now, params={"lk": lk.number})
-            await notices.tell_complainant(ctx, ticket, "verified")  # its card does not change
+            await notices.tell_complainant(ctx, ticket, "verified", response)  # its card does not change
         elif ticket.kind == TicketKind.SUGGESTION and ticket.status == TicketStatus.ACCEPTED:
             ticket = await move(ctx, ticket, TicketStatus.CLOSED, TicketEvent.CLOSED, {"reason": "programme",
                                                                                       "text": response},

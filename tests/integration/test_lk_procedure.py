@@ -161,6 +161,9 @@ async def test_the_complainant_hears_when_the_correction_is_done_and_rates_befor
     await desk.press(desk.user(MONITOR, NAMES[MONITOR]), f"lk:eff:{lk.id}")
     closed = await desk.payloads(desk.user(MONITOR, NAMES[MONITOR]), "Deputies now sign when an official is away.")
     assert any(p["chat_id"] == STUDENT and "measures taken after your complaint" in p["text"] for p in closed)
+    # Found in a walk: the closing response was recorded on the LK as sent to the complainants, but those answered
+    # after the correction never got it.
+    assert any(p["chat_id"] == STUDENT and "Deputies now sign when an official is away." in p["text"] for p in closed)
     shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
     assert "KEL-2026-00001: 5/5" in shown
 
