@@ -176,7 +176,7 @@ def acknowledgement(number: str, draft: Draft, ctx: IntakeContext, defaults: Sta
                  "What happens next: an officer checks it against the procedure of the service within {days} "
                  "working days and tells you the result here.").format(number=number, days=confirm_days)
         if service is not None:
-            text += "\n" + _("The service itself ({service}) normally takes {n} working days ({procedure}).").format(
+            text += "\n" + _("The service itself, {service}, normally takes {n} working days ({procedure}).").format(
                 service=escape(service.display_name(ctx.locale)), n=service.standard_days,
                 procedure=escape(service.procedure))
         note = standard_time_note(draft, ctx)

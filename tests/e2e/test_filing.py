@@ -61,7 +61,7 @@ async def test_student_files_a_complaint_with_a_photo(emulator: BotApiEmulator, 
     assert "Tanggap" in welcome[0].text and _("📝 New complaint or suggestion") in student.buttons()
     ack = await file_complaint(student, lang)
     assert "KEL-2026-00001" in ack
-    assert _("The service itself ({service}) normally takes {n} working days ({procedure}).").split("{")[0] in ack
+    assert _("The service itself, {service}, normally takes {n} working days ({procedure}).").split("{")[0] in ack
     assert await count_tickets(db_url) == 1
     status = await student.say("/status KEL-2026-00001")
     assert "KEL-2026-00001" in status[-1].text and _("received") in status[-1].text
