@@ -30,7 +30,7 @@ PROMPTS = {
     "correction_response": N_("The corrections of {subject} are done. Write the response to its complainants: "
                               "what was fixed. They get it now and may rate it; the effectiveness check goes on."),
     "evidence": N_("Send the evidence that action {subject} is done: a text, or a photo or PDF with a caption."),
-    "rating_comment": N_("Thank you! Add a comment about {subject} if you wish, or press Skip."),
+    "rating_comment": N_("Add a comment about {subject} if you wish, or press Skip."),
     "rating_complaint": N_("We are sorry. What did not meet your expectation about {subject}? Write it here: it "
                            "goes to the officer with the reopened ticket. Or press Skip."),
     "add_info": N_("Write what you want to add to {subject}: a message, a photo or a PDF. The officer handling it "
