@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -40,9 +41,33 @@ HEAVY_FIRST = (
 )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The heavy tests first (in :data:`HEAVY_FIRST`'s order), then the rest in their usual order. The order is the
-    same in every xdist worker, as it must be."""
+#: Tests marked ``pairwise`` (long walks of the whole procedure) run on four of the eight (engine, mode, database)
+#: combinations: each engine on both databases and in both modes, each mode on both databases. The other four are
+#: deselected (pytest says how many) unless ``TANGGAP_TEST_ALL_COMBINATIONS=1``. The whole procedure alone took
+#: 8 × ~41 s of a worker; what differs between the combinations (the engine's adapter, the update source, the SQL
+#: dialect) is each met in two of them, and every other end-to-end test runs all eight.
+PAIRWISE = {
+    ("aiogram-polling", "sqlite"), ("aiogram-webhook", "postgres"),
+    ("ptb-polling", "postgres"), ("ptb-webhook", "sqlite"),
+}
+
+
+def _outside_the_pairs(item: pytest.Item) -> bool:
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if item.get_closest_marker("pairwise") is None or "stack" not in params or "db_url" not in params:
+        return False
+    return (str(params["stack"]), str(params["db_url"])) not in PAIRWISE
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselects the ``pairwise`` tests' other combinations (:data:`PAIRWISE`), then puts the heavy tests first (in
+    :data:`HEAVY_FIRST`'s order), the rest in their usual order. The order is the same in every xdist worker, as it
+    must be."""
+    if os.environ.get("TANGGAP_TEST_ALL_COMBINATIONS") != "1":
+        dropped = [item for item in items if _outside_the_pairs(item)]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = [item for item in items if not _outside_the_pairs(item)]
 
     def rank(item: pytest.Item) -> int:
         return next((n for n, prefix in enumerate(HEAVY_FIRST) if item.nodeid.startswith(prefix)), len(HEAVY_FIRST))

@@ -12,7 +12,7 @@ from handlers.i18n import Translator
 from tests.e2e.harness import Person, Stack, settle, start_bot, stop_bot, wait_until
 from tests.e2e.test_filing import file_complaint, refused_calls
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.pairwise]  # long walks: four combinations (tests/conftest.py)
 GROUP = -1001234567890
 ADMIN, OFFICER, REVIEWER, APPROVER, MONITOR = 9001, 9002, 9003, 9004, 9005
 en, idn = Translator().gettext("en"), Translator().gettext("id")
