@@ -68,6 +68,27 @@ class TestPagination:
         for line in wrap(printable("x" * 500 + " " + "kata " * 300), 40, 8):
             assert len(wrap(line, 40, 8)) == 1
 
+    def test_a_word_that_fits_its_column_is_never_broken(self) -> None:
+        words = ("Terbitkan transkrip mahasiswa hari ini, koordinasi dengan Direktorat Pendidikan; Bagian Keuangan "
+                 "tindakan pencegahan korektif Penanggung jawab 0812-3456-7890").split()
+        for width in range(12, 41, 2):
+            for start in range(len(words)):
+                text = " ".join(words[start:] + words[:start])
+                lines = wrap(text, width, 7)
+                assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing added, nothing lost
+                shown = [word for line in lines for word in line.split(" ")]
+                for word in words:
+                    if len(wrap(word, width, 7)) == 1:  # it fits: it is on one line, whole
+                        assert word in shown, (width, word, lines)
+
+    def test_a_word_longer_than_its_column_breaks_after_a_dash_slash_or_dot_without_an_added_hyphen(self) -> None:
+        """Found in a walk: file names, addresses and numbers were cut at whatever letter reached the edge."""
+        assert wrap("berkas: bukti-penyerahan-transkrip-mahasiswa.pdf", 25, 7) == [
+            "berkas:", "bukti-penyerahan-", "transkrip-", "mahasiswa.pdf"]
+        assert wrap("Bagian Keuangan (keuangan.direktorat@its.ac.id)", 30, 7) == [
+            "Bagian Keuangan", "(keuangan.direktorat@", "its.ac.id)"]
+        assert "".join(wrap("ab" * 32, 25, 7)) == "ab" * 32  # nothing to break after: cut where it must be
+
 
 class TestCharacters:
     def test_emoji_are_named_unnamed_characters_become_a_box_and_nothing_crashes(self) -> None:
