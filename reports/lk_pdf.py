@@ -325,7 +325,8 @@ def render(doc: LkDocument, _: Gettext, issue: Issue) -> bytes:
              or [("—", _("none recorded"), "—")])
 
     pdf.heading(4, _("Cause"))
-    pdf.text_box(_("Root cause and how it was found"), doc.root_cause)
+    pdf.fields([(_("How it was found"), doc.found_by or "—")])
+    pdf.text_box(_("Root cause"), doc.root_cause)
 
     pdf.heading(5, _("Follow-up programme"))
     pdf.grid((_("#"), _("Round"), _("Kind"), _("Action"), _("Owner"), _("Due"), _("Done"), _("Status"),
