@@ -100,13 +100,18 @@ def main(argv: list[str] | None = None) -> int:
     pdf.add_argument("--out", type=Path, required=True, help="the PDF file to write")
     pdf.add_argument("--lang", choices=("id", "en"), default="id", help="the form's language (default id)")
     export = sub.add_parser("export", help="write the register (tickets, LKs, actions, ratings) as XLSX or CSV")
-    export.add_argument("--out", type=Path, required=True, help="the file to write, e.g. register.xlsx")
+    export.add_argument("--out", type=Path, required=True,
+                        help="the file to write, e.g. register.xlsx; or a folder: the file is named there after the "
+                             "period, e.g. register-2026-01-05_2026-11-27.xlsx")
     export.add_argument("--csv", action="store_true",
                         help="the ticket register as CSV (UTF-8 with BOM) instead (also when --out ends in .csv)")
     export.add_argument("--from", dest="first", default=None, help="first day or month received: 2026-11-03, 2026-11")
     export.add_argument("--to", dest="last", default=None, help="last day or month received (included)")
     export.add_argument("--service", default=None, help="one service, by code or name")
     export.add_argument("--lang", default="id", choices=("id", "en"), help="labels' language (default id)")
+    export.add_argument("--sep", default=None, choices=(";", ",", "tab"),
+                        help="the CSV's list separator (default: ';' with --lang id, as Excel set to Indonesian "
+                             "expects; ',' with --lang en)")
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -140,7 +145,9 @@ def main(argv: list[str] | None = None) -> int:
 
             return _run(export_register(settings, args.out, csv_format=args.csv or args.out.suffix.lower() == ".csv",
                                         first=args.first, last=args.last,
-                                        service=args.service, locale=args.lang))
+                                        service=args.service, locale=args.lang,
+                                        separator="\t" if args.sep == "tab" else args.sep,
+                                        into_folder=args.out.is_dir()))
         from bot.sandbox import sandbox
 
         return _run(sandbox(settings, start_user=args.user))

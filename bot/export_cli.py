@@ -1,5 +1,6 @@
-"""``tanggap export --out register.xlsx [--csv] [--from …] [--to …] [--service …]``: the register written on the
-office PC, by the same code as ``/export`` (:mod:`handlers.export`)."""
+"""``tanggap export --out register.xlsx [--csv] [--sep ;] [--from …] [--to …] [--service …]``: the register written
+on the office PC, by the same code as ``/export`` (:mod:`handlers.export`). ``--out`` may be a folder: the file is
+then named after its period, as ``/export`` names it."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from bot.errors import ConfigError
 from bot.settings import Settings
 from dialogs.export_query import BadExport, parse_export, period_of
 from handlers.export import register_filter, write_register
+from handlers.export_jobs import file_name
 
 
 async def export_register(settings: Settings, out: Path, *, csv_format: bool, first: str | None, last: str | None,
-                          service: str | None, locale: str) -> None:
+                          service: str | None, locale: str, separator: str | None = None,
+                          into_folder: bool = False) -> None:
+    """``into_folder``: ``out`` is a folder, in which the file is named after the period it holds."""
     app = build(settings)
     try:
         await migrate(app)
@@ -29,8 +33,11 @@ async def export_register(settings: Settings, out: Path, *, csv_format: bool, fi
                               "service: a code or a name from the catalogue)") from None
         query = replace(query, first=span_from[0] if span_from else None, last=span_to[1] if span_to else None,
                         format="csv" if csv_format else "xlsx")
+        if into_folder:
+            async with app.make_uow() as uow:
+                out = out / await file_name(uow, app.deps, query)
         written = await write_register(app.make_uow, app.deps, register_filter(app.deps, query), out,
-                                       locale=locale, csv_format=csv_format)
+                                       locale=locale, csv_format=csv_format, separator=separator)
         what = _count(written.tickets, "ticket") + ("" if csv_format else f", {_count(written.lks, 'LK')}, "
                                                                            f"{_count(written.actions, 'action')}")
         print(f"Register written to {out} ({what}).")

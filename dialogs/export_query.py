@@ -36,14 +36,18 @@ class ExportQuery:
     service: str | None = None
     format: str = "xlsx"
 
-    def file_name(self) -> str:
-        """``register-2026-11.xlsx`` for a month, ``register-2026-11-03_2026-12-15.xlsx`` for a range."""
+    def file_name(self, received: tuple[date, date] | None = None) -> str:
+        """``register-2026-11.xlsx`` for a month, ``register-2026-11-03_2026-12-15.xlsx`` for a range; an end left
+        open is the day the first or last ticket was ``received`` (the whole data's span when no period is asked),
+        so the name always says which period the file holds (``register.xlsx`` only with neither)."""
         parts = ["register"]
         if self.service:
             parts.append(self.service)
-        first, last = self.first, self.last
-        if first is not None and last is not None and first.day == 1 and last == _month_end(first):
-            parts.append(first.strftime("%Y-%m"))
+        first = self.first or (received[0] if received else None)
+        last = self.last or (received[1] if received else None)
+        if self.first is not None and self.last is not None and self.first.day == 1 and self.last == _month_end(
+                self.first):
+            parts.append(self.first.strftime("%Y-%m"))
         elif first is not None and last is not None:
             parts.append(f"{first.isoformat()}_{last.isoformat()}")
         elif first is not None:

@@ -10,12 +10,12 @@ version, each with its own code); the closed LK's copy is archived once and sent
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from domain.vocabulary import LkEvent, LkKind, LkStatus, Role
+from domain.vocabulary import LkEvent, LkKind, LkStatus, Role, TicketKind
 from handlers.events import SendFile
 from handlers.i18n import N_, Gettext
 from handlers.labels import action_kind_name, channel_name, lk_status_name, role_name
@@ -103,12 +103,8 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
     def source(t: TicketRecord) -> SourceTicket:
         person = facts.people.get(t.person_id or 0)
         name = _(ANONYMOUS) if t.anonymous or person is None else person.name
-        category = "—"
-        if person is not None and person.nrp:
-            category = _("student")
-        if t.id not in linked and t.duplicate_of is not None:
-            category += " · " + _("same case (duplicate)")
-        return SourceTicket(t.number, channel_name(t.channel, _), t.created_at.astimezone(tz).date(), name, category)
+        return SourceTicket(t.number, channel_name(t.channel, _), t.created_at.astimezone(tz).date(), name,
+                            ticket_category(t, person, linked, _))
 
     def hash_of(item: ArchiveItemRecord | None) -> str | None:
         return item.sha256 if item is not None and item.status == "stored" else None
@@ -151,11 +147,41 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
         checked=Signature(names.get(lk.checked_by or 0, ""), role_name(Role.REVIEWER, _), local(lk.checked_at)),
         approved=Signature(names.get(lk.approved_by or 0, ""), role_name(Role.APPROVER, _), local(lk.approved_at)),
         segregation_notes=tuple(n.replace("⚠️ ", "") for n in segregation_notes(lk, names, _)),
+        found_by=how_found(facts.tickets, _),
     )
+
+
+def ticket_category(t: TicketRecord, person: PersonRecord | None, linked: set[int], _: Gettext) -> str:
+    """The source table's "Category" (kategori): what the ticket is — a complaint (keluhan) or a suggestion
+    (saran) — then what is known of its complainant (a student when an NRP is recorded; nothing is guessed for an
+    anonymous ticket) and whether it joined the case as a "me too" duplicate."""
+    parts = [_("complaint") if t.kind == TicketKind.COMPLAINT else _("suggestion")]
+    if person is not None and person.nrp and not t.anonymous:
+        parts.append(_("student"))
+    if t.id not in linked and t.duplicate_of is not None:
+        parts.append(_("same case (duplicate)"))
+    return " · ".join(parts)
+
+
+def how_found(tickets: Sequence[TicketRecord], _: Gettext) -> str:
+    """How the nonconformity was found (cara ditemukan), from what is recorded rather than asked: the source
+    tickets grouped by kind and channel in the order they came, e.g. "complaint via Telegram: KEL-2026-00001;
+    complaint via letter: KEL-2026-00007" ("—" when the LK has no ticket)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for t in tickets:
+        groups.setdefault((t.kind, t.channel), []).append(t.number)
+    said = []
+    for (kind, channel), numbers in groups.items():
+        pattern = _("complaint via {channel}: {numbers}") if kind == TicketKind.COMPLAINT else _(
+            "suggestion via {channel}: {numbers}")
+        said.append(pattern.format(channel=channel_name(channel, _), numbers=", ".join(numbers)))
+    return "; ".join(said) or "—"
 
 
 def _action(a: ActionRecord, names: dict[int, str], _: Gettext, tz: ZoneInfo) -> ProgrammeAction:
     owner = names.get(a.owner_person_id, "?") if a.owner_person_id is not None else (a.owner_name or "?")
+    if a.owner_person_id is None and a.owner_contact:  # outside the bot: how to reach them, as recorded
+        owner += f" ({a.owner_contact})"
     evidence = a.evidence_text or ""
     if a.evidence_file_id:
         attached = a.evidence_file_name or _file_type(a.evidence_file_type, _)
@@ -220,21 +246,45 @@ async def attach_lk_pdf(ctx: Ctx, lk: LkRecord, people: list[PersonRecord]) -> N
 
 @dataclass(frozen=True)
 class VerifyResult:
+    """What the system recorded for a printed copy's code. ``latest``: the LK's newest version; ``current``: this
+    version is the newest and the LK's content has not changed since; ``archived``: the LK is closed and this is its
+    archived final version (``final``: that version's number, None while the LK is open or none is archived)."""
+
     number: str
     version: int
     made_on: datetime
     language: str
+    latest: int
     current: bool
+    closed: bool
+    final: int | None = None
+
+    @property
+    def archived(self) -> bool:
+        return self.closed and self.final == self.version
 
 
 async def verify_code(ctx: Ctx, code: str) -> VerifyResult | None:
-    """What a printed copy's code says: its LK, version, date, and whether the LK's content is still the same."""
-    document = await ctx.uow.lk_documents.by_code(code)
+    """What a printed copy's code says: its LK, version and date, whether a newer version exists (or the LK's
+    content changed since), and whether it is the closed LK's archived version. None: no copy has this code."""
+    documents = ctx.uow.lk_documents
+    document = await documents.by_code(code)
     if document is None:
         return None
     lk = await ctx.uow.lks.get(document.lk_id)
     if lk is None:
         return None
-    now = content_hash(lk_document(await lk_facts(ctx, lk), ctx, _same, "id"))
-    return VerifyResult(lk.number, document.version, document.created_at.astimezone(ctx.deps.tz), document.language,
-                        now == document.content_sha256)
+    latest = await documents.latest_version(lk.id)
+    closed = lk.status == LkStatus.CLOSED
+    final = None
+    if closed:
+        kept = await documents.archived(lk.id, document.language) or await documents.archived(
+            lk.id, "en" if document.language == "id" else "id")
+        final = kept.version if kept is not None else None
+    if final is not None:  # the archived copy is the closed LK's record: the form is never made again
+        current = document.version == final
+    else:
+        now = content_hash(lk_document(await lk_facts(ctx, lk), ctx, _same, "id"))
+        current = document.version == latest and now == document.content_sha256
+    return VerifyResult(lk.number, document.version, document.created_at.astimezone(ctx.deps.tz),
+                        document.language, latest, current, closed, final)

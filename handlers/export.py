@@ -31,7 +31,7 @@ from domain.vocabulary import ACTIVE
 from handlers.context import Deps
 from handlers.i18n import Gettext
 from handlers.labels import action_kind_name, channel_name, lk_status_name, status_name, verdict_name
-from reports.register import ActionLine, LkLine, Register, TicketLine, open_register
+from reports.register import SEPARATORS, ActionLine, LkLine, Register, TicketLine, open_register
 from storage.records import RegisterAction, RegisterFilter, RegisterLk, RegisterTicket
 from storage.uow import UnitOfWork
 
@@ -143,7 +143,8 @@ def action_line(deps: Deps, found: RegisterAction, _: Gettext) -> ActionLine:
     done = _day(deps, a.done_at)
     late = max(signed_working_days(deps, a.due_on, done or deps.today()), 0)
     return ActionLine(lk_number=found.lk_number, kind=action_kind_name(a.kind, _), description=a.description,
-                      owner=found.owner or "", due_on=a.due_on, done_on=done, days_late=late)
+                      owner=found.owner or "", due_on=a.due_on, done_on=done, days_late=late, number=a.id,
+                      round=a.round, status=_("done") if a.status == "done" else _("open"))
 
 
 def _day(deps: Deps, at: datetime | None) -> date | None:
@@ -158,15 +159,17 @@ async def count(make_uow: Callable[[], UnitOfWork], where: RegisterFilter) -> Wr
 
 async def write_register(make_uow: Callable[[], UnitOfWork], deps: Deps, where: RegisterFilter, path: Path, *,
                          locale: str, csv_format: bool = False, progress: Progress | None = None,
-                         chunk: int | None = None) -> Written:
+                         chunk: int | None = None, separator: str | None = None) -> Written:
     """Write the register of the tickets (and LKs, actions) ``where`` admits to ``path``; see the module's doc.
-    ``chunk``: rows per read (default :data:`CHUNK`)."""
+    ``chunk``: rows per read (default :data:`CHUNK`); ``separator``: the CSV's (default: by ``locale``,
+    :data:`reports.register.SEPARATORS`)."""
     limit = chunk or CHUNK
     _ = deps.translator.gettext(locale)
     shared = Shared(deps, _, locale)
     total = await count(make_uow, where)
     rows = max(total.tickets + (0 if csv_format else total.lks + total.actions), 1)
-    register = await asyncio.to_thread(open_register, path, _, csv_format=csv_format)
+    register = await asyncio.to_thread(open_register, path, _, csv_format=csv_format,
+                                       separator=separator or SEPARATORS.get(locale, ","))
     done = [0]
 
     async def step(lines: list[object], write: Callable[[Register, list[object]], None]) -> None:

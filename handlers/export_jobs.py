@@ -57,6 +57,13 @@ def filters_of(query: ExportQuery) -> dict[str, str | None]:
             "to": query.last.isoformat() if query.last else None, "service": query.service, "format": query.format}
 
 
+async def file_name(uow: UnitOfWork, deps: Deps, query: ExportQuery) -> str:
+    """The register's file name: the period asked, its open ends (or all of it) the days (WIB) the first and the
+    last ticket it holds were received, e.g. ``register-2026-01-05_2026-11-27.xlsx``."""
+    span = await uow.register.received_span(register_filter(deps, query))
+    return query.file_name((span[0].astimezone(deps.tz).date(), span[1].astimezone(deps.tz).date()) if span else None)
+
+
 @dataclass
 class _Pace:
     at: float = 0.0
@@ -84,10 +91,11 @@ async def run_job(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob
             "The register could not be prepared (it was interrupted several times). Please try /export again."))],
             wake, error="interrupted too often")
         return "failed"
+    query = query_of(job)
     async with make_uow() as uow:
         await uow.register.update_job(job.id, status="running", attempts=job.attempts + 1, started_at=deps.clock())
+        name = await file_name(uow, deps, query)
         await uow.commit()
-    query = query_of(job)
     pace = _Pace(at=time.monotonic())
 
     async def progress(percent: int) -> None:
@@ -103,7 +111,7 @@ async def run_job(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob
 
     try:
         with tempfile.TemporaryDirectory(prefix="tanggap-export-") as folder:
-            path = Path(folder) / query.file_name()
+            path = Path(folder) / name
             written = await (write or in_process(make_uow, deps))(query, path, job.locale, progress)
             sha = await asyncio.to_thread(deps.archive.put_file, path)
     except Exception as exc:
@@ -122,8 +130,8 @@ async def run_job(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob
             actions=ngettext("{n} action", "{n} actions", written.actions).format(n=written.actions))
     await _finish(make_uow, deps, job, "done", [
         EditProgress(job.chat_id, job.id, _("The register is ready: {tickets}.").format(tickets=tickets)),
-        SendFile(job.chat_id, "document", sha256=sha, file_name=query.file_name(), caption=caption),
-    ], wake, sha=sha, file_name=query.file_name())
+        SendFile(job.chat_id, "document", sha256=sha, file_name=name, caption=caption),
+    ], wake, sha=sha, file_name=name)
     return "done"
 
 

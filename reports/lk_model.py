@@ -19,7 +19,8 @@ Gettext = Callable[[str], str]
 
 @dataclass(frozen=True)
 class SourceTicket:
-    """A ticket the LK was made from (with "me too" joins): the complainant's name, or "Anonim"."""
+    """A ticket the LK was made from (with "me too" joins): the complainant's name, or "Anonim"; ``category``: what
+    the ticket is (keluhan / saran) and what is known of its complainant."""
 
     number: str
     channel: str
@@ -109,6 +110,8 @@ class LkDocument:
     checked: Signature
     approved: Signature
     segregation_notes: tuple[str, ...] = ()
+    #: How the nonconformity was found (cara ditemukan): the source tickets' kinds and channels.
+    found_by: str = ""
 
 
 @dataclass(frozen=True)

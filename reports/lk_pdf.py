@@ -67,8 +67,21 @@ def _widths(bold: bool) -> tuple[dict[int, int], float]:
                 float(font["head"].unitsPerEm))
 
 
+BREAKS = "-/_.,;:@\\)]}&?=+"
+"""Characters after which a word longer than its line is preferably cut (a file name, an e-mail address, a URL)."""
+
+
+def _break_after(word: str, fits: int) -> int:
+    """Where to cut ``word`` of which ``fits`` characters fit the line: after its last :data:`BREAKS` character
+    among them if that keeps at least a third of the line (no hyphen is added), else right at ``fits``."""
+    at = max(word.rfind(c, 0, fits) for c in BREAKS) + 1
+    return at if at * 3 >= fits and at < len(word) else fits
+
+
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
-    """Lines of ``text`` (already :func:`printable`) no wider than ``width`` mm at ``size`` pt."""
+    """Lines of ``text`` (already :func:`printable`) no wider than ``width`` mm at ``size`` pt: broken at spaces; a
+    word is broken only when it alone is wider than the line, then after a ``-``, ``/``, ``.``, ``@`` … where one is
+    near the end, else at the last character that fits (never with an added hyphen)."""
     advances, upem = _widths(bold)
     per_unit = size / upem * 25.4 / 72
     limit = width / per_unit
@@ -87,7 +100,7 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
                 while cut < len(word) and acc + advances.get(ord(word[cut]), upem) <= limit:
                     acc += advances.get(ord(word[cut]), upem)
                     cut += 1
-                cut = max(cut, 1)
+                cut = max(_break_after(word, cut), 1)
                 lines.append(word[:cut])
                 word = word[cut:]
                 w = sum(advances.get(ord(c), upem) for c in word)
@@ -312,7 +325,8 @@ def render(doc: LkDocument, _: Gettext, issue: Issue) -> bytes:
              or [("—", _("none recorded"), "—")])
 
     pdf.heading(4, _("Cause"))
-    pdf.text_box(_("Root cause and how it was found"), doc.root_cause)
+    pdf.fields([(_("How it was found"), doc.found_by or "—")])
+    pdf.text_box(_("Root cause"), doc.root_cause)
 
     pdf.heading(5, _("Follow-up programme"))
     pdf.grid((_("#"), _("Round"), _("Kind"), _("Action"), _("Owner"), _("Due"), _("Done"), _("Status"),

@@ -7,7 +7,9 @@ cap. The caller streams rows sheet by sheet in any interleaving, each sheet's ro
 - XLSX: sheets Register (one row per ticket), LK, actions, ratings, and totals per month (received, concluded, open
   at the month's end — the paper register's recap). Frozen header, autofilter, dates as dates, column widths.
 - CSV: the ticket register only — a CSV holds one table, and the bot sends one file; the other sheets are in the
-  XLSX. UTF-8 with a BOM, which Excel needs to read Indonesian text right.
+  XLSX. UTF-8 with a BOM, which Excel needs to read Indonesian text right; the list separator is ``;`` for an
+  Indonesian export (Excel set to Indonesian splits on ``;``, its decimal mark being the comma) and ``,`` for
+  English, unless the caller chooses (``tanggap export --sep``).
 
 Text never becomes a formula: the XLSX writes every text cell as a string (``strings_to_formulas`` off as well);
 the CSV prefixes a text cell starting with ``= + - @``, a tab or a CR with ``'``, as spreadsheets expect.
@@ -85,8 +87,9 @@ class LkLine:
 
 @dataclass(frozen=True)
 class ActionLine:
-    """One action of an LK's follow-up programme (tindakan). ``days_late``: working days after its due date it was
-    done (or, still open, is by now); 0 when on time."""
+    """One action of an LK's follow-up programme (tindakan). ``number``: the action's number as the LK form and the
+    chat show it (``#12``); ``round``: the LK's round it belongs to; ``days_late``: working days after its due date
+    it was done (or, still open, is by now); 0 when on time."""
 
     lk_number: str
     kind: str
@@ -95,6 +98,9 @@ class ActionLine:
     due_on: date
     done_on: date | None
     days_late: int
+    number: int = 0
+    round: int = 1
+    status: str = ""
 
 
 TEXT, DAY, NUMBER = "text", "day", "number"
@@ -112,8 +118,9 @@ LK_COLUMNS: tuple[Column, ...] = (
     (N_("Effectiveness"), TEXT, 14), (N_("Round"), NUMBER, 7),
 )
 ACTION_COLUMNS: tuple[Column, ...] = (
-    (N_("LK"), TEXT, 13), (N_("Kind"), TEXT, 18), (N_("Action"), TEXT, 50), (N_("Owner"), TEXT, 20),
-    (N_("Due"), DAY, 11), (N_("Done"), DAY, 11), (N_("Days late"), NUMBER, 9),
+    (N_("LK"), TEXT, 13), (N_("Action no."), NUMBER, 8), (N_("Round"), NUMBER, 7), (N_("Kind"), TEXT, 18),
+    (N_("Action"), TEXT, 50), (N_("Owner"), TEXT, 20), (N_("Due"), DAY, 11), (N_("Done"), DAY, 11),
+    (N_("Status"), TEXT, 10), (N_("Days late"), NUMBER, 9),
 )
 RATING_COLUMNS: tuple[Column, ...] = (
     (N_("Number"), TEXT, 16), (N_("Service"), TEXT, 28), (N_("Rated"), DAY, 11), (N_("Rating"), NUMBER, 7),
@@ -225,8 +232,8 @@ class XlsxRegister:
                             line.approved_on, line.closed_on, line.effective, line.round))
 
     def action(self, line: ActionLine) -> None:
-        self._write("actions", (line.lk_number, line.kind, line.description, line.owner, line.due_on,
-                                line.done_on, line.days_late))
+        self._write("actions", (line.lk_number, line.number, line.round, line.kind, line.description, line.owner,
+                                line.due_on, line.done_on, line.status, line.days_late))
 
     def close(self) -> None:
         for row in self.totals.rows():
@@ -237,11 +244,13 @@ class XlsxRegister:
 
 
 class CsvRegister:
-    """The ticket register as CSV (UTF-8 with BOM); LKs and actions are not part of it (see the module's doc)."""
+    """The ticket register as CSV (UTF-8 with BOM); LKs and actions are not part of it (see the module's doc).
+    ``separator``: the list separator (``,``; ``;`` for a spreadsheet set to Indonesian, which reads a ``,`` file as
+    one column: its decimal mark is the comma)."""
 
-    def __init__(self, path: Path, gettext: Gettext) -> None:
+    def __init__(self, path: Path, gettext: Gettext, separator: str = ",") -> None:
         self.file: TextIO = path.open("w", encoding="utf-8-sig", newline="")
-        self.writer = csv.writer(self.file)
+        self.writer = csv.writer(self.file, delimiter=separator)
         self.writer.writerow([gettext(label) for label, _kind, _width in TICKET_COLUMNS])
 
     def ticket(self, line: TicketLine) -> None:
@@ -270,6 +279,10 @@ def _csv_cell(value: Any) -> str:
 Register = XlsxRegister | CsvRegister
 
 
-def open_register(path: Path, gettext: Gettext, *, csv_format: bool = False) -> Register:
-    """A register writing to ``path``: XLSX, or with ``csv_format`` the ticket register as CSV."""
-    return CsvRegister(path, gettext) if csv_format else XlsxRegister(path, gettext)
+SEPARATORS = {"id": ";", "en": ","}
+"""The CSV's list separator by the export's language, as that language's spreadsheets expect."""
+
+
+def open_register(path: Path, gettext: Gettext, *, csv_format: bool = False, separator: str = ",") -> Register:
+    """A register writing to ``path``: XLSX, or with ``csv_format`` the ticket register as CSV with ``separator``."""
+    return CsvRegister(path, gettext, separator) if csv_format else XlsxRegister(path, gettext)

@@ -129,8 +129,10 @@ def _pdf_caption(turn: Turn, lk: LkRecord, version: int, code: str) -> str:
 
 
 async def verify(turn: Turn, args: str = "") -> None:
-    """``/verify <code>`` (anyone: a printed copy is checked by outsiders): which LK version the code belongs to
-    and whether it is still the current one — nothing else of the LK."""
+    """``/verify <code>`` (anyone: a printed copy is checked by outsiders), in the asker's language: which LK version
+    the code was issued for and when, whether that version is current, outdated (and which is current) or the
+    closed LK's archived one — nothing else of the LK. The code shows that a copy carrying it was made by the system
+    from that version's recorded content; it cannot show that the paper was not altered afterwards."""
     _ = turn._
     code = normal_code(args)
     if not code:
@@ -138,16 +140,30 @@ async def verify(turn: Turn, args: str = "") -> None:
         return
     found = await verify_code(await turn.ctx(), code)
     if found is None:
-        turn.say(_("❌ No LK form has the code {code}. This copy does not match any version the system holds: it may "
-                   "have been changed, or the code was mistyped.").format(code=escape(code)))
+        turn.say(_("❌ The system issued no LK form with the code {code}. Check that it was typed as printed; if it "
+                   "was, the copy was not made by this system.").format(code=escape(code)))
         return
-    text = _("✅ The code {code} belongs to {number}, version {version}, issued {date}.").format(
-        code=code, number=found.number, version=found.version, date=day(found.made_on.date(), turn.locale))
-    if found.current:
-        text += "\n" + _("It is the current version: the printed copy matches what the system holds.")
+    made = day(found.made_on.date(), turn.locale)
+    if found.archived:
+        mark, status = "✅", _("{number} is closed and this is its archived final version.")
+    elif found.current:
+        mark, status = "✅", _("It is the current version of {number}.")
+    elif found.closed and found.final is not None:
+        mark, status = "⚠️", _("This copy is outdated: {number} is closed and its archived final version is version "
+                               "{current}.")
+    elif found.latest > found.version:
+        mark, status = "⚠️", _("This copy is outdated: the current version of {number} is version {current}.")
     else:
-        text += "\n" + _("⚠️ It is not the current version: the LK has changed since this copy was made.")
-    turn.say(text)
+        mark, status = "⚠️", _("This copy is outdated: {number} has changed since it was made; a copy made now "
+                               "would be a new version.")
+    current = found.final if found.closed and found.final is not None else found.latest
+    turn.say("\n".join((
+        mark + " " + _("The code {code} matches version {version} of {number}, made on {date}.").format(
+            code=code, version=found.version, number=found.number, date=made),
+        status.format(number=found.number, current=current),
+        _("This shows that a copy with this code was made by the system from the content it recorded for that "
+          "version; compare the paper with that version if you doubt it was altered."),
+    )))
 
 
 async def respond(turn: Turn, lk: LkRecord, response: str) -> None:

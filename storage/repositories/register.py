@@ -59,6 +59,12 @@ class RegisterRepository:
         return int(await self._session.scalar(select(func.count()).select_from(TicketRow)
                                               .where(*_tickets_where(where))) or 0)
 
+    async def received_span(self, where: RegisterFilter) -> tuple[datetime, datetime] | None:
+        """When the first and the last ticket the filter admits were received (None: no ticket)."""
+        row = (await self._session.execute(select(func.min(TicketRow.created_at), func.max(TicketRow.created_at))
+                                           .where(*_tickets_where(where)))).one()
+        return (row[0], row[1]) if row[0] is not None and row[1] is not None else None  # UtcDateTime: aware
+
     async def count_lks(self, where: RegisterFilter) -> int:
         return int(await self._session.scalar(select(func.count()).select_from(LkRow).where(*_lks_where(where))) or 0)
 

@@ -104,7 +104,20 @@ def test_export_writes_the_register_as_xlsx_and_as_csv(tmp_path: Path, office: d
     assert result.returncode == 0 and "(3 tickets)" in result.stdout, result.stderr
     data = csv_out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs
-    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))  # Indonesian: Excel's ";"
+    assert [line[0] for line in lines[1:]] == ["KEL-2026-00001", "KEL-2026-00002", "KEL-2026-00003"]
+    assert len(lines[0]) > 10 and lines[0][0] == "Nomor"
+
+
+def test_export_into_a_folder_names_the_file_after_its_period_and_sep_picks_the_separator(
+        tmp_path: Path, office: dict[str, str]) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = tanggap(["export", "--csv", "--sep", ",", "--out", str(folder)], tmp_path, **office)
+    assert result.returncode == 0, result.stderr
+    written = folder / "register-2026-11-02_2026-11-02.csv"  # no period asked: the days tickets were received
+    assert [p.name for p in folder.iterdir()] == [written.name] and f"to {written} (3 tickets)" in result.stdout
+    lines = list(csv.reader(io.StringIO(written.read_bytes().decode("utf-8-sig"))))
     assert [line[0] for line in lines[1:]] == ["KEL-2026-00001", "KEL-2026-00002", "KEL-2026-00003"]
 
 

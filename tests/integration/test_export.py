@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -11,12 +14,12 @@ import openpyxl
 import pytest
 
 from dialogs.calendar import WorkingCalendar
-from dialogs.catalogue import standard_times
+from dialogs.catalogue import Catalogue, ServiceHandling, standard_times
 from domain.vocabulary import Role
 from handlers.export import write_register
 from handlers.export_jobs import run_pending
 from storage.archive import ArchiveStore
-from storage.records import NewTicket, RegisterFilter
+from storage.records import NewAction, NewLk, NewTicket, RegisterFilter
 from storage.uow import SqlUnitOfWork
 from tests.integration.desk import NOW, Desk
 
@@ -129,6 +132,61 @@ class TestRegisterFile:
         assert "2026-11-02" in text
 
 
+    async def test_each_service_has_its_own_standard_time_and_the_default_only_without_one(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+        """Found in a walk: every ticket showed 20 working days. The shipped catalogue sets no service's ``close``,
+        so 20 (CLOSE_DAYS) is what each has; a service that sets its own gets it."""
+        own = replace(desk.deps.catalogue.get("transcript"), handling=ServiceHandling(close=7))
+        object.__setattr__(desk.deps, "catalogue", Catalogue(tuple(
+            own if s.code == "transcript" else s for s in desk.deps.catalogue)))
+        await seed(new_uow)
+        async with new_uow() as uow:
+            await uow.tickets.add(replace(new_ticket(None, "Legalisir lama"), service_code="legalisation"))
+            await uow.commit()
+        path = tmp_path / "register.xlsx"
+        await write_register(new_uow, desk.deps, RegisterFilter(), path, locale="en")
+        header, *body = rows_of(path)
+        days = {row[0]: dict(zip(header, row, strict=True))["Standard time (working days)"] for row in body}
+        assert sorted(days.values()) == [7, 7, 7, desk.deps.standard_times.close]
+
+    async def test_the_actions_sheet_has_each_actions_number_round_and_status(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+        await seed(new_uow)
+        async with new_uow() as uow:
+            officer = await uow.persons.get_by_telegram_id(OFFICER_ID)
+            assert officer is not None
+            lk = await uow.lks.add(NewLk("nonconformity", "transcript", "SOP 1", "Late", "No deputy", officer.id,
+                                         RECEIVED))
+            first = await uow.lks.add_action(NewAction(lk.id, "correction", "Issue it", officer.id, date(2026, 11, 5),
+                                                       1, RECEIVED))
+            second = await uow.lks.add_action(NewAction(lk.id, "preventive", "Deputies", None, date(2026, 11, 30), 2,
+                                                        RECEIVED, owner_name="Bagian Umum"))
+            await uow.lks.complete_action(first.id, by=officer.id, at=RECEIVED + timedelta(days=1),
+                                          evidence_text="done")
+            await uow.commit()
+        path = tmp_path / "register.xlsx"
+        await write_register(new_uow, desk.deps, RegisterFilter(), path, locale="en")
+        header, *body = rows_of(path, 2)
+        assert header[:3] == ("LK", "Action no.", "Round") and "Status" in header
+        rows = [dict(zip(header, row, strict=True)) for row in body]
+        assert [(r["LK"], r["Action no."], r["Round"], r["Status"], r["Owner"]) for r in rows] == [
+            (lk.number, first.id, 1, "done", "Olivia"), (lk.number, second.id, 2, "open", "Bagian Umum")]
+
+    async def test_the_csv_separator_follows_the_language_or_the_callers_choice(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+        """Excel set to Indonesian splits a CSV on ";" (its decimal mark is the comma): a "," file opened as one
+        column there."""
+        await seed(new_uow)
+        for locale, separator, expected in (("id", None, ";"), ("en", None, ","), ("id", ",", ",")):
+            path = tmp_path / f"register-{locale}-{separator}.csv"
+            await write_register(new_uow, desk.deps, RegisterFilter(), path, locale=locale, csv_format=True,
+                                 separator=separator)
+            raw = path.read_bytes()
+            assert raw.startswith(b"\xef\xbb\xbf")
+            rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=expected))
+            assert len(rows) == 4 and len(set(map(len, rows))) == 1 and len(rows[0]) > 10, (locale, separator)
+
+
 class TestExportCommand:
     async def test_bad_dates_get_the_usage_line(self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
         await seed(new_uow)
@@ -162,9 +220,26 @@ class TestExportCommand:
         assert edits and edits[-1]["text"].startswith("The register is ready")
         assert file["file_name"] == "register-2026-11.xlsx"
         assert desk.deps.archive.has(file["sha256"])
+
         async with new_uow() as uow:
             done = await uow.register.get_job(job.id)
         assert done is not None and done.status == "done" and done.file_sha256 == file["sha256"]
+
+    async def test_the_file_is_named_after_the_period_asked_or_the_datas_span(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+        """Found in a walk: "/export" alone sent "register.xlsx", which says nothing of what it holds."""
+        await seed(new_uow)
+        async with new_uow() as uow:
+            await uow.tickets.add(new_ticket(None, "Later", created_at=datetime(2026, 11, 27, 20, 0, tzinfo=UTC)))
+            await uow.commit()
+        officer = desk.user(OFFICER_ID, "Olivia")
+        for words, name in (("", "register-2026-11-02_2026-11-28.xlsx"),  # 20:00 UTC is the 28th in WIB
+                            ("2026-11-01", "register-2026-11-01_2026-11-28.xlsx"),
+                            ("2026-10 2026-11 csv", "register-2026-10-01_2026-11-30.csv")):
+            await desk.payloads(officer, f"/export {words}".strip())
+            assert await run_pending(new_uow, desk.deps) == 1
+            [file] = [p for p in await desk.deliver_due() if p["op"] == "send_file"]
+            assert file["file_name"] == name, words
 
     async def test_a_job_left_running_is_started_again(
             self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handlers.events import FileRef
 from storage.archive import ArchiveStore
+from storage.records import NewAction
 from storage.uow import SqlUnitOfWork
 from tests.integration.desk import Desk
 from tests.integration.test_lk_procedure import (
@@ -67,18 +69,41 @@ async def test_lk_pdf_sends_the_form_and_verify_tells_its_version(new_uow: Calla
     assert code in text and document.version == 1
     student = desk.user(STUDENT, NAMES[STUDENT])
     said = (await desk.say(student, f"/verify {code.lower().replace('-', '')}"))[0]
-    assert "LK-2026-001" in said and "version 1" in said and "current version" in said and "not" not in said
+    assert f"✅ The code {code} matches version 1 of LK-2026-001, made on" in said
+    assert "It is the current version of LK-2026-001." in said and "outdated" not in said
     english = files(await desk.payloads(officer, "/lk pdf LK-2026-001 en"))
-    assert english[0]["file_name"] == "LK-2026-001-en.pdf" and "Root cause and how it was found" in text_of(
-        archive, english[0])
+    assert english[0]["file_name"] == "LK-2026-001-en.pdf" and "Root cause" in text_of(archive, english[0])
 
-    await desk.press(officer, f"lk:submit:{lk.id}")  # the content changes: a new version
+    await desk.press(officer, f"lk:submit:{lk.id}")  # the content changes: a copy made now would be version 2
     said = (await desk.say(student, f"/verify {code}"))[0]
-    assert "version 1" in said and "not the current version" in said
+    assert said.startswith("⚠️") and "matches version 1 of LK-2026-001" in said
+    assert "This copy is outdated: LK-2026-001 has changed since it was made" in said
     again = files(await desk.payloads(officer, "/lk pdf LK-2026-001"))
     assert code not in again[0]["caption"] and "version 2" in again[0]["caption"]
+    said = (await desk.say(student, f"/verify {code}"))[0]
+    assert "This copy is outdated: the current version of LK-2026-001 is version 2." in said
+    newer = again[0]["caption"].rsplit(" ", 1)[-1]
+    assert "It is the current version of LK-2026-001." in (await desk.say(student, f"/verify {newer}"))[0]
     failed = (await desk.say(student, "/verify AAAAA-BBBBB"))[0]
-    assert "No LK form has the code AAAAA-BBBBB" in failed
+    assert "The system issued no LK form with the code AAAAA-BBBBB" in failed
+
+
+async def test_verify_answers_in_the_askers_language_and_says_only_what_the_code_shows(
+        new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+    """Found in a walk: /verify said a copy was authentic, ✅ for an old version, in one language."""
+    desk, _archive = await desk_with(new_uow, tmp_path)
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    code = files(await desk.payloads(officer, "/lk pdf LK-2026-001"))[0]["caption"].rsplit(" ", 1)[-1]
+    english = (await desk.say(desk.user(STUDENT, NAMES[STUDENT]), f"/verify {code}"))[0]
+    indonesian = (await desk.say(desk.user(7777, "Pak Auditor", language="id"), f"/verify {code}"))[0]
+    assert f"Kode {code} cocok dengan versi 1 LK-2026-001, dibuat pada" in indonesian
+    assert "Ini versi terkini LK-2026-001." in indonesian and "version" not in indonesian
+    for said in (english, indonesian):
+        assert "valid" not in said.casefold() and "authentic" not in said.casefold() and "asli" not in said
+    assert "made by the system from the content it recorded for that version" in english
+    assert "dibuat oleh sistem dari isi yang dicatatnya untuk versi itu" in indonesian
+    unknown = (await desk.say(desk.user(7777, "Pak Auditor", language="id"), "/verify ZZZZZ-ZZZZZ"))[0]
+    assert "ZZZZZ-ZZZZZ" in unknown and "Sistem tidak pernah menerbitkan" in unknown
     assert "Usage: /lk pdf" in (await desk.say(officer, "/lk pdf LK-2026-001 fr"))[0]
 
 
@@ -129,6 +154,12 @@ async def test_the_approval_request_and_the_closing_notice_carry_the_pdf_and_the
     first = files(await desk.payloads(officer, "/lk pdf LK-2026-001"))[0]
     second = files(await desk.payloads(desk.user(APPROVER, NAMES[APPROVER]), "/lk pdf LK-2026-001"))[0]
     assert english["sha256"] == to_officer[1]["sha256"] and first["sha256"] == second["sha256"]
+    student = desk.user(STUDENT, NAMES[STUDENT])
+    final = (await desk.say(student, f"/verify {to_officer[1]['caption'].rsplit(' ', 1)[-1]}"))[0]
+    assert final.startswith("✅") and "LK-2026-001 is closed and this is its archived final version." in final
+    early = (await desk.say(student, f"/verify {to_approver[1]['caption'].rsplit(' ', 1)[-1]}"))[0]
+    assert early.startswith("⚠️")
+    assert "This copy is outdated: LK-2026-001 is closed and its archived final version" in early
 
 
 async def test_evidence_is_listed_with_its_caption_and_archived_hash(new_uow: Callable[[], SqlUnitOfWork],
@@ -146,3 +177,25 @@ async def test_evidence_is_listed_with_its_caption_and_archived_hash(new_uow: Ca
     assert changed.rowcount == 1
     shown = text_of(archive, files(await desk.payloads(officer, "/lk pdf LK-2026-001 en"))[0]).replace(" ", "")
     assert "Receiptsignedatthecounter" in shown and stored in shown
+
+
+async def test_the_form_names_an_outside_owner_with_contact_the_category_and_how_it_was_found(
+        new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+    """Found in a walk: an owner outside the bot lost their contact, "Kategori" was always "—", and "how it was
+    found" was never filled."""
+    desk, archive = await desk_with(new_uow, tmp_path)
+    number = await lk_id(desk)
+    async with desk.make_uow() as uow:
+        await uow.lks.add_action(NewAction(number, "corrective", "Check every pending transcript weekly.", None,
+                                           date(2026, 12, 10), 1, datetime(2026, 11, 27, tzinfo=UTC),
+                                           owner_name="Bagian Keuangan", owner_contact="keuangan@its.ac.id"))
+        await uow.commit()
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    english = text_of(archive, files(await desk.payloads(officer, "/lk pdf LK-2026-001 en"))[0])
+    flat = english.replace(" ", "")
+    assert "BagianKeuangan(keuangan@its.ac.id)" in flat
+    assert "complaint via Telegram:" in english and "How it was found" in english
+    assert "Category" in english and "complaint" in english.split("Category", 1)[1].split("3.", 1)[0]
+    indonesian = text_of(archive, files(await desk.payloads(officer, "/lk pdf LK-2026-001"))[0])
+    assert "Cara ditemukan" in indonesian and "keluhan melalui Telegram:" in indonesian
+

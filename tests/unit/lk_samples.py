@@ -48,6 +48,7 @@ def whole_case(actions: int = 3) -> LkDocument:
                                                                                 AT + timedelta(hours=3)),
         approved=Signature("Ani Approver", "pemberi persetujuan", AT + timedelta(days=1)),
         segregation_notes=(),
+        found_by="keluhan melalui Telegram: KEL-2026-00001; keluhan melalui surat: KEL-2026-00007",
     )
 
 
