@@ -5,7 +5,9 @@ conforming/resolved → reopened (a rating of 1–2) → confirming, or, when it
 answer of the LK's next round. Suggestion (saran): received → under_review →
 accepted | declined → closed. The complainant may withdraw any active ticket. LK: draft → awaiting_check →
 awaiting_approval → in_progress → awaiting_verification → closed, with returns to draft and, when not effective,
-back to in_progress. The words themselves are defined once in :mod:`domain.vocabulary`.
+back to draft for the next round (round + 1): its programme is checked and approved like the first. LKs that went
+into a further round before this rule (in_progress, round ≥ 2) simply continue. The words themselves are defined
+once in :mod:`domain.vocabulary`.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ LK_MOVES: dict[LkStatus, dict[LkStatus, frozenset[Role]]] = {
     LkStatus.IN_PROGRESS: {LkStatus.AWAITING_VERIFICATION: frozenset({Role.OFFICER})},
     LkStatus.AWAITING_VERIFICATION: {
         LkStatus.CLOSED: frozenset({Role.MONITOR, Role.APPROVER}),
-        LkStatus.IN_PROGRESS: frozenset({Role.MONITOR, Role.APPROVER}),
+        LkStatus.DRAFT: frozenset({Role.MONITOR, Role.APPROVER}),  # not effective: the next round's draft
     },
 }
 

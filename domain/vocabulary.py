@@ -101,7 +101,8 @@ class LkKind(StrEnum):
 
 class LkStatus(StrEnum):
     """draft → awaiting_check → awaiting_approval → in_progress → awaiting_verification → closed; a return goes
-    back to draft, "not effective" back to in_progress for another round."""
+    back to draft, "not effective" back to draft with the next round (``round`` + 1): the new round's programme is
+    drafted, checked and approved like the first before it runs."""
 
     DRAFT = "draft"
     AWAITING_CHECK = "awaiting_check"
@@ -162,7 +163,7 @@ class LkEvent(StrEnum):
     APPROVED = "approved"
     RETURNED = "returned"  # {note}
     ALL_DONE = "all_done"  # every action of the round is done: effectiveness check due
-    NOT_EFFECTIVE = "not_effective"  # {reason, round}: the next round
+    NOT_EFFECTIVE = "not_effective"  # {reason, round}: the next round, a draft (in_progress before 2026-12)
     CLOSED = "closed"  # {response}
     EXTENSION_GRANTED = "extension_granted"  # {action, from, to, reason}
     EXTENSION_REFUSED = "extension_refused"  # {action, from, to, reason}

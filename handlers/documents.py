@@ -19,6 +19,7 @@ from domain.vocabulary import LkEvent, LkKind, LkStatus, Role, TicketKind
 from handlers.events import SendFile
 from handlers.i18n import N_, Gettext
 from handlers.labels import action_kind_name, channel_name, lk_status_name, role_name
+from handlers.lk_trail import RoundTrail, Signed, approval_trail
 from handlers.procedure import Ctx
 from handlers.procedure.lookups import lk_snapshot, names_of
 from handlers.staff.lk_views import LkSnapshot, segregation_notes
@@ -28,6 +29,7 @@ from reports.lk_model import (
     LkDocument,
     ProgrammeAction,
     RatingLine,
+    RoundApproval,
     Signature,
     SourceTicket,
     Verification,
@@ -128,8 +130,8 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
     if lk.status == LkStatus.CLOSED:
         verifications.append(Verification(lk.round, _("effective") if lk.effective else _("closed"),
                                           names.get(lk.verified_by or 0, "—"), local(lk.verified_at or lk.closed_at)))
-    submitted = [e.at for e in facts.snap.events if e.code == LkEvent.SUBMITTED]
     service = ctx.deps.catalogue.get(lk.service_code)
+    trail = approval_trail(lk, facts.snap.events)
     return LkDocument(
         institution=INSTITUTION, unit=UNIT, sop_number=SOP_NUMBER, revision=REVISION, number=lk.number,
         title=_("Nonconformity Report (LK)") if lk.kind == LkKind.NONCONFORMITY else _("Improvement programme"),
@@ -142,11 +144,9 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
         response=response, response_on=response_on.astimezone(tz).date() if response_on else None,
         verifications=tuple(verifications),
         ratings=tuple(RatingLine(r.number, r.score, r.comment or "") for r in facts.snap.ratings),
-        prepared=Signature(names.get(lk.prepared_by, "—"), role_name(Role.OFFICER, _),
-                           local(submitted[-1] if submitted else lk.created_at)),
-        checked=Signature(names.get(lk.checked_by or 0, ""), role_name(Role.REVIEWER, _), local(lk.checked_at)),
-        approved=Signature(names.get(lk.approved_by or 0, ""), role_name(Role.APPROVER, _), local(lk.approved_at)),
-        segregation_notes=tuple(n.replace("⚠️ ", "") for n in segregation_notes(lk, names, _)),
+        approvals=tuple(_approval(signed, names, _, tz) for signed in trail),
+        segregation_notes=tuple(dict.fromkeys(n.replace("⚠️ ", "") for signed in trail
+                                              for n in segregation_notes(signed, names, _))),
         found_by=how_found(facts.tickets, _),
     )
 
@@ -176,6 +176,20 @@ def how_found(tickets: Sequence[TicketRecord], _: Gettext) -> str:
             "suggestion via {channel}: {numbers}")
         said.append(pattern.format(channel=channel_name(channel, _), numbers=", ".join(numbers)))
     return "; ".join(said) or "—"
+
+
+def _approval(signed: RoundTrail, names: dict[int, str], _: Gettext, tz: ZoneInfo) -> RoundApproval:
+    """One round's three signature boxes; an unsigned step is empty (a round that ran before further rounds were
+    approved says so under its boxes)."""
+    def signature(step: Signed | None, role: Role) -> Signature:
+        if step is None:
+            return Signature("", role_name(role, _), None)
+        return Signature(names.get(step.person_id or 0, "—"), role_name(role, _), step.at.astimezone(tz))
+
+    note = _("This round's programme ran without its own check and approval (it began before further rounds were "
+             "approved).") if signed.ran_unapproved else ""
+    return RoundApproval(signed.round, signature(signed.prepared, Role.OFFICER),
+                         signature(signed.checked, Role.REVIEWER), signature(signed.approved, Role.APPROVER), note)
 
 
 def _action(a: ActionRecord, names: dict[int, str], _: Gettext, tz: ZoneInfo) -> ProgrammeAction:

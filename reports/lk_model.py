@@ -81,6 +81,18 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class RoundApproval:
+    """The approval trail of one round's follow-up programme: each round is a plan prepared, checked and approved
+    on its own. ``note``: said under the round's boxes (e.g. that it ran without its own approval)."""
+
+    round: int
+    prepared: Signature
+    checked: Signature
+    approved: Signature
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class LkDocument:
     """Every field of lk-form.md's LK table. Texts are as the reader sees them (labels already translated by the
     builder); datetimes are in the institution's time zone."""
@@ -106,9 +118,8 @@ class LkDocument:
     response_on: date | None
     verifications: tuple[Verification, ...]
     ratings: tuple[RatingLine, ...]
-    prepared: Signature
-    checked: Signature
-    approved: Signature
+    #: Round 1 first; one entry per round of the programme.
+    approvals: tuple[RoundApproval, ...]
     segregation_notes: tuple[str, ...] = ()
     #: How the nonconformity was found (cara ditemukan): the source tickets' kinds and channels.
     found_by: str = ""

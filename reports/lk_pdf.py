@@ -20,7 +20,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from reports.lk_model import Gettext, Issue, LkDocument, ProgrammeAction
+from reports.lk_model import Gettext, Issue, LkDocument, ProgrammeAction, RoundApproval
 
 FONTS = Path(__file__).parent / "fonts"
 FONT = "DejaVu"
@@ -350,6 +350,7 @@ def render(doc: LkDocument, _: Gettext, issue: Issue) -> bytes:
              or [("—", "", _("no rating yet"))])
 
     _approvals(pdf, doc, _)
+    _verification(pdf, _)
 
     if annex:
         pdf.heading(9, _("Annex: full texts"))
@@ -366,11 +367,29 @@ def _action_row(a: ProgrammeAction, annex: list[tuple[str, str]]) -> tuple[str, 
 
 
 def _approvals(pdf: _Form, doc: LkDocument, _: Gettext) -> None:
-    """Three signature boxes side by side, kept together on one page."""
+    """Three signature boxes side by side per round (prepared / checked / approved), each round kept together on
+    one page and titled when the programme had more than one round."""
     if pdf.get_y() > pdf.page_break_trigger - 60:
         pdf.add_page()
     pdf.heading(8, _("Approvals"))
-    boxes = ((_("Prepared by"), doc.prepared), (_("Checked by"), doc.checked), (_("Approved by"), doc.approved))
+    for approval in doc.approvals:
+        if pdf.get_y() > pdf.page_break_trigger - 50:
+            pdf.add_page()
+        if len(doc.approvals) > 1:
+            pdf.set_font(FONT, "B", 9)
+            pdf.cell(pdf.epw, 5.5, printable(_("Round {n}: follow-up programme").format(n=approval.round)),
+                     new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        _boxes(pdf, approval, _)
+        if approval.note:
+            pdf.note(approval.note)
+        pdf.ln(1)
+    for note in doc.segregation_notes:
+        pdf.note("⚠ " + note)
+
+
+def _boxes(pdf: _Form, approval: RoundApproval, _: Gettext) -> None:
+    boxes = ((_("Prepared by"), approval.prepared), (_("Checked by"), approval.checked),
+             (_("Approved by"), approval.approved))
     width = pdf.epw / 3
     top = pdf.get_y()
     for i, (title, signature) in enumerate(boxes):
@@ -390,8 +409,10 @@ def _approvals(pdf: _Form, doc: LkDocument, _: Gettext) -> None:
         pdf.set_xy(x + 2, top + 32)
         pdf.cell(width - 4, 4, printable(_moment(signature.at)), align="C")
     pdf.set_xy(pdf.l_margin, top + 42)
-    for note in doc.segregation_notes:
-        pdf.note("⚠ " + note)
+
+
+def _verification(pdf: _Form, _: Gettext) -> None:
+    """The copy's verification code, version and making time, boxed under the signatures."""
     pdf.set_font(FONT, "B", 9)
     pdf.ln(2)
     pdf.cell(pdf.epw, 6, printable(_("Verification code: {code} (version {version}, made {at})").format(

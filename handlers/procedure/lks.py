@@ -1,6 +1,7 @@
 """The LK (Laporan Ketidaksesuaian) and its follow-up programme (SOP steps c–f): written by an officer, checked
 by a reviewer, approved by an approver — three different people unless the office allows otherwise —, carried
-out action by action, and verified effective (or not: another round).
+out action by action, and verified effective (or not: another round, whose programme is a new plan — drafted by
+the officer, checked and approved like the first before its owners are told).
 
 The complainants hear of their case when its correction is done (step e: the immediate fix), with the response,
 and may rate it then; the LK's effectiveness check continues afterwards without holding them.
@@ -31,6 +32,7 @@ from handlers.events import Button
 from handlers.formats import day
 from handlers.history import Reader
 from handlers.i18n import Gettext
+from handlers.lk_trail import current_signers
 from handlers.procedure import Ctx
 from handlers.procedure.checks import checked_text, find_ticket, lk_by_id
 from handlers.procedure.lookups import lk_snapshot
@@ -112,7 +114,10 @@ async def submit(ctx: Ctx, lk: LkRecord) -> LkRecord:
                             "programme needs a correction. Add it with /lk action add {number} (or the ➕ Add action "
                             "button), then submit it.").format(number=lk.number))
     lk = await _move(ctx, lk, LkStatus.AWAITING_CHECK, LkEvent.SUBMITTED)
-    await tell_role(ctx, Role.REVIEWER, lk, lambda _: _("{number} waits for your check.").format(number=lk.number))
+    await tell_role(ctx, Role.REVIEWER, lk, lambda _: _("{number} waits for your check.").format(number=lk.number)
+                    if lk.round == 1 else _("The programme of round {round} of {number} (the previous one was not "
+                                            "effective) waits for your check.").format(number=lk.number,
+                                                                                         round=lk.round))
     return lk
 
 
@@ -123,18 +128,20 @@ def _segregation(ctx: Ctx, signers: tuple[int | None, ...], refusal: str) -> Non
 
 
 async def check(ctx: Ctx, lk: LkRecord) -> LkRecord:
-    _segregation(ctx, (lk.prepared_by,), ctx._(
+    _segregation(ctx, current_signers(lk, await ctx.uow.lks.events(lk.id)), ctx._(
         "You prepared {number}, so another reviewer must check it (segregation of duties).").format(number=lk.number))
     lk = await _move(ctx, lk, LkStatus.AWAITING_APPROVAL, LkEvent.CHECKED, checked_by=ctx.actor.person_id,
                      checked_at=ctx.now)
-    await tell_role(ctx, Role.APPROVER, lk,
-                    lambda _: _("{number} was checked and waits for your approval.").format(number=lk.number))
+    await tell_role(ctx, Role.APPROVER, lk, lambda _: _(
+        "{number} was checked and waits for your approval.").format(number=lk.number) if lk.round == 1 else _(
+        "The programme of round {round} of {number} was checked and waits for your approval.").format(
+        number=lk.number, round=lk.round))
     await attach_lk_pdf(ctx, lk, await ctx.uow.staff.with_role(Role.APPROVER.value))
     return lk
 
 
 async def approve(ctx: Ctx, lk: LkRecord) -> LkRecord:
-    _segregation(ctx, (lk.prepared_by, lk.checked_by), ctx._(
+    _segregation(ctx, current_signers(lk, await ctx.uow.lks.events(lk.id)), ctx._(
         "You prepared or checked {number}, so another approver must approve it (segregation of duties).").format(
         number=lk.number))
     lk = await _move(ctx, lk, LkStatus.IN_PROGRESS, LkEvent.APPROVED, approved_by=ctx.actor.person_id,
@@ -271,13 +278,15 @@ async def maybe_ready_for_verification(ctx: Ctx, lk: LkRecord) -> None:
 
 
 async def not_effective(ctx: Ctx, lk: LkRecord, reason: str) -> LkRecord:
-    """Step f: the programme did not work; why is recorded, and the officer adds the next round's actions."""
+    """Step f: the programme did not work; why is recorded, and the LK goes back to a draft of the next round: the
+    officer plans that round's actions (step d) and submits them, to be checked and approved like the first."""
     reason = checked_text(ctx._, reason)
-    lk = await _move(ctx, lk, LkStatus.IN_PROGRESS, LkEvent.NOT_EFFECTIVE, {"reason": reason, "round": lk.round + 1},
+    lk = await _move(ctx, lk, LkStatus.DRAFT, LkEvent.NOT_EFFECTIVE, {"reason": reason, "round": lk.round + 1},
                      effective=False, round=lk.round + 1)
     await tell_with_lk(ctx, lk.prepared_by, lk, lambda _: _(
-        "{number} was judged not effective: {reason}\nAdd the actions of round {round}; the programme then runs "
-        "again.").format(number=lk.number, reason=shown(reason), round=lk.round))
+        "{number} was judged not effective: {reason}\nPlan round {round}: add its actions and submit them; the "
+        "reviewer checks them and the approver approves them before they run.").format(
+        number=lk.number, reason=shown(reason), round=lk.round))
     return lk
 
 

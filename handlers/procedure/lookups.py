@@ -42,7 +42,7 @@ async def lk_snapshot(ctx: Ctx, lk: LkRecord) -> LkSnapshot:
     actions = await ctx.uow.lks.actions(lk.id)
     events = await ctx.uow.lks.events(lk.id)
     names = await names_of(ctx, [lk.prepared_by, lk.checked_by, lk.approved_by, lk.verified_by,
-                                 *(a.owner_person_id for a in actions)])
+                                 *(a.owner_person_id for a in actions), *(e.actor_person_id for e in events)])
     archived = await ctx.uow.archive.for_actions(a.id for a in actions if a.evidence_file_id)
     return LkSnapshot(lk, tickets, actions, events, names, await ratings_of(ctx, tickets), archived)
 

@@ -24,6 +24,7 @@ from handlers.formats import day
 from handlers.history import Reader
 from handlers.i18n import N_, Gettext
 from handlers.labels import action_kind_name, lk_status_name
+from handlers.lk_trail import RoundTrail, Signed, approval_trail
 from handlers.staff.views import archive_mark
 from handlers.text import shown
 from storage.records import ActionRecord, ArchiveItemRecord, LkEventRecord, LkRecord, TicketRecord
@@ -107,12 +108,18 @@ def action_lines(action: ActionRecord, names: Mapping[int, str], reader: Reader,
     return lines
 
 
-def segregation_notes(lk: LkRecord, names: Mapping[int, str], _: Gettext) -> list[str]:
-    """Said on the LK when one person held two of the SOP's three signatures (a small office's setting)."""
+def _signer(signed: Signed | None, names: Mapping[int, str]) -> str:
+    return shown(names.get(signed.person_id or 0, "—")) if signed is not None else "—"
+
+
+def segregation_notes(signed: RoundTrail, names: Mapping[int, str], _: Gettext) -> list[str]:
+    """Said on the LK when one person held two of a round's three signatures (a small office's setting)."""
     notes = []
-    if lk.checked_by is not None and lk.checked_by == lk.prepared_by:
+    prepared, checked, approved = (s.person_id if s is not None else None
+                                   for s in (signed.prepared, signed.checked, signed.approved))
+    if checked is not None and checked == prepared:
         notes.append(_("⚠️ Prepared and checked by the same person (allowed by this office's setting)."))
-    if lk.approved_by is not None and lk.approved_by in (lk.prepared_by, lk.checked_by):
+    if approved is not None and approved in (prepared, checked):
         notes.append(_("⚠️ Approved by the person who prepared or checked it (allowed by this office's setting)."))
     return notes
 
@@ -143,11 +150,18 @@ def lk_view(snap: LkSnapshot, reader: Reader) -> str:
         _("Procedure: {ref}").format(ref=shown(lk.procedure_ref)),
         _("Nonconformity: {text}").format(text=shown(lk.description, 800)),
         _("Root cause: {text}").format(text=shown(lk.root_cause, 800)),
-        _("Prepared by: {name}").format(name=shown(names.get(lk.prepared_by, "—"))),
-        _("Checked by: {name}").format(name=shown(names.get(lk.checked_by or 0, "—"))),
-        _("Approved by: {name}").format(name=shown(names.get(lk.approved_by or 0, "—"))),
     ]
-    lines += segregation_notes(lk, names, _)
+    trail = approval_trail(lk, snap.events)
+    for signed in trail:
+        if len(trail) > 1:
+            lines.append(_("Round {n}:").format(n=signed.round))
+        lines += [_("Prepared by: {name}").format(name=_signer(signed.prepared, names)),
+                  _("Checked by: {name}").format(name=_signer(signed.checked, names)),
+                  _("Approved by: {name}").format(name=_signer(signed.approved, names))]
+        if signed.ran_unapproved:
+            lines.append(_("(this round's programme ran without its own check and approval: it began before "
+                           "further rounds were approved)"))
+        lines += segregation_notes(signed, names, _)
     for event in snap.events:
         if event.code == "not_effective":
             lines.append(_("↻ Round {n} was judged not effective ({date}): {reason}").format(
@@ -182,6 +196,9 @@ def lk_view(snap: LkSnapshot, reader: Reader) -> str:
                                "(✍️ Write the response)."))
     elif lk.status == LkStatus.IN_PROGRESS and not any(a.round == lk.round for a in snap.actions):
         lines.append("\n" + _("Next: the officer adds the actions of round {n}.").format(n=lk.round))
+    elif lk.status == LkStatus.DRAFT and lk.round > 1:
+        lines.append("\n" + _("Next: the officer adds the actions of round {n} and submits them for the check; "
+                               "they run once approved.").format(n=lk.round))
     else:
         lines.append("\n" + next_step(lk, _))
     return "\n".join(lines)

@@ -1,5 +1,6 @@
 """The procedure is kept (issue 11 §3): an LK needs its programme, three different people sign it, the complainant
-hears when the correction is done and rates it then, "not effective" says why and starts the next round, evidence
+hears when the correction is done and rates it then, "not effective" says why and starts the next round (a draft,
+checked and approved again: tests/integration/test_lk_rounds.py), evidence
 can be opened, /lk list and a bare /lk explain themselves, and /monitor shows what is stuck."""
 
 from __future__ import annotations
@@ -223,7 +224,7 @@ async def test_not_effective_asks_why_records_it_and_starts_the_next_round(desk:
     assert "Two more transcripts were late in December." in officer_told["text"]
     assert any(data == f"lk:act:{number}" for row in officer_told["buttons"] for _t, data in row)
     shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
-    assert en("round {n}").format(n=2) in shown
+    assert en("round {n}").format(n=2) in shown and en("Status: {status}").format(status=en("draft")) in shown
     assert en("↻ Round {n} was judged not effective ({date}): {reason}").format(
         n=1, date="25 November 2026", reason="Two more transcripts were late in December.") in shown
     monitored = (await desk.say(monitor, "/monitor"))[0]
@@ -321,7 +322,8 @@ async def test_a_reopened_case_confirmed_again_stays_with_its_open_lk_and_a_new_
     await desk.press(monitor, f"lk:noteff:{number}")
     await desk.say(monitor, "A grade on the transcript is still wrong.")
     shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
-    assert shown.endswith(en("Next: the officer adds the actions of round {n}.").format(n=2))
+    assert shown.endswith(en("Next: the officer adds the actions of round {n} and submits them for the check; they "
+                             "run once approved.").format(n=2))
 
 
 async def test_a_reviewer_assigns_by_command_as_by_the_escalations_button(desk: Desk) -> None:
@@ -362,6 +364,9 @@ async def test_a_reopened_case_left_with_its_lk_gets_the_next_rounds_answer(desk
     await desk.press(monitor, f"lk:noteff:{number}")
     await desk.say(monitor, "A grade on the transcript is still wrong.")
     await add_action(desk, "correction", "Correct the grade and reissue the transcript.", OFFICER)
+    await desk.press(officer, f"lk:submit:{number}")  # round 2's programme is checked and approved first
+    await desk.press(desk.user(REVIEWER, NAMES[REVIEWER]), f"lk:check:{number}")
+    await desk.press(desk.user(APPROVER, NAMES[APPROVER]), f"lk:approve:{number}")
     done = await desk.say(officer, "/lk action done 3 Grade corrected, transcript reissued.")
     assert any("Write the response" in text for text in done)  # the reopened case waits for this round's answer
     told = await desk.payloads(officer, "The grade is corrected; collect the new transcript at the counter.")

@@ -37,6 +37,17 @@ class TestEveryField:
                       "Follow-up programme", "Verification of effectiveness", "Page 1 of 2"):
             assert value in text, value
 
+    def test_each_rounds_signatures_are_shown_under_their_round(self) -> None:
+        text = " ".join(pages(render(whole_case(), en, ISSUE)))
+        first, second = text.index("Round 1: follow-up programme"), text.index("Round 2: follow-up programme")
+        assert first < text.index("Rudi Reviewer", first) < second < text.index("Rina Reviewer", second)
+        assert text.index("Budi Officer") > second and "25-11-2026 10:00" in text and "07-12-2026 10:00" in text
+
+    def test_a_single_round_has_its_boxes_without_a_round_title(self) -> None:
+        doc = replace(whole_case(), round=1, approvals=whole_case().approvals[:1])
+        text = " ".join(pages(render(doc, en, ISSUE)))
+        assert "Rudi Reviewer" in text and "Round 1: follow-up programme" not in text and "Rina" not in text
+
     def test_labels_come_from_the_gettext_given(self) -> None:
         indonesian = {"How it was found": "Cara ditemukan", "Prepared by": "Disiapkan oleh"}
         text = " ".join(pages(render(whole_case(), lambda s: indonesian.get(s, s), ISSUE)))
