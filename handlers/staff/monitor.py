@@ -17,7 +17,7 @@ from handlers.context import Deps
 from handlers.events import pack
 from handlers.formats import day, local_day
 from handlers.i18n import N_
-from handlers.labels import action_kind_name
+from handlers.labels import action_kind_name, lk_status_name
 from handlers.text import shown
 from handlers.turn import Turn
 from storage.records import ActionRecord, LkRecord
@@ -106,7 +106,8 @@ async def monitor(turn: Turn, args: str = "") -> None:
         sections.append(_section(_(title), total, [f"• {lk.number} — {shown(lk.description, 80)}" for lk in lks]))
     total, lks = await watch.lks_in_later_rounds(limit=SHOWN)
     sections.append(_section(_("LKs in a further round (a programme was not effective)"), total, [
-        f"• {lk.number} — " + _("round {n}").format(n=lk.round) + f": {shown(lk.description, 60)}" for lk in lks]))
+        f"• {lk.number} — " + _("round {n}").format(n=lk.round) + f" ({lk_status_name(lk.status, _)})"
+        + f": {shown(lk.description, 60)}" for lk in lks]))
     total, actions = await watch.actions_of_unreachable_owners(limit=SHOWN)
     sections.append(_section(_("Actions whose owner the bot cannot reach (never started it, or blocked it)"), total,
                              [action_line(a, lk) for a, lk in actions]))

@@ -1,6 +1,7 @@
 """One complaint carried through by real people, end to end on both engines (issue 11's "done when"): filing, the
 officer's question and the student's answer, the LK, the correction and its response, a 2/5 rating with a
-comment, the reopening and its second round, the close — and what each person reads on the way."""
+comment, the reopening and its second round (planned again, checked and approved before its owner hears of it),
+the close — and what each person reads on the way."""
 
 from __future__ import annotations
 
@@ -150,12 +151,29 @@ async def test_one_complaint_carried_through_by_every_person_it_touches(
     await monitor.press(en("✖ Not effective"))  # f. monitoring: a second round
     await monitor.say("Nilai mahasiswa masih salah; koreksi belum lengkap.")
     assert "Nilai mahasiswa masih salah" in officer.last.text
-    await officer.press(idn("➕ Add action"))
+    await officer.press(idn("➕ Add action"))  # d. again: round 2's programme is a new plan
     await officer.press(idn("Correction: fix this case"))
     await officer.say("Perbaiki nilai mata kuliah yang salah di transkrip.")
-    await officer.press("Olivia Officer")
+    await officer.press("Maya Monitor")
     await officer.press(officer.buttons()[0])
     await officer.press(idn("✅ Save"))
+    yours = en("You own action #{id} of {number}, due {due}: {text}").split("{due}")[0].format(
+        id=3, number="LK-2026-001")
+    assert yours not in monitor.text()  # a draft: its owner is told once it is approved
+    refused = await officer.say("/lk action done 3 Nilai diperbaiki dan transkrip dicetak ulang.")
+    assert idn("{number} is not running its programme yet (it must be approved first).").format(
+        number="LK-2026-001") == refused[-1].text
+    await officer.press(idn("📤 Submit for check"))
+    assert en("The programme of round {round} of {number} (the previous one was not effective) waits for your "
+              "check.").format(round=2, number="LK-2026-001") in reviewer.text()
+    forms = len([m for m in approver.inbox if m.kind == "document"])
+    await reviewer.press(en("✔ Checked"))
+    assert idn("The programme of round {round} of {number} was checked and waits for your approval.").format(
+        round=2, number="LK-2026-001") in approver.text()
+    assert len([m for m in approver.inbox if m.kind == "document"]) == forms + 1  # the form comes with it
+    assert yours not in monitor.text()
+    await approver.press(idn("✔ Approve"))
+    assert yours in monitor.text()  # approved: the programme runs, its owner is told
     await officer.say("/lk action done 3 Nilai diperbaiki dan transkrip dicetak ulang.")
     await officer.say("Nilai Anda sudah diperbaiki dan transkrip baru dapat diambil.")
     await student.press("5")
@@ -164,6 +182,10 @@ async def test_one_complaint_carried_through_by_every_person_it_touches(
     await monitor.say("Transcript corrected; deputies appointed.")
 
     lk = (await officer.say("/lk LK-2026-001"))[0].text  # g. archive: everything on the LK
+    for round_ in (1, 2):  # each round's programme has its own signatures
+        signed = lk[lk.index(idn("Round {n}:").format(n=round_)):][:300]
+        assert idn("Checked by: {name}").format(name="Rudi Reviewer") in signed, signed
+        assert idn("Approved by: {name}").format(name="Ani Approver") in signed, signed
     for expected in ("Rudi Reviewer", "Ani Approver", idn("round {n}").format(n=2),
                      "Nilai mahasiswa masih salah", "Tanda terima penyerahan transkrip", "KEL-2026-00001: 2/5",
                      "nilainya masih salah satu mata kuliah", "KEL-2026-00001: 5/5"):

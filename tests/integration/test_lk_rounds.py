@@ -67,6 +67,8 @@ async def test_the_next_round_is_checked_and_approved_before_its_owners_are_told
     buttons = {data for row in to_officer["buttons"] for _t, data in row}
     assert {f"lk:act:{number}", f"lk:submit:{number}"} <= buttons
     assert await status_of(desk) == (LkStatus.DRAFT, 2)
+    monitored = (await desk.say(desk.user(MONITOR, NAMES[MONITOR]), "/monitor"))[0]
+    assert "LK-2026-001 — " + en("round {n}").format(n=2) + " (" + en("draft") + ")" in monitored
 
     await add_action(desk, "corrective", "Check every signing official's deputy each month.", OWNER)
     async with desk.make_uow() as uow:
