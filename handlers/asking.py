@@ -26,7 +26,7 @@ PROMPTS = {
     "lk_response": N_("The programme of {subject} worked. Write the response sent to the complainants of its "
                       "tickets; the LK then closes."),
     "not_effective": N_("Why was the programme of {subject} not effective? Your answer is recorded on the LK and "
-                        "sent to its officer, who adds the actions of the next round."),
+                        "sent to its officer, who plans the next round (checked and approved before it runs)."),
     "correction_response": N_("The corrections of {subject} are done. Write the response to its complainants: "
                               "what was fixed. They get it now and may rate it; the effectiveness check goes on."),
     "evidence": N_("Send the evidence that action {subject} is done: a text, or a photo or PDF with a caption."),

@@ -101,8 +101,9 @@ async def return_lk(turn: Turn, lk: LkRecord, note: str) -> None:
 
 async def not_effective(turn: Turn, lk: LkRecord, reason: str) -> None:
     lk = await procedure.not_effective(await turn.ctx(), lk, reason)
-    turn.say(turn._("{number} goes back to the programme for round {round}; its officer was told why.").format(
-        number=lk.number, round=lk.round))
+    turn.say(turn._("{number} is now a draft of round {round}: its officer was told why and plans the round's "
+                    "actions, which are checked and approved before they run.").format(number=lk.number,
+                                                                                        round=lk.round))
 
 
 async def close(turn: Turn, lk: LkRecord, response: str) -> None:

@@ -59,6 +59,9 @@ async def test_the_next_round_is_checked_and_approved_before_its_owners_are_told
     await desk.say(owner, "/lk action done 2 Deputies appointed.")
     await desk.press(desk.user(MONITOR, NAMES[MONITOR]), f"lk:noteff:{number}")
     told = await desk.payloads(desk.user(MONITOR, NAMES[MONITOR]), REASON)
+    assert en("{number} is now a draft of round {round}: its officer was told why and plans the round's actions, "
+              "which are checked and approved before they run.").format(number="LK-2026-001", round=2) in [
+        p["text"] for p in told if p["chat_id"] == MONITOR]
     to_officer = next(p for p in told if p["chat_id"] == OFFICER)
     assert to_officer["text"].startswith(en(
         "{number} was judged not effective: {reason}\nPlan round {round}: add its actions and submit them; the "
