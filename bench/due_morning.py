@@ -17,9 +17,9 @@ own copy of the SQLite file:
 Measured: the notices issued (read from ``due_notice`` afterwards, against what the data makes due), the messages
 delivered, the pace of everything the bot sent from the morning's first delivery to its last (the students' answers
 too: "at Telegram's pace" is the bot's own limit, which the notices fill behind the answers; target >= 95 % of the
-bot's 30/s) and the rate of the morning's messages alone, 429 answers, messages lost and sent twice (or to a chat that should get
-none), the time until all were delivered, how long the pass took to issue them (``due_notice`` counted every 0.25 s,
-read-only), and the students' answer p95 during the morning over the idle one (target <= 1.5).
+bot's 30/s) and the rate of the morning's messages alone, 429 answers, messages lost and sent twice (or to a chat
+that should get none), the time until all were delivered, how long the pass took to issue them (``due_notice``
+counted every 0.25 s, read-only), and the students' answer p95 during the morning over the idle one (target <= 1.5).
 """
 
 from __future__ import annotations
