@@ -25,13 +25,19 @@ ROWS: list[tuple[Any, ...]] = [
 ]
 
 
-def by_xlsxwriter(path: Path) -> None:
+def new_book(path: Path) -> tuple[Any, Any, Any]:
+    """A workbook as the register's, its sheet with a header row written, and its date format."""
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                            "strings_to_urls": False, "strings_to_numbers": False})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     sheet = book.add_worksheet("Register")
     for col in range(len(KINDS)):
         sheet.write_string(0, col, f"header {col}", book.add_format({"bold": True}) if col == 0 else None)
+    return book, sheet, day
+
+
+def by_xlsxwriter(path: Path) -> None:
+    book, sheet, day = new_book(path)
     for row, cells in enumerate(ROWS, start=1):
         for col, (kind, value) in enumerate(zip(KINDS, cells, strict=True)):
             if value is None or value == "":
@@ -48,12 +54,7 @@ def by_xlsxwriter(path: Path) -> None:
 
 
 def by_row_writer(path: Path) -> None:
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                           "strings_to_urls": False, "strings_to_numbers": False})
-    day = book.add_format({"num_format": "yyyy-mm-dd"})
-    sheet = book.add_worksheet("Register")
-    for col in range(len(KINDS)):
-        sheet.write_string(0, col, f"header {col}", book.add_format({"bold": True}) if col == 0 else None)
+    book, sheet, day = new_book(path)
     rows = RowWriter(sheet, KINDS, day)
     for cells in ROWS:
         rows.write(cells)
