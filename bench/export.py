@@ -203,7 +203,7 @@ def _figures(size: Size, engine: str, idle: Filing, busy: ExportRun) -> list[Fig
         Figure(NAME, f"{engine}: /export → XLSX delivered (s)", round(busy.seconds, 2), "s",
                f"<= {TIME_TARGET_S:g} s", busy.seconds <= TIME_TARGET_S,
                f"{busy.rows:,} register rows, {busy.size / 1e6:.1f} MB file, {busy.progress_edits} progress edits; "
-               "includes the runner's wait for the job (up to 2 s)"),
+               "the export runner is woken when the job is queued (before 2026-12-04: its next look, up to 2 s)"),
         Figure(NAME, f"{engine}: bot process peak RSS (VmHWM, MB)", round(busy.peak_mb, 1), "MB",
                f"<= {RSS_TARGET_MB:g} MB", busy.peak_mb <= RSS_TARGET_MB,
                f"highest VmRSS sampled during the export {busy.sampled_peak_mb:.1f} MB; "
