@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 Size = Literal["tiny", "full"]
@@ -30,3 +32,19 @@ def percentile(values: list[float], pct: float) -> float:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[min(98, max(0, round(pct) - 1))]
+
+
+def migrate_sqlite(path: Path) -> None:
+    """Create (or bring up to date) the SQLite database at ``path`` with the app's migrations; call it from a
+    thread (``asyncio.to_thread``): it runs its own event loop."""
+    from storage.database import make_engine  # the benchmarks that need no database do not import the storage
+    from storage.migrate import upgrade
+
+    async def migrate() -> None:
+        engine = make_engine(f"sqlite+aiosqlite:///{path}")
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(migrate())

@@ -35,37 +35,26 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from bench.common import Figure, Size
+from bench.common import Figure, Size, migrate_sqlite
 from bench.due_morning_data import MORNINGS, NOW, MorningData, batches, morning_data
 from bench.export import settle
 from bench.fanout import BOT_RATE, rate
 from bench.monitor import load_sqlite
-from bench.replies import Filing, file_complaints, until
+from bench.replies import Filing, file_complaints, filing_figures, until
 from bench.students import FILING, add_students, child
 from bot.emulator import BotApiEmulator
-from storage.database import make_engine
-from storage.migrate import upgrade
 
 NAME = "due_morning"
 SIZES = {"tiny": (2, 3), "full": (20, len(FILING))}  # students, filing steps
 STUDENTS: int | None = None  # ``python -m bench --students N``: overrides the size's count
 RATE_GOAL = 0.95 * BOT_RATE
-RATIO_TARGET = 1.5
 IDLE_AT = NOW - timedelta(hours=2)  # 06:00 WIB: before the complainants' hours, the digests and office hours
 POLL = 0.25
 
 
 def prepare(path: Path, data: MorningData) -> None:
     """A migrated SQLite file at ``path`` holding the morning's rows."""
-
-    async def migrate() -> None:
-        engine = make_engine(f"sqlite+aiosqlite:///{path}")
-        try:
-            await upgrade(engine)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(migrate())
+    migrate_sqlite(path)
     load_sqlite(path, batches(data))
 
 
@@ -210,8 +199,6 @@ def _s(value: float | None, since: float) -> str:
 
 def _figures(size: Size, data: MorningData, students: int, steps: tuple[tuple[str, str], ...], idle: Filing,
              busy: MorningRun, generation: float) -> list[Figure]:
-    answered = students * len(steps)
-    ratio = busy.filing.p(95) / idle.p(95) if idle.p(95) else 0.0
     total, stamps = data.total_messages, [t for t, _chat in busy.stamps]
     middle = stamps[len(stamps) // 10: len(stamps) * 9 // 10 + 1]
     overall = rate(stamps)
@@ -252,19 +239,7 @@ def _figures(size: Size, data: MorningData, students: int, steps: tuple[tuple[st
         Figure(NAME, "429 answers", busy.too_many, "count", "0", busy.too_many == 0),
         Figure(NAME, "messages lost", busy.lost, "count", "0", busy.lost == 0),
         Figure(NAME, "messages sent twice or unasked", busy.doubled, "count", "0", busy.doubled == 0),
-        Figure(NAME, "students filing (concurrent)", students, "",
-               note=f"each files a complaint: {len(steps)} updates; Telegram's limits on bot and emulator"),
-        Figure(NAME, "idle: steps answered", len(idle.latencies), "", f"= {answered}",
-               len(idle.latencies) == answered and idle.failed == 0, f"{idle.failed} students failed"),
-        Figure(NAME, "idle: answer p50", round(idle.p(50), 1), "ms"),
-        Figure(NAME, "idle: answer p95", round(idle.p(95), 1), "ms"),
-        Figure(NAME, "during the morning: steps answered", len(busy.filing.latencies), "", f"= {answered}",
-               len(busy.filing.latencies) == answered and busy.filing.failed == 0,
-               f"{busy.filing.failed} students failed"),
-        Figure(NAME, "during the morning: answer p50", round(busy.filing.p(50), 1), "ms"),
-        Figure(NAME, "during the morning: answer p95", round(busy.filing.p(95), 1), "ms"),
-        Figure(NAME, "answer p95, during the morning / idle", round(ratio, 3), "", f"<= {RATIO_TARGET:g}",
-               ratio <= RATIO_TARGET),
+        *filing_figures(NAME, "the morning", steps, idle, busy.filing, students=students),
         Figure(NAME, "morning messages delivered while the students filed", during, "count",
                note=f"of {total}; notices issued when they started: {busy.issued_while_filing[0]}, when they "
                     f"finished: {busy.issued_while_filing[1]}"),

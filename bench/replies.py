@@ -99,6 +99,28 @@ async def file_complaints(emulator: BotApiEmulator, students: Sequence[int], ste
     return filing
 
 
+def filing_figures(name: str, during: str, steps: Sequence[tuple[str, str]], idle: Filing, busy: Filing, *,
+                   students: int) -> list[Figure]:
+    """The students' figures of a benchmark that has them file idle, then ``during`` something (its name in the
+    metric: "fan-out", "the morning"): steps answered, p50 and p95 both ways, and the p95 ratio with its target."""
+    answered = students * len(steps)
+    ratio = busy.p(95) / idle.p(95) if idle.p(95) else 0.0
+    return [
+        Figure(name, "students filing (concurrent)", students, "",
+               note=f"each files a complaint: {len(steps)} updates; Telegram's limits on bot and emulator"),
+        Figure(name, "idle: steps answered", len(idle.latencies), "", f"= {answered}",
+               len(idle.latencies) == answered and idle.failed == 0, f"{idle.failed} students failed"),
+        Figure(name, "idle: answer p50", round(idle.p(50), 1), "ms"),
+        Figure(name, "idle: answer p95", round(idle.p(95), 1), "ms"),
+        Figure(name, f"during {during}: steps answered", len(busy.latencies), "", f"= {answered}",
+               len(busy.latencies) == answered and busy.failed == 0, f"{busy.failed} students failed"),
+        Figure(name, f"during {during}: answer p50", round(busy.p(50), 1), "ms"),
+        Figure(name, f"during {during}: answer p95", round(busy.p(95), 1), "ms"),
+        Figure(name, f"answer p95, during {during} / idle", round(ratio, 3), "", f"<= {RATIO_TARGET:g}",
+               ratio <= RATIO_TARGET),
+    ]
+
+
 async def prepared(workdir: Path, emulator: BotApiEmulator, recipients: int) -> LkRecord:
     """The bot's database (migrated) with one LK awaiting verification, its complainants known to the emulator."""
     engine = make_engine(f"sqlite+aiosqlite:///{workdir / 'tanggap.db'}")
@@ -187,23 +209,9 @@ async def run(size: Size) -> list[Figure]:
     idle = await idle_run(students, recipients, steps)
     print(f"  replies: {students} students filing during a fan-out to {recipients} complainants ...", file=sys.stderr)
     busy = await fan_out_run(students, recipients, steps)
-    answered = students * len(steps)
-    ratio = busy.filing.p(95) / idle.p(95) if idle.p(95) else 0.0
     notices = 2 * recipients
     return [
-        Figure(NAME, "students filing (concurrent)", students, "",
-               note=f"each files a complaint: {len(steps)} updates; Telegram's limits on bot and emulator"),
-        Figure(NAME, "idle: steps answered", len(idle.latencies), "", f"= {answered}",
-               len(idle.latencies) == answered and idle.failed == 0, f"{idle.failed} students failed"),
-        Figure(NAME, "idle: answer p50", round(idle.p(50), 1), "ms"),
-        Figure(NAME, "idle: answer p95", round(idle.p(95), 1), "ms"),
-        Figure(NAME, "during fan-out: steps answered", len(busy.filing.latencies), "", f"= {answered}",
-               len(busy.filing.latencies) == answered and busy.filing.failed == 0,
-               f"{busy.filing.failed} students failed"),
-        Figure(NAME, "during fan-out: answer p50", round(busy.filing.p(50), 1), "ms"),
-        Figure(NAME, "during fan-out: answer p95", round(busy.filing.p(95), 1), "ms"),
-        Figure(NAME, "answer p95, during fan-out / idle", round(ratio, 3), "", f"<= {RATIO_TARGET:g}",
-               ratio <= RATIO_TARGET),
+        *filing_figures(NAME, "fan-out", steps, idle, busy.filing, students=students),
         Figure(NAME, "fan-out messages sent while the students filed", busy.during, "count",
                note=f"of {notices}; bulk fills what the replies leave of 30/s"),
         Figure(NAME, "fan-out messages still queued when the last student finished", busy.left, "count",

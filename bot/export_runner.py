@@ -1,5 +1,6 @@
 """Runs the register exports asked for with ``/export`` (:mod:`handlers.export_jobs`) while this process holds the
-sender lease, beside the notifier: one at a time, looking for new ones every ``interval`` seconds. A job a stopped
+sender lease, beside the notifier: one at a time, looking for new ones every ``interval`` seconds, and at once when
+:meth:`ExportRunner.wake` is called (the bot's runner does after an update that queued one). A job a stopped
 process left running is found here again and started afresh (see ``handlers.export_jobs``). ``write``: who writes
 the file — the bot gives a child process the work (:func:`bot.register_job.child_writer`)."""
 

@@ -56,6 +56,8 @@ class Runner:
         self.processed = 0
         #: Wakes the archive fetcher (``bot.archiving``) after an update that recorded files; set by the service.
         self.files_recorded: Callable[[], None] = lambda: None
+        #: Wakes the export runner (``bot.export_runner``) after an update that queued a register; set by the service.
+        self.export_queued: Callable[[], None] = lambda: None
 
     async def run(self) -> None:
         async with self.notifying():
@@ -153,5 +155,7 @@ class Runner:
             self.notifier.wake()
         if done.files_recorded:
             self.files_recorded()
+        if done.export_queued:
+            self.export_queued()
         if done.callback_id is not None and not self.outage.answered(done.update_id):  # a button is answered once
             await self.port.answer_callback(done.callback_id, done.callback_answer, done.callback_alert)

@@ -53,6 +53,7 @@ async def serve(settings: Settings, *, token: str | None = None, mode: str = "po
         exports = ExportRunner(app.make_uow, app.deps, runner.notifier.wake,
                                write=child_writer(settings, app.deps.clock))  # /export, written by a child process
         runner.notifier.companions.append(exports.run)
+        runner.export_queued = exports.wake  # it starts at once instead of at its next look (every 2 s)
         if isinstance(app.deps.clock, AdjustableClock):  # a jump: what is due then, and messages scheduled till then
             app.deps.clock.listeners += [due.wake, runner.notifier.wake, fetcher.wake]
         log.info("Tanggap is running (engine %s, %s, database %s)", engine, mode, db_label(app))

@@ -290,6 +290,8 @@ class Reaction:
     outbound: list[Outbound] = field(default_factory=list)
     callback_answer: str | None = None
     callback_alert: bool = False
+    #: A register export was queued (``/export``): the process's export runner is woken after the commit.
+    export_queued: bool = False
 
     def say(self, chat_id: int, text: str, buttons: Keyboard = ()) -> None:
         self.outbound.append(OutMessage(chat_id, text, buttons))

@@ -76,6 +76,8 @@ class Shared:
         self.labels: dict[str, str] = {}
         self.services: dict[tuple[str | None, str | None], tuple[str, int]] = {}
         self.deadlines: dict[tuple[date, int], date] = {}
+        self.names: dict[tuple[Callable[[str, Gettext], str], str], str] = {}
+        self.margins: dict[tuple[date, date], int] = {}
 
     def gettext(self, text: str) -> str:
         found = self.labels.get(text)
@@ -95,6 +97,20 @@ class Shared:
                                                                          deps.standard_times).close)
         return found
 
+    def name(self, of: Callable[[str, Gettext], str], value: str) -> str:
+        """``of(value)`` in the reader's words (a status's, a channel's, a verdict's name)."""
+        found = self.names.get((of, value))
+        if found is None:
+            found = self.names[(of, value)] = of(value, self.gettext)
+        return found
+
+    def margin(self, day: date, deadline: date) -> int:
+        """Working days from ``day`` to ``deadline`` (:func:`signed_working_days`)."""
+        found = self.margins.get((day, deadline))
+        if found is None:
+            found = self.margins[(day, deadline)] = signed_working_days(self.deps, day, deadline)
+        return found
+
     def deadline(self, received: date, days: int) -> date:
         found = self.deadlines.get((received, days))
         if found is None:
@@ -106,7 +122,7 @@ def ticket_line(deps: Deps, found: RegisterTicket, _: Gettext, locale: str, shar
     """The register's line of one ticket; ``shared``: the export's look-ups (one is made when not given)."""
     shared = shared or Shared(deps, _, locale)
     _ = shared.gettext
-    t, tz = found.ticket, deps.tz
+    t, tz = found, deps.tz
     received = t.created_at.astimezone(tz).date()
     concluded_at = None
     if t.status not in ACTIVE:
@@ -115,13 +131,13 @@ def ticket_line(deps: Deps, found: RegisterTicket, _: Gettext, locale: str, shar
     service, days = shared.service(t.service_code, t.service_other)
     deadline = shared.deadline(received, days)
     return TicketLine(
-        number=t.number, received_on=received, channel=channel_name(t.channel, _), service=service,
+        number=t.number, received_on=received, channel=shared.name(channel_name, t.channel), service=service,
         kind=_("complaint") if t.kind == "complaint" else _("suggestion"),
         complainant=_("Anonymous") if t.anonymous or found.complainant is None else found.complainant,
-        description=t.description, status=status_name(t.status, _), officer=found.officer or "",
-        verdict=verdict_name(found.verdict, _) if found.verdict else "", lk_numbers=", ".join(found.lk_numbers),
-        confirmed_on=_day(deps, t.confirmed_at), standard_days=days,
-        margin_days=signed_working_days(deps, closed_on or deps.today(), deadline),
+        description=t.description, status=shared.name(status_name, t.status), officer=found.officer or "",
+        verdict=shared.name(verdict_name, found.verdict) if found.verdict else "",
+        lk_numbers=", ".join(found.lk_numbers), confirmed_on=_day(deps, t.confirmed_at), standard_days=days,
+        margin_days=shared.margin(closed_on or deps.today(), deadline),
         closed_on=closed_on, rating=t.rating, rated_on=_day(deps, t.rated_at), rating_comment=t.rating_comment or "",
         concluded=closed_on is not None, complaint=t.kind == "complaint",
     )
@@ -180,7 +196,7 @@ async def write_register(make_uow: Callable[[], UnitOfWork], deps: Deps, where: 
 
     try:
         tickets = await _stream(make_uow, lambda uow, after: uow.register.tickets(where, after=after, limit=limit),
-                                lambda r: r.ticket.id, lambda r: ticket_line(deps, r, _, locale, shared), step,
+                                lambda r: r.id, lambda r: ticket_line(deps, r, _, locale, shared), step,
                                 _tickets)
         lks = actions = 0
         if not csv_format:

@@ -34,6 +34,8 @@ class Processed:
     callback_alert: bool = False
     #: The update recorded files for the archive: the fetcher is woken to download them (after this commit).
     files_recorded: bool = False
+    #: The update queued a register export: the export runner is woken rather than finding it at its next look.
+    export_queued: bool = False
 
 
 async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWork], deps: Deps) -> Processed:
@@ -69,7 +71,7 @@ async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWor
     press = event if isinstance(event, ButtonPress) else None
     return Processed(update.update_id, outbox_ids=ids, callback_id=press.callback_id if press else None,
                      callback_answer=reaction.callback_answer, callback_alert=reaction.callback_alert,
-                     files_recorded=uow.files_recorded)
+                     files_recorded=uow.files_recorded, export_queued=reaction.export_queued)
 
 
 async def _refused(uow: UnitOfWork, turn: Turn, event: Event, refusal: Refusal) -> Reaction:

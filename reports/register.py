@@ -25,16 +25,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from reports.xlsx_rows import DAY, NUMBER, TEXT, RowWriter
+
 Gettext = Callable[[str], str]
 DESCRIPTION_CHARS = 200
 """A description is shortened to this many characters in the register (the LK holds it whole)."""
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet would read as the start of a formula (or a cell it splits) when a CSV cell begins with it."""
-
-
-EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()
-"""Excel's day 0 in the 1900 date system: a date is written as its serial number (right from March 1900 on) with a
-date format, which is what XlsxWriter's ``write_datetime`` does after more work per cell."""
 
 
 def N_(message: str) -> str:
@@ -103,7 +100,6 @@ class ActionLine:
     status: str = ""
 
 
-TEXT, DAY, NUMBER = "text", "day", "number"
 Column = tuple[str, str, int]  # label, kind, width
 TICKET_COLUMNS: tuple[Column, ...] = (
     (N_("Number"), TEXT, 16), (N_("Received"), DAY, 11), (N_("Channel"), TEXT, 12), (N_("Service"), TEXT, 28),
@@ -158,11 +154,13 @@ class _Totals:
         self.concluded: dict[str, int] = {}
 
     def add(self, line: TicketLine) -> None:
-        counts = self.received.setdefault(line.received_on.strftime("%Y-%m"), [0, 0, 0])
+        received = line.received_on
+        counts = self.received.setdefault(f"{received.year:04d}-{received.month:02d}", [0, 0, 0])
         counts[0] += 1
         counts[1 if line.complaint else 2] += 1
-        if line.concluded and line.closed_on is not None:
-            month = line.closed_on.strftime("%Y-%m")
+        closed = line.closed_on
+        if line.concluded and closed is not None:
+            month = f"{closed.year:04d}-{closed.month:02d}"
             self.concluded[month] = self.concluded.get(month, 0) + 1
 
     def rows(self) -> list[tuple[str, int, int, int, int, int]]:
@@ -193,7 +191,7 @@ class XlsxRegister:
         self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                                             "valign": "top"})
         self.sheets: dict[str, Any] = {}
-        self.rows: dict[str, int] = {}
+        self.writers: dict[str, RowWriter] = {}
         self.columns: dict[str, tuple[Column, ...]] = {}
         self.totals = _Totals()
         for key, columns in (("tickets", TICKET_COLUMNS), ("lks", LK_COLUMNS), ("actions", ACTION_COLUMNS),
@@ -206,20 +204,11 @@ class XlsxRegister:
             sheet.set_column(i, i, width)
             sheet.write_string(0, i, self._(label), self.header)
         sheet.freeze_panes(1, 0)
-        self.sheets[key], self.rows[key], self.columns[key] = sheet, 0, columns
+        self.sheets[key], self.columns[key] = sheet, columns
+        self.writers[key] = RowWriter(sheet, [kind for _label, kind, _width in columns], self.day)
 
     def _write(self, key: str, cells: tuple[Any, ...]) -> None:
-        sheet, columns = self.sheets[key], self.columns[key]
-        row = self.rows[key] = self.rows[key] + 1
-        for col, ((_label, kind, _width), value) in enumerate(zip(columns, cells, strict=True)):
-            if value is None or value == "":
-                continue
-            if kind == DAY:
-                sheet.write_number(row, col, value.toordinal() - EXCEL_DAY_ZERO, self.day)
-            elif kind == NUMBER:
-                sheet.write_number(row, col, value)
-            else:
-                sheet.write_string(row, col, str(value))
+        self.writers[key].write(cells)
 
     def ticket(self, line: TicketLine) -> None:
         self._write("tickets", ticket_cells(line))
@@ -239,7 +228,7 @@ class XlsxRegister:
         for row in self.totals.rows():
             self._write("totals", row)
         for key, sheet in self.sheets.items():
-            sheet.autofilter(0, 0, max(self.rows[key], 1), len(self.columns[key]) - 1)
+            sheet.autofilter(0, 0, max(self.writers[key].row, 1), len(self.columns[key]) - 1)
         self.book.close()
 
 

@@ -32,5 +32,6 @@ async def export(turn: Turn, args: str = "") -> None:
         return
     job = await turn.uow.register.add_job(requested_by=turn.person.id, chat_id=turn.chat_id, locale=turn.locale,
                                           filters=filters_of(query), now=turn.deps.clock())
+    turn.reaction.export_queued = True
     turn.reaction.outbound.append(SendProgress(turn.chat_id, job.id, _("Preparing the register… {percent} %").format(
         percent=0)))

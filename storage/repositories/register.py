@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,10 +20,13 @@ from domain.vocabulary import TicketEvent
 from storage.models import ExportJobRow, LkActionRow, LkRow, LkTicketRow, PersonRow, TicketEventRow, TicketRow
 from storage.records import ExportJob, RegisterAction, RegisterFilter, RegisterLk, RegisterTicket
 from storage.repositories._lk_rows import action_record, lk_record
-from storage.repositories._ticket_rows import ticket_record
 
 VERDICT_CODES = (TicketEvent.VERDICT.value, TicketEvent.DUPLICATE.value)
-_COMPLAINANT, _OFFICER = "register_complainant", "register_officer"
+REGISTER_COLUMNS = (TicketRow.id, TicketRow.number, TicketRow.kind, TicketRow.channel, TicketRow.service_code,
+                    TicketRow.service_other, TicketRow.description, TicketRow.anonymous, TicketRow.status,
+                    TicketRow.created_at, TicketRow.updated_at, TicketRow.confirmed_at, TicketRow.resolved_at,
+                    TicketRow.rating, TicketRow.rating_comment, TicketRow.rated_at)
+"""The ticket's columns the register reads, in :class:`RegisterTicket`'s order."""
 
 
 def _tickets_where(where: RegisterFilter) -> list[ColumnElement[bool]]:
@@ -74,19 +76,19 @@ class RegisterRepository:
         return int(await self._session.scalar(statement) or 0)
 
     async def tickets(self, where: RegisterFilter, *, after: int, limit: int) -> list[RegisterTicket]:
-        """The next ``limit`` tickets with an id above ``after``, in id order (attachments are not read).
+        """The next ``limit`` tickets with an id above ``after``, in id order: the columns the register shows.
 
-        Read as plain columns, not ORM objects: the session's identity map and attribute instrumentation cost more
-        than the query itself at 100,000 rows. The id is bounded above as well as below (by the newest id), so
-        SQLite walks the primary key from ``after`` instead of the creation-time index, which it would otherwise
-        pick for a period and then sort the whole period again for every chunk. Verdicts and LK links are read for
-        the chunk's id range (first to last id), not a list of 1,000 ids: one pair of bounds to build instead of
-        1,000; rows of tickets in the range that the filter left out are read and not used (each range once, so at
-        most the table)."""
+        Read as plain tuples of those columns (:data:`REGISTER_COLUMNS`), not ORM objects nor whole ticket records:
+        at 100,000 rows the session's identity map, the attribute instrumentation and the columns nobody shows
+        (answers as JSON, the due-work timestamps) cost more than the query itself. The id is bounded above as well
+        as below (by the newest id), so SQLite walks the primary key from ``after`` instead of the creation-time
+        index, which it would otherwise pick for a period and then sort the whole period again for every chunk.
+        Verdicts and LK links are read for the chunk's id range (first to last id), not a list of 1,000 ids: one
+        pair of bounds to build instead of 1,000; rows of tickets in the range that the filter left out are read
+        and not used (each range once, so at most the table)."""
         complainant, officer = aliased(PersonRow), aliased(PersonRow)
         statement = (
-            select(*TicketRow.__table__.columns, complainant.name.label(_COMPLAINANT),
-                   officer.name.label(_OFFICER))
+            select(*REGISTER_COLUMNS, complainant.name, officer.name)
             .outerjoin(complainant, complainant.id == TicketRow.person_id)
             .outerjoin(officer, officer.id == TicketRow.assigned_to)
             .where(TicketRow.id > after, TicketRow.id <= select(func.max(TicketRow.id)).scalar_subquery(),
@@ -94,32 +96,31 @@ class RegisterRepository:
             .order_by(TicketRow.id).limit(limit)
         )
         connection = await self._session.connection()  # Core, not the ORM's result machinery: plain rows
-        result = await connection.execute(statement)
-        keys = list(result.keys())  # once: a mapping per row would build its key view for every row
-        rows = [dict(zip(keys, row, strict=True)) for row in result.all()]
-        ids = [row["id"] for row in rows]
+        rows = (await connection.execute(statement)).all()
         verdicts: dict[int, tuple[str, datetime]] = {}
         lks: dict[int, list[str]] = defaultdict(list)
-        if ids:
+        if rows:
+            first, last = rows[0][0], rows[-1][0]
             events = await connection.execute(
                 select(TicketEventRow.ticket_id, TicketEventRow.to_status, TicketEventRow.at)
-                .where(TicketEventRow.ticket_id.between(ids[0], ids[-1]), TicketEventRow.code.in_(VERDICT_CODES))
+                .where(TicketEventRow.ticket_id.between(first, last), TicketEventRow.code.in_(VERDICT_CODES))
                 .order_by(TicketEventRow.at, TicketEventRow.id))
             for ticket_id, status, at in events:
                 verdicts[ticket_id] = (status, at)  # the last one wins
             links = await connection.execute(
                 select(LkTicketRow.ticket_id, LkRow.number).join(LkRow, LkRow.id == LkTicketRow.lk_id)
-                .where(LkTicketRow.ticket_id.between(ids[0], ids[-1])).order_by(LkRow.id))
+                .where(LkTicketRow.ticket_id.between(first, last)).order_by(LkRow.id))
             for ticket_id, number in links:
                 lks[ticket_id].append(number)
+        no_verdict: tuple[None, None] = (None, None)
         found = []
-        for row in rows:
-            # ticket_record reads attributes: the row's columns under their names, and no attachments (the
-            # register lists no files)
-            plain = cast(TicketRow, SimpleNamespace(**row, attachments=()))
-            verdict, verdict_at = verdicts.get(row["id"], (None, None))
-            found.append(RegisterTicket(ticket_record(plain), None if row["anonymous"] else row[_COMPLAINANT],
-                                        row[_OFFICER], verdict, verdict_at, tuple(lks.get(row["id"], ()))))
+        for (id_, number, kind, channel, code, other, description, anonymous, status, created_at, updated_at,
+             confirmed_at, resolved_at, rating, comment, rated_at, complainant_name, officer_name) in rows:
+            verdict, verdict_at = verdicts.get(id_, no_verdict)
+            found.append(RegisterTicket(id_, number, kind, channel, code, other, description, anonymous, status,
+                                        created_at, updated_at, confirmed_at, resolved_at, rating, comment, rated_at,
+                                        None if anonymous else complainant_name, officer_name, verdict, verdict_at,
+                                        tuple(lks.get(id_, ()))))
         return found
 
     async def lks(self, where: RegisterFilter, *, after: int, limit: int) -> list[RegisterLk]:

@@ -9,13 +9,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import openpyxl
 import pytest
 
+from bot.port import BotPort
+from bot.runner import Runner
 from dialogs.calendar import WorkingCalendar
 from dialogs.catalogue import Catalogue, ServiceHandling, standard_times
 from domain.vocabulary import Role
+from handlers.events import InboundUpdate, IncomingMessage
 from handlers.export import write_register
 from handlers.export_jobs import run_pending
 from storage.archive import ArchiveStore
@@ -202,6 +206,23 @@ class TestExportCommand:
         assert [p["op"] for p in payloads] == ["send"]
         assert "nothing to export" in payloads[0]["text"]
         assert await run_pending(new_uow, desk.deps) == 0
+
+    async def test_a_queued_export_wakes_the_export_runner_after_its_commit(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+        """The bot's runner wakes its export runner at once (else the job waits for its next look, up to 2 s); not
+        for an /export that queued nothing. The port is never used: no button to answer."""
+        await seed(new_uow)
+        runner = Runner(cast(BotPort, object()), new_uow, desk.deps)
+        woken: list[str] = []
+        runner.export_queued = lambda: woken.append("export runner")
+        officer = desk.user(OFFICER_ID, "Olivia")
+        for update_id, text in ((9001, "/export 2025-01"), (9002, "/export 2026-13"), (9003, "/export 2026-11")):
+            done = await runner.handle(InboundUpdate(update_id, IncomingMessage(OFFICER_ID, officer, update_id, text,
+                                                                                private=True)))
+            assert done.export_queued is (update_id == 9003), text
+        assert woken == ["export runner"]
+        async with new_uow() as uow:
+            assert len(await uow.register.unfinished_jobs()) == 1
 
     async def test_the_job_edits_its_progress_message_and_sends_the_archived_file(
             self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork], monkeypatch: pytest.MonkeyPatch) -> None:
