@@ -118,7 +118,8 @@ class Adapter(abc.ABC):
             raise RetryLater(NOT_BOT_API.format(url=self.api_url, got=UNREADABLE_ANSWER))
         updates = [u for u in map(self.decode, result) if u is not None]
         if len(updates) < len(result):
-            log.error("getUpdates gave %s element(s) without an update id; ignored", len(result) - len(updates))
+            log.error("getUpdates: elements without an update id, ignored: %s of %s", len(result) - len(updates),
+                      len(result))
             if not updates:
                 raise RetryLater(NOT_BOT_API.format(url=self.api_url, got=UNREADABLE_ANSWER))
         return updates

@@ -69,7 +69,8 @@ async def verify_archive(settings: Settings, out: list[str]) -> Verification:
             counts = await uow.archive.counts()
     finally:
         await app.close()
-    out.append(f"Archive at {store.root}: {result.checked} stored file(s) checked, {len(result.missing)} missing, "
+    files = "stored file" if result.checked == 1 else "stored files"
+    out.append(f"Archive at {store.root}: {result.checked} {files} checked, {len(result.missing)} missing, "
                f"{len(result.altered)} altered; {counts.get('pending', 0)} waiting to be fetched, "
                f"{counts.get('failed', 0)} failed (see archive_item.last_error).")
     return result

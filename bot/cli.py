@@ -67,7 +67,7 @@ def _archive(settings: Settings, action: str) -> int:
 
     if action == "retry":
         count = asyncio.run(retry_failed(settings))
-        print(f"{count} failed file(s) will be fetched again by the running bot.")
+        print(f"{count} failed {'file' if count == 1 else 'files'} will be fetched again by the running bot.")
         return 0
     lines: list[str] = []
     result = asyncio.run(verify_archive(settings, lines))

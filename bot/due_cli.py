@@ -26,7 +26,8 @@ async def print_due(settings: Settings, at: datetime | None) -> None:
         if not dues:
             print(f"Nothing would go out at {local:%Y-%m-%d %H:%M %Z}.")
             return
-        print(f"At {local:%Y-%m-%d %H:%M %Z}, {len(dues)} notice(s) would go out:")
+        notices = "1 notice" if len(dues) == 1 else f"{len(dues)} notices"
+        print(f"At {local:%Y-%m-%d %H:%M %Z}, {notices} would go out:")
         for due in sorted(dues, key=lambda d: (d.kind, d.key)):
             to = ", ".join(names[pid] for pid in due.to) if due.to else "the staff group"
             ready = goes_at(app.deps, due, due.ready).astimezone(app.deps.tz)

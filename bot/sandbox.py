@@ -3,7 +3,8 @@
 No token and no internet: the emulator plays Telegram, you play the users. Each bot message is shown with its
 number (#12) and its buttons numbered: type a number to press that button on the newest message with buttons,
 or /press <message> <button> for any earlier one. Sandbox commands (everything else goes to the bot):
-  /as <id> [name]        become another user (9000 is an admin unless TANGGAP_ADMINS says otherwise)
+  /as <id> [name]        become another user, with that first name (the bot sees it); 9000 is an admin unless
+                         TANGGAP_ADMINS says otherwise
   /group                 look at the staff group (ticket cards; an edited card is shown again, marked)
   /private               back to your private chat with the bot
   /press <msg> <button>  press a button of any message on screen: /press 12 1, or by its text: /press 12 Ambil
@@ -14,6 +15,8 @@ A chat you come back to shows everything that arrived while you were away; other
 To play the staff: /as 9000, then /staff add 9001 petugas, 9002 pemeriksa, 9003 penyetuju, 9004 pemantau (one
 person may not prepare, check and approve the same LK); /as 9001 Olivia, /start, /help.
 Everything is kept in ./data/sandbox.db (or DATABASE_URL) and its files in ./data/archive beside it, for the next run.
+Files the bot sends you (an LK's PDF, the register) are saved as ./data/sandbox-files/<chat>/<name>; the chat
+shows the path. The bot's log is ./data/sandbox.log.
 """
 
 from __future__ import annotations
@@ -30,11 +33,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import AdjustableClock
 from bot.emulator import BotApiEmulator
+from bot.logs import LogFile
 from bot.sandbox_chat import STAFF_GROUP, WIB, TerminalChat
+from bot.sandbox_files import shown_path
 from bot.service import serve
 from bot.settings import Settings
 from storage.database import make_engine, make_session_factory
-from storage.models import DuePassRow, TicketRow
+from storage.models import DuePassRow, PersonRow, TicketRow
 from storage.uow import SqlUnitOfWork
 
 SANDBOX_TOKEN = "1000001:SANDBOX-offline-token-not-secret-000"
@@ -43,8 +48,14 @@ SANDBOX_DATABASE = "sqlite+aiosqlite:///./data/sandbox.db"
 
 
 async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
-    """Run the emulator, the bot and the terminal chat until /quit or the end of input."""
+    """Run the emulator, the bot and the terminal chat until /quit or the end of input; the log goes to a file
+    beside the database (the terminal is the chat: it shows only errors)."""
     url = settings.database_url if "database_url" in settings.model_fields_set else SANDBOX_DATABASE
+    with LogFile(beside_database(url, "sandbox.log"), settings.log_level) as log_file:
+        await _sandbox(settings, url, log_file.path, start_user)
+
+
+async def _sandbox(settings: Settings, url: str, log: Path, start_user: int | None) -> None:
     engine = make_engine(url)
     # A new emulator every run: its update ids start at random, as Telegram's do after a quiet week, so the
     # bot does not skip them as processed in an earlier run; its message ids start after the stored cards'.
@@ -60,7 +71,9 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
     left_at = await clock_left_at(engine)
     start = max((t for t in (settings.clock_start, left_at) if t is not None), default=None)
     clock = AdjustableClock(start)  # CLOCK_START for a demo on a chosen day; else where /clock left it
-    chat = TerminalChat(emulator, box.admin_ids, lambda text: print(text, flush=True), clock)
+    files = settings.sandbox_files_dir or beside_database(url, "sandbox-files")
+    chat = TerminalChat(emulator, box.admin_ids, lambda text: print(text, flush=True), clock, files,
+                        known=await known_names(engine))
     if start_user is not None:
         chat.switch(str(start_user))
     bot = asyncio.create_task(serve(box, token=SANDBOX_TOKEN, clock=clock))
@@ -83,7 +96,8 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
             await asyncio.sleep(0.1)
 
     print(__doc__.split("\n\n", 1)[1] if __doc__ else "", flush=True)
-    print(f"Database: {url}\nEngine: {box.bot_engine}\nYou are {chat.names[chat.user]} ({chat.user}). Type /start.\n",
+    print(f"Database: {url}\nEngine: {box.bot_engine}\nFiles the bot sends: {shown_path(files)}/<chat>/\n"
+          f"Log: {shown_path(log)}\nYou are {chat.names[chat.user]} ({chat.user}). Type /start.\n",
           flush=True)  # fmt: skip
     if left_at is not None and start == left_at and clock.offset > timedelta(minutes=1):
         print(f"The bot's clock goes on from where /clock left it: {clock().astimezone(WIB):%A %d %B %Y, %H:%M} WIB.\n",
@@ -130,10 +144,28 @@ async def sandbox(settings: Settings, *, start_user: int | None = None) -> None:
 def archive_beside(database_url: str) -> Path:
     """The sandbox's archive: ``archive`` beside its SQLite file (``./data/archive`` for ``./data/sandbox.db``),
     so the two are kept, copied and deleted together; the default ``ARCHIVE_DIR`` for any other database."""
+    return beside_database(database_url, "archive")
+
+
+def beside_database(database_url: str, name: str) -> Path:
+    """``name`` in the SQLite file's folder (``./data/<name>`` for ``./data/sandbox.db``); ``./data/<name>`` for any
+    other database."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).parent / "archive"
-    return Path("data/archive")
+        return Path(url.database).parent / name
+    return Path("data") / name
+
+
+async def known_names(engine: AsyncEngine) -> dict[int, str]:
+    """The names people had when the sandbox last ran (``/as 9001 Olivia``), by Telegram id: ``/as 9001`` in a
+    later run is Olivia again, not "User 9001" (which the bot would take as her new name)."""
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                select(PersonRow.telegram_id, PersonRow.name).where(PersonRow.telegram_id.is_not(None)).limit(10_000))
+    except (DBAPIError, OSError):  # no database or no schema yet
+        return {}
+    return {telegram_id: name for telegram_id, name in rows if telegram_id is not None}
 
 
 async def clock_left_at(engine: AsyncEngine) -> datetime | None:

@@ -11,11 +11,13 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from bot.clock import AdjustableClock
 from bot.emulator import BotApiEmulator, EmulatorError, SentMessage
+from bot.sandbox_files import readable_name, save, shown_path
 
 DEFAULT_USER = 1001
 STAFF_GROUP = -1000000000001
@@ -66,36 +68,62 @@ class TerminalChat:
     """Shows what the bot sends and turns typed lines into user actions in the emulator.
 
     ``user`` is who you are; ``view`` is the chat on screen, whose buttons you press: your private chat with
-    the bot, or the staff group.
+    the bot, or the staff group. With ``files``, every document and photo the bot sends is saved there as it
+    arrives (``files/<chat>/<its name>``, see ``bot.sandbox_files``) and shown with its path.
     """
 
     def __init__(self, emulator: BotApiEmulator, admins: frozenset[int], write: Callable[[str], None],
-                 clock: AdjustableClock | None = None) -> None:
-        self.emulator, self.write, self.clock = emulator, write, clock
+                 clock: AdjustableClock | None = None, files: Path | None = None,
+                 known: dict[int, str] | None = None) -> None:
+        self.emulator, self.write, self.clock, self.files = emulator, write, clock, files
+        self.known = known or {}  # Telegram id → the name the bot knows them by (from an earlier run)
+        self.saved: dict[tuple[int, int], Path] = {}  # (chat, message) → where its file was saved
         self.user = self.view = DEFAULT_USER
         self.names: dict[int, str] = {}
         self.logs: dict[int, ChatLog] = {STAFF_GROUP: ChatLog()}
         self.first_bodies: dict[tuple[int, int], str] = {}  # (chat, message) → text when sent, to mark edits
         self.presses: list[int] = []  # update ids of button presses whose answer is still to be shown
         self.stop_listening = emulator.on_bot_output(self._keep_first_bodies)
-        self.add(DEFAULT_USER, "Siti Rahma")
+        self.add(DEFAULT_USER, self.known.get(DEFAULT_USER, "Siti Rahma"))
         for admin in sorted(admins):
-            self.add(admin, f"Admin {admin}")
+            self.add(admin, self.known.get(admin, f"Admin {admin}"))
         emulator.add_group(STAFF_GROUP, "Staf BAPKM (sandbox)")
 
     def add(self, user_id: int, name: str, language: str = "id") -> None:
+        """Someone in the sandbox; someone already there takes ``name`` as their new first name (as when a person
+        renames themselves in Telegram, the bot sees it in their next message)."""
         if user_id not in self.names:
-            self.emulator.add_user(user_id, name, language_code=language)
-            self.names[user_id] = name
             self.logs[user_id] = ChatLog()
+        elif self.names[user_id] == name:
+            return
+        self.emulator.add_user(user_id, name, language_code=language)
+        self.names[user_id] = name
 
     def _keep_first_bodies(self, chat_id: int) -> None:
-        """Called as the bot sends or edits: remember each new message's text as sent (new ones come last)."""
+        """Called as the bot sends or edits: remember each new message's text as sent (new ones come last), and
+        save the file of each new document or photo."""
         for message in reversed(self.emulator.messages(chat_id)):
             key = (chat_id, message.message_id)
             if key in self.first_bodies:
                 break
             self.first_bodies[key] = message.body
+            if self.files is not None and message.kind != "text":
+                self._save_file(message)
+
+    def _save_file(self, message: SentMessage) -> None:
+        assert self.files is not None
+        try:
+            stored = self.emulator.file(message.file_id or "")
+        except EmulatorError:
+            return
+        if not stored.data:  # sent by URL: nothing reached the sandbox
+            return
+        name = readable_name(stored.file_name, message.kind, stored.mime_type, message.message_id, stored.data)
+        chat = "staff-group" if message.chat_id == STAFF_GROUP else str(message.chat_id)
+        try:
+            self.saved[message.chat_id, message.message_id] = save(self.files / chat, name, stored.data)
+        except OSError as exc:  # a full disk or a read-only folder: the chat goes on, the file is in the archive
+            self.write(f"\n⚠️ Could not save {name} under {self.files}: {exc}")
 
     # showing
 
@@ -110,6 +138,9 @@ class TerminalChat:
             number += " ✏️ (updated)"
         body = message.body if message.kind == "text" else f"{self._file_line(message)}\n   {message.body}".rstrip()
         lines = [f"\n🤖 {number}  {body}"]
+        saved = self.saved.get((message.chat_id, message.message_id))
+        if saved is not None:
+            lines.append(f"   💾 saved as {shown_path(saved)}")
         for row in _numbered(message):
             shown = (f"[{n}] {text}" + ("" if data is not None else " (link)") for n, text, data in row)
             lines.append("   " + "   ".join(shown))
@@ -232,8 +263,9 @@ class TerminalChat:
         if not who.isdigit() or int(who) == 0:
             self.write("  usage: /as <telegram id> [name]   e.g. /as 1002 Budi (a person's id is a positive number)")
             return
-        user_id = int(who)
-        self.add(user_id, name.strip() or f"User {user_id}")
+        user_id, name = int(who), name.strip()
+        if name or user_id not in self.names:  # a name given is theirs from now on; none keeps the one they had
+            self.add(user_id, name or self.known.get(user_id, f"User {user_id}"))
         self.user = self.view = user_id
         self.write(f"  You are now {self.names[user_id]} ({user_id}).")
         self.catch_up()

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     service_catalogue: Path | None = Field(default=None, description="a TOML file replacing the shipped catalogue")
     holidays_file: Path | None = Field(default=None, description="a TOML file replacing the campus's own days off")
     archive_dir: Path = Path("data/archive")  # ARCHIVE_DIR: evidence and documents, kept outside Telegram
+    # The sandbox only: where the files the bot sends are saved under their names (default: sandbox-files beside
+    # the sandbox's SQLite file, ./data/sandbox-files).
+    sandbox_files_dir: Path | None = None
     poll_timeout: int = 25
     telegram_request_timeout: float = 30.0  # seconds for each Bot API call but the long poll
     # Telegram's flood limits, kept by the notifier; raise them only if Telegram raised yours (paid broadcasts).

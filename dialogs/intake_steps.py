@@ -11,7 +11,7 @@ from dialogs.catalogue import Catalogue, Service
 from dialogs.draft import COMPLAINT, OTHER_SERVICE, SUGGESTION, Draft
 from dialogs.engine import Problem as Problem  # re-exported: the intake's steps answer with it
 from dialogs.typed import core_text
-from dialogs.ui import ButtonRow, DialogInput, FileInput, Gettext, PickInput, Say
+from dialogs.ui import ButtonRow, DialogInput, FileInput, Gettext, Ngettext, PickInput, Say
 
 PREFIX = "in"
 MIN_DESCRIPTION = answers.MIN_TEXT
@@ -31,13 +31,15 @@ UNSURE = frozenset({"unknown", "tidak yakin", "tidak tahu", "tidak tau", "ga tau
 
 @dataclass(frozen=True)
 class IntakeContext:
-    """Everything a step needs besides the draft: the catalogue, the user's language, today (WIB)."""
+    """Everything a step needs besides the draft: the catalogue, the user's language, today (WIB), and the
+    translations (``_``, and ``ngettext`` for a count: "1 file", "2 files")."""
 
     catalogue: Catalogue
     locale: str
     today: date
     calendar: WorkingCalendar
     _: Gettext
+    ngettext: Ngettext
     person_name: str = ""
 
 
@@ -130,7 +132,9 @@ def accept_description(draft: Draft, given: DialogInput, ctx: IntakeContext) -> 
 def prompt_files(draft: Draft, ctx: IntakeContext) -> Say:
     _ = ctx._
     if draft.files:
-        text = _("{n} file(s) attached. Send another photo or PDF, or press “Done”.").format(n=len(draft.files))
+        n = len(draft.files)
+        text = ctx.ngettext("{n} file attached. Send another photo or PDF, or press “Done”.",
+                            "{n} files attached. Send another photo or PDF, or press “Done”.", n).format(n=n)
         label = _("Done")
     else:
         text = _("Do you have a photo or a PDF as evidence (a screenshot, a receipt, a letter)? Send it now.")

@@ -26,7 +26,9 @@ def prompt_description(draft: StaffIntakeDraft, ctx: IntakeContext) -> Say:
     text = _("Service: <b>{service}</b>.\nWhat does the complainant say? Type it in a few sentences, or send a "
              "photo or a PDF of the letter or form with the text as its caption.")
     if draft.files and draft.description is None:
-        text += "\n" + _("{n} file(s) attached. The description is still needed.").format(n=len(draft.files))
+        n = len(draft.files)
+        text += "\n" + ctx.ngettext("{n} file attached. The description is still needed.",
+                                    "{n} files attached. The description is still needed.", n).format(n=n)
     text = text.format(service=answers.service_label(draft.service, ctx.catalogue, ctx.locale, _))
     limits = (MIN_DESCRIPTION, MAX_DESCRIPTION)
     return long_text.prompt(text, draft.overlong, PREFIX, "description", limits, nav_row(ctx, "description"), _)
@@ -39,7 +41,9 @@ def accept_description(draft: StaffIntakeDraft, given: DialogInput, ctx: IntakeC
 def prompt_files(draft: StaffIntakeDraft, ctx: IntakeContext) -> Say:
     _ = ctx._
     if draft.files:
-        text = _("{n} file(s) attached. Send another photo or PDF, or press “Done”.").format(n=len(draft.files))
+        n = len(draft.files)
+        text = ctx.ngettext("{n} file attached. Send another photo or PDF, or press “Done”.",
+                            "{n} files attached. Send another photo or PDF, or press “Done”.", n).format(n=n)
         label = _("Done")
     else:
         text = _("Any files to keep with it (the scanned letter, a screenshot of the post)? Send them now.")

@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 Gettext = Callable[[str], str]
+Ngettext = Callable[[str, str, int], str]
+"""``ngettext(singular, plural, n)``: the form for ``n`` in the reader's language."""
 ButtonRow = tuple[tuple[str, str], ...]  # (label, callback data)
 
 

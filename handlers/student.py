@@ -31,7 +31,7 @@ TICKET_NUMBER = re.compile(r"^(KEL|SAR)-\d{4}-\d{5}$", re.IGNORECASE)
 
 def intake_context(turn: Turn) -> IntakeContext:
     return IntakeContext(turn.deps.catalogue, turn.locale, turn.deps.today(), turn.deps.calendar, turn._,
-                         person_name=turn.person.name)
+                         turn.ngettext, person_name=turn.person.name)
 
 
 def main_menu(turn: Turn) -> Keyboard:

@@ -8,7 +8,7 @@ from dialogs.ui import ButtonRow, Say
 from domain.vocabulary import Role
 from handlers.context import Deps
 from handlers.events import Button, Keyboard, Reaction, User
-from handlers.i18n import Gettext
+from handlers.i18n import Gettext, Ngettext
 from handlers.procedure import Actor, Ctx
 from storage.records import PersonRecord
 from storage.uow import UnitOfWork
@@ -31,6 +31,11 @@ class Turn:
     #: A question was put to the user this turn (their next message answers it): a button pressed in the staff
     #: group then says "answer there", not just "sent to you".
     asked: bool = False
+
+    @property
+    def ngettext(self) -> Ngettext:
+        """``turn.ngettext(singular, plural, n)``: the form for ``n`` in this turn's language."""
+        return self.deps.translator.ngettext(self.locale)
 
     def say(self, text: str, buttons: Keyboard = ()) -> None:
         self.reaction.say(self.chat_id, text, buttons)

@@ -9,11 +9,11 @@ from .errors import EmulatorError
 from .html import utf16_len
 from .models import CallbackQuery, SentMessage
 from .ratelimit import Clock
+from .samples import TINY_JPEG, TINY_PDF
 from .state import World
 from .updates import UpdateQueue
 
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?")
-_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
 
 
 class UserSide:
@@ -65,7 +65,7 @@ class UserSide:
         return self._push_message(user_id, chat_id, content)
 
     def send_photo(
-        self, user_id: int, caption: str | None = None, *, data: bytes = _JPEG, chat_id: int | None = None
+        self, user_id: int, caption: str | None = None, *, data: bytes = TINY_JPEG, chat_id: int | None = None
     ) -> int:
         """The user sends a photo (three sizes with generated file ids); returns update_id."""
         stored = self._world.store_file("photo", data, None, "image/jpeg")
@@ -81,7 +81,7 @@ class UserSide:
         mime_type: str = "application/pdf",
         caption: str | None = None,
         *,
-        data: bytes = b"%PDF-1.4\n%emulator\n%%EOF\n",
+        data: bytes = TINY_PDF,
         chat_id: int | None = None,
     ) -> int:
         """The user sends a file; returns update_id."""

@@ -76,23 +76,28 @@ async def remove(turn: Turn, args: str = "") -> None:
     if not removed or person is None:
         turn.say(_("{id} had no such role.").format(id=telegram_id))
         return
-    lines = [_("Removed {n} role(s) from {who}.").format(n=removed, who=_who(person))]
+    lines = [turn.ngettext("Removed {n} role from {who}.", "Removed {n} roles from {who}.", removed).format(
+        n=removed, who=_who(person))]
     lines += await _open_work(turn, person)
     turn.say("\n".join(lines))
 
 
 async def _open_work(turn: Turn, person: PersonRecord) -> list[str]:
     """What the removed person still holds: active tickets assigned to them, open actions they own."""
-    _ = turn._
+    ngettext = turn.ngettext
     tickets = await turn.uow.tickets.assigned_active(person.id)
     actions = await turn.uow.lks.open_actions_of(person.id)
     lines: list[str] = []
     if tickets:
-        lines.append("\n" + escape(_("⚠️ They still handle {n} open ticket(s); hand each over with /assign <number> "
-                                     "<id>:").format(n=len(tickets))))
+        lines.append("\n" + escape(ngettext(
+            "⚠️ They still handle {n} open ticket; hand it over with /assign <number> <id>:",
+            "⚠️ They still handle {n} open tickets; hand each over with /assign <number> <id>:",
+            len(tickets)).format(n=len(tickets))))
         lines += [f"• {t.number}" for t in tickets[:MAX_LISTED]]
     if actions:
-        lines.append("\n" + _("⚠️ They still own {n} open action(s) of a programme:").format(n=len(actions)))
+        lines.append("\n" + ngettext("⚠️ They still own {n} open action of a programme:",
+                                      "⚠️ They still own {n} open actions of a programme:", len(actions)).format(
+            n=len(actions)))
         lines += [f"• {lk.number} #{a.id}: {shown(a.description, 60)} — {day(a.due_on, turn.locale)}"
                   for a, lk in actions[:MAX_LISTED]]
     return lines

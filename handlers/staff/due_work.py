@@ -11,7 +11,7 @@ from dialogs.engine import Problem
 from domain.vocabulary import Role
 from handlers.asking import ask
 from handlers.due import Hours
-from handlers.due.engine import forecast
+from handlers.due.engine import DIGEST_START, forecast
 from handlers.errors import Refusal
 from handlers.events import Button
 from handlers.formats import day, when
@@ -35,7 +35,8 @@ KIND_NAMES = {
     "complainant_late": N_("complainant told of the delay"),
     "rating_reminder": N_("rating reminder"),
     "auto_close": N_("auto-close"),
-    "group_digest": N_("staff group's daily summary, when there is something to report"),
+    "group_digest": N_("staff group's daily summary, when there is something to report (a group post, before "
+                       "office hours, as planned)"),
 }
 SHOWN = 40
 
@@ -69,7 +70,18 @@ async def due(turn: Turn, args: str = "") -> None:
         lines += items
     if len(upcoming) > SHOWN:
         lines.append(f"… +{len(upcoming) - SHOWN}")
+    lines += ["", _hours(turn)]
     turn.say("\n".join(lines))
+
+
+def _hours(turn: Turn) -> str:
+    """When each kind of notice may go, so that a 07:30 beside office hours that open at 08:00 reads as planned."""
+    office, complainants = turn.deps.office_hours, turn.deps.complainant_hours
+    return turn._("ℹ️ Staff are messaged in office hours ({office} WIB, working days). The morning digests — the staff "
+                  "group's summary and each action owner's digest — go from {digest} on working days, before office "
+                  "hours, as planned. Complainants: {complainants}, every day.").format(
+        office=office.label().replace("-", "–"), digest=f"{DIGEST_START:%H:%M}",
+        complainants=complainants.label().replace("-", "–"))
 
 
 async def _complainant_of(turn: Turn, ticket_ids: tuple[int, ...]) -> str:

@@ -72,7 +72,8 @@ async def link(turn: Turn, args: str = "") -> None:
     ctx = await turn.ctx()
     lk = await find_lk(ctx, parts[0])
     added = await procedure.link(ctx, lk, await procedure.tickets_for_lk(ctx, parts[1:]))
-    turn.say(turn._("{n} ticket(s) linked to {number}.").format(n=added, number=lk.number))
+    turn.say(turn.ngettext("{n} ticket linked to {number}.", "{n} tickets linked to {number}.", added).format(
+        n=added, number=lk.number))
 
 
 async def submit(turn: Turn, args: str = "") -> None:

@@ -66,7 +66,7 @@ async def monitor(turn: Turn, args: str = "") -> None:
     _, deps, locale = turn._, turn.deps, turn.locale
     today, calendar, watch = deps.today(), deps.calendar, turn.uow.monitoring
     soon = calendar.add_working_days(today, SOON_DAYS)
-    sections: list[str] = []
+    sections: list[str | None] = []
 
     def action_line(a: ActionRecord, lk: LkRecord) -> str:
         return (f"• {lk.number} #{a.id} {action_kind_name(a.kind, _)}: {shown(a.description, 80)} — "
@@ -112,11 +112,18 @@ async def monitor(turn: Turn, args: str = "") -> None:
     sections.append(_section(_("Actions whose owner the bot cannot reach (never started it, or blocked it)"), total,
                              [action_line(a, lk) for a, lk in actions]))
     heading = _("<b>Monitoring</b> — {date}").format(date=day(today, locale))
-    for message in pack([heading, *sections]):  # ten sections of fifteen lines outgrow one message
+    filled = [section for section in sections if section is not None]
+    if not filled:
+        turn.say(heading + "\n\n" + _("Nothing is late or waiting. ✅"))
+        return
+    for message in pack([heading, *filled]):  # ten sections of fifteen lines outgrow one message
         turn.say(message)
 
 
-def _section(title: str, total: int, lines: list[str]) -> str:
+def _section(title: str, total: int, lines: list[str]) -> str | None:
+    """A section with its total and its first lines; None when it has nothing (only what has items is shown)."""
+    if total == 0:
+        return None
     shown = lines[:SHOWN]
     more = total - len(shown)
     body = "\n".join(shown) if shown else "—"

@@ -129,3 +129,20 @@ def test_the_clock_moves_forward_and_a_concluded_complaint_closes_by_itself(tmp_
     moved = out.split("The bot's clock: ")[-1].split(" WIB.")[0]
     again = sandbox(tmp_path, "/clock")
     assert "The bot's clock goes on from where /clock left it: " + moved[:-6] in again
+
+
+def test_a_photo_leaves_no_log_line_in_the_chat_and_a_name_given_with_as_is_the_one_the_bot_uses(
+    tmp_path: Path,
+) -> None:
+    """Found in a new-user walk: ``/photo`` printed "WARNING storage.stripping: an image could not be read …" among
+    the bot's messages (the sandbox's photo was no JPEG, and the log wrote to the terminal), and ``/as 9000 Budi``
+    kept "Admin 9000". The log now goes to ./data/sandbox.log; the terminal shows only errors."""
+    result = run_sandbox(tmp_path, "/new", "1", "1", "Transkrip saya belum terbit setelah dua minggu.",
+                         "/photo antrean di loket", "/as 9000 Budi", "/start")
+    assert result.returncode == 0, result.stderr
+    assert "1 berkas terlampir." in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr and "ERROR" not in result.stderr
+    assert "You are now Budi (9000)." in result.stdout and "Selamat datang, Budi." in result.stdout
+    log = (tmp_path / "data" / "sandbox.log").read_text()
+    assert "Bot API emulator listening" in log and "WARNING" not in log
+    assert "Log: ./data/sandbox.log" in result.stdout

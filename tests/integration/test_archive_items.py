@@ -161,7 +161,7 @@ class TestFetching:
         settings = Settings(_env_file=None, database_url=db_url, archive_dir=store.root)  # type: ignore[call-arg]
         lines: list[str] = []
         assert (await verify_archive(settings, lines)).ok
-        assert "2 stored file(s) checked, 0 missing, 0 altered" in lines[-1]
+        assert "2 stored files checked, 0 missing, 0 altered" in lines[-1]
         async with new_uow() as uow:
             photo, pdf = sorted(await uow.archive.stored(), key=lambda i: i.file_id or "", reverse=True)
         store.path(photo.sha256 or "").write_bytes(b"not the photo")

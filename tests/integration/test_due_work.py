@@ -37,6 +37,10 @@ def wib(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
     return datetime(year, month, day, hour, minute, tzinfo=WIB)
 
 
+GROUP_SUMMARY = ("staff group's daily summary, when there is something to report (a group post, before office hours, "
+                 "as planned)")
+
+
 class Clock:
     def __init__(self, start: datetime) -> None:
         self.now = start.astimezone(UTC)
@@ -162,6 +166,23 @@ class TestDigests:
         group = [p for p in sent if p["chat_id"] < 0]
         assert len(group) == 1 and id_("Actions due today: {n} · overdue: {m}").format(n=0, m=1) in group[0]["text"]
 
+    async def test_the_staff_groups_summary_goes_at_0730_on_working_days_only(self, desk: Desk, clock: Clock) -> None:
+        """Issue 12 plans it at 07:30 WIB on working days, before the staff's office hours (08:00): a group post, not
+        a personal message. Thursday 24 and Friday 25 December 2026 are holidays (cuti bersama, Christmas)."""
+        await action_due(desk, date(2026, 12, 18))  # overdue all week: there is something to report every day
+
+        def group(sent: list[dict[str, Any]]) -> list[str]:
+            return [p["text"] for p in sent if p["chat_id"] < 0]
+
+        assert group(await tick(desk, clock, wib(2026, 12, 21, 7, 29))) == []  # Monday, a minute early
+        assert len(group(await tick(desk, clock, wib(2026, 12, 21, 7, 30)))) == 1
+        assert group(await tick(desk, clock, wib(2026, 12, 21, 8, 0))) == []  # once a day
+        assert len(group(await tick(desk, clock, wib(2026, 12, 22, 7, 30)))) == 1  # Tuesday
+        for holiday_or_weekend in (24, 25, 26, 27):
+            for hour in (7, 8, 12):
+                assert group(await tick(desk, clock, wib(2026, 12, holiday_or_weekend, hour, 30))) == []
+        assert len(group(await tick(desk, clock, wib(2026, 12, 28, 7, 30)))) == 1  # Monday again
+
 
 class TestComplainant:
     async def add_ticket(self, desk: Desk, clock: Clock, status: str = "received") -> int:
@@ -251,18 +272,24 @@ class TestDueView:
         assert "Staff 9006" in text  # the owner by name, not by an internal id
         days = [block.split("\n") for block in text.split("\n\n")[2:]]
         for lines in days:  # one staff summary a day at most, and none on the weekend or the holidays
-            summaries = [line for line in lines if en("staff group's daily summary, when there is something to report")
+            summaries = [line for line in lines if en(GROUP_SUMMARY)
                          in line]
             assert len(summaries) <= 1, lines
             assert not any(day in lines[0] for day in ("19 December", "20 December", "24 December",
                                                         "25 December")), lines
         assert "23 December 2026" in text and en("action owner's digest") in text
+        assert "• 07:30 — " + en(GROUP_SUMMARY) + " → " + en("the staff group") in text
+        assert text.endswith(en("ℹ️ Staff are messaged in office hours ({office} WIB, working days). The morning "
+                                "digests — the staff group's summary and each action owner's digest — go from "
+                                "{digest} on working days, before office hours, as planned. Complainants: "
+                                "{complainants}, every day.").format(office="08:00–16:00", digest="07:30",
+                                                                    complainants="07:00–21:00"))
 
     async def test_only_the_roles_that_watch_may_look(self, desk: Desk) -> None:
         assert await desk.say(desk.user(STUDENT, "Siti"), "/due") == [en("Sorry, this is only for the bureau's staff.")]
         assert await desk.say(desk.user(OFFICER), "/due") == [en("Sorry, your role does not allow this.")]
         shown = "\n".join(await desk.say(desk.user(APPROVER), "/due"))
-        assert en("staff group's daily summary, when there is something to report") in shown
+        assert en(GROUP_SUMMARY) in shown
 
 
     async def test_notices_to_complainants_name_the_ticket_never_the_person(self, desk: Desk, clock: Clock) -> None:

@@ -1058,7 +1058,8 @@ def test_every_prompt_of_every_dialog_fits_telegram_with_every_field_at_its_long
                              question_index=len(questions))  # fmt: skip
     lk = LkDraft(_long(unit, LONGEST), _long(unit, MAX_PROCEDURE), _long(unit, LONGEST))
     action = ActionDraft("corrective", _long(unit, MAX_ACTION), 1, date(2026, 12, 31))
-    intake_context = IntakeContext(CATALOGUE, language, TODAY, calendar, _, person_name=name)
+    intake_context = IntakeContext(CATALOGUE, language, TODAY, calendar, _, TRANSLATOR.ngettext(language),
+                                   person_name=name)
     numbers = tuple(f"KEL-2026-{i:05d}" for i in range(1, 11))
     flows: list[tuple[Any, Any, Any]] = [
         (intake.FLOW, student, intake_context),

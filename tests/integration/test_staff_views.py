@@ -37,6 +37,16 @@ async def add_ticket(new_uow: Callable[[], SqlUnitOfWork], *, anonymous: bool, d
         await uow.commit()
 
 
+def sections(report: str) -> dict[str, str]:
+    """/monitor's sections by their title (without the count): only those with something in them are shown."""
+    found = {}
+    for section in report.split("\n\n")[1:]:
+        head = section.split("\n", 1)[0]
+        if head.startswith("<b>"):
+            found[head.removeprefix("<b>").split("</b>", 1)[0]] = section
+    return found
+
+
 async def test_anonymous_ticket_hides_the_complainant_from_staff(
         desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
     await add_ticket(new_uow, anonymous=True)
@@ -58,7 +68,7 @@ async def test_monitor_lists_late_confirmations_and_overdue_actions(
                                            NOW))
         await uow.commit()
     report = (await desk.say(desk.user(OFFICER, "Olivia"), "/monitor"))[0]
-    overdue, soon, late = report.split("\n\n")[1:4]
+    overdue, soon, late = list(sections(report).values())  # in the report's order; the empty ones are left out
     assert "Late action" in overdue and "Soon action" not in overdue
     assert "Soon action" in soon
     assert "KEL-2026-00001" in late and "KEL-2026-00002" not in late
@@ -71,7 +81,7 @@ async def test_monitor_counts_a_taken_ticket_without_a_verdict_as_unconfirmed(
     await add_ticket(new_uow, anonymous=False, days_ago=7)  # received Wed 18 Nov: due Mon 23, late
     await desk.say(desk.user(OFFICER, "Olivia"), "/take KEL-2026-00001")
     report = (await desk.say(desk.user(OFFICER, "Olivia"), "/monitor"))[0]
-    late = report.split("\n\n")[3]
+    late = sections(report)[_("Tickets not confirmed within their service's standard time")]
     assert late.startswith("<b>" + _("Tickets not confirmed within their service's standard time") + "</b> (1)")
     assert "KEL-2026-00001" in late
 
@@ -84,7 +94,7 @@ async def test_monitor_counts_each_service_s_own_time_to_confirm(
     await add_ticket(new_uow, anonymous=False, days_ago=8, service="tuition")     # Tue 17: due Tue 24, late
     await add_ticket(new_uow, anonymous=False, days_ago=6, service="other")       # Thu 19: due Tue 24, late
     report = (await desk.say(desk.user(OFFICER, "Olivia"), "/monitor"))[0]
-    late = report.split("\n\n")[3]
+    late = sections(report)[_("Tickets not confirmed within their service's standard time")]
     assert late.startswith("<b>" + _("Tickets not confirmed within their service's standard time") + "</b> (3)")
     assert "KEL-2026-00001" in late and "KEL-2026-00002" not in late
     assert "KEL-2026-00003" in late and "KEL-2026-00004" in late
@@ -132,3 +142,18 @@ async def test_a_long_monitor_report_arrives_whole_in_several_messages(
     assert "<b>" + _("LKs waiting for the check") + "</b> (20)" in whole
     assert "<b>" + _("Actions whose owner the bot cannot reach (never started it, or blocked it)") + "</b> (20)" \
         in texts[-1]
+
+
+async def test_monitor_shows_only_sections_with_items_and_one_line_when_nothing_is_late(
+        desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+    """Found in a new-user walk: with nothing to report, /monitor was ten headed sections each saying "—"."""
+    idn = Translator().gettext("id")
+    for reader, tr in ((desk.user(OFFICER, "Olivia", "id"), idn), (desk.user(OFFICER, "Olivia"), _)):
+        quiet = await desk.say(reader, "/monitor")
+        assert len(quiet) == 1 and quiet[0].startswith(tr("<b>Monitoring</b> — {date}").split("{")[0])
+        assert quiet[0].split("\n\n")[1:] == [tr("Nothing is late or waiting. ✅")]
+    assert idn("Nothing is late or waiting. ✅") != _("Nothing is late or waiting. ✅")
+    await add_ticket(new_uow, anonymous=False, days_ago=7)  # late to confirm: that section, and only that one
+    report = (await desk.say(desk.user(OFFICER, "Olivia"), "/monitor"))[0]
+    assert list(sections(report)) == [_("Tickets not confirmed within their service's standard time")]
+    assert "\n—" not in report and _("Nothing is late or waiting. ✅") not in report

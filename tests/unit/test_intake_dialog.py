@@ -27,7 +27,8 @@ WORDS = {  # one word of each language that the kind prompt must contain
 @pytest.fixture(params=["id", "en"])
 def ctx(request: pytest.FixtureRequest, catalogue: Catalogue, translator: Translator) -> IntakeContext:
     locale = request.param
-    return IntakeContext(catalogue, locale, TODAY, WorkingCalendar(), translator.gettext(locale), "Siti Rahma")
+    return IntakeContext(catalogue, locale, TODAY, WorkingCalendar(), translator.gettext(locale),
+                         translator.ngettext(locale), "Siti Rahma")
 
 
 class Chat(dialog_driver.Chat[Step, Draft, IntakeContext]):

@@ -24,7 +24,8 @@ TYPED = "Transkrip saya belum terbit padahal sudah dua minggu."
 @pytest.fixture(params=["id", "en"])
 def ctx(request: pytest.FixtureRequest, catalogue: Catalogue, translator: Translator) -> IntakeContext:
     locale = request.param
-    return IntakeContext(catalogue, locale, TODAY, WorkingCalendar(), translator.gettext(locale), "Siti Rahma")
+    return IntakeContext(catalogue, locale, TODAY, WorkingCalendar(), translator.gettext(locale),
+                         translator.ngettext(locale), "Siti Rahma")
 
 
 class Started(Chat[Step, Draft, IntakeContext]):
@@ -93,8 +94,9 @@ def test_a_photo_with_the_text_is_attached_with_its_caption(ctx: IntakeContext) 
     assert chat.draft.files == (DraftFile("photo-1", "photo", None, "image/jpeg", TYPED),)
     chat.press("complaint")
     chat.press("transcript")
-    assert chat.step == Step.FILES and ctx._("{n} file(s) attached. Send another photo or PDF, or press “Done”.") \
-        .format(n=1) in chat.said.text
+    attached = ctx.ngettext("{n} file attached. Send another photo or PDF, or press “Done”.",
+                            "{n} files attached. Send another photo or PDF, or press “Done”.", 1).format(n=1)
+    assert chat.step == Step.FILES and attached in chat.said.text
 
 
 def test_a_file_that_cannot_be_attached_is_named_and_the_text_is_kept(ctx: IntakeContext) -> None:
@@ -120,3 +122,21 @@ def test_a_text_too_long_is_kept_for_the_description_step_to_shorten(ctx: Intake
     assert chat.step == Step.DESCRIPTION and "cut" in chat.values() and str(len(long.strip())) in chat.said.text
     chat.press("cut")
     assert chat.step == Step.FILES and chat.draft.description is not None and len(chat.draft.description) <= 3000
+
+
+@pytest.mark.parametrize(("locale", "one", "two"), [
+    ("en", "1 file attached.", "2 files attached."),
+    ("id", "1 berkas terlampir.", "2 berkas terlampir."),
+])  # fmt: skip
+def test_the_attachments_are_counted_in_words_not_as_file_s(
+    catalogue: Catalogue, translator: Translator, locale: str, one: str, two: str
+) -> None:
+    """Found in a new-user walk: "1 file(s) attached"."""
+    ctx = IntakeContext(catalogue, locale, TODAY, WorkingCalendar(), translator.gettext(locale),
+                        translator.ngettext(locale), "Siti Rahma")
+    chat = Started(ctx, TYPED, FileInput("photo-1", "photo", caption=TYPED, mime_type="image/jpeg"))
+    chat.press("complaint")
+    chat.press("transcript")
+    assert chat.said.text.startswith(one)
+    chat.send(FileInput("doc-2", "document", mime_type="application/pdf"))
+    assert chat.said.text.startswith(two) and "(s)" not in chat.said.text

@@ -48,3 +48,9 @@ def test_translations_keep_placeholders_and_markup() -> None:
         for text in forms:
             assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(text)), msgid
             assert sorted(TAGS.findall(msgid)) == sorted(TAGS.findall(text)), msgid
+
+
+def test_no_message_counts_with_a_parenthesised_plural() -> None:
+    """"1 file(s)" reads as a form, not a sentence: a count takes ``ngettext`` (singular and plural msgids, one
+    Indonesian form), which dialogs get as ``IntakeContext.ngettext`` and handlers as ``turn.ngettext``."""
+    assert sorted(m for m in code_msgids() if re.search(r"\w\(s\)", m)) == []

@@ -36,7 +36,8 @@ CUT = whole_sentences(3000)  # 41 sentences, 2951 characters
 @pytest.fixture(params=["id", "en"])
 def ctx(request: pytest.FixtureRequest, catalogue: Catalogue, translator: Translator) -> IntakeContext:
     locale = request.param
-    return IntakeContext(catalogue, locale, TODAY, WorkingCalendar(), translator.gettext(locale), "Siti Rahma")
+    return IntakeContext(catalogue, locale, TODAY, WorkingCalendar(), translator.gettext(locale),
+                         translator.ngettext(locale), "Siti Rahma")
 
 
 def at_description(ctx: IntakeContext) -> Chat[Step, Draft, IntakeContext]:

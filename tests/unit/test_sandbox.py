@@ -7,16 +7,23 @@ buttons pressable with ``/press``, and one clear line for every mistyped ``/pres
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from PIL import Image
+from pypdf import PdfReader
 
 from bot.clock import AdjustableClock
 from bot.emulator import BotApiEmulator
+from bot.emulator.samples import TINY_JPEG
 from bot.sandbox_chat import DEFAULT_USER, STAFF_GROUP, TerminalChat
+from bot.sandbox_files import readable_name
+from storage.stripping import strip_metadata
 
 ADMIN = 9000
 BUDI = 1002
@@ -345,3 +352,115 @@ async def test_the_clock_moves_forward_by_at_most_a_quarter_at_a_time(emulator: 
     chat.handle("/clock +13w")
     assert timedelta(weeks=13) <= clock() - before < timedelta(weeks=13, seconds=5)
     assert lines[-1].startswith("  The bot's clock: ")
+
+
+async def upload(bot: TheBot, chat_id: int, kind: str, data: bytes, file_name: str | None = None) -> int:
+    """The bot sends a file by multipart upload, as it sends the LK's PDF or a chart; returns the message id."""
+    form = aiohttp.FormData()
+    form.add_field("chat_id", str(chat_id))
+    form.add_field(kind, io.BytesIO(data), **({"filename": file_name} if file_name else {}))
+    url = f"{bot.emulator.base_url}/bot{bot.emulator.token}/send{kind.capitalize()}"
+    async with bot.session.post(url, data=form) as response:
+        body = await response.json()
+    assert body["ok"], body
+    return int(body["result"]["message_id"])
+
+
+class TestFilesTheBotSends:
+    """Found in a new-user walk: the LK's PDF ended up only as data/archive/<sha256>, which nobody finds."""
+
+    @pytest.fixture
+    def files(self, tmp_path: Path) -> Path:
+        return tmp_path / "sandbox-files"
+
+    @pytest.fixture
+    def saving(self, emulator: BotApiEmulator, files: Path) -> Screen:
+        screen = Screen(emulator)
+        screen.chat.stop_listening()
+        screen.chat = TerminalChat(emulator, frozenset({ADMIN}), screen.lines.append, files=files)
+        return screen
+
+    async def test_a_document_is_saved_under_its_name_and_the_chat_shows_where(
+        self, bot: TheBot, saving: Screen, files: Path
+    ) -> None:
+        pdf = b"%PDF-1.7 LK " + b"x" * 2048
+        await upload(bot, DEFAULT_USER, "document", pdf, "LK-2026-001.pdf")
+        shown = saving.look()
+        saved = files / str(DEFAULT_USER) / "LK-2026-001.pdf"
+        assert saved.read_bytes() == pdf
+        assert "📄 LK-2026-001.pdf (2 kB)" in shown and f"💾 saved as {saved.resolve()}" in shown
+
+    async def test_a_later_file_of_the_same_name_never_overwrites_the_earlier(
+        self, bot: TheBot, saving: Screen, files: Path
+    ) -> None:
+        first, second = b"%PDF-1.7 version 1", b"%PDF-1.7 version 2"
+        for data in (first, second, first):
+            await upload(bot, DEFAULT_USER, "document", data, "LK-2026-001.pdf")
+        shown = saving.look()
+        folder = files / str(DEFAULT_USER)
+        assert sorted(p.name for p in folder.iterdir()) == ["LK-2026-001 (2).pdf", "LK-2026-001.pdf"]
+        assert (folder / "LK-2026-001.pdf").read_bytes() == first
+        assert (folder / "LK-2026-001 (2).pdf").read_bytes() == second
+        # the very same file sent again is not copied a third time: the chat points at the first copy
+        assert shown.count(f"saved as {(folder / 'LK-2026-001.pdf').resolve()}") == 2
+
+    async def test_photos_and_group_posts_get_readable_names_in_their_chats_folder(
+        self, bot: TheBot, saving: Screen, files: Path
+    ) -> None:
+        saving.type(f"/as {BUDI} Budi", "/as 1001")
+        chart = await upload(bot, STAFF_GROUP, "photo", TINY_JPEG)
+        await upload(bot, BUDI, "document", b"a;b\n", "register.csv")
+        saving.type("/group")
+        assert (files / "staff-group" / f"photo-{chart}.jpg").read_bytes() == TINY_JPEG
+        assert (files / str(BUDI) / "register.csv").read_bytes() == b"a;b\n"
+
+    @pytest.mark.parametrize(("sent", "kind", "mime", "saved"), [
+        ("LK-2026-001.pdf", "document", "application/pdf", "LK-2026-001.pdf"),
+        ("../../etc/passwd", "document", None, "passwd"),
+        ("C:\\Users\\x\\register.xlsx", "document", None, "register.xlsx"),
+        ('a<b>:"c"?.csv', "document", None, "a_b_c_.csv"),
+        ("chart", "photo", "image/png", "chart.png"),
+        ("photo", "photo", "image/png", "photo-7.png"),
+        (None, "photo", None, "photo-7.jpg"),
+        ("..", "document", "application/pdf", "document-7.pdf"),
+        ("x" * 300 + ".pdf", "document", None, "x" * 116 + ".pdf"),
+    ])  # fmt: skip
+    def test_a_name_is_the_one_sent_made_safe(self, sent: str | None, kind: str, mime: str | None, saved: str) -> None:
+        assert readable_name(sent, kind, mime, 7) == saved
+
+    async def test_without_a_folder_nothing_is_saved(self, bot: TheBot, screen: Screen, tmp_path: Path) -> None:
+        await upload(bot, DEFAULT_USER, "document", b"%PDF-1.7", "LK-2026-001.pdf")
+        assert "💾" not in screen.look()
+
+
+class TestBecomingSomeone:
+    async def test_a_name_given_to_someone_already_there_is_their_name_and_the_bot_sees_it(
+        self, bot: TheBot, screen: Screen, emulator: BotApiEmulator
+    ) -> None:
+        """Found in a walk: ``/as 9000 Budi`` kept "Admin 9000" (the admin is in the sandbox from the start)."""
+        assert screen.type(f"/as {ADMIN} Budi").startswith(f"  You are now Budi ({ADMIN}).")
+        screen.type("/start")
+        updates = await bot.call("getUpdates")
+        assert updates[-1]["message"]["from"]["first_name"] == "Budi"
+        assert updates[-1]["message"]["chat"]["first_name"] == "Budi"
+        screen.type("/as 1001")
+        assert screen.type(f"/as {ADMIN}").startswith(f"  You are now Budi ({ADMIN}).")  # no name: kept
+
+    def test_someone_named_in_an_earlier_run_keeps_that_name(self, emulator: BotApiEmulator) -> None:
+        lines: list[str] = []
+        chat = TerminalChat(emulator, frozenset({ADMIN}), lines.append, known={ADMIN: "Budi", 9001: "Olivia"})
+        chat.handle("/as 9001")
+        assert lines[0] == "  You are now Olivia (9001)." and chat.names[ADMIN] == "Budi"
+        chat.stop_listening()
+
+
+async def test_the_simulated_users_files_are_what_they_claim(bot: TheBot, screen: Screen) -> None:
+    """Found in a walk: the sandbox's ``/photo`` was no JPEG, so the archive logged a warning into the chat."""
+    screen.type("/photo bukti", "/pdf surat")
+    photo, document = (u["message"] for u in await bot.call("getUpdates"))
+    jpeg = bot.emulator.file_content(photo["photo"][-1]["file_id"])
+    with Image.open(io.BytesIO(jpeg)) as image:
+        assert image.format == "JPEG" and image.size == (16, 16)
+    assert strip_metadata(jpeg) is not None  # what the archive does with it: no "could not be read" warning
+    pdf = bot.emulator.file_content(document["document"]["file_id"])
+    assert PdfReader(io.BytesIO(pdf), strict=True).pages[0].extract_text() == "Tanggap sandbox document"

@@ -34,7 +34,8 @@ StaffChat = Chat[Step, StaffIntakeDraft, IntakeContext]
 @pytest.fixture(params=["id", "en"])
 def ctx(request: pytest.FixtureRequest, catalogue: Catalogue, translator: Translator) -> IntakeContext:
     locale = request.param
-    return IntakeContext(catalogue, locale, TODAY, WorkingCalendar(), translator.gettext(locale), "Petugas Rina")
+    return IntakeContext(catalogue, locale, TODAY, WorkingCalendar(), translator.gettext(locale),
+                         translator.ngettext(locale), "Petugas Rina")
 
 
 def chat_at(ctx: IntakeContext, step: Step) -> StaffChat:

@@ -26,7 +26,8 @@ IntakeChat = Chat[Step, Draft, IntakeContext]
 @pytest.fixture(params=["id", "en"])
 def ctx(request: pytest.FixtureRequest, catalogue: Catalogue, translator: Translator) -> IntakeContext:
     locale = request.param
-    return IntakeContext(catalogue, locale, TODAY, WorkingCalendar(), translator.gettext(locale), "Siti Rahma")
+    return IntakeContext(catalogue, locale, TODAY, WorkingCalendar(), translator.gettext(locale),
+                         translator.ngettext(locale), "Siti Rahma")
 
 
 def at(ctx: IntakeContext, step: Step, service: str = "transcript") -> IntakeChat:
