@@ -18,9 +18,9 @@ window over stale items can never hide a new one):
 - a late ticket's two notices (the complainant's, the confirm escalation) are read, besides, only while its
   watermark is not its current deadline: after issuing, a pass sets the watermarks from ``due_notice``
   (``settle``: the notice of this deadline was issued, or there is none to send — a complainant without Telegram,
-  a step with no escalation), and partial indexes hold only the unsettled tickets. Every active ticket past its
-  deadline was otherwise a candidate of each pass (~60,000 at a million tickets, docs/benchmarks.md §8; SQLite
-  reads the partial indexes, PostgreSQL does not choose them yet at that size). A
+  a step with no escalation), and partial indexes hold only the unsettled tickets (their predicates are columns
+  the database computes, so PostgreSQL has statistics showing how few they are). Every active ticket past its
+  deadline was otherwise a candidate of each pass (~60,000 at a million tickets, docs/benchmarks.md §8). A
   watermark names the deadline (step and day) it was set for, so a moved deadline is read again without anything
   having to clear it, and a watermark missing (tickets from before it existed) is set by the next pass. The keys
   stay the source of truth: a watermark only spares the read;

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     String,
     Table,
     bindparam,
@@ -31,11 +30,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.vocabulary import ACTIVE, RATEABLE, LkStatus
+from domain.vocabulary import ACTIVE, LkStatus
 from storage.columns import require_aware
 from storage.models import (
-    ESCALATION_PENDING,
-    LATE_UNTOLD,
+    ESCALATION_PENDING_FLAG,
+    LATE_UNTOLD_FLAG,
     WITHOUT_DEADLINE,
     DueNoticeRow,
     DuePassRow,
@@ -58,7 +57,6 @@ _DUE_ACTION = select(LkActionRow.id, LkActionRow.due_on, LkActionRow.owner_perso
                      LkRow.prepared_by, LkRow.checked_by, LkRow.approved_by).join(LkRow, LkRow.id == LkActionRow.lk_id)
 """The columns of :class:`DueAction`, in its order."""
 ACTIVE_STATUSES = tuple(sorted(ACTIVE))
-RATEABLE_STATUSES = tuple(sorted(RATEABLE))
 
 
 def _text(*parts: Any) -> ColumnElement[str]:
@@ -167,16 +165,6 @@ class DueRepository:
         minutes = int(offset.total_seconds() // 60) if offset is not None else 0
         return func.strftime("%Y%m%dT%H%M%S" if stamp else "%Y-%m-%d", column, f"{minutes:+d} minutes")
 
-    def _deadline(self) -> ColumnElement[date | None]:
-        """``ticket.due_on`` as the late reads bound it, next to a partial index's predicate. SQLite walks the partial
-        index along the bound; PostgreSQL, whose statistics cannot tell that nearly every late deadline is settled,
-        would walk ``ix_ticket_due_on`` over all of them along the bound, so there the bound is a filter
-        (``due_on + 0``). That is not enough yet: at a million tickets PostgreSQL still walks ``ix_ticket_due_on``
-        for the predicate's own ``due_on IS NOT NULL`` (docs/benchmarks.md §8, "watermarks on late tickets")."""
-        if self._dialect() != "postgresql":
-            return TicketRow.due_on.expression
-        return TicketRow.due_on + literal_column("0", Integer)
-
     def _late_key(self) -> ColumnElement[str]:
         return _text("ticket:", TicketRow.id, ":late:", TicketRow.due_step, ":", self._day(TicketRow.due_on))
 
@@ -188,7 +176,7 @@ class DueRepository:
         this step's deadline (``ticket:<id>:late:<step>:<due_on>`` not issued), newest deadline first. Only the
         tickets whose watermark is not this deadline are read (``ix_ticket_late_untold``)."""
         statement = (
-            _DUE_TICKET.where(text(LATE_UNTOLD), self._deadline() < before,
+            _DUE_TICKET.where(text(LATE_UNTOLD_FLAG), TicketRow.due_on < before,
                               _filter_only(TicketRow.status).in_(ACTIVE_STATUSES), _reachable(TicketRow.person_id),
                               _not_noticed(self._late_key()))
             .order_by(TicketRow.due_on.desc(), TicketRow.id.desc()).limit(limit)
@@ -200,8 +188,9 @@ class DueRepository:
         (``ticket:<id>:confirm-escalation:<due_on>``) was not issued, newest deadline first. Only the tickets
         whose watermark is not this deadline are read (``ix_ticket_escalation_pending``)."""
         statement = (
-            _DUE_TICKET.where(text(ESCALATION_PENDING), self._deadline() <= up_to, _filter_only(TicketRow.due_step) ==
-                              "confirm", _filter_only(TicketRow.status).in_(ACTIVE_STATUSES),
+            _DUE_TICKET.where(text(ESCALATION_PENDING_FLAG), TicketRow.due_on <= up_to,
+                              _filter_only(TicketRow.due_step) == "confirm",
+                              _filter_only(TicketRow.status).in_(ACTIVE_STATUSES),
                               _not_noticed(self._escalation_key()))
             .order_by(TicketRow.due_on.desc(), TicketRow.id.desc()).limit(limit)
         )
@@ -215,19 +204,20 @@ class DueRepository:
         (the partial indexes), so once the backlog is settled this costs what was new. Returns how many tickets were
         settled."""
         # read, then set, what was read: a deadline moved meanwhile keeps no watermark of the old one (and neither
-        # database plans an UPDATE with these subqueries in its WHERE along the partial index)
+        # database plans an UPDATE with these subqueries in its WHERE along the partial index). The keys are looked
+        # up by value: as a subquery per row, PostgreSQL hashed all of due_notice to test a few hundred (~30 ms)
         reachable = _reachable(TicketRow.person_id).label("reachable")
-        told_read = select(TicketRow.id, TicketRow.due_step, TicketRow.due_on, reachable,
-                           ~_not_noticed(self._late_key())).where(text(LATE_UNTOLD), self._deadline() < before)
-        told = [{"ticket": ident, "step": step, "day": day}
-                for ident, step, day, can_tell, issued in await self._session.execute(told_read)
-                if issued or not can_tell]
-        escalation_read = select(TicketRow.id, TicketRow.due_step, TicketRow.due_on,
-                                 ~_not_noticed(self._escalation_key())).where(text(ESCALATION_PENDING),
-                                                                              self._deadline() < before)
-        escalated = [{"ticket": ident, "day": day}
-                     for ident, step, day, issued in await self._session.execute(escalation_read)
-                     if issued or step != "confirm"]
+        late = list(await self._session.execute(select(TicketRow.id, TicketRow.due_step, TicketRow.due_on, reachable)
+                                                .where(text(LATE_UNTOLD_FLAG), TicketRow.due_on < before)))
+        pending = list(await self._session.execute(select(TicketRow.id, TicketRow.due_step, TicketRow.due_on)
+                                                   .where(text(ESCALATION_PENDING_FLAG), TicketRow.due_on < before)))
+        issued = await self.issued([f"ticket:{ident}:late:{step}:{day}" for ident, step, day, _r in late] +
+                                   [f"ticket:{ident}:confirm-escalation:{day}" for ident, step, day in pending
+                                    if step == "confirm"])
+        told = [{"ticket": ident, "step": step, "day": day} for ident, step, day, can_tell in late
+                if not can_tell or f"ticket:{ident}:late:{step}:{day}" in issued]
+        escalated = [{"ticket": ident, "day": day} for ident, step, day in pending
+                     if step != "confirm" or f"ticket:{ident}:confirm-escalation:{day}" in issued]
         table = typing.cast(Table, TicketRow.__table__)  # Core: an executemany of plain values
         by_id = table.c.id == bindparam("ticket")
         if told:
@@ -295,10 +285,10 @@ class DueRepository:
         """Concluded tickets of a reachable complainant, unrated since before ``before``, whose ``name`` notice
         (``ticket:<id>:<name>:<answered, local day>``) was not issued, newest first."""
         key = _text("ticket:", TicketRow.id, f":{name}:", self._local(TicketRow.resolved_at, tz, before))
-        statement = (
-            _DUE_TICKET.where(TicketRow.status.in_(RATEABLE_STATUSES), TicketRow.resolved_at < require_aware(before),
-                              TicketRow.rating.is_(None), _reachable(TicketRow.person_id), _not_noticed(key))
-            .order_by(TicketRow.resolved_at.desc(), TicketRow.id.desc()).limit(limit)
+        statement = (  # unrated_since: the answer's moment of an unrated concluded ticket (its own statistics)
+            _DUE_TICKET.where(TicketRow.unrated_since < require_aware(before), _reachable(TicketRow.person_id),
+                              _not_noticed(key))
+            .order_by(TicketRow.unrated_since.desc(), TicketRow.id.desc()).limit(limit)
         )
         return [_due_ticket(row) for row in await self._session.execute(statement)]
 
