@@ -140,7 +140,8 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
         tickets=tuple(source(t) for t in facts.tickets),
         service=service.display_name(locale) if service is not None else lk.service_code,
         procedure_ref=lk.procedure_ref, description=lk.description, evidence=tuple(evidence),
-        root_cause=lk.root_cause, actions=tuple(_action(a, names, _, tz) for a in facts.snap.actions),
+        root_cause=lk.root_cause,
+        actions=tuple(_action(a, names, _, tz, _approved_at(trail, a.round)) for a in facts.snap.actions),
         response=response, response_on=response_on.astimezone(tz).date() if response_on else None,
         verifications=tuple(verifications),
         ratings=tuple(RatingLine(r.number, r.score, r.comment or "") for r in facts.snap.ratings),
@@ -192,7 +193,20 @@ def _approval(signed: RoundTrail, names: dict[int, str], _: Gettext, tz: ZoneInf
                          signature(signed.checked, Role.REVIEWER), signature(signed.approved, Role.APPROVER), note)
 
 
-def _action(a: ActionRecord, names: dict[int, str], _: Gettext, tz: ZoneInfo) -> ProgrammeAction:
+def _approved_at(trail: Sequence[RoundTrail], round_: int) -> datetime | None:
+    """When the programme of that round was approved (None: not yet, or never)."""
+    signed = next((r.approved for r in trail if r.round == round_), None)
+    return signed.at if signed is not None else None
+
+
+def _action(a: ActionRecord, names: dict[int, str], _: Gettext, tz: ZoneInfo,
+            approved_at: datetime | None = None) -> ProgrammeAction:
+    """One row of the programme; an action added after its round's programme was approved says so (the signatures
+    do not cover it; its approver was told when it was added)."""
+    description = a.description
+    if approved_at is not None and a.created_at > approved_at:
+        description += " — " + _("added on {day}, after the programme was approved").format(
+            day=a.created_at.astimezone(tz).strftime("%d-%m-%Y"))
     owner = names.get(a.owner_person_id, "?") if a.owner_person_id is not None else (a.owner_name or "?")
     if a.owner_person_id is None and a.owner_contact:  # outside the bot: how to reach them, as recorded
         owner += f" ({a.owner_contact})"
@@ -201,7 +215,7 @@ def _action(a: ActionRecord, names: dict[int, str], _: Gettext, tz: ZoneInfo) ->
         attached = a.evidence_file_name or _file_type(a.evidence_file_type, _)
         evidence = (evidence + " · " if evidence else "") + _("file: {name}").format(name=attached)
     done = a.done_at.astimezone(tz).date() if a.done_at is not None else None
-    return ProgrammeAction(a.id, a.round, action_kind_name(a.kind, _), a.description, owner, a.due_on, done,
+    return ProgrammeAction(a.id, a.round, action_kind_name(a.kind, _), description, owner, a.due_on, done,
                            _("done") if a.status == "done" else _("open"), evidence)
 
 

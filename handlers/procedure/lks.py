@@ -173,12 +173,32 @@ async def add_action(ctx: Ctx, lk: LkRecord, new: NewAction) -> ActionRecord:
     action = await ctx.uow.lks.add_action(new)
     if lk.status == LkStatus.IN_PROGRESS:  # a draft's owners are told when it is approved: nothing to do before
         await _tell_owner(ctx, lk, action)
+        await _tell_approver_of_addition(ctx, lk, action)
     elif action.owner_person_id is not None:  # but whoever names an owner the bot cannot reach should know now
         owner = await ctx.uow.persons.get(action.owner_person_id)
         if owner is not None and owner.telegram_id != ctx.actor.telegram_id and (not owner.started or
                                                                                  owner.unreachable):
             notices.tell_actor(ctx, ctx._(notices.REACH_LATER).format(name=shown(owner.name)))
     return action
+
+
+async def _tell_approver_of_addition(ctx: Ctx, lk: LkRecord, action: ActionRecord) -> None:
+    """An action added while the programme runs starts at once (a correction cannot wait for another signature), but
+    the approval did not cover it: whoever approved the round hears of it, to take it up with the officer if they
+    disagree, and the LK form marks it as added after the approval."""
+    if lk.approved_by is None:
+        return
+    due = action.due_on
+
+    def render(r: Reader) -> str:
+        return r._("{name} added action #{id} to the programme of {number} after you approved it: {text} (due {due}). "
+                   "Your approval did not cover it; the LK form shows it as added after the approval.").format(
+            name=shown(ctx.actor.name), id=action.id, number=lk.number, text=shown(action.description, 600),
+            due=day(due, r.locale))
+
+    await notices.tell_staff(ctx, lk.approved_by, render, lambda _: (
+        (Button(_("📄 Open {number}").format(number=lk.number), f"lk:show:{lk.id}"),),),
+        what=ctx._("the approver of {number} was told of action #{id}.").format(number=lk.number, id=action.id))
 
 
 async def _tell_owner(ctx: Ctx, lk: LkRecord, action: ActionRecord) -> None:

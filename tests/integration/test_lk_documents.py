@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from handlers.events import FileRef
 from storage.archive import ArchiveStore
 from storage.records import NewAction
 from storage.uow import SqlUnitOfWork
-from tests.integration.desk import Desk
+from tests.integration.desk import NOW, Desk
 from tests.integration.test_lk_procedure import (
     APPROVER,
     MONITOR,
@@ -199,3 +199,27 @@ async def test_the_form_names_an_outside_owner_with_contact_the_category_and_how
     indonesian = text_of(archive, files(await desk.payloads(officer, "/lk pdf LK-2026-001"))[0])
     assert "Cara ditemukan" in indonesian and "keluhan melalui Telegram:" in indonesian
 
+
+
+async def test_an_action_added_after_the_approval_reaches_its_approver_and_is_marked_on_the_form(
+        new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+    """An action added while the programme runs starts at once, but the signatures did not cover it: the approver
+    hears of it (with the LK to open) and the LK form says it was added after the approval; the approved ones not."""
+    desk, archive = await desk_with(new_uow, tmp_path)
+    number = await approved(desk)
+    later = NOW + timedelta(hours=2)  # the desk's clock stands still: the approval and the addition would tie
+    desk.deps = desk.deps.__class__(**{**desk.deps.__dict__, "clock": lambda: later})
+    saved = await add_action(desk, "correction", "Send the student a written apology.", OWNER)
+    to_owner = [p for p in saved if p["chat_id"] == OWNER]
+    assert len(to_owner) == 1 and "Send the student a written apology" in to_owner[0]["text"]
+    to_approver = [p for p in saved if p["chat_id"] == APPROVER]
+    assert len(to_approver) == 1, saved
+    told = to_approver[0]
+    assert "Olivia added action #" in told["text"] and "LK-2026-001 after you approved it" in told["text"]
+    assert "Send the student a written apology" in told["text"]
+    assert ["📄 Open LK-2026-001", f"lk:show:{number}"] in [list(b) for row in told["buttons"] for b in row]
+    sent = files(await desk.payloads(desk.user(OFFICER, NAMES[OFFICER]), "/lk pdf LK-2026-001 en"))
+    text = text_of(archive, sent[0])
+    assert text.count("after the programme was approved") == 1, text
+    after = text.index("Send the student a written apology")
+    assert "after the programme was approved" in text[after:after + 200]
