@@ -457,3 +457,4 @@ class DueLk:
     id: int
     status: str
     updated_at: datetime
+    prepared_by: int | None = None  # its officer: a draft waits for them

@@ -26,6 +26,7 @@ class Kind(StrEnum):
     OVERDUE_REVIEWER = "overdue_reviewer"  # an action overdue 2 working days: the LK's reviewer
     OVERDUE_APPROVER = "overdue_approver"  # an action overdue 5 working days: the LK's approver
     LK_WAITING = "lk_waiting"  # an LK waiting for its check or approval over 2 working days
+    LK_DRAFT = "lk_draft"  # an LK (or a further round's programme) left a draft over 2 working days: its officer
     VERIFY_WAITING = "verify_waiting"  # an effectiveness check waiting over 2 working days: monitors, approvers
     COMPLAINANT_LATE = "complainant_late"  # the step's standard time passed: where it stands, the new date
     RATING_REMINDER = "rating_reminder"  # a response unrated for 5 working days

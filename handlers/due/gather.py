@@ -179,9 +179,12 @@ async def actions(ctx: Ctx, now: datetime) -> list[Due]:
 
 
 async def lks(ctx: Ctx, now: datetime) -> list[Due]:
-    """LKs waiting for their check, approval or effectiveness check over 2 working days."""
+    """LKs waiting for their check, approval or effectiveness check over 2 working days — and drafts not submitted
+    for as long (a first LK, or a further round's programme after "not effective", while its complainants wait): their
+    officer."""
     add_working_days, dues = working_days(ctx), []
-    waits = {LkStatus.AWAITING_CHECK: (Kind.LK_WAITING, (Role.REVIEWER,)),
+    waits = {LkStatus.DRAFT: (Kind.LK_DRAFT, ()),
+             LkStatus.AWAITING_CHECK: (Kind.LK_WAITING, (Role.REVIEWER,)),
              LkStatus.AWAITING_APPROVAL: (Kind.LK_WAITING, (Role.APPROVER,)),
              LkStatus.AWAITING_VERIFICATION: (Kind.VERIFY_WAITING, (Role.MONITOR, Role.APPROVER))}
     people: dict[LkStatus, tuple[int, ...]] = {}
@@ -197,8 +200,9 @@ async def lks(ctx: Ctx, now: datetime) -> list[Due]:
         status = LkStatus(lk.status)
         since = local_day(ctx, lk.updated_at)
         on = add_working_days(since, LK_WAIT) + timedelta(days=1)
+        to = people[status] if status != LkStatus.DRAFT else (lk.prepared_by,) if lk.prepared_by else ()
         dues.append(Due(f"lk:{lk.id}:{status.value}:{since}", waits[status][0], Hours.STAFF, midnight(ctx, on),
-                        people[status], (lk.id,)))
+                        to, (lk.id,)))
     return dues
 
 

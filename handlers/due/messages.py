@@ -191,7 +191,7 @@ async def overdue(ctx: Ctx, due: Due) -> int:
 
 async def lk_waiting(ctx: Ctx, due: Due) -> int:
     lk = await ctx.uow.lks.get(due.about[0])
-    waiting = (LkStatus.AWAITING_CHECK, LkStatus.AWAITING_APPROVAL, LkStatus.AWAITING_VERIFICATION)
+    waiting = (LkStatus.DRAFT, LkStatus.AWAITING_CHECK, LkStatus.AWAITING_APPROVAL, LkStatus.AWAITING_VERIFICATION)
     if lk is None or lk.status not in waiting:
         return 0
     snap = await lk_snapshot(ctx, lk)
@@ -200,9 +200,14 @@ async def lk_waiting(ctx: Ctx, due: Due) -> int:
         r = notices.reader_for(ctx, person)
         _ = r._
         roles = await ctx.uow.staff.roles_of(person.id)
-        head = _("⏳ {number} has been {status} since {date}.").format(
-            number=lk.number, status=lk_status_name(lk.status, _),
-            date=_when(r, lk.updated_at.astimezone(ctx.deps.tz).date()))
+        since = _when(r, lk.updated_at.astimezone(ctx.deps.tz).date())
+        if lk.status == LkStatus.DRAFT:
+            head = _("⏳ {number} has been a draft since {date} (round {round}): nothing of it runs until its "
+                     "programme is submitted, checked and approved. When its actions are in, submit it for check.")
+            head = head.format(number=lk.number, date=since, round=lk.round)
+        else:
+            head = _("⏳ {number} has been {status} since {date}.").format(
+                number=lk.number, status=lk_status_name(lk.status, _), date=since)
         ctx.out.append(_bulk(person.telegram_id or 0, head + "\n\n" + lk_view(snap, r),
                              lk_buttons(snap, _, roles, person.id)))
         sent += 1
@@ -323,7 +328,8 @@ async def group_digest(ctx: Ctx, due: Due) -> int:
 SENDERS: dict[Kind, Send] = {
     Kind.OFFICER_DIGEST: officer_digest, Kind.CONFIRM_ESCALATION: confirm_escalation, Kind.UNREAD: unread,
     Kind.OWNER_DIGEST: owner_digest, Kind.OVERDUE_REVIEWER: overdue, Kind.OVERDUE_APPROVER: overdue,
-    Kind.LK_WAITING: lk_waiting, Kind.VERIFY_WAITING: lk_waiting, Kind.COMPLAINANT_LATE: complainant_late,
+    Kind.LK_WAITING: lk_waiting, Kind.LK_DRAFT: lk_waiting, Kind.VERIFY_WAITING: lk_waiting,
+    Kind.COMPLAINANT_LATE: complainant_late,
     Kind.RATING_REMINDER: rating_reminder, Kind.AUTO_CLOSE: auto_close, Kind.GROUP_DIGEST: group_digest,
 }
 

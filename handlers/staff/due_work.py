@@ -31,6 +31,7 @@ KIND_NAMES = {
     "overdue_reviewer": N_("overdue action, to the reviewer"),
     "overdue_approver": N_("overdue action, to the approver"),
     "lk_waiting": N_("LK waiting for its check or approval"),
+    "lk_draft": N_("LK draft not submitted, to its officer"),
     "verify_waiting": N_("effectiveness check waiting"),
     "complainant_late": N_("complainant told of the delay"),
     "rating_reminder": N_("rating reminder"),

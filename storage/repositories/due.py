@@ -331,7 +331,7 @@ class DueRepository:
         (``lk:<id>:<status>:<last change, local day>``) was not issued, newest first."""
         key = _text("lk:", LkRow.id, ":", LkRow.status, ":", self._local(LkRow.updated_at, tz, before))
         statement = (
-            select(LkRow.id, LkRow.status, LkRow.updated_at)
+            select(LkRow.id, LkRow.status, LkRow.updated_at, LkRow.prepared_by)
             .where(LkRow.status.in_(list(statuses)), LkRow.updated_at < require_aware(before), _not_noticed(key))
             .order_by(LkRow.updated_at.desc(), LkRow.id.desc()).limit(limit)
         )

@@ -328,6 +328,23 @@ class TestOtherNotices:
         told = to(await tick(desk, clock, wib(2026, 12, 21, 9)), REVIEWER)
         assert len(told) == 1 and lk.number in told[0] and "16 December 2026" in told[0]
 
+    async def test_an_lk_left_a_draft_reaches_its_officer_once(self, desk: Desk, clock: Clock) -> None:
+        """A draft nobody submits stalls the procedure as surely as one nobody checks (a further round's programme
+        after "not effective", while reopened complainants wait): after 2 working days its officer hears of it,
+        once, and nobody else does; /due names the kind."""
+        async with desk.make_uow() as uow:
+            lk = await uow.lks.add(NewLk("nonconformity", "transcript", "SOP", "Late transcripts", "No deputy",
+                                         await person(desk, OFFICER), wib(2026, 12, 16, 9), status="draft"))
+            await uow.commit()
+        assert en("LK draft not submitted, to its officer") in "\n".join(await desk.say(desk.user(ADMIN), "/due"))
+        assert to(await tick(desk, clock, wib(2026, 12, 18, 9)), OFFICER) == []
+        queued = await tick(desk, clock, wib(2026, 12, 21, 9))
+        told = to(queued, OFFICER)
+        assert len(told) == 1 and lk.number in told[0] and "16 December 2026" in told[0]
+        assert "has been a draft since" in told[0] and "(round 1)" in told[0]
+        assert to(queued, REVIEWER) == [] and to(queued, APPROVER) == []
+        assert to(await tick(desk, clock, wib(2026, 12, 22, 9)), OFFICER) == []  # once
+
 
 class TestExtensions:
     async def ask(self, desk: Desk, action: int, text: str) -> list[str]:
