@@ -8,6 +8,7 @@ they must be what they claim: bytes that only look like a JPEG made the archive 
 from __future__ import annotations
 
 import base64
+import os
 
 TINY_JPEG = base64.b64decode(
     "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAA0JCgsKCA0LCgsODg0PEyAVExISEyccHhcgLikxMC4pLSwzOko+MzZGNywtQFdBRkxOUlNSMj5a"
@@ -18,8 +19,9 @@ TINY_JPEG = base64.b64decode(
 """A 16×16 blue JPEG (made with Pillow), 286 bytes."""
 
 
-def tiny_pdf(text: str = "Tanggap sandbox document") -> bytes:
-    """A one-page PDF (A4) showing ``text`` (ASCII) in Helvetica, with a correct cross-reference table."""
+def tiny_pdf(text: str = "Tanggap sandbox document", filler: int = 0) -> bytes:
+    """A one-page PDF (A4) showing ``text`` (ASCII) in Helvetica, with a correct cross-reference table; ``filler``
+    bytes of random hex in a comment after the header make it that much larger (a file of a given size)."""
     safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
     stream = f"BT /F1 14 Tf 72 770 Td ({safe}) Tj ET".encode("ascii")
     objects = [
@@ -31,6 +33,8 @@ def tiny_pdf(text: str = "Tanggap sandbox document") -> bytes:
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
     ]
     out = bytearray(b"%PDF-1.4\n")
+    if filler:
+        out += b"%" + os.urandom(filler).hex().encode()[:filler] + b"\n"
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import bot.adapter
 from bot.emulator import BotApiEmulator
+from bot.emulator.samples import tiny_pdf
 from bot.errors import Rejected
 from bot.notifier import Notifier
 from bot.port import BotPort, make_port
@@ -42,25 +43,7 @@ def now() -> datetime:
 
 def pdf(title: str, filler: int = 34 * 1024) -> bytes:
     """A small well-formed PDF (one page, ``title`` on it), padded with a comment to about ``filler`` bytes."""
-    content = f"BT /F1 18 Tf 72 720 Td ({title}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n%" + os.urandom(filler).hex().encode()[:filler] + b"\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return tiny_pdf(title, filler)
 
 
 @dataclass
