@@ -29,8 +29,8 @@ async def export_register(settings: Settings, out: Path, *, csv_format: bool, fi
             if (first and span_from is None) or (last and span_to is None):
                 raise BadExport("date", first if first and span_from is None else last or "")
         except BadExport as exc:
-            raise ConfigError(f"export: {exc.problem} {exc.value!r} not understood (dates: 2026-11-03 or 2026-11; "
-                              "service: a code or a name from the catalogue)") from None
+            raise ConfigError(f"export: {exc.problem} {exc.value!r} not understood (dates: 2026-11-03 or 03-11-2026, "
+                              "months: 2026-11 or 11-2026; service: a code or a name from the catalogue)") from None
         query = replace(query, first=span_from[0] if span_from else None, last=span_to[1] if span_to else None,
                         format="csv" if csv_format else "xlsx")
         if into_folder:

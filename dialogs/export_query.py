@@ -1,6 +1,7 @@
 """What ``/export [from] [to] [service] [csv]`` and ``tanggap export`` ask for, read from their words.
 
-Dates are ``YYYY-MM-DD`` or a month ``YYYY-MM``. One month alone is that month; one day alone is from that day on;
+Dates are ``YYYY-MM-DD`` or a month ``YYYY-MM`` — or, as every other date the bot asks for, ``DD-MM-YYYY`` and
+``MM-YYYY`` (``/``, ``.`` as separators too). One month alone is that month; one day alone is from that day on;
 two are a range, both ends included (a month as the end includes its last day). The service is named by its code
 or its name (matched as ``/search``'s ``service:`` is); ``csv`` or ``xlsx`` picks the format (XLSX by default).
 """
@@ -16,6 +17,8 @@ from dialogs.matching import match_service
 
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")  # 31-12-2026, as the bot's other date questions
+_MY = re.compile(r"^(\d{1,2})[-/.](\d{4})$")  # 12-2026
 FORMATS = ("xlsx", "csv")
 
 
@@ -62,16 +65,19 @@ def _month_end(day: date) -> date:
 
 def period_of(word: str) -> tuple[date, date] | None:
     """The first and last day a date word names; None when it is no date at all."""
-    if match := _DAY.match(word):
+    day_parts = (m[1], m[2], m[3]) if (m := _DAY.match(word)) else (m[3], m[2], m[1]) if (m := _DMY.match(word)) \
+        else None
+    if day_parts is not None:
         try:
-            day = date(int(match[1]), int(match[2]), int(match[3]))
+            day = date(int(day_parts[0]), int(day_parts[1]), int(day_parts[2]))
         except ValueError:
             raise BadExport("date", word) from None
         return day, day
-    if match := _MONTH.match(word):
-        if not 1 <= int(match[2]) <= 12:
+    month_parts = (m[1], m[2]) if (m := _MONTH.match(word)) else (m[2], m[1]) if (m := _MY.match(word)) else None
+    if month_parts is not None:
+        if not 1 <= int(month_parts[1]) <= 12:
             raise BadExport("date", word)
-        first = date(int(match[1]), int(match[2]), 1)
+        first = date(int(month_parts[0]), int(month_parts[1]), 1)
         return first, _month_end(first)
     if re.match(r"^\d{1,4}[-/.]", word):
         raise BadExport("date", word)
@@ -96,7 +102,7 @@ def parse_export(words: str, catalogue: Catalogue) -> ExportQuery:
             raise BadExport("date", word)
         else:
             periods.append(period)
-            days.append(bool(_DAY.match(word)))
+            days.append(bool(_DAY.match(word) or _DMY.match(word)))
     first = last = None
     if len(periods) == 1:
         first, last = periods[0]

@@ -105,7 +105,8 @@ TICKET_COLUMNS: tuple[Column, ...] = (
     (N_("Number"), TEXT, 16), (N_("Received"), DAY, 11), (N_("Channel"), TEXT, 12), (N_("Service"), TEXT, 28),
     (N_("Kind"), TEXT, 9), (N_("Complainant"), TEXT, 18), (N_("Description"), TEXT, 50), (N_("Status"), TEXT, 16),
     (N_("Officer"), TEXT, 18), (N_("Verdict"), TEXT, 16), (N_("LK"), TEXT, 13), (N_("Confirmed"), DAY, 11),
-    (N_("Standard time (working days)"), NUMBER, 10), (N_("Margin (working days)"), NUMBER, 10),
+    (N_("Standard time to close (working days)"), NUMBER, 10),
+    (N_("Margin to that deadline (working days)"), NUMBER, 10),
     (N_("Concluded"), DAY, 11), (N_("Rating"), NUMBER, 7),
 )
 LK_COLUMNS: tuple[Column, ...] = (

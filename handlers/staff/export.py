@@ -13,8 +13,8 @@ from handlers.export_jobs import filters_of
 from handlers.i18n import N_
 from handlers.turn import Turn
 
-USAGE = N_("Usage: /export [from] [to] [service] [csv] — dates as 2026-11-03 or a month as 2026-11, the service "
-           "by code or name; e.g. /export 2026-11 or /export 2026-09 2026-11 transkrip csv")
+USAGE = N_("Usage: /export [from] [to] [service] [csv] — dates as 03-11-2026 (or 2026-11-03) or a month as 11-2026 "
+           "(or 2026-11), the service by code or name; e.g. /export 11-2026 or /export 09-2026 11-2026 transkrip csv")
 
 
 async def export(turn: Turn, args: str = "") -> None:
@@ -22,7 +22,7 @@ async def export(turn: Turn, args: str = "") -> None:
     try:
         query = parse_export(args, turn.deps.catalogue)
     except BadExport as exc:
-        problem = {"date": _("“{value}” is not a date (2026-11-03) or a month (2026-11)."),
+        problem = {"date": _("“{value}” is not a date (03-11-2026) or a month (11-2026)."),
                    "range": _("The period ends before it starts ({value})."),
                    "service": _("No single service matches “{value}”.")}[exc.problem]
         raise Refusal(problem.format(value=escape(exc.value)) + "\n" + _(USAGE)) from None

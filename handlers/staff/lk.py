@@ -6,8 +6,10 @@ asks for the text a step needs, and tells the staff member what happened.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
+from domain.vocabulary import ActionStatus
 from handlers.asking import ask
 from handlers.documents import issue_lk_pdf, verify_code
 from handlers.errors import Refusal
@@ -25,6 +27,7 @@ from reports.lk_model import normal_code
 from storage.records import ActionRecord, LkRecord
 
 LISTED = 20
+CODE_SHAPE = re.compile(r"[A-Z2-7]{5}-[A-Z2-7]{5}")  # reports.lk_model.verification_code's: base32
 
 
 async def show(turn: Turn, args: str = "") -> None:
@@ -140,6 +143,10 @@ async def verify(turn: Turn, args: str = "") -> None:
     if not code:
         turn.say(escape(_("Usage: /verify <verification code> — the code printed at the foot of an LK form.")))
         return
+    if not CODE_SHAPE.fullmatch(code):
+        turn.say(_("❌ {code} is not a verification code: the code at the foot of an LK form has ten letters and "
+                   "digits, printed as XXXXX-XXXXX (for example ABCDE-FGH23).").format(code=escape(code)))
+        return
     found = await verify_code(await turn.ctx(), code)
     if found is None:
         turn.say(_("❌ The system issued no LK form with the code {code}. Check that it was typed as printed; if it "
@@ -170,8 +177,15 @@ async def verify(turn: Turn, args: str = "") -> None:
 
 async def respond(turn: Turn, lk: LkRecord, response: str) -> None:
     resolved = await procedure.respond_after_correction(await turn.ctx(), lk, response)
+    numbers = ", ".join(t.number for t in resolved)
+    still_open = [a for a in await turn.uow.lks.actions(lk.id, round=lk.round) if a.status != ActionStatus.DONE]
+    if still_open:
+        turn.say(turn._("Sent to the complainants of {numbers}; they may rate it now. The programme of {number} goes "
+                        "on: {actions} still open; the effectiveness check follows when every action is done.").format(
+            numbers=numbers, number=lk.number, actions=", ".join(f"#{a.id}" for a in still_open)))
+        return
     turn.say(turn._("Sent to the complainants of {numbers}; they may rate it now. {number} goes on to its "
-                    "effectiveness check.").format(numbers=", ".join(t.number for t in resolved), number=lk.number))
+                    "effectiveness check.").format(numbers=numbers, number=lk.number))
 
 
 # --- actions ------------------------------------------------------------------------------------------------

@@ -94,8 +94,8 @@ class TestRegisterFile:
         assert closed["Concluded"] == datetime(2026, 11, 20)
         days = standard_times("transcript", desk.deps.catalogue, desk.deps.standard_times).close
         deadline = desk.deps.calendar.add_working_days(date(2026, 11, 2), days)
-        assert closed["Standard time (working days)"] == days
-        assert closed["Margin (working days)"] == working_days_by_hand(date(2026, 11, 20), deadline)
+        assert closed["Standard time to close (working days)"] == days
+        assert closed["Margin to that deadline (working days)"] == working_days_by_hand(date(2026, 11, 20), deadline)
         assert closed["Officer"] == "Olivia"
         assert closed["Verdict"] == "nonconformity"  # the verdict, not the status it led to (found in a walk)
         assert closed["Complainant"] == "Siti Rahma"
@@ -150,7 +150,7 @@ class TestRegisterFile:
         path = tmp_path / "register.xlsx"
         await write_register(new_uow, desk.deps, RegisterFilter(), path, locale="en")
         header, *body = rows_of(path)
-        days = {row[0]: dict(zip(header, row, strict=True))["Standard time (working days)"] for row in body}
+        days = {row[0]: dict(zip(header, row, strict=True))["Standard time to close (working days)"] for row in body}
         assert sorted(days.values()) == [7, 7, 7, desk.deps.standard_times.close]
 
     async def test_the_actions_sheet_has_each_actions_number_round_and_status(
@@ -195,7 +195,7 @@ class TestExportCommand:
     async def test_bad_dates_get_the_usage_line(self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
         await seed(new_uow)
         officer = desk.user(OFFICER_ID, "Olivia")
-        for words in ("2026-13", "2026-02-30", "2026-12 2026-11", "kemarin-lusa 2026-99-01"):
+        for words in ("2026-13", "2026-02-30", "2026-12 2026-11", "kemarin-lusa 2026-99-01", "31-02-2026", "13-2026"):
             [reply] = await desk.say(officer, f"/export {words}")
             assert "/export [from] [to]" in reply, words
 
@@ -256,7 +256,10 @@ class TestExportCommand:
         officer = desk.user(OFFICER_ID, "Olivia")
         for words, name in (("", "register-2026-11-02_2026-11-28.xlsx"),  # 20:00 UTC is the 28th in WIB
                             ("2026-11-01", "register-2026-11-01_2026-11-28.xlsx"),
-                            ("2026-10 2026-11 csv", "register-2026-10-01_2026-11-30.csv")):
+                            ("2026-10 2026-11 csv", "register-2026-10-01_2026-11-30.csv"),
+                            # found in a walk: every other date the bot asks for is DD-MM-YYYY, and this refused it
+                            ("01-11-2026", "register-2026-11-01_2026-11-28.xlsx"),
+                            ("10-2026 30/11/2026 csv", "register-2026-10-01_2026-11-30.csv")):
             await desk.payloads(officer, f"/export {words}".strip())
             assert await run_pending(new_uow, desk.deps) == 1
             [file] = [p for p in await desk.deliver_due() if p["op"] == "send_file"]

@@ -86,6 +86,8 @@ async def test_lk_pdf_sends_the_form_and_verify_tells_its_version(new_uow: Calla
     assert "It is the current version of LK-2026-001." in (await desk.say(student, f"/verify {newer}"))[0]
     failed = (await desk.say(student, "/verify AAAAA-BBBBB"))[0]
     assert "The system issued no LK form with the code AAAAA-BBBBB" in failed
+    shape = (await desk.say(student, "/verify hello"))[0]  # found in a walk: "no form with the code HELLO"
+    assert "HELLO is not a verification code" in shape and "XXXXX-XXXXX" in shape
 
 
 async def test_verify_answers_in_the_askers_language_and_says_only_what_the_code_shows(

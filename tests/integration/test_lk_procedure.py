@@ -152,6 +152,11 @@ async def test_the_complainant_hears_when_the_correction_is_done_and_rates_befor
     student = [p for p in told if p["chat_id"] == STUDENT]
     assert "Your transcript is ready at the counter." in student[0]["text"]
     assert next(data for row in student[1]["buttons"] for _t, data in row).startswith("rate:")
+    # found in a walk: the officer was told the LK "goes on to its effectiveness check" while #2 was still open
+    assert en("Sent to the complainants of {numbers}; they may rate it now. The programme of {number} goes on: "
+              "{actions} still open; the effectiveness check follows when every action is done.").format(
+        numbers="KEL-2026-00001", number="LK-2026-001", actions="#2") in [p["text"] for p in told
+                                                                         if p["chat_id"] == OFFICER]
     async with desk.make_uow() as uow:
         ticket = await uow.tickets.get_by_number("KEL-2026-00001")
         lk = await uow.lks.get_by_number("LK-2026-001")
