@@ -49,7 +49,8 @@ def staff_menu(turn: Turn, roles: frozenset[str]) -> Keyboard:
         row.append(Button(_("📥 Inbox"), "m:inbox"))
     if roles & {Role.OFFICER.value, Role.REVIEWER.value, Role.APPROVER.value, Role.MONITOR.value}:
         row += [Button(_("📊 Monitoring"), "m:monitor"), Button(_("📋 Open LKs"), "m:lks")]
-    return (tuple(row), (Button(_("❓ Staff commands"), "m:help"), Button(_("🌐 Language"), "m:lang")))
+    help_row = (Button(_("❓ Staff commands"), "m:help"), Button(_("🌐 Language"), "m:lang"))
+    return ((tuple(row), help_row) if row else (help_row,))  # an admin alone has no work buttons: no empty row
 
 
 async def start(turn: Turn, args: str = "") -> None:
@@ -57,9 +58,12 @@ async def start(turn: Turn, args: str = "") -> None:
     roles = await turn.held_roles()
     if roles:
         names = ", ".join(role_name(r, _) for r in sorted(roles))
-        turn.say(_("Welcome, {name}. You work in <b>Tanggap</b> as: {roles}.\n\nNew tickets appear as cards in the "
-                   "staff group and in your inbox; the steps that wait for you come to this chat with their buttons. "
-                   "/help lists your commands.").format(name=shown(turn.person.name), roles=names),
+        where = (_("New tickets appear as cards in the staff group and in your inbox; the steps that wait for you "
+                   "come to this chat with their buttons.") if Role.OFFICER.value in roles else
+                 _("The steps that wait for you (checks, approvals, actions, effectiveness checks) come to this chat "
+                   "with their buttons; new tickets appear as cards in the staff group."))
+        turn.say(_("Welcome, {name}. You work in <b>Tanggap</b> as: {roles}.").format(
+            name=shown(turn.person.name), roles=names) + "\n\n" + where + " " + _("/help lists your commands."),
                  staff_menu(turn, roles))
         return
     turn.say(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dialogs.ui import shorten, utf16_units
 from handlers.errors import Refusal
 from handlers.i18n import Gettext
+from handlers.labels import lk_status_name
 from handlers.procedure import Ctx
 from storage.records import LkRecord, TicketRecord
 
@@ -69,3 +70,9 @@ async def lk_by_id(ctx: Ctx, lk_id: str | int) -> LkRecord:
     if lk is None:
         raise Refusal(ctx._("That LK no longer exists."))
     return lk
+
+
+def lk_not_now(_: Gettext, lk: LkRecord) -> Refusal:
+    """A step the LK's status no longer allows (an old message's button, a second press): where it stands now."""
+    return Refusal(_("{number} is now at “{status}”: that step is no longer possible.").format(
+        number=lk.number, status=lk_status_name(lk.status, _)))

@@ -34,7 +34,7 @@ from handlers.history import Reader
 from handlers.i18n import Gettext
 from handlers.lk_trail import current_signers
 from handlers.procedure import Ctx
-from handlers.procedure.checks import checked_text, find_ticket, lk_by_id
+from handlers.procedure.checks import checked_text, find_ticket, lk_by_id, lk_not_now
 from handlers.procedure.lookups import lk_snapshot
 from handlers.procedure.tickets import move
 from handlers.staff.lk_views import LkSnapshot, lk_buttons, lk_view
@@ -83,7 +83,7 @@ async def _move(ctx: Ctx, lk: LkRecord, to: LkStatus, code: LkEvent, params: dic
                 **fields: object) -> LkRecord:
     needed = lk_move_roles(lk.status, to)
     if not needed:
-        raise Refusal(ctx._("{number} cannot do that in its current state.").format(number=lk.number))
+        raise lk_not_now(ctx._, lk)
     if not ctx.actor.has(*needed):
         raise Refusal(ctx._("Sorry, your role does not allow this."))
     await ctx.uow.lks.set_status(lk.id, to, actor_person_id=ctx.actor.person_id, at=ctx.now, code=code,

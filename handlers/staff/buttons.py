@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from domain.vocabulary import ASSIGNERS, STAFF, LkStatus, Role, TicketStatus
 from handlers.asking import ask
 from handlers.errors import Refusal
-from handlers.procedure.checks import lk_by_id, ticket_by_id
+from handlers.procedure.checks import lk_by_id, lk_not_now, ticket_by_id
 from handlers.staff import due_work, search, staff_dialogs, tickets
 from handlers.staff import lk as lks
 from handlers.turn import Turn
@@ -51,7 +51,7 @@ def _ask_lk(kind: str, status: LkStatus | None = None) -> Run:
     async def run(turn: Turn, arg: str) -> None:
         lk = await lk_by_id(await turn.ctx(), arg)
         if status is not None and lk.status != status:
-            raise Refusal(turn._("{number} cannot do that in its current state.").format(number=lk.number))
+            raise lk_not_now(turn._, lk)
         await ask(turn, kind, lk.number, lk_id=lk.id)
 
     return run
@@ -91,7 +91,7 @@ async def _lk_return(turn: Turn, arg: str) -> None:
     needed = {LkStatus.AWAITING_CHECK: Role.REVIEWER, LkStatus.AWAITING_APPROVAL: Role.APPROVER}.get(
         LkStatus(lk.status))
     if needed is None:
-        raise Refusal(turn._("{number} cannot do that in its current state.").format(number=lk.number))
+        raise lk_not_now(turn._, lk)
     if needed.value not in await turn.held_roles():
         raise Refusal(turn._("Sorry, your role does not allow this."))
     await ask(turn, "return", lk.number, lk_id=lk.id)

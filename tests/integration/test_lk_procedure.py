@@ -173,6 +173,11 @@ async def test_the_complainant_hears_when_the_correction_is_done_and_rates_befor
     assert any(p["chat_id"] == STUDENT and "Deputies now sign when an official is away." in p["text"] for p in closed)
     shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
     assert "KEL-2026-00001: 5/5" in shown
+    # found in a walk: the approver's own "was it effective?" message kept its buttons; a press said only that the
+    # LK "cannot do that in its current state"
+    late, _sent = await desk.press(desk.user(APPROVER, NAMES[APPROVER]), f"lk:eff:{lk.id}")
+    assert late == en("{number} is now at “{status}”: that step is no longer possible.").format(
+        number="LK-2026-001", status=en("closed"))
 
 
 async def test_a_correction_done_by_its_owner_asks_the_lks_officer_for_the_response(
