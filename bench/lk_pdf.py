@@ -15,6 +15,7 @@ from reports.lk_model import (
     LkDocument,
     ProgrammeAction,
     RatingLine,
+    Response,
     RoundApproval,
     Signature,
     SourceTicket,
@@ -39,7 +40,9 @@ def document(actions: int) -> LkDocument:
         (Evidence("KEL-2026-00001", "foto: bukti.jpg", "ab" * 32),), text * 4,
         tuple(ProgrammeAction(i, 1, "tindakan korektif", text * 2, "Olivia", date(2026, 12, 1) + timedelta(days=i),
                               date(2026, 12, 2), "selesai", "Surat keputusan 12/2026") for i in range(1, actions + 1)),
-        text * 3, date(2026, 12, 3), (Verification(1, "efektif", "Maya", at),),
+        (Response("setelah koreksi", date(2026, 12, 3), text * 3),
+         Response("saat penutupan", date(2026, 12, 20), text)),
+        (Verification(1, "efektif", "Maya", at),),
         (RatingLine("KEL-2026-00001", 5, "Terima kasih"),),
         (RoundApproval(1, Signature("Olivia", "petugas", at), Signature("Rudi", "pemeriksa", at),
                        Signature("Ani", "pemberi persetujuan", at)),))

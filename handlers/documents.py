@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from domain.vocabulary import LkEvent, LkKind, LkStatus, Role, TicketKind
+from domain.vocabulary import LkEvent, LkKind, LkStatus, Role, TicketEvent, TicketKind
 from handlers.events import SendFile
 from handlers.i18n import N_, Gettext
 from handlers.labels import action_kind_name, channel_name, lk_status_name, role_name
@@ -29,6 +29,7 @@ from reports.lk_model import (
     LkDocument,
     ProgrammeAction,
     RatingLine,
+    Response,
     RoundApproval,
     Signature,
     SourceTicket,
@@ -36,7 +37,14 @@ from reports.lk_model import (
     content_hash,
     verification_code,
 )
-from storage.records import ActionRecord, ArchiveItemRecord, LkRecord, PersonRecord, TicketRecord
+from storage.records import (
+    ActionRecord,
+    ArchiveItemRecord,
+    LkRecord,
+    PersonRecord,
+    TicketEventRecord,
+    TicketRecord,
+)
 
 INSTITUTION = "Institut Teknologi Sepuluh Nopember"
 #: As the bot names the unit in its welcome (one name everywhere); the SOP's own header gives revision 02.
@@ -59,6 +67,8 @@ class LkFacts:
     names: dict[int, str]
     #: The tickets' attachments in the archive, by attachment id (the actions' are in ``snap.archived``).
     archived: Mapping[int, ArchiveItemRecord] = field(default_factory=dict)
+    #: The LK's tickets' "resolved" events, oldest first: the responses sent after a correction are read from them.
+    resolved: Sequence[TicketEventRecord] = ()
 
 
 @dataclass(frozen=True)
@@ -91,7 +101,8 @@ async def lk_facts(ctx: Ctx, lk: LkRecord) -> LkFacts:
     names = dict(snap.names)
     names.update(await names_of(ctx, [e.actor_person_id for e in snap.events]))
     archived = await ctx.uow.archive.for_attachments(a.id for t in tickets for a in t.attachments if a.id is not None)
-    return LkFacts(snap, tuple(tickets), people, names, archived)
+    resolved = await ctx.uow.tickets.events_of((t.id for t in snap.tickets), (TicketEvent.RESOLVED,))
+    return LkFacts(snap, tuple(tickets), people, names, archived, resolved)
 
 
 def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument:
@@ -120,10 +131,6 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
     evidence += [Evidence(_("action #{n}").format(n=a.id), described(a.evidence_file_type, a.evidence_text,
                                                                      a.evidence_file_name),
                           hash_of(facts.snap.archived.get(a.id))) for a in facts.snap.actions if a.evidence_file_id]
-    answered = [t for t in facts.snap.tickets if t.response and t.resolved_at is not None]
-    response = lk.response or (answered[0].response if answered else "") or ""
-    response_on = lk.closed_at if lk.response else (min(t.resolved_at for t in answered if t.resolved_at)
-                                                    if answered else None)
     verifications = [Verification(int(e.params.get("round", 2)) - 1, _("not effective"),
                                   names.get(e.actor_person_id or 0, "—"), local(e.at), str(e.params.get("reason", "")))
                      for e in facts.snap.events if e.code == LkEvent.NOT_EFFECTIVE]
@@ -142,7 +149,7 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
         procedure_ref=lk.procedure_ref, description=lk.description, evidence=tuple(evidence),
         root_cause=lk.root_cause,
         actions=tuple(_action(a, names, _, tz, _approved_at(trail, a.round)) for a in facts.snap.actions),
-        response=response, response_on=response_on.astimezone(tz).date() if response_on else None,
+        responses=responses(facts, _, tz),
         verifications=tuple(verifications),
         ratings=tuple(RatingLine(r.number, r.score, r.comment or "") for r in facts.snap.ratings),
         approvals=tuple(_approval(signed, names, _, tz) for signed in trail),
@@ -150,6 +157,32 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
                                               for n in segregation_notes(signed, names, _))),
         found_by=how_found(facts.tickets, _),
     )
+
+
+def responses(facts: LkFacts, _: Gettext, tz: ZoneInfo) -> tuple[Response, ...]:
+    """Every response the LK's complainants were sent, oldest first: each after a round's correction (recorded on the
+    tickets it resolved; one entry however many complainants got it), then the closing one (recorded on the LK, which
+    the complainants answered earlier hear too). A round's response is told by the "not effective" verdicts before
+    it."""
+    lk = facts.snap.lk
+    rounds_ended = sorted(e.at for e in facts.snap.events if e.code == LkEvent.NOT_EFFECTIVE)
+    sent: dict[tuple[datetime, str], Response] = {}
+    for event in facts.resolved:
+        text = str(event.params.get("text") or "")
+        if event.params.get("by") != "correction" or event.params.get("lk") != lk.number or not text:
+            continue
+        round_ = 1 + sum(at <= event.at for at in rounds_ended)
+        kind = _("after the correction") if round_ == 1 else _("after the correction of round {n}").format(n=round_)
+        sent.setdefault((event.at, text), Response(kind, event.at.astimezone(tz).date(), text))
+    said = [sent[key] for key in sorted(sent)]
+    if not said:  # a ticket answered before its events said by what: its recorded response, as the form showed it
+        answered = sorted((t for t in facts.snap.tickets if t.response and t.resolved_at is not None
+                           and t.response != lk.response), key=lambda t: t.resolved_at or lk.created_at)
+        said += [Response(_("after the correction"), t.resolved_at.astimezone(tz).date(), t.response)
+                 for t in answered[:1] if t.response and t.resolved_at is not None]
+    if lk.response and lk.closed_at is not None:
+        said.append(Response(_("at closing"), lk.closed_at.astimezone(tz).date(), lk.response))
+    return tuple(said)
 
 
 def ticket_category(t: TicketRecord, person: PersonRecord | None, linked: set[int], _: Gettext) -> str:

@@ -65,6 +65,16 @@ class Verification:
 
 
 @dataclass(frozen=True)
+class Response:
+    """One response sent to the complainants of the LK: which (after the correction, a further round's after its
+    correction, or at closing — already translated), the day it was sent and its text."""
+
+    kind: str
+    on: date
+    text: str
+
+
+@dataclass(frozen=True)
 class RatingLine:
     number: str
     score: int
@@ -114,8 +124,8 @@ class LkDocument:
     evidence: tuple[Evidence, ...]
     root_cause: str
     actions: tuple[ProgrammeAction, ...]
-    response: str
-    response_on: date | None
+    #: Every response sent to the complainants, oldest first (none yet: empty).
+    responses: tuple[Response, ...]
     verifications: tuple[Verification, ...]
     ratings: tuple[RatingLine, ...]
     #: Round 1 first; one entry per round of the programme.

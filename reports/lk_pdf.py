@@ -335,8 +335,12 @@ def render(doc: LkDocument, _: Gettext, issue: Issue) -> bytes:
              size=7)
 
     pdf.heading(6, _("Response to the complainants"))
-    pdf.fields([(_("Sent on"), _day(doc.response_on))])
-    pdf.text_box(_("Response"), doc.response or "—")
+    if not doc.responses:
+        pdf.text_box(_("Response"), "—")
+    for n, response in enumerate(doc.responses, 1):  # oldest first: what each complainant was told, and when
+        pdf.text_box(_("Response {n} — {kind}, sent on {day}").format(n=n, kind=response.kind, day=_day(response.on)),
+                     response.text)
+        pdf.ln(1)
 
     pdf.heading(7, _("Verification of effectiveness"))
     pdf.grid((_("Round"), _("Result"), _("By"), _("Date"), _("Note")), (8, 16, 20, 18, 38),

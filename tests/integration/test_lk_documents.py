@@ -225,3 +225,65 @@ async def test_an_action_added_after_the_approval_reaches_its_approver_and_is_ma
     assert text.count("after the programme was approved") == 1, text
     after = text.index("Send the student a written apology")
     assert "after the programme was approved" in text[after:after + 200]
+
+
+async def test_the_form_lists_every_response_to_the_complainants_oldest_first_with_its_kind_and_day(
+        new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+    """Found in a walk (issue 13): the closing response overwrote the one sent after the correction, so the archived
+    form showed only the last text and an auditor could not see what the complainant was first told."""
+    desk, archive = await desk_with(new_uow, tmp_path)
+    now = [NOW]
+    desk.deps = desk.deps.__class__(**{**desk.deps.__dict__, "clock": lambda: now[0]})
+    officer, student, monitor = desk.user(OFFICER, NAMES[OFFICER]), desk.user(STUDENT, NAMES[STUDENT]), \
+        desk.user(MONITOR, NAMES[MONITOR])
+    number = await approved(desk)
+    now[0] = NOW + timedelta(days=2)
+    await desk.say(officer, "/lk action done 1 Transcript issued.")
+    await desk.say(officer, "Your transcript is ready at the counter.")
+    async with desk.make_uow() as uow:
+        ticket = await uow.tickets.get_by_number("KEL-2026-00001")
+        assert ticket is not None
+    await desk.press(student, f"rate:{ticket.id}:2")  # reopened: round 2 answers it again
+    await desk.say(student, "One grade is still wrong.")
+    await desk.say(desk.user(OWNER, NAMES[OWNER]), "/lk action done 2 Deputies appointed.")
+    now[0] = NOW + timedelta(days=5)
+    await desk.press(monitor, f"lk:noteff:{number}")
+    await desk.say(monitor, "A grade on the transcript is still wrong.")
+    await add_action(desk, "correction", "Correct the grade and reissue the transcript.", OFFICER)
+    await desk.press(officer, f"lk:submit:{number}")
+    await desk.press(desk.user(REVIEWER, NAMES[REVIEWER]), f"lk:check:{number}")
+    await desk.press(desk.user(APPROVER, NAMES[APPROVER]), f"lk:approve:{number}")
+    now[0] = NOW + timedelta(days=8)
+    await desk.say(officer, "/lk action done 3 Grade corrected, transcript reissued.")
+    await desk.say(officer, "The grade is corrected; collect the new transcript at the counter.")
+    now[0] = NOW + timedelta(days=12)
+    await desk.press(monitor, f"lk:eff:{number}")
+    closed = await desk.payloads(monitor, "Deputies now sign when an official is away.")
+    archived = files([p for p in closed if p["chat_id"] == OFFICER])
+    assert len(archived) == 1
+    text = text_of(archive, archived[0])
+    section = text[text.index("Response to the complainants"):text.index("Verification of effectiveness")]
+    said = [section.index(s) for s in (
+        "Response 1 — after the correction, sent on 27-11-2026", "Your transcript is ready at the counter.",
+        "Response 2 — after the correction of round 2, sent on 03-12-2026", "The grade is corrected",
+        "Response 3 — at closing, sent on 07-12-2026", "Deputies now sign when an official is away.")]
+    assert said == sorted(said), section
+    indonesian = text_of(archive, files(await desk.payloads(officer, "/lk pdf LK-2026-001"))[0])
+    assert "setelah koreksi putaran 2" in indonesian and "Your transcript is ready at the counter." in indonesian
+
+
+async def test_a_response_recorded_before_events_had_codes_is_read_from_its_ticket(
+        new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path, engine: AsyncEngine) -> None:
+    desk, archive = await desk_with(new_uow, tmp_path)
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    await approved(desk)
+    await desk.say(officer, "/lk action done 1 Transcript issued.")
+    await desk.say(officer, "Your transcript is ready at the counter.")
+    async with engine.begin() as connection:  # as an event of before event codes reads: a status change, no params
+        changed = await connection.execute(text(
+            "UPDATE ticket_event SET code = 'status', params = NULL, note = 'resolved' WHERE code = 'resolved'"))
+        assert changed.rowcount == 1
+    form = text_of(archive, files(await desk.payloads(officer, "/lk pdf LK-2026-001 en"))[0])
+    section = form[form.index("Response to the complainants"):form.index("Verification of effectiveness")]
+    assert "Response 1 — after the correction, sent on 25-11-2026 Your transcript is ready at the counter." in section
+    assert "Response 2" not in section

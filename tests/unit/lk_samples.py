@@ -11,6 +11,7 @@ from reports.lk_model import (
     LkDocument,
     ProgrammeAction,
     RatingLine,
+    Response,
     RoundApproval,
     Signature,
     SourceTicket,
@@ -41,7 +42,12 @@ def whole_case(actions: int = 3) -> LkDocument:
                   Evidence("#2", "dokumen: surat-tugas.pdf", None)),
         root_cause="Pejabat penandatangan sedang dinas luar dan tidak ada pejabat pengganti.",
         actions=tuple(action(i) for i in range(1, actions + 1)),
-        response="Transkrip Anda sudah terbit dan dapat diambil di loket BAPKM.", response_on=date(2026, 12, 3),
+        responses=(Response("setelah koreksi", date(2026, 12, 3),
+                            "Transkrip Anda sudah terbit dan dapat diambil di loket BAPKM."),
+                   Response("setelah koreksi putaran 2", date(2026, 12, 12),
+                            "Pejabat pengganti kini menandatangani bila pejabat utama dinas luar."),
+                   Response("saat penutupan", date(2026, 12, 20),
+                            "Langkah perbaikan terbukti efektif; keterlambatan tidak terulang.")),
         verifications=(Verification(1, "tidak efektif", "Maya Monitor", AT + timedelta(days=10), "Masih terlambat."),
                        Verification(2, "efektif", "Ani Approver", AT + timedelta(days=25))),
         ratings=(RatingLine("KEL-2026-00001", 4, "Cepat setelah dilaporkan 👍"),),
@@ -58,5 +64,6 @@ def whole_case(actions: int = 3) -> LkDocument:
 
 def huge_case() -> LkDocument:
     long = ("Keterangan panjang tentang ketidaksesuaian layanan, lokasi, dan bukti objektif. " * 130)[:10_000]
-    return replace(whole_case(0), description=long, root_cause=long, response=long,
+    return replace(whole_case(0), description=long, root_cause=long,
+                   responses=(Response("saat penutupan", date(2026, 12, 20), long),),
                    actions=tuple(action(i, long[: 200 + (i % 7) * 400]) for i in range(1, 201)))

@@ -37,6 +37,20 @@ class TestEveryField:
                       "Follow-up programme", "Verification of effectiveness", "Page 1 of 2"):
             assert value in text, value
 
+    def test_every_response_to_the_complainants_is_listed_oldest_first_with_its_kind_and_day(self) -> None:
+        text = " ".join(pages(render(whole_case(), en, ISSUE)))
+        section = text[text.index("Response to the complainants"):text.index("Verification of effectiveness")]
+        said = [section.index(s) for s in (
+            "Response 1 — setelah koreksi, sent on 03-12-2026", "Transkrip Anda sudah terbit",
+            "Response 2 — setelah koreksi putaran 2, sent on 12-12-2026", "Pejabat pengganti kini menandatangani",
+            "Response 3 — saat penutupan, sent on 20-12-2026", "terbukti efektif")]
+        assert said == sorted(said)
+
+    def test_no_response_yet_shows_a_dash(self) -> None:
+        text = " ".join(pages(render(replace(whole_case(), responses=()), en, ISSUE)))
+        section = text[text.index("Response to the complainants"):text.index("Verification of effectiveness")]
+        assert "Response —" in section and "Response 1" not in section
+
     def test_each_rounds_signatures_are_shown_under_their_round(self) -> None:
         text = " ".join(pages(render(whole_case(), en, ISSUE)))
         first, second = text.index("Round 1: follow-up programme"), text.index("Round 2: follow-up programme")
