@@ -154,8 +154,11 @@ async def owner_digest(ctx: Ctx, due: Due) -> int:
             for action, lk in items[:SHOWN]:
                 mine = "" if action.owner_person_id == person.id else " · " + _("owner: {owner}").format(
                     owner=owner_text(action, {}, _))
+                late = _late(ctx, action.due_on) if action.due_on < today else 0
+                behind = " " + ngettext("({n} working day late)", "({n} working days late)", late).format(n=late) \
+                    if late else ""
                 lines.append(f"• {lk.number} #{action.id} {action_kind_name(action.kind, _)}: "
-                             f"{shown(action.description, 80)} — {_when(r, action.due_on)}{mine}")
+                             f"{shown(action.description, 80)} — {_when(r, action.due_on)}{behind}{mine}")
                 shown_actions.append(action)
         # ⏳ only where it can still be used: not after the one extension, nor while a request waits.
         rows = [(Button(_("✅ #{id} done").format(id=a.id), f"ad:{a.id}"),

@@ -278,6 +278,13 @@ async def respond_after_correction(ctx: Ctx, lk: LkRecord, response: str) -> lis
             await notices.refresh_card(ctx, ticket.id)
             resolved.append(ticket)
     if not resolved:
+        answered = [t for t in await ctx.uow.lks.tickets(lk.id) if t.response and t.resolved_at is not None]
+        if answered:  # found in a walk: two officers were asked; the second one's text vanished without a word why
+            last = max(answered, key=lambda t: t.resolved_at or ctx.now)
+            raise Refusal(ctx._("The complainants of {number} were already answered on {date}: “{text}”. Your text "
+                                "was not sent.").format(number=lk.number, date=day(
+                                    (last.resolved_at or ctx.now).astimezone(ctx.deps.tz).date(), ctx.locale),
+                                    text=shown(last.response or "", 300)))
         raise Refusal(ctx._("No complainant of {number} is waiting for an answer.").format(number=lk.number))
     return resolved
 

@@ -122,6 +122,8 @@ class TestOverdueActionLadder:
             assert await tick(desk, clock, holiday) == []  # cuti bersama, Christmas, the weekend: nothing
         monday = await tick(desk, clock, wib(2026, 12, 28, 8, 30))  # 1 working day overdue: the digest only
         assert len(to(monday, OWNER)) == 1 and to(monday, REVIEWER) == []
+        assert "(1 working day late)" in to(monday, OWNER)[0]  # found in a walk: the digest never said how late
+        assert "late)" not in to(first, OWNER)[0]
         tuesday = await tick(desk, clock, wib(2026, 12, 29, 8, 30))  # 2 working days: the reviewer
         assert len(to(tuesday, REVIEWER)) == 1 and "Staff 9006" in to(tuesday, REVIEWER)[0]
         assert to(tuesday, APPROVER) == []

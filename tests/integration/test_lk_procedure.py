@@ -401,3 +401,18 @@ async def test_an_actions_owner_is_told_when_the_programme_runs_not_while_the_lk
     assert len(told) == 1 and "Issue the transcript" in told[0]["text"]
     assert any(data.startswith("ad:") for row in told[0]["buttons"] for _t, data in row)
 
+
+
+async def test_a_second_response_to_complainants_already_answered_says_so_and_sends_nothing(desk: Desk) -> None:
+    """Found in a walk: two officers were asked for the response (the action's owner and the LK's officer); the
+    second one's text was dropped with "No complainant … is waiting", which did not say that someone had answered."""
+    number = await approved(desk)
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    await desk.say(officer, "/lk action done 1 Transcript issued.")
+    await desk.say(officer, "Your transcript is ready at the counter.")
+    await desk.press(officer, f"lk:respond:{number}")  # an old button, pressed again
+    sent = await desk.payloads(officer, "Please collect your transcript today.")
+    assert [p for p in sent if p["chat_id"] == STUDENT] == []
+    said = [p["text"] for p in sent if p["chat_id"] == OFFICER]
+    assert any("The complainants of LK-2026-001 were already answered on 25 November 2026: “Your transcript is "
+               "ready at the counter.”. Your text was not sent." in text for text in said), said
