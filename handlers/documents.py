@@ -302,7 +302,15 @@ async def attach_lk_pdf(ctx: Ctx, lk: LkRecord, people: list[PersonRecord]) -> N
         locale = ctx.deps.translator.pick(person.language, person.telegram_language)
         if locale not in made:
             made[locale] = await issue_lk_pdf(ctx, lk, locale)
-        ctx.out.append(made[locale].send(person.telegram_id, f"{lk.number} · {made[locale].code}", resend=True))
+        issued = made[locale]
+        caption = pdf_caption(ctx.deps.translator.gettext(locale), lk.number, issued.version, issued.code)
+        ctx.out.append(issued.send(person.telegram_id, caption, resend=True))
+
+
+def pdf_caption(_: Gettext, number: str, version: int, code: str) -> str:
+    """The caption of every LK form the bot sends: which LK, which version, the code to check a printed copy."""
+    return _("{number}, version {version} · verification code {code}").format(number=number, version=version,
+                                                                               code=code)
 
 
 @dataclass(frozen=True)

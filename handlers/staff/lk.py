@@ -11,7 +11,7 @@ from html import escape
 
 from domain.vocabulary import ActionStatus
 from handlers.asking import ask
-from handlers.documents import issue_lk_pdf, verify_code
+from handlers.documents import issue_lk_pdf, pdf_caption, verify_code
 from handlers.errors import Refusal
 from handlers.events import Button, OutMessage
 from handlers.formats import day
@@ -114,7 +114,8 @@ async def close(turn: Turn, lk: LkRecord, response: str) -> None:
     lk = await procedure.close(await turn.ctx(), lk, response)
     turn.say(turn._("{number} is closed; the complainants were told.").format(number=lk.number))
     issued = await issue_lk_pdf(await turn.ctx(), lk, turn.locale)
-    turn.reaction.outbound.append(issued.send(turn.chat_id, _pdf_caption(turn, lk, issued.version, issued.code)))
+    caption = pdf_caption(turn._, lk.number, issued.version, issued.code)
+    turn.reaction.outbound.append(issued.send(turn.chat_id, caption))
 
 
 async def pdf(turn: Turn, args: str = "") -> None:
@@ -125,12 +126,8 @@ async def pdf(turn: Turn, args: str = "") -> None:
     ctx = await turn.ctx()
     lk = await find_lk(ctx, parts[0])
     issued = await issue_lk_pdf(ctx, lk, parts[1].casefold() if len(parts) == 2 else "id")
-    turn.reaction.outbound.append(issued.send(turn.chat_id, _pdf_caption(turn, lk, issued.version, issued.code)))
-
-
-def _pdf_caption(turn: Turn, lk: LkRecord, version: int, code: str) -> str:
-    return turn._("{number}, version {version} · verification code {code}").format(
-        number=lk.number, version=version, code=code)
+    caption = pdf_caption(turn._, lk.number, issued.version, issued.code)
+    turn.reaction.outbound.append(issued.send(turn.chat_id, caption))
 
 
 async def verify(turn: Turn, args: str = "") -> None:
