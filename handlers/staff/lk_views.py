@@ -20,7 +20,7 @@ from domain.vocabulary import (
     TicketStatus,
 )
 from handlers.events import Button, Keyboard
-from handlers.formats import day
+from handlers.formats import day, when
 from handlers.history import Reader
 from handlers.i18n import N_, Gettext
 from handlers.labels import action_kind_name, lk_status_name
@@ -108,8 +108,11 @@ def action_lines(action: ActionRecord, names: Mapping[int, str], reader: Reader,
     return lines
 
 
-def _signer(signed: Signed | None, names: Mapping[int, str]) -> str:
-    return shown(names.get(signed.person_id or 0, "—")) if signed is not None else "—"
+def _signer(signed: Signed | None, names: Mapping[int, str], reader: Reader) -> str:
+    """Who signed and when (the form shows both; found in a walk: the chat showed only the name)."""
+    if signed is None:
+        return "—"
+    return shown(names.get(signed.person_id or 0, "—")) + " · " + when(signed.at, reader.tz, reader.locale)
 
 
 def segregation_notes(signed: RoundTrail, names: Mapping[int, str], _: Gettext) -> list[str]:
@@ -155,9 +158,9 @@ def lk_view(snap: LkSnapshot, reader: Reader) -> str:
     for signed in trail:
         if len(trail) > 1:
             lines.append(_("Round {n}:").format(n=signed.round))
-        lines += [_("Prepared by: {name}").format(name=_signer(signed.prepared, names)),
-                  _("Checked by: {name}").format(name=_signer(signed.checked, names)),
-                  _("Approved by: {name}").format(name=_signer(signed.approved, names))]
+        lines += [_("Prepared by: {name}").format(name=_signer(signed.prepared, names, reader)),
+                  _("Checked by: {name}").format(name=_signer(signed.checked, names, reader)),
+                  _("Approved by: {name}").format(name=_signer(signed.approved, names, reader))]
         if signed.ran_unapproved:
             lines.append(_("(this round's programme ran without its own check and approval: it began before "
                            "further rounds were approved)"))

@@ -112,9 +112,9 @@ async def test_the_next_round_is_checked_and_approved_before_its_owners_are_told
     shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
     for round_ in (1, 2):
         start = shown.index(en("Round {n}:").format(n=round_))
-        block = shown[start:start + 200]
-        assert en("Checked by: {name}").format(name=NAMES[REVIEWER]) in block
-        assert en("Approved by: {name}").format(name=NAMES[APPROVER]) in block
+        block = shown[start:start + 300]
+        assert en("Checked by: {name}").format(name=NAMES[REVIEWER]) + " · " in block  # with the moment, as the form
+        assert en("Approved by: {name}").format(name=NAMES[APPROVER]) + " · " in block
     indonesian = text_of(archive, files(await desk.payloads(officer, "/lk pdf LK-2026-001"))[0])
     first, second = indonesian.index("Putaran 1: program tindak lanjut"), indonesian.index(
         "Putaran 2: program tindak lanjut")
