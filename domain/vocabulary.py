@@ -165,6 +165,7 @@ class LkEvent(StrEnum):
     ALL_DONE = "all_done"  # every action of the round is done: effectiveness check due
     NOT_EFFECTIVE = "not_effective"  # {reason, round}: the next round, a draft (in_progress before 2026-12)
     CLOSED = "closed"  # {response}
+    EDITED = "edited"  # {field, before}: a draft's description, root cause or procedure reference rewritten
     EXTENSION_GRANTED = "extension_granted"  # {action, from, to, reason}
     EXTENSION_REFUSED = "extension_refused"  # {action, from, to, reason}
     STATUS = "status"  # recorded before events had codes

@@ -101,6 +101,8 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
     "lk pdf": StaffCommand(lk.pdf, STAFF, N_("/lk pdf <LK> [en]"), N_("the LK's form as a PDF to print and sign")),
     "lk new": StaffCommand(staff_dialogs.lk_new, OFFICER, N_("/lk new <numbers…>"), N_("write an LK")),
     "lk link": StaffCommand(lk.link, OFFICER, N_("/lk link <LK> <numbers…>"), N_("link more tickets to an LK")),
+    "lk edit": StaffCommand(lk.edit, OFFICER, N_("/lk edit <LK> cause|description|procedure <text>"),
+                            N_("rewrite part of a draft LK (its root cause, say, before the next round)")),
     "lk submit": StaffCommand(lk.submit, OFFICER, N_("/lk submit <LK>"), N_("send an LK to the check")),
     "lk action add": StaffCommand(staff_dialogs.action_add, OFFICER, N_("/lk action add <LK>"),
                                   N_("add an action to the programme")),

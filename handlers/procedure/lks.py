@@ -32,6 +32,7 @@ from handlers.events import Button
 from handlers.formats import day
 from handlers.history import Reader
 from handlers.i18n import Gettext
+from handlers.labels import lk_status_name
 from handlers.lk_trail import current_signers
 from handlers.procedure import Ctx
 from handlers.procedure.checks import checked_text, find_ticket, lk_by_id, lk_not_now
@@ -100,6 +101,30 @@ def _needs_correction(lk: LkRecord, tickets: list[TicketRecord]) -> bool:
                                                    for t in tickets)
 
 
+EDITABLE = {"cause": "root_cause", "description": "description", "procedure": "procedure_ref",
+            "penyebab": "root_cause", "uraian": "description", "prosedur": "procedure_ref"}
+"""What ``/lk edit <LK> <part> <text>`` may rewrite, by the word the officer types (English or Indonesian)."""
+
+
+async def edit(ctx: Ctx, lk: LkRecord, part: str, text: str) -> LkRecord:
+    """Steps c–d: while the LK is a draft — a first one, one returned with a note, or a further round's after "not
+    effective", when the cause was often misjudged — its officer may rewrite its description, root cause or procedure
+    reference; the text it replaces stays in the LK's history."""
+    column = EDITABLE.get(part.casefold())
+    if column is None:
+        raise Refusal(ctx._("Usage: /lk edit <LK number> cause|description|procedure <new text>"))
+    if lk.status != LkStatus.DRAFT:
+        raise Refusal(ctx._("{number} can be changed only while it is a draft (it is now at “{status}”).").format(
+            number=lk.number, status=lk_status_name(lk.status, ctx._)))
+    if not ctx.actor.has(Role.OFFICER):
+        raise Refusal(ctx._("Sorry, your role does not allow this."))
+    text = checked_text(ctx._, text)
+    await ctx.uow.lks.set_status(lk.id, LkStatus.DRAFT, actor_person_id=ctx.actor.person_id, at=ctx.now,
+                                 code=LkEvent.EDITED, params={"field": column, "before": getattr(lk, column)})
+    await ctx.uow.lks.update(lk.id, **{column: text})
+    return await lk_by_id(ctx, lk.id)
+
+
 async def submit(ctx: Ctx, lk: LkRecord) -> LkRecord:
     """Send the LK to the check; it needs its programme first (at least one action, and a correction whenever a
     complainant's own case needs fixing)."""
@@ -159,7 +184,8 @@ async def return_lk(ctx: Ctx, lk: LkRecord, note: str) -> LkRecord:
     note = checked_text(ctx._, note)
     lk = await _move(ctx, lk, LkStatus.DRAFT, LkEvent.RETURNED, {"note": note})
     await tell_with_lk(ctx, lk.prepared_by, lk, lambda _: _(
-        "{number} was returned to you: {note}\nChange it and submit it again with /lk submit {number}."
+        "{number} was returned to you: {note}\nChange it (/lk edit {number} cause, description or procedure, then "
+        "the new text; /lk action add {number}) and submit it again with /lk submit {number}."
     ).format(number=lk.number, note=shown(note)))
     return lk
 
@@ -312,7 +338,8 @@ async def not_effective(ctx: Ctx, lk: LkRecord, reason: str) -> LkRecord:
                      effective=False, round=lk.round + 1)
     await tell_with_lk(ctx, lk.prepared_by, lk, lambda _: _(
         "{number} was judged not effective: {reason}\nPlan round {round}: add its actions and submit them; the "
-        "reviewer checks them and the approver approves them before they run.").format(
+        "reviewer checks them and the approver approves them before they run. If the root cause was misjudged, "
+        "rewrite it first: /lk edit {number} cause, then the cause as you see it now.").format(
         number=lk.number, reason=shown(reason), round=lk.round))
     return lk
 

@@ -79,6 +79,18 @@ async def link(turn: Turn, args: str = "") -> None:
         n=added, number=lk.number))
 
 
+async def edit(turn: Turn, args: str = "") -> None:
+    """/lk edit <LK> cause|description|procedure <text>: rewrite part of a draft LK (the old text stays in its
+    history)."""
+    parts = args.split(maxsplit=2)
+    if len(parts) < 3:
+        raise Refusal(turn._("Usage: /lk edit <LK number> cause|description|procedure <new text>"))
+    ctx = await turn.ctx()
+    lk = await procedure.edit(ctx, await find_lk(ctx, parts[0]), parts[1], parts[2])
+    confirm(turn, turn._("{number} is changed; submit it for the check when it is ready (/lk submit {number}).").format(
+        number=lk.number))
+
+
 async def submit(turn: Turn, args: str = "") -> None:
     await submit_lk(turn, await find_lk(await turn.ctx(), args))
 

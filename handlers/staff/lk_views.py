@@ -140,6 +140,9 @@ def next_step(lk: LkRecord, _: Gettext) -> str:
     return _(NEXT_STEPS[LkStatus(lk.status)]) if lk.status in NEXT_STEPS else ""
 
 
+EDITED_PARTS = {"root_cause": N_("Root cause"), "description": N_("Nonconformity"), "procedure_ref": N_("Procedure")}
+
+
 def lk_view(snap: LkSnapshot, reader: Reader) -> str:
     _, lk, names = reader._, snap.lk, snap.names
     title = _("Nonconformity Report (LK)") if lk.kind == LkKind.NONCONFORMITY else _("Improvement programme")
@@ -166,6 +169,11 @@ def lk_view(snap: LkSnapshot, reader: Reader) -> str:
                            "further rounds were approved)"))
         lines += segregation_notes(signed, names, _)
     for event in snap.events:
+        if event.code == LkEvent.EDITED and event.params.get("field") in EDITED_PARTS:
+            lines.append(_("✏️ {part} rewritten on {date} (before: {text})").format(
+                part=_(EDITED_PARTS[str(event.params["field"])]), date=day(event.at.astimezone(reader.tz).date(),
+                                                                          reader.locale),
+                text=shown(str(event.params.get("before") or "—"), 300)))
         if event.code == "not_effective":
             lines.append(_("↻ Round {n} was judged not effective ({date}): {reason}").format(
                 n=int(event.params.get("round", 2)) - 1, date=day(event.at.astimezone(reader.tz).date(),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from html import escape
 from typing import Any
 
 import pytest
@@ -240,6 +241,27 @@ async def test_not_effective_asks_why_records_it_and_starts_the_next_round(desk:
         n=1, date="25 November 2026", reason="Two more transcripts were late in December.") in shown
     monitored = (await desk.say(monitor, "/monitor"))[0]
     assert en("LKs in a further round (a programme was not effective)") + "</b> (1)" in monitored
+    # found in a walk: "not effective" often means the cause was misjudged, and a draft's text could not be changed
+    assert "/lk edit LK-2026-001 cause" in officer_told["text"]
+    refused = await desk.say(officer, "/lk edit LK-2026-001 reason The deputy rule was never announced.")
+    assert refused == [escape(en("Usage: /lk edit <LK number> cause|description|procedure <new text>"))]
+    edited = await desk.say(officer, "/lk edit LK-2026-001 cause The deputy rule was never announced to the units.")
+    assert en("{number} is changed; submit it for the check when it is ready (/lk submit {number}).").format(
+        number="LK-2026-001") in edited[0]
+    shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
+    assert en("Root cause: {text}").format(text="The deputy rule was never announced to the units.") in shown
+    assert en("✏️ {part} rewritten on {date} (before: {text})").format(
+        part=en("Root cause"), date="25 November 2026",
+        text="The signing official was away and no deputy was appointed.") in shown
+    student_may_not = await desk.say(monitor, "/lk edit LK-2026-001 cause Something else.")
+    assert student_may_not == [en("Sorry, your role does not allow this.")]
+
+
+async def test_an_lk_is_changed_only_while_it_is_a_draft(desk: Desk) -> None:
+    await approved(desk)
+    refused = await desk.say(desk.user(OFFICER, NAMES[OFFICER]), "/lk edit LK-2026-001 cause Another cause.")
+    assert refused == [en("{number} can be changed only while it is a draft (it is now at “{status}”).").format(
+        number="LK-2026-001", status=en("programme running"))]
 
 
 async def test_evidence_is_shown_on_the_lk_and_opened_by_the_monitor(desk: Desk) -> None:
