@@ -20,11 +20,11 @@ from handlers.errors import Refusal
 from handlers.events import Button, Keyboard
 from handlers.labels import role_name
 from handlers.procedure import deadlines
-from handlers.procedure.conversation import can_add
+from handlers.procedure.conversation import can_add, may_rate
 from handlers.text import shown
 from handlers.turn import Turn
 from handlers.views import ticket_details, ticket_line
-from storage.records import Attachment, DialogRecord, NewTicket, TicketRecord
+from storage.records import Attachment, DialogRecord, NewTicket, TicketEventRecord, TicketRecord
 
 TICKET_NUMBER = re.compile(r"^(KEL|SAR)-\d{4}-\d{5}$", re.IGNORECASE)
 
@@ -108,15 +108,16 @@ async def my_tickets(turn: Turn, args: str = "") -> None:
     turn.say("\n".join(lines), buttons)
 
 
-def status_buttons(turn: Turn, ticket: TicketRecord) -> Keyboard:
-    """What the complainant can do with their ticket: answer or add, withdraw, rate."""
+def status_buttons(turn: Turn, ticket: TicketRecord, events: list[TicketEventRecord]) -> Keyboard:
+    """What the complainant can do with their ticket: answer or add, withdraw, rate (while rating is possible, also
+    after the auto-close: the buttons its notice carries)."""
     _ = turn._
     rows: list[tuple[Button, ...]] = []
     if can_add(ticket):
         rows.append(notices.add_info_button(ticket, _))
     if is_active(ticket.status):
         rows.append((Button(_("↩ Withdraw it"), f"cv:wd:{ticket.id}"),))
-    if ticket.status in (TicketStatus.CONFORMING, TicketStatus.RESOLVED) and ticket.rating is None:
+    if may_rate(ticket, events, turn.deps.clock(), turn.deps.rating_days_after_close):
         rows += notices.rating_buttons(ticket)
     return tuple(rows)
 
@@ -137,7 +138,7 @@ async def show_status(turn: Turn, args: str = "") -> None:
         return
     events = await turn.uow.tickets.events(ticket.id)
     turn.say(ticket_details(ticket, events, turn.deps.catalogue, turn.deps.tz, turn.locale, _),
-             status_buttons(turn, ticket))
+             status_buttons(turn, ticket, events))
 
 
 # --- the intake dialog -------------------------------------------------------------------------------------

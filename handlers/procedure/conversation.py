@@ -6,7 +6,7 @@ the officer handling it at once (or, while nobody has taken it, to the staff gro
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from dialogs.workflow import is_active
 from domain.vocabulary import RATEABLE, TicketEvent, TicketStatus
@@ -19,7 +19,7 @@ from handlers.procedure import Ctx
 from handlers.procedure.checks import as_id, checked_text
 from handlers.procedure.tickets import complainant_label, move
 from handlers.text import shown
-from storage.records import Attachment, TicketRecord
+from storage.records import Attachment, TicketEventRecord, TicketRecord
 
 REOPEN_ALERT_WAIT = 600.0
 """Seconds the officer's alert about a low rating waits for the complainant's comment (then goes without it)."""
@@ -144,9 +144,24 @@ async def closed_unrated_within(ctx: Ctx, ticket: TicketRecord) -> bool:
     """Closed by the due-work engine for want of a rating, and still within the days the setting allows to rate."""
     if ticket.status != TicketStatus.CLOSED or ticket.rating is not None:
         return False
-    closing = [e for e in await ctx.uow.tickets.events(ticket.id) if e.code == TicketEvent.CLOSED]
+    return auto_closed_within(ticket, await ctx.uow.tickets.events(ticket.id), ctx.now,
+                              ctx.deps.rating_days_after_close)
+
+
+def auto_closed_within(ticket: TicketRecord, events: list[TicketEventRecord], now: datetime, days: int) -> bool:
+    """:func:`closed_unrated_within` on the ticket's history already read: closed unrated by the auto-close no more
+    than ``days`` (the setting ``rating_days_after_close``) before ``now``."""
+    if ticket.status != TicketStatus.CLOSED or ticket.rating is not None:
+        return False
+    closing = [e for e in events if e.code == TicketEvent.CLOSED]
     return bool(closing) and closing[-1].params.get("reason") == "auto" and \
-        ctx.now - closing[-1].at <= timedelta(days=ctx.deps.rating_days_after_close)
+        now - closing[-1].at <= timedelta(days=days)
+
+
+def may_rate(ticket: TicketRecord, events: list[TicketEventRecord], now: datetime, days: int) -> bool:
+    """Whether the complainant may rate the outcome now (what :func:`rate` accepts): unrated, and concluded, or
+    closed by the auto-close within ``days``."""
+    return ticket.rating is None and (ticket.status in RATEABLE or auto_closed_within(ticket, events, now, days))
 
 
 async def comment_on_rating(ctx: Ctx, ticket: TicketRecord, text: str | None) -> TicketRecord:

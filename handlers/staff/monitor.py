@@ -18,6 +18,7 @@ from handlers.events import pack
 from handlers.formats import day, local_day
 from handlers.i18n import N_
 from handlers.labels import action_kind_name, lk_status_name
+from handlers.procedure.deadlines import RESPOND
 from handlers.text import shown
 from handlers.turn import Turn
 from storage.records import ActionRecord, LkRecord
@@ -91,6 +92,17 @@ async def monitor(turn: Turn, args: str = "") -> None:
     else:
         title = _("Tickets not confirmed within {n} working days").format(n=deps.standard_times.confirm)
     sections.append(_section(title, total, late))
+
+    # the same tickets the officers' digest and the staff group's summary count "past the time to respond"
+    total, tickets = await watch.late_in_step(RESPOND, today, limit=SHOWN)
+    unanswered = []
+    for ticket in tickets:
+        assert ticket.due_on is not None
+        days = calendar.working_days_between(ticket.due_on, today)
+        unanswered.append(f"• {ticket.number} — " + turn.ngettext(
+            "due {date}, {n} working day late", "due {date}, {n} working days late", days).format(
+            date=day(ticket.due_on, locale), n=days) + (" " + _("(extended once)") if ticket.due_extended else ""))
+    sections.append(_section(_("Tickets past the time to respond (confirmed, no response yet)"), total, unanswered))
 
     total, tickets = await watch.tickets_in_status(TicketStatus.REOPENED, limit=SHOWN)
     sections.append(_section(_("Reopened tickets (the complainant was not satisfied)"), total, [

@@ -2,7 +2,8 @@
 
 Every answer is a count plus the first ``limit`` rows, never the whole list, so ``/monitor`` costs the
 same over a thousand tickets as over a million. Each query is an index range scan:
-``lk_action (status, due_on)``, ``ticket (status, created_at)`` and ``lk (status, created_at)``.
+``lk_action (status, due_on)``, ``ticket (status, created_at)``, ``ticket (status, due_on, …)`` and
+``lk (status, created_at)``.
 """
 
 from __future__ import annotations
@@ -127,6 +128,13 @@ class MonitoringRepository:
         """Active tickets whose staff wait for the complainant's answer, longest waiting first."""
         where = (TicketRow.awaiting_complainant_since.is_not(None), TicketRow.status.in_(ACTIVE_STATUSES))
         return await self._tickets(where, (TicketRow.awaiting_complainant_since, TicketRow.id), limit)
+
+    async def late_in_step(self, step: str, before: date, limit: int) -> tuple[int, list[TicketRecord]]:
+        """Active tickets waiting in ``step`` (``respond``: confirmed, no response yet) whose deadline is before
+        ``before`` (late from that day; an extended deadline counts as given): how many, and the first ``limit``,
+        oldest deadline first. The same tickets the due work counts late (``DueRepository.late_tickets``)."""
+        where = (TicketRow.due_step == step, TicketRow.due_on < before, TicketRow.status.in_(ACTIVE_STATUSES))
+        return await self._tickets(where, (TicketRow.due_on, TicketRow.id), limit)
 
     async def lks_in_later_rounds(self, limit: int) -> tuple[int, list[LkRecord]]:
         """Open LKs in a second (or later) round: a programme that was judged not effective."""

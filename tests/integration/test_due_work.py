@@ -5,7 +5,7 @@ vanished, and each notice once."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -243,6 +243,30 @@ class TestComplainant:
         async with desk.make_uow() as uow:
             found = await uow.tickets.get(ticket)
             assert found is not None and found.status == "reopened"
+
+    async def test_status_offers_the_rating_after_the_auto_close_until_the_settings_days_pass(
+            self, desk: Desk, clock: Clock) -> None:
+        """Found in a new-user walk: the auto-close's notice said "you can still rate it until …" with the rating
+        buttons, /status of the same ticket then showed none."""
+        ticket = await self.add_ticket(desk, clock, "resolved")
+        async with desk.make_uow() as uow:
+            await uow.tickets.update(ticket, resolved_at=clock(), response="Transkrip sudah terbit.")
+            await uow.commit()
+        student = desk.user(STUDENT, "Siti")
+        rating = [f"rate:{ticket}:{n}" for n in range(1, 6)]
+        assert buttons_of((await desk.payloads(student, "/status KEL-2026-00001"))[0]) == rating  # answered
+        await tick(desk, clock, wib(2026, 12, 31, 9))
+        closing = wib(2027, 1, 8, 9)
+        closed = [p for p in await tick(desk, clock, closing) if p["chat_id"] == STUDENT]
+        assert len(closed) == 1 and buttons_of(closed[0]) == rating  # the auto-close's notice
+        days = desk.deps.rating_days_after_close
+        clock.at(closing + timedelta(days=days) - timedelta(minutes=1))  # the notice's "until": still rateable
+        status = (await desk.payloads(student, "/status KEL-2026-00001"))[0]
+        assert en("closed") in status["text"] and buttons_of(status) == rating
+        clock.at(closing + timedelta(days=days, minutes=1))
+        assert buttons_of((await desk.payloads(student, "/status KEL-2026-00001"))[0]) == []
+        answer, _rated = await desk.press_payloads(student, f"rate:{ticket}:4")  # an old button: refused as before
+        assert answer is not None and "KEL-2026-00001" in answer
 
 
 class TestDeadlinesShown:

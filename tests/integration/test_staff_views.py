@@ -157,3 +157,37 @@ async def test_monitor_shows_only_sections_with_items_and_one_line_when_nothing_
     report = (await desk.say(desk.user(OFFICER, "Olivia"), "/monitor"))[0]
     assert list(sections(report)) == [_("Tickets not confirmed within their service's standard time")]
     assert "\n—" not in report and _("Nothing is late or waiting. ✅") not in report
+
+
+async def test_monitor_lists_tickets_past_the_time_to_respond_oldest_deadline_first(
+        desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
+    """Found in a new-user walk: the officers' digest and the staff group's summary counted tickets "past the time to
+    respond", /monitor had no section for them. Confirmed, no response yet, the deadline passed (Wed 25 Nov)."""
+    waiting = [("in_followup", "respond", date(2026, 11, 20), False),  # Fri 20: 3 working days late
+               ("accepted", "respond", date(2026, 11, 10), True),      # extended to Tue 10: 11 working days late
+               ("in_followup", "respond", date(2026, 11, 25), False),  # due today: not late yet
+               ("confirming", "confirm", date(2026, 11, 10), False)]   # late, but to be confirmed, not answered
+    async with new_uow() as uow:
+        student = await uow.persons.get_by_telegram_id(STUDENT)
+        assert student is not None
+        for status, step, due, extended in waiting:
+            ticket = await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None,
+                                                     "Transkrip belum terbit", None, {}, (), False, status, NOW))
+            await uow.tickets.update(ticket.id, due_step=step, due_on=due, due_extended=extended)
+        await uow.commit()
+    await add_ticket(new_uow, anonymous=False, days_ago=7)  # KEL-2026-00005, late to be confirmed: the section before
+    title = _("Tickets past the time to respond (confirmed, no response yet)")
+    report = (await desk.say(desk.user(OFFICER, "Olivia"), "/monitor"))[0]
+    unconfirmed = _("Tickets not confirmed within their service's standard time")
+    assert list(sections(report)) == [unconfirmed, title]
+    assert "KEL-2026-00004" not in sections(report)[unconfirmed]  # filed today: late by its receipt only later
+    late = sections(report)[title]
+    assert late.split("\n") == [
+        f"<b>{title}</b> (2)",
+        "• KEL-2026-00002 — " + _("due {date}, {n} working days late").format(
+            date=day(date(2026, 11, 10), "en"), n=11) + " " + _("(extended once)"),
+        "• KEL-2026-00001 — " + _("due {date}, {n} working days late").format(
+            date=day(date(2026, 11, 20), "en"), n=3)]
+    idn = Translator().gettext("id")
+    in_indonesian = (await desk.say(desk.user(OFFICER, "Olivia", "id"), "/monitor"))[0]
+    assert f"<b>{idn(title)}</b> (2)" in in_indonesian and idn(title) != title
