@@ -38,6 +38,8 @@ HEAVY_FIRST = (
     "tests/e2e/test_due_work.py",
     "tests/e2e/test_sandbox.py",
     "tests/integration/test_hostile_properties.py",
+    "tests/e2e/",  # then every other end-to-end test (each waits on Telegram's pace): a run of 2026-12-04 left them
+    # last, and one worker spent its final ~15 minutes on test_filing's 16-combination tests while three stood idle
 )
 
 
