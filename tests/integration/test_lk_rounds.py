@@ -30,13 +30,19 @@ en = Translator().gettext("en")
 REASON = "Two more transcripts were late in December."
 
 
-async def judged_not_effective(desk: Desk) -> int:
-    """LK-2026-001 approved, round 1 carried out (the complainant answered), and judged not effective."""
+async def round_one_done(desk: Desk) -> int:
+    """LK-2026-001 approved and round 1 carried out (the complainant answered): waiting for the effectiveness check."""
     number = await approved(desk)
     officer = desk.user(OFFICER, NAMES[OFFICER])
     await desk.say(officer, "/lk action done 1 Transcript issued.")
     await desk.say(officer, "Your transcript is ready at the counter.")
     await desk.say(desk.user(OWNER, NAMES[OWNER]), "/lk action done 2 Deputies appointed.")
+    return number
+
+
+async def judged_not_effective(desk: Desk) -> int:
+    """LK-2026-001 approved, round 1 carried out (the complainant answered), and judged not effective."""
+    number = await round_one_done(desk)
     await desk.press(desk.user(MONITOR, NAMES[MONITOR]), f"lk:noteff:{number}")
     await desk.say(desk.user(MONITOR, NAMES[MONITOR]), REASON)
     return number
@@ -52,11 +58,8 @@ async def status_of(desk: Desk) -> tuple[str, int]:
 async def test_the_next_round_is_checked_and_approved_before_its_owners_are_told(
         new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
     desk, archive = await desk_with(new_uow, tmp_path)
-    number = await approved(desk)
+    number = await round_one_done(desk)
     officer, owner = desk.user(OFFICER, NAMES[OFFICER]), desk.user(OWNER, NAMES[OWNER])
-    await desk.say(officer, "/lk action done 1 Transcript issued.")
-    await desk.say(officer, "Your transcript is ready at the counter.")
-    await desk.say(owner, "/lk action done 2 Deputies appointed.")
     await desk.press(desk.user(MONITOR, NAMES[MONITOR]), f"lk:noteff:{number}")
     told = await desk.payloads(desk.user(MONITOR, NAMES[MONITOR]), REASON)
     assert en("{number} is now a draft of round {round}: its officer was told why and plans the round's actions, "
@@ -156,11 +159,8 @@ async def test_an_lk_in_a_further_round_begun_under_the_old_rule_keeps_running(
     """Before this rule "not effective" put the LK straight back in progress with round + 1; such LKs continue:
     a new action runs at once, its owner is told, and when all are done the effectiveness check is asked again."""
     desk, archive = await desk_with(new_uow, tmp_path)
-    number = await approved(desk)
+    number = await round_one_done(desk)
     officer, owner = desk.user(OFFICER, NAMES[OFFICER]), desk.user(OWNER, NAMES[OWNER])
-    await desk.say(officer, "/lk action done 1 Transcript issued.")
-    await desk.say(officer, "Your transcript is ready at the counter.")
-    await desk.say(owner, "/lk action done 2 Deputies appointed.")
     async with desk.make_uow() as uow:  # what the earlier "not effective" recorded
         lk = await uow.lks.get(number)
         assert lk is not None and lk.status == LkStatus.AWAITING_VERIFICATION
