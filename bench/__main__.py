@@ -20,8 +20,8 @@ from typing import Any, cast
 
 from bench.common import Figure, Size
 
-BENCHMARKS = ("updates", "fanout", "replies", "search", "memory", "monitor", "uploads", "lk_pdf", "due", "export",
-              "due_morning")
+BENCHMARKS = ("updates", "fanout", "replies", "search", "stemming", "memory", "monitor", "uploads", "lk_pdf", "due",
+              "export", "due_morning", "lk_close", "stats", "recap", "metoo", "retention")
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 Runner = Callable[[Size], Awaitable[list[Figure]]]
 

@@ -19,7 +19,8 @@ import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -39,6 +40,7 @@ from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork
 
+BACKENDS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 POSTGRES_ENV = "TANGGAP_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # a Wednesday, 10:00 WIB
@@ -208,7 +210,7 @@ async def load_postgres(dsn: str, batches: Iterator[Batch]) -> None:
         async with connection.transaction():
             for table, columns, rows in batches:
                 await connection.copy_records_to_table(table, records=rows, columns=list(columns))
-            for table in ("person", "ticket", "lk", "lk_action"):
+            for table in ("person", "ticket", "lk", "lk_action", "outbox", "ticket_attachment"):
                 await connection.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         # What autovacuum would have done by the time anyone asks: statistics and the visibility map.
@@ -264,45 +266,41 @@ def _figures(backend: str, size: Size, scale: Scale, generation: float, timings:
     ]
 
 
-async def _sqlite(size: Size, scale: Scale, folder: Path) -> list[Figure]:
-    path = folder / "monitor.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
-    engine = make_engine(url)
-    try:
-        await upgrade(engine)
-    finally:
-        await engine.dispose()
-    started = time.perf_counter()
-    await asyncio.to_thread(load_sqlite, path, tables(scale, random.Random(5)))
-    generation = time.perf_counter() - started
-    timings, report = await _time_monitor(url, scale.calls)
-    return _figures("SQLite", size, scale, generation, timings, False, report)
-
-
-async def _postgres(size: Size, scale: Scale) -> list[Figure]:
+@asynccontextmanager
+async def loaded(backend: str, scale: Scale, folder: Path, bench: str,
+                 data: Callable[[Scale, random.Random], Iterator[Batch]] | None = None
+                 ) -> AsyncIterator[tuple[str, float] | None]:
+    """A database (``sqlite`` in ``folder``, or ``postgres``: a database of its own on the server, dropped after),
+    migrated and filled with this benchmark's data at ``scale`` (``data``'s batches; by default :func:`tables`): its
+    URL and the seconds the data took. None when PostgreSQL is not reachable (said on stdout, under ``bench``'s
+    name). Shared by the monitor, /stats, recap and retention benchmarks."""
+    data = data or tables
+    if backend == "sqlite":
+        path = folder / f"{bench}.sqlite3"
+        url = f"sqlite+aiosqlite:///{path}"
+        await _upgrade(url)
+        started = time.perf_counter()
+        await asyncio.to_thread(load_sqlite, path, data(scale, random.Random(5)))
+        yield url, time.perf_counter() - started
+        return
     server = os.environ.get(POSTGRES_ENV) or DEFAULT_POSTGRES_URL
-    name = f"tanggap_bench_{uuid.uuid4().hex[:12]}"
+    name = f"tanggap_{bench}_{uuid.uuid4().hex[:12]}"
     admin = create_async_engine(make_url(server).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT")
     try:
         try:
             async with asyncio.timeout(5), admin.connect() as connection:
                 await connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
         except Exception as exc:  # any failure to reach the server means: no PostgreSQL here
-            print(f"monitor: PostgreSQL skipped, {server} not reachable ({type(exc).__name__}: {exc})")
-            return []
+            print(f"{bench}: PostgreSQL skipped, {server} not reachable ({type(exc).__name__}: {exc})")
+            yield None
+            return
         url = make_url(server).set(drivername="postgresql+asyncpg", database=name).render_as_string(
             hide_password=False)
         try:
-            engine = make_engine(url)
-            try:
-                await upgrade(engine)
-            finally:
-                await engine.dispose()
+            await _upgrade(url)
             started = time.perf_counter()
-            await load_postgres(asyncpg_dsn(url), tables(scale, random.Random(5)))
-            generation = time.perf_counter() - started
-            timings, report = await _time_monitor(url, scale.calls)
-            return _figures("PostgreSQL", size, scale, generation, timings, True, report)
+            await load_postgres(asyncpg_dsn(url), data(scale, random.Random(5)))
+            yield url, time.perf_counter() - started
         finally:
             async with admin.connect() as connection:
                 await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -310,12 +308,29 @@ async def _postgres(size: Size, scale: Scale) -> list[Figure]:
         await admin.dispose()
 
 
+async def _upgrade(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _measured(backend: str, size: Size, scale: Scale, folder: Path) -> list[Figure]:
+    async with loaded(backend, scale, folder, "monitor") as db:
+        if db is None:
+            return []
+        url, generation = db
+        timings, report = await _time_monitor(url, scale.calls)
+        return _figures(BACKENDS[backend], size, scale, generation, timings, backend == "postgres", report)
+
+
 async def run(size: Size) -> list[Figure]:
     """p95/p50 of ``/monitor`` and the time to generate the data, on SQLite and (when reachable) PostgreSQL."""
     scale = SCALES[size]
     with tempfile.TemporaryDirectory(prefix="tanggap-bench-monitor-") as folder:
-        figures = await _sqlite(size, scale, Path(folder))
-    return figures + await _postgres(size, scale)
+        return await _measured("sqlite", size, scale, Path(folder)) + await _measured("postgres", size, scale,
+                                                                                       Path(folder))
 
 
 if __name__ == "__main__":

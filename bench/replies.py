@@ -29,7 +29,7 @@ from pathlib import Path
 
 from bench.common import Figure, Size, percentile
 from bench.fanout import FIRST_COMPLAINANT, MONITOR, RESPONSE, lk_awaiting_verification, lost_and_doubled
-from bench.students import FILING, Answers, add_students, tanggap
+from bench.students import FILING, Answers, add_students, shown, tanggap
 from bot.emulator import BotApiEmulator
 from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade
@@ -77,6 +77,7 @@ async def walk(answers: Answers, user_id: int, steps: Sequence[tuple[str, str]],
         if kind == "text":
             act: Callable[[], int] = lambda v=value: emu.send_text(user_id, v)  # type: ignore[misc]  # noqa: E731
         else:
+            await shown(emu, user_id, value)
             act = lambda v=value: emu.press_button(user_id, v)  # type: ignore[misc]  # noqa: E731
         started = time.monotonic()
         await answers.step(user_id, act, timeout=STEP_TIMEOUT)

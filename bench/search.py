@@ -24,7 +24,9 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import insert, select
 
 from bench.common import Figure, Size, percentile
+from dialogs.catalogue import catalogue_words
 from dialogs.search import TicketIndex
+from dialogs.stemming import IndonesianStemmer
 from domain.vocabulary import Channel
 from handlers.catalogue_loader import load_catalogue
 from handlers.context import Deps
@@ -170,7 +172,9 @@ async def one_size(count: int, size: Size, folder: Path) -> list[Figure]:
                 await session.execute(insert(TicketRow), rows[at: at + 5_000])
             await session.commit()
 
-        deps = Deps(catalogue=load_catalogue(), translator=Translator())
+        catalogue = load_catalogue()
+        # as the bootstrap builds it: a fresh stemmer (its memory of words empty) for each size
+        deps = Deps(catalogue=catalogue, translator=Translator(), stem=IndonesianStemmer(catalogue_words(catalogue)))
         staff = _Staff(sessions, deps)
         asked = queries(REQUESTS[size])
         narrowed = filters(REQUESTS[size], now)

@@ -90,6 +90,21 @@ def add_students(emulator: BotApiEmulator, count: int, first: int = FIRST_STUDEN
     return ids
 
 
+async def shown(emulator: BotApiEmulator, chat_id: int, label: str, timeout: float = STEP_TIMEOUT) -> None:
+    """Until the newest message with buttons in the chat has one labelled ``label``: a step's reply can be more than
+    one message (a first ``/new`` gets the privacy notice, then the dialog's question), and a person presses what
+    they see. The step's latency still ends at the first message."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        newest = next((m for m in reversed(emulator.messages(chat_id)) if not m.deleted and m.buttons), None)
+        if newest is not None and any(label in text for row in newest.buttons for text, _data in row):
+            return
+        if loop.time() > deadline:
+            raise TimeoutError(f"no button {label!r} in chat {chat_id}")
+        await asyncio.sleep(0.005)
+
+
 async def walk(answers: Answers, user_id: int, steps: Sequence[tuple[str, str]]) -> None:
     """One student through ``steps``, each waiting for the bot's reply."""
     emu = answers.emulator
@@ -97,6 +112,7 @@ async def walk(answers: Answers, user_id: int, steps: Sequence[tuple[str, str]])
         if kind == "text":
             await answers.step(user_id, lambda v=value: emu.send_text(user_id, v))  # type: ignore[misc]
         else:
+            await shown(emu, user_id, value)
             await answers.step(user_id, lambda v=value: emu.press_button(user_id, v))  # type: ignore[misc]
 
 
@@ -204,6 +220,7 @@ async def tanggap(emulator: BotApiEmulator, workdir: Path, *, lifted: bool, engi
                   ) -> AsyncIterator[subprocess.Popen[bytes]]:
     """The real bot (``python -m bot.cli run``) on a fresh SQLite file; ``lifted``: no flood limits."""
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'tanggap.db'}", "BOT_ENGINE": engine,
+           "METOO_DAYS": "0",  # FILING answers no "me too" offer: the students all write the same complaint
            **(LIFTED if lifted else {})}
     async with child(emulator, ["-m", "bot.cli", "run"], env, workdir / "bot.log") as proc:
         yield proc

@@ -25,7 +25,7 @@ from bot.port import BotPort
 from handlers.context import Deps
 from storage.archive import ArchiveStore
 from storage.records import ArchiveItemRecord
-from storage.stripping import is_image, strip_metadata
+from storage.stripping import is_image, looks_like_image, strip_metadata
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class ArchiveFetcher:
             return False
         try:
             downloaded = await self.port.download(item.file_id)
-            sha256, size, mime = await asyncio.to_thread(self._keep, item, downloaded.data)
+            sha256, size, mime, cleaned = await asyncio.to_thread(self._keep, item, downloaded.data)
         except (RetryLater, Rejected) as exc:
             await self._failed(item, exc)
             return False
@@ -95,21 +95,24 @@ class ArchiveFetcher:
             await self._failed(item, exc)
             return False
         async with self.make_uow() as uow:
-            await uow.archive.mark_stored(item.id, sha256=sha256, size=size, mime=mime,
+            await uow.archive.mark_stored(item.id, sha256=sha256, size=size, mime=mime, cleaned=cleaned,
                                           file_unique_id=downloaded.file_unique_id, at=self.deps.clock())
             await uow.commit()
         self.fetched += 1
         log.info("archive item %s stored (%s bytes, sha256 %s)", item.id, size, sha256[:12])
         return True
 
-    def _keep(self, item: ArchiveItemRecord, data: bytes) -> tuple[str, int, str | None]:
-        """Strip an image's metadata and put the bytes in the store (blocking: runs in a thread)."""
-        mime = item.mime
-        if is_image(item.mime, item.file_type):
+    def _keep(self, item: ArchiveItemRecord, data: bytes) -> tuple[str, int, str | None, bool | None]:
+        """Strip an image's metadata and put the bytes in the store (blocking: runs in a thread); the last value:
+        an image cleaned (True), an image that could not be (False), no image (None). An image is known by its type
+        or by its first bytes (a JPEG sent as ``application/octet-stream`` is one too)."""
+        mime, cleaned = item.mime, None
+        if is_image(item.mime, item.file_type) or looks_like_image(data):
             stripped = strip_metadata(data)
+            cleaned = stripped is not None
             if stripped is not None:
                 data, mime = stripped
-        return self.store.put(data), len(data), mime
+        return self.store.put(data), len(data), mime, cleaned
 
     async def _failed(self, item: ArchiveItemRecord, exc: Exception) -> None:
         self.failed += 1

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import AdjustableClock
 from bot.errors import ConfigError
 from bot.settings import Settings
+from dialogs.catalogue import catalogue_words
+from dialogs.stemming import IndonesianStemmer
 from handlers.calendar_loader import HolidayListError, load_calendar
 from handlers.catalogue_loader import CatalogueError, load_catalogue
 from handlers.context import Deps, utc_now
@@ -57,7 +59,16 @@ def build(settings: Settings, *, clock: Callable[[], datetime] | None = None, re
         allow_self_check=settings.allow_self_check,
         clock=clock or (AdjustableClock(settings.clock_start) if settings.clock_start else utc_now),
         rating_days_after_close=settings.rating_days_after_close,
+        monthly_recap=settings.monthly_recap,
+        metoo_days=settings.metoo_days,
+        confidential_roles=settings.confidential(),
+        retention_identity_months=settings.retention_identity_months,
+        retention_attachments_months=settings.retention_attachments_months,
+        outbox_keep_days=settings.outbox_keep_days,
+        privacy_contact=settings.privacy_contact,
         archive=ArchiveStore(settings.archive_dir),
+        stem=IndonesianStemmer(catalogue_words(catalogue)),
+        recurrence_check_days=settings.recurrence_check_days,
     )
     engine = make_engine(settings.database_url, read_only=read_only)
     sessions = make_session_factory(engine)

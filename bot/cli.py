@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import faulthandler
 import logging
 import signal
 import sys
@@ -20,6 +21,8 @@ from bot.service import db_label, serve
 from bot.settings import Settings
 
 log = logging.getLogger("tanggap")
+ONE_ANSWER = ("lk-pdf", "export", "due", "archive", "recap", "privacy")
+"""Commands that print one answer: the schema's INFO lines are left out."""
 
 
 async def migrate_only(settings: Settings) -> None:
@@ -32,6 +35,11 @@ async def migrate_only(settings: Settings) -> None:
 
 
 def _run(main: Coroutine[Any, Any, None]) -> int:
+    # a process that hangs can be asked where: ``kill -USR1 <pid>`` prints every thread's stack to stderr (the
+    # journal); a crash in C code prints them too
+    faulthandler.enable()
+    with contextlib.suppress(AttributeError, ValueError):  # no SIGUSR1 on Windows
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     async def guarded() -> None:
         task = asyncio.ensure_future(main)
         loop = asyncio.get_running_loop()
@@ -75,6 +83,43 @@ def _archive(settings: Settings, action: str) -> int:
     return 0 if result.ok else 1
 
 
+def _privacy_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    privacy = sub.add_parser("privacy", help="the breach runbook (docs/operations.md): whom a breach affects, "
+                                             "and telling them")
+    actions = privacy.add_subparsers(dest="action", required=True)
+    window = {"--since": "the breach window's start, ISO 8601 with its zone, e.g. 2026-11-01T08:00+07:00",
+              "--until": "the breach window's end, e.g. 2026-11-03T17:00+07:00"}
+    affected = actions.add_parser("affected", help="list the people whose personal data the bot held in the window")
+    notify = actions.add_parser("notify", help="queue the breach notice to each affected person with Telegram, once")
+    for action in (affected, notify):
+        for flag, text in window.items():
+            action.add_argument(flag, required=True, help=text)
+    affected.add_argument("--format", choices=("text", "csv"), default="text", help="text (default) or csv")
+    affected.add_argument("--out", type=Path, default=None, help="write the list to this file (default: print it)")
+    notify.add_argument("--text-id", type=Path, required=True, help="the notice in Indonesian (a UTF-8 text file)")
+    notify.add_argument("--text-en", type=Path, required=True, help="the notice in English (a UTF-8 text file)")
+    notify.add_argument("--dry-run", action="store_true", help="write nothing: say who would be told")
+    notify.add_argument("--breach", default=None,
+                        help="a name for the breach, e.g. 2026-11-token-leak (default: its window): a wider window "
+                             "under the same name tells only the people it adds")
+    erasures = actions.add_parser("erasures", help="the erasure requests received since a backup was made (apply "
+                                                   "them again after restoring it)")
+    erasures.add_argument("--since", required=True, help="when the backup was made, e.g. 2026-11-25T02:30+07:00")
+    erasures.add_argument("--out", type=Path, default=None, help="also write the list to this file")
+
+
+def _privacy(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.privacy_cli import breach_name, list_affected, list_erasures, notice_texts, notify, window
+
+    if args.action == "erasures":
+        return _run(list_erasures(settings, window(args.since)[0], args.out))
+    since, until = window(args.since, args.until)
+    if args.action == "affected":
+        return _run(list_affected(settings, since, until, csv_format=args.format == "csv", out=args.out))
+    return _run(notify(settings, since, until, notice_texts(args.text_id, args.text_en), dry_run=args.dry_run,
+                       breach=breach_name(args.breach)))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tanggap", description="Tanggap: complaints and suggestions on Telegram.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -112,11 +157,17 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--sep", default=None, choices=(";", ",", "tab"),
                         help="the CSV's list separator (default: ';' with --lang id, as Excel set to Indonesian "
                              "expects; ',' with --lang en)")
+    recap = sub.add_parser("recap", help="write the monthly recap as a PDF (the same as /recap in the bot)")
+    recap.add_argument("month", nargs="?", default="", help="the month, e.g. 2026-11 (default: the previous month)")
+    recap.add_argument("--out", type=Path, required=True,
+                       help="the PDF to write, e.g. recap.pdf; or a folder: the file is named recap-2026-11.pdf there")
+    recap.add_argument("--lang", default="id", choices=("id", "en"), help="the recap's language (default id)")
+    _privacy_parser(sub)
     args = parser.parse_args(argv)
     try:
         settings = Settings()
         setup_logging(settings.log_level if args.command != "sandbox" else "WARNING", settings.secrets())
-        if args.command in ("lk-pdf", "export", "due", "archive"):  # one answer, not the schema check's INFO lines
+        if args.command in ONE_ANSWER:  # one answer, not the schema's INFO lines
             logging.getLogger("alembic").setLevel(logging.WARNING)
         out = getattr(args, "out", None)
         if isinstance(out, Path) and not out.parent.is_dir():
@@ -148,6 +199,12 @@ def main(argv: list[str] | None = None) -> int:
                                         service=args.service, locale=args.lang,
                                         separator="\t" if args.sep == "tab" else args.sep,
                                         into_folder=args.out.is_dir()))
+        if args.command == "recap":
+            from bot.recap_cli import write_recap
+
+            return _run(write_recap(settings, args.month, args.out, args.lang, into_folder=args.out.is_dir()))
+        if args.command == "privacy":
+            return _privacy(settings, args)
         from bot.sandbox import sandbox
 
         return _run(sandbox(settings, start_user=args.user))

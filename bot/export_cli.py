@@ -13,6 +13,7 @@ from bot.settings import Settings
 from dialogs.export_query import BadExport, parse_export, period_of
 from handlers.export import register_filter, write_register
 from handlers.export_jobs import file_name
+from handlers.identity import Place
 
 
 async def export_register(settings: Settings, out: Path, *, csv_format: bool, first: str | None, last: str | None,
@@ -36,8 +37,14 @@ async def export_register(settings: Settings, out: Path, *, csv_format: bool, fi
         if into_folder:
             async with app.make_uow() as uow:
                 out = out / await file_name(uow, app.deps, query)
-        written = await write_register(app.make_uow, app.deps, register_filter(app.deps, query), out,
+        where = register_filter(app.deps, query)
+        async with app.make_uow() as uow:
+            up_to = await uow.register.last_ticket_id()
+        written = await write_register(app.make_uow, app.deps, where, out,
                                        locale=locale, csv_format=csv_format, separator=separator)
+        async with app.make_uow() as uow:  # the names the file shows, to whoever runs the command: no staff id
+            await uow.register.record_views(where, up_to, app.deps.clock(), None, Place.EXPORT_CLI)
+            await uow.commit()
         what = _count(written.tickets, "ticket") + ("" if csv_format else f", {_count(written.lks, 'LK')}, "
                                                                            f"{_count(written.actions, 'action')}")
         print(f"Register written to {out} ({what}).")

@@ -14,9 +14,9 @@ or /press <message> <button> for any earlier one. Sandbox commands (everything e
 A chat you come back to shows everything that arrived while you were away; other chats get a one-line notice.
 To play the staff: /as 9000, then /staff add 9001 petugas, 9002 pemeriksa, 9003 penyetuju, 9004 pemantau (one
 person may not prepare, check and approve the same LK); /as 9001 Olivia, /start, /help.
-Everything is kept in ./data/sandbox.db (or DATABASE_URL) and its files in ./data/archive beside it, for the next run.
-Files the bot sends you (an LK's PDF, the register) are saved as ./data/sandbox-files/<chat>/<name>; the chat
-shows the path. The bot's log is ./data/sandbox.log.
+Everything is kept in the database (./data/sandbox.db, or DATABASE_URL) and its files in an archive beside it, for
+the next run. Files the bot sends you (an LK's PDF, the register, charts) are saved under <chat>/<name> in the folder
+named below (SANDBOX_FILES_DIR chooses another); the chat shows each path. The bot's log file is named below too.
 """
 
 from __future__ import annotations

@@ -6,7 +6,10 @@ python-telegram-bot (``BOT_ENGINE``); everything after the adapter is the same c
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from dataclasses import replace
 
 from bot.archiving import ArchiveFetcher
 from bot.bootstrap import App, build, command_menu, migrate
@@ -15,9 +18,12 @@ from bot.due_runner import DueRunner
 from bot.export_runner import ExportRunner
 from bot.pacing import Pacer
 from bot.port import make_port
+from bot.recap_child import child_drawer
 from bot.register_job import child_writer
 from bot.runner import Runner
 from bot.settings import Settings
+from bot.stats_worker import ProcessStatsMaker
+from handlers.staff import search_index
 from storage.lease import lease_for
 
 log = logging.getLogger("tanggap")
@@ -34,6 +40,8 @@ async def serve(settings: Settings, *, token: str | None = None, mode: str = "po
     app = build(settings, clock=clock)
     port = make_port(engine, token, settings.telegram_api_url, request_timeout=settings.telegram_request_timeout,
                      archive=app.deps.archive)
+    stats = ProcessStatsMaker(settings, app.deps.clock)
+    warming: asyncio.Task[None] | None = None
     try:
         await migrate(app)
         await port.start()
@@ -50,12 +58,16 @@ async def serve(settings: Settings, *, token: str | None = None, mode: str = "po
         due = DueRunner(app.make_uow, app.deps, runner.notifier.wake, interval=settings.due_interval)
         runner.notifier.companions.append(due.run)  # reminders and digests: by the lease holder only
         runner.notifier.companions.append(fetcher.run)  # the evidence archive: by the lease holder only
-        exports = ExportRunner(app.make_uow, app.deps, runner.notifier.wake,
-                               write=child_writer(settings, app.deps.clock))  # /export, written by a child process
+        # /export, written by a child process; /stats, its figures read and charts drawn by a worker process; the
+        # monthly recap, its figures from that worker and its pages drawn by a child process
+        exports = ExportRunner(app.make_uow, replace(app.deps, stats_maker=stats), runner.notifier.wake,
+                               write=child_writer(settings, app.deps.clock), draw=child_drawer())
         runner.notifier.companions.append(exports.run)
         runner.export_queued = exports.wake  # it starts at once instead of at its next look (every 2 s)
         if isinstance(app.deps.clock, AdjustableClock):  # a jump: what is due then, and messages scheduled till then
             app.deps.clock.listeners += [due.wake, runner.notifier.wake, fetcher.wake]
+        # the search index ("me too" while filing, /search): built now in the background, not in a student's turn
+        warming = asyncio.create_task(search_index.warm_up(app.make_uow, app.deps), name="search index warm-up")
         log.info("Tanggap is running (engine %s, %s, database %s)", engine, mode, db_label(app))
         if hook is not None:
             from bot.webhook import WebhookServer
@@ -65,6 +77,11 @@ async def serve(settings: Settings, *, token: str | None = None, mode: str = "po
             await port.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
             await runner.run()
     finally:
+        if warming is not None:  # stopped, and waited for, while the database is still open: a read it had under
+            warming.cancel()       # way gives its connection back before the engine is disposed
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await warming
+        stats.close()
         await port.close()
         await app.close()
 

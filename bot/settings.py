@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.errors import ConfigError
 from dialogs.catalogue import StandardTimes
 from dialogs.hours import Window, WindowError
+from handlers.identity import confidential_roles
 
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 OFFICIAL_API = "https://api.telegram.org"
@@ -76,6 +77,25 @@ class Settings(BaseSettings):
     clock_start: datetime | None = None
     # How long after an auto-close the complainant may still rate (and so reopen) the ticket, in days.
     rating_days_after_close: int = 30
+    # The monthly recap to the approvers and monitors on each month's first working day (off: only /recap makes one).
+    monthly_recap: bool = True
+    # Days after an LK closes as effective before its complainants are asked "did it happen again?".
+    recurrence_check_days: int = 30
+    # "Me too": while filing, open cases of the same service filed within this many days are offered to join (0: no
+    # offer at all).
+    metoo_days: int = 60
+    # Privacy (UU PDP, issue 15). The roles that may see a confidential complainant's identity, besides nobody else:
+    # "officer" means the ticket's handling officer only (comma-separated; default admin and the handling officer).
+    confidential_roles: str = "admin,officer"
+    # Months after a ticket is closed before the due-work engine erases the complainant's identity from it, and
+    # before it deletes the ticket's attachments (0: never).
+    retention_identity_months: int = 24
+    retention_attachments_months: int = 12
+    # Days a delivered message's text is kept in the outbox (0: for ever); older ones are deleted by the due-work
+    # engine's passes (names and what people wrote serve nothing once sent).
+    outbox_keep_days: int = 30
+    # Who answers privacy questions and requests, as the notice names them (e.g. "BAPKM ITS, bapkm@its.ac.id").
+    privacy_contact: str = "BAPKM ITS"
     # Webhook mode (`tanggap webhook`): Telegram POSTs updates to WEBHOOK_URL, served on WEBHOOK_LISTEN:WEBHOOK_PORT.
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
@@ -108,6 +128,13 @@ class Settings(BaseSettings):
             if days <= 0:
                 raise ConfigError(f"{name} must be a positive whole number of working days; got {days}.")
         return StandardTimes(confirm=self.confirm_days, respond=self.respond_days, close=self.close_days)
+
+    def confidential(self) -> frozenset[str]:
+        """``CONFIDENTIAL_ROLES``, checked: an unknown role name is a configuration error, not silently ignored."""
+        try:
+            return confidential_roles(self.confidential_roles)
+        except ValueError as exc:
+            raise ConfigError(f"CONFIDENTIAL_ROLES: {exc}.") from None
 
     def office_window(self) -> Window:
         """``OFFICE_HOURS``: when staff are sent reminders and digests, on working days."""

@@ -173,6 +173,11 @@ class Catalogue:
         return code in self._by_code
 
 
+def catalogue_words(catalogue: Catalogue) -> list[str]:
+    """The services' Indonesian names and aliases: root words the stemmer's dictionary should know."""
+    return [text for service in catalogue for text in (service.name.get("id", ""), *service.aliases)]
+
+
 def standard_times(service_code: str | None, catalogue: Catalogue, defaults: StandardTimes) -> StandardTimes:
     """The standard times for handling a complaint about ``service_code``: the service's own, field by field,
     over ``defaults``. A code not in the catalogue (``"other"``, a service since removed) gets the defaults."""

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
-from domain.vocabulary import TicketKind
+from domain.vocabulary import IdentityLevel, TicketKind
 
 COMPLAINT: str = TicketKind.COMPLAINT
 SUGGESTION: str = TicketKind.SUGGESTION
@@ -24,6 +24,17 @@ class DraftFile:
     file_name: str | None = None
     mime_type: str | None = None
     caption: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseOffer:
+    """An open "me too" case offered while filing: its lead ticket's id (never shown), how many people are in it,
+    the day it began (WIB) and the public summary staff wrote (None: none yet). Nothing else of it is kept."""
+
+    lead_id: int
+    people: int
+    began: date
+    summary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,8 +57,13 @@ class Draft:
     when_done: bool = False
     answers: dict[str, str] = field(default_factory=dict)
     question_index: int = 0
-    anonymous: bool | None = None
+    #: Who may see the complainant's name: ``named`` | ``confidential`` | ``anonymous`` (None: not chosen yet).
+    identity: str | None = None
     returning: bool = False
+    case_offers: tuple[CaseOffer, ...] = ()
+    cases_checked: bool = False
+    case_answered: bool = False
+    joins: int | None = None
 
     def with_(self, **changes: Any) -> Draft:
         return replace(self, **changes)
@@ -63,6 +79,7 @@ class Draft:
         data = asdict(self)
         data["occurred_on"] = self.occurred_on.isoformat() if self.occurred_on else None
         data["files"] = [asdict(f) for f in self.files]
+        data["case_offers"] = [{**asdict(o), "began": o.began.isoformat()} for o in self.case_offers]
         return data
 
     @classmethod
@@ -73,6 +90,9 @@ class Draft:
         known["files"] = files_from(known.get("files"))
         known["answers"] = dict(known.get("answers") or {})
         known["overlong"] = dict(known.get("overlong") or {})
+        known["case_offers"] = offers_from(known.get("case_offers"))
+        if "identity" not in data and isinstance(data.get("anonymous"), bool):  # a draft saved before issue 15
+            known["identity"] = IdentityLevel.ANONYMOUS if data["anonymous"] else IdentityLevel.NAMED
         return cls(**known)
 
 
@@ -97,3 +117,13 @@ def iso_date(value: Any) -> date | None:
 def files_from(value: Any) -> tuple[DraftFile, ...]:
     """Stored attachments, keeping only the keys :class:`DraftFile` knows."""
     return tuple(DraftFile(**known_fields(DraftFile, f)) for f in value or ())
+
+
+def offers_from(value: Any) -> tuple[CaseOffer, ...]:
+    """Stored case offers (the day as ``YYYY-MM-DD``)."""
+    found = []
+    for item in value or ():
+        known = known_fields(CaseOffer, item)
+        known["began"] = iso_date(known.get("began"))
+        found.append(CaseOffer(**known))
+    return tuple(found)

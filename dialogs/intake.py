@@ -12,10 +12,10 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TypeAlias
 
-from dialogs import answers, engine, long_text, question_step
+from dialogs import answers, engine, long_text, metoo, question_step
 from dialogs import intake_review as review
 from dialogs import intake_steps as steps
-from dialogs.draft import COMPLAINT, SUGGESTION, Draft
+from dialogs.draft import COMPLAINT, SUGGESTION, CaseOffer, Draft
 from dialogs.engine import Problem, StepSpec, Transition
 from dialogs.intake_steps import IntakeContext
 from dialogs.ui import FileInput, Say
@@ -28,6 +28,7 @@ class Step(StrEnum):
     KIND = "kind"
     SERVICE = "service"
     DESCRIPTION = "description"
+    CASE = "case"
     FILES = "files"
     WHEN = "when"
     QUESTION = "question"
@@ -56,31 +57,41 @@ def _described_first(d: Draft, c: IntakeContext) -> bool:
     return d.described_first and d.description is not None
 
 
+def _described_first_offered(d: Draft, c: IntakeContext) -> bool:
+    return _described_first(d, c) and metoo.offered(d, c)
+
+
 STEPS: dict[Step, StepSpec[Draft, IntakeContext]] = {
     Step.KIND: StepSpec(steps.prompt_kind, steps.accept_kind, lambda d, c: d.kind is not None),
     Step.SERVICE: StepSpec(steps.prompt_service, steps.accept_service, lambda d, c: d.service is not None),
     Step.DESCRIPTION: StepSpec(steps.prompt_description, steps.accept_description,
                                lambda d, c: d.description is not None),
+    Step.CASE: StepSpec(metoo.prompt_case, metoo.accept_case, metoo.answered),
     Step.FILES: StepSpec(steps.prompt_files, steps.accept_files, lambda d, c: d.files_done),
     Step.WHEN: StepSpec(steps.prompt_when, steps.accept_when, lambda d, c: d.when_done),
     Step.QUESTION: StepSpec(review.prompt_question, review.accept_question, lambda d, c: not _more_questions(d, c)),
-    Step.ANONYMITY: StepSpec(review.prompt_anonymity, review.accept_anonymity, lambda d, c: d.anonymous is not None),
+    Step.ANONYMITY: StepSpec(review.prompt_anonymity, review.accept_anonymity, lambda d, c: d.identity is not None),
     Step.SUMMARY: StepSpec(review.prompt_summary, review.accept_summary, lambda d, c: False),
     Step.EDIT: StepSpec(review.prompt_edit, review.accept_edit, lambda d, c: False),
 }
 
 TRANSITIONS: tuple[Transition[Step, Draft, IntakeContext], ...] = (
     Transition(Step.KIND, Step.SERVICE, "complaint / suggestion"),
+    Transition(Step.SERVICE, Step.CASE, "service (description typed before /new; similar open cases)",
+               _described_first_offered),
     Transition(Step.SERVICE, Step.FILES, "service (description typed before /new)", _described_first),
     Transition(Step.SERVICE, Step.DESCRIPTION, "button, or typed name matched"),
+    Transition(Step.DESCRIPTION, Step.CASE, "text (a complaint like open cases of the service: me too?)",
+               metoo.offered),
     Transition(Step.DESCRIPTION, Step.FILES, "text, or file with caption (too long: kept, cut or sent again)"),
+    Transition(Step.CASE, Step.FILES, "yes, this case / no, mine is different"),
     Transition(Step.FILES, Step.WHEN, "done (complaint)", _is_complaint),
     Transition(Step.FILES, Step.ANONYMITY, "done (suggestion)", _is_suggestion),
     Transition(Step.WHEN, Step.QUESTION, "date (service has questions)", _more_questions),
     Transition(Step.WHEN, Step.ANONYMITY, "date (no questions)"),
     Transition(Step.QUESTION, Step.QUESTION, "next question (an optional one: Skip)", _more_questions),
     Transition(Step.QUESTION, Step.ANONYMITY, "last answer, or skipped"),
-    Transition(Step.ANONYMITY, Step.SUMMARY, "named / anonymous"),
+    Transition(Step.ANONYMITY, Step.SUMMARY, "named / confidential / anonymous"),
     Transition(Step.SUMMARY, Step.SENT, "Send: ticket number + acknowledgement"),
     Transition(Step.SUMMARY, Step.EDIT, "Edit"),
     Transition(Step.EDIT, Step.SERVICE, "service"),
@@ -123,6 +134,16 @@ back = FLOW.back
 step_key = FLOW.step_key
 mermaid = FLOW.mermaid
 _follow = FLOW.follow
+
+
+def with_offers(step: Step, outcome: Outcome, offers: tuple[CaseOffer, ...], ctx: IntakeContext) -> Outcome:
+    """The outcome of an input at ``step`` once the cases like the draft's complaint are known (the handler looks
+    them up when :func:`dialogs.metoo.wanted`): with offers the walk goes to the "me too" question instead."""
+    draft = outcome.draft.with_(case_offers=offers, cases_checked=True)
+    if not offers or outcome.step is None:
+        return engine.Outcome(outcome.step, draft, outcome.says)
+    following = FLOW.follow(step, draft, ctx)
+    return engine.Outcome(following, draft, (prompt(following, draft, ctx),))
 
 
 def start_from(text: str, file: FileInput | None, ctx: IntakeContext) -> Outcome:

@@ -1,4 +1,4 @@
-"""The later steps of the intake dialog: confirmation questions, anonymity, summary, edit, acknowledgement."""
+"""The later steps of the intake dialog: confirmation questions, identity, summary, edit, acknowledgement."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from dialogs import question_step
+from dialogs import metoo, question_step
 from dialogs.catalogue import Question, StandardTimes, standard_times
 from dialogs.dates import format_date
 from dialogs.draft import COMPLAINT, OTHER_SERVICE, SUGGESTION, Draft
@@ -24,12 +24,19 @@ from dialogs.intake_steps import (
 )
 from dialogs.typed import core_text
 from dialogs.ui import DialogInput, PickInput, Say, shorten
+from domain.vocabulary import IdentityLevel
 
 SHOWN_DESCRIPTION = 2000
 """Most of the description the summary shows (in Telegram's units): with the answers, the name and the note it
 must stay under Telegram's 4096."""
 NAMED_WORDS = frozenset({"named", "nama", "tampilkan nama", "show name", "show my name", "name", "bernama"})
-ANONYMOUS_WORDS = frozenset({"anonymous", "anonim", "anon", "rahasia", "sembunyikan nama", "hide my name"})
+CONFIDENTIAL_WORDS = frozenset({"confidential", "rahasia", "dirahasiakan", "rahasiakan", "keep it confidential",
+                                "kerahasiaan"})
+ANONYMOUS_WORDS = frozenset({"anonymous", "anonim", "anon", "sembunyikan nama", "hide my name", "stay anonymous",
+                             "tanpa nama"})
+IDENTITY_WORDS = {IdentityLevel.NAMED: NAMED_WORDS, IdentityLevel.CONFIDENTIAL: CONFIDENTIAL_WORDS,
+                  IdentityLevel.ANONYMOUS: ANONYMOUS_WORDS}
+"""What a complainant may type instead of pressing the identity buttons (the buttons' own labels are matched too)."""
 
 
 # --- confirmation questions (dialogs.question_step) ------------------------------------------------------------
@@ -45,17 +52,22 @@ def accept_question(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Che
     return question_step.accept(draft, given, ctx)
 
 
-# --- anonymity ----------------------------------------------------------------------------------------
+# --- identity (named, confidential, anonymous) ---------------------------------------------------------------
 def prompt_anonymity(draft: Draft, ctx: IntakeContext) -> Say:
+    """Who may see the complainant's name on this ticket (issue 15): each choice with one line saying who."""
     _ = ctx._
     return Say(
-        _(
-            "Should the staff see your name? If you stay anonymous, the officers handling it do not see who "
-            "you are, and you still receive every update here."
-        ),
+        _("Who may see your name on this report?") + "\n\n"
+        + "• " + _("<b>Named</b>: the bureau's staff see your name.") + "\n"
+        + "• " + _("<b>Confidential</b>: only {readers} see your name — never the staff group, the nonconformity "
+                   "report (LK) or the bureau's reports.").format(readers=ctx.readers()) + "\n"
+        + "• " + _("<b>Anonymous</b>: no staff member sees who you are; the answers still reach you here.") + "\n\n"
+        + _("Staff read your description and your files whatever you choose: to stay unknown, leave your name, NRP "
+            "and contact out of them."),
         (
-            (button(ctx, "anonymity", _("Show my name"), "named"),
-             button(ctx, "anonymity", _("Stay anonymous"), "anonymous")),
+            (button(ctx, "anonymity", _("Show my name"), IdentityLevel.NAMED),
+             button(ctx, "anonymity", _("Keep it confidential"), IdentityLevel.CONFIDENTIAL)),
+            (button(ctx, "anonymity", _("Stay anonymous"), IdentityLevel.ANONYMOUS),),
             nav_row(ctx, "anonymity"),
         ),
     )
@@ -63,11 +75,23 @@ def prompt_anonymity(draft: Draft, ctx: IntakeContext) -> Say:
 
 def accept_anonymity(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked:
     value = core_text(_text(given))
-    if value in NAMED_WORDS:
-        return draft.with_(anonymous=False)
-    if value in ANONYMOUS_WORDS:
-        return draft.with_(anonymous=True)
+    for level, words in IDENTITY_WORDS.items():
+        if value == level.value or value in words:
+            return draft.with_(identity=level.value)
     return Problem(ctx._("Please choose one of the buttons."))
+
+
+def identity_line(draft: Draft, ctx: IntakeContext) -> str:
+    """The summary's line about the choice: the name and who sees it."""
+    _ = ctx._
+    if draft.identity == IdentityLevel.ANONYMOUS:
+        identity = _("anonymous — no staff member sees your name")
+    elif draft.identity == IdentityLevel.CONFIDENTIAL:
+        identity = _("{name}, confidential — only {readers} see it").format(name=escape(ctx.person_name),
+                                                                            readers=ctx.readers())
+    else:
+        identity = _("{name} — the bureau's staff see it").format(name=escape(ctx.person_name))
+    return _("Identity: {identity}").format(identity=identity)
 
 
 # --- summary and edit -----------------------------------------------------------------------------------
@@ -103,14 +127,16 @@ def summary_text(draft: Draft, ctx: IntakeContext) -> str:
     title = _("Summary of your complaint") if draft.kind == COMPLAINT else _("Summary of your suggestion")
     lines = [f"<b>{title}</b>", _("Service: {service}").format(service=service_name(draft, ctx))]
     lines.append(_("Description: {text}").format(text=escape(shorten(draft.description or "", SHOWN_DESCRIPTION))))
+    joined = metoo.summary_line(draft, ctx)
+    if joined:
+        lines.append(joined)
     if draft.files:
         lines.append(_("Attachments: {n}").format(n=len(draft.files)))
     if draft.kind == COMPLAINT:
         when = format_date(draft.occurred_on, ctx.locale) if draft.occurred_on else _("not sure")
         lines.append(_("When: {date}").format(date=when))
         lines += question_step.summary_lines(draft, ctx)
-    identity = _("anonymous") if draft.anonymous else escape(ctx.person_name)
-    lines.append(_("Identity: {identity}").format(identity=identity))
+    lines.append(identity_line(draft, ctx))
     note = standard_time_note(draft, ctx)
     if note:
         lines.append("\n" + note)
@@ -150,12 +176,12 @@ def accept_edit(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked
     """Clear the chosen part and mark the draft as returning to the summary."""
     value = given.value if isinstance(given, PickInput) else ""
     cleared: dict[str, dict[str, Any]] = {
-        "service": {"service": None, "answers": {}, "question_index": 0},
-        "description": {"description": None, "overlong": {}},
+        "service": {"service": None, "answers": {}, "question_index": 0, **metoo.reset()},
+        "description": {"description": None, "overlong": {}, **metoo.reset()},
         "files": {"files": (), "files_done": False},
         "when": {"occurred_on": None, "when_done": False},
         "question": {"answers": {}, "question_index": 0},
-        "anonymity": {"anonymous": None},
+        "anonymity": {"identity": None},
     }
     if value not in cleared or value not in editable(draft, ctx):  # a forged or stale button: not offered
         return Problem(ctx._("Please choose what to change with the buttons."))

@@ -41,6 +41,12 @@ class IntakeContext:
     _: Gettext
     ngettext: Ngettext
     person_name: str = ""
+    #: Who may see a confidential identity, in words (``handlers.identity.readers``, from CONFIDENTIAL_ROLES); empty:
+    #: the default's "the officer handling it and the administrator".
+    confidential_readers: str = ""
+
+    def readers(self) -> str:
+        return self.confidential_readers or self._("the officer handling it and the administrator")
 
 
 Checked = Draft | Problem
@@ -101,10 +107,17 @@ def accept_service(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Chec
     return _set_service(draft, chosen) if isinstance(chosen, str) else chosen
 
 
+CASES_UNCHECKED: dict[str, object] = {"case_offers": (), "cases_checked": False, "case_answered": False,
+                                      "joins": None}
+"""What a new service or description forgets of the "me too" question (``dialogs.metoo``): it is asked again about
+the cases like the new complaint — also after « Back, not only after Edit (found in a walk: a student went back,
+rewrote the description, and was not offered the case that matched it)."""
+
+
 def _set_service(draft: Draft, code: str) -> Draft:
     if code == draft.service:
         return draft
-    return draft.with_(service=code, answers={}, question_index=0)
+    return draft.with_(service=code, answers={}, question_index=0, **CASES_UNCHECKED)
 
 
 # --- description ------------------------------------------------------------------------------------
@@ -125,7 +138,10 @@ def prompt_description(draft: Draft, ctx: IntakeContext) -> Say:
 
 
 def accept_description(draft: Draft, given: DialogInput, ctx: IntakeContext) -> Checked:
-    return answers.accept_description(draft, given, ctx._)
+    accepted = answers.accept_description(draft, given, ctx._)
+    if isinstance(accepted, Draft) and accepted.description != draft.description:
+        return accepted.with_(**CASES_UNCHECKED)
+    return accepted
 
 
 # --- attachments ------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from rapidfuzz.distance import OSA
 
 from dialogs.matching import STOPWORDS as SERVICE_STOPWORDS
 from dialogs.matching import normalise
+from dialogs.stemming import IDENTITY, Stem
 
 Ticket = tuple[int, str, str]  # (ticket_id, number, text)
 Hit = tuple[int, str, float]  # (ticket_id, number, score 0..100)
@@ -56,19 +57,22 @@ RERANK = 200
 _COVERAGE_SHARE = 0.7  # score = 100 * (0.7 * weighted coverage + 0.3 * token_set_ratio / 100)
 
 
-def words(text: str) -> list[str]:
-    """The content words of ``text`` in order: normalised, without filler words, clitics cut."""
+def words(text: str, stem: Stem = IDENTITY) -> list[str]:
+    """The content words of ``text`` in order: normalised, without filler words, clitics cut, then each reduced to
+    its root by ``stem`` (:mod:`dialogs.stemming`: "dilegalisir" -> "legalisir"; the index and queries alike)."""
     if not text.isascii():  # the common ASCII case needs no accent stripping (``matching.normalise`` does it)
         text = normalise(text)
     found = []
     for word in _NON_WORD.sub(" ", text.casefold()).split():
         if word.endswith(_CLITIC_ENDINGS):
-            for clitic, stem in _CLITICS:
-                if word.endswith(clitic) and len(word) - len(clitic) >= stem:
+            for clitic, shortest in _CLITICS:
+                if word.endswith(clitic) and len(word) - len(clitic) >= shortest:
                     word = word[: -len(clitic)]
                     break
         if len(word) >= 2 and word not in STOPWORDS:
-            found.append(word)
+            word = stem(word)
+            if len(word) >= 2 and word not in STOPWORDS:
+                found.append(word)
     return found
 
 
@@ -86,9 +90,11 @@ class _Group:
 
 
 class TicketIndex:
-    """Tickets by the words they use; build once from ``(ticket_id, number, text)``, then ``add`` / ``remove``."""
+    """Tickets by the words they use; build once from ``(ticket_id, number, text)``, then ``add`` / ``remove``.
+    ``stem`` reduces every word, of tickets and queries alike, to its root (default: none)."""
 
-    def __init__(self, tickets: Iterable[Ticket] = ()) -> None:
+    def __init__(self, tickets: Iterable[Ticket] = (), stem: Stem = IDENTITY) -> None:
+        self._stem = stem
         self._numbers: dict[int, str] = {}
         self._by_number: dict[str, int] = {}  # upper-case number -> ticket id
         self._texts: dict[int, str] = {}  # the ticket's content words, joined
@@ -115,7 +121,7 @@ class TicketIndex:
         ticket_id, number, text = ticket
         if ticket_id in self._numbers:
             self.remove(ticket_id)
-        found = words(text)
+        found = words(text, self._stem)
         self._numbers[ticket_id] = number
         self._by_number[number.upper()] = ticket_id
         self._texts[ticket_id] = " ".join(found)
@@ -155,7 +161,7 @@ class TicketIndex:
         exact = self._by_number.get(" ".join(query.split()).upper())
         if among is not None and exact not in among:
             exact = None
-        terms = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
+        terms = list(dict.fromkeys(words(query, self._stem)))[:MAX_QUERY_WORDS]
         groups = [self._expand(term) for term in terms]
         matched = [g for g in groups if g.tickets]
         hits = self._rank(matched, " ".join(terms), unmatched=len(groups) - len(matched), limit=limit, among=among)

@@ -22,7 +22,8 @@ from dialogs.draft import COMPLAINT
 from dialogs.engine import Problem, StepSpec, Transition
 from dialogs.intake_steps import IntakeContext, kind_label
 from dialogs.staff_intake_steps import CHANNELS, LETTER, StaffIntakeDraft, button, channel_label
-from dialogs.ui import DialogInput, PickInput, Say, grid, shorten
+from dialogs.ui import DialogInput, Gettext, PickInput, Say, grid, shorten
+from domain.vocabulary import IdentityLevel
 
 DIALOG = "staff_intake"
 PREFIX = steps.PREFIX
@@ -35,6 +36,7 @@ class Step(StrEnum):
     SERVICE = "service"
     NAME = "name"
     CONTACT = "contact"
+    IDENTITY = "identity"
     DESCRIPTION = "description"
     FILES = "files"
     RECEIVED = "received"
@@ -60,6 +62,25 @@ def _is_complaint(d: StaffIntakeDraft, c: IntakeContext) -> bool:
     return d.kind == COMPLAINT
 
 
+def _known(d: StaffIntakeDraft, c: IntakeContext) -> bool:
+    return steps.known(d)
+
+
+def level_of(draft: StaffIntakeDraft) -> str:
+    """The ticket's identity level: the choice, anonymous when nothing of the complainant is known (named for a
+    draft saved before the choice was asked)."""
+    if not steps.known(draft):
+        return IdentityLevel.ANONYMOUS
+    return draft.identity or IdentityLevel.NAMED
+
+
+def identity_level(draft: StaffIntakeDraft, _: Gettext) -> str:
+    level = level_of(draft)
+    if level == IdentityLevel.NAMED:
+        return _("named")
+    return _("confidential") if level == IdentityLevel.CONFIDENTIAL else _("anonymous")
+
+
 def _more_questions(d: StaffIntakeDraft, c: IntakeContext) -> bool:
     return question_step.more(d, c)
 
@@ -76,6 +97,7 @@ def summary_text(draft: StaffIntakeDraft, ctx: IntakeContext) -> str:
         _("Service: {service}").format(service=answers.service_label(draft.service, ctx.catalogue, ctx.locale, _)),
         _("Complainant: {name}").format(name=escape(draft.name) if draft.name else _("unknown")),
         _("Contact: {contact}").format(contact=escape(draft.contact) if draft.contact else _("none")),
+        _("Identity: {level}").format(level=identity_level(draft, _)),
         _("Description: {text}").format(text=escape(shorten(draft.description or "", SHOWN_DESCRIPTION))),
     ]
     if draft.files:
@@ -107,6 +129,7 @@ CLEARED: dict[str, dict[str, Any]] = {
     "service": {"service": None},
     "name": {"name": None, "name_done": False},
     "contact": {"contact": None, "contact_done": False},
+    "identity": {"identity": None},
     "description": {"description": None, "overlong": {}},
     "files": {"files": (), "files_done": False},
     "received": {"received_on": None},
@@ -118,7 +141,7 @@ CLEARED: dict[str, dict[str, Any]] = {
 
 def editable(draft: StaffIntakeDraft, ctx: IntakeContext) -> list[str]:
     """The parts the edit step offers: the agenda number of a letter, the date and answers of a complaint."""
-    offered = {"agenda": draft.channel == LETTER, "when": draft.kind == COMPLAINT,
+    offered = {"agenda": draft.channel == LETTER, "when": draft.kind == COMPLAINT, "identity": steps.known(draft),
                "question": bool(question_step.questions(draft, ctx))}
     return [part for part in CLEARED if offered.get(part, True)]
 
@@ -126,7 +149,8 @@ def editable(draft: StaffIntakeDraft, ctx: IntakeContext) -> list[str]:
 def prompt_edit(draft: StaffIntakeDraft, ctx: IntakeContext) -> Say:
     _ = ctx._
     labels = {"channel": _("Channel"), "agenda": _("Agenda number"), "kind": _("Kind"), "service": _("Service"),
-              "name": _("Complainant"), "contact": _("Contact"), "description": _("Description"),
+              "name": _("Complainant"), "contact": _("Contact"), "identity": _("Identity"),
+              "description": _("Description"),
               "files": _("Attachments"), "received": _("Date received"), "when": _("Date it happened"),
               "question": _("Answers")}
     row = [button("edit", labels[part], part) for part in editable(draft, ctx)]
@@ -159,6 +183,7 @@ STEPS: dict[Step, Spec] = {
     Step.SERVICE: Spec(steps.prompt_service, steps.accept_service, lambda d, c: d.service is not None),
     Step.NAME: Spec(steps.prompt_name, steps.accept_name, lambda d, c: d.name_done),
     Step.CONTACT: Spec(steps.prompt_contact, steps.accept_contact, lambda d, c: d.contact_done),
+    Step.IDENTITY: Spec(steps.prompt_identity, steps.accept_identity, lambda d, c: d.identity is not None),
     Step.DESCRIPTION: Spec(case.prompt_description, case.accept_description, lambda d, c: d.description is not None),
     Step.FILES: Spec(case.prompt_files, case.accept_files, lambda d, c: d.files_done),
     Step.RECEIVED: Spec(case.prompt_received, case.accept_received, lambda d, c: d.received_on is not None),
@@ -175,7 +200,10 @@ TRANSITIONS: tuple[Transition[Step, StaffIntakeDraft, IntakeContext], ...] = (
     Transition(Step.KIND, Step.SERVICE, "complaint / suggestion"),
     Transition(Step.SERVICE, Step.NAME, "button, or typed name matched"),
     Transition(Step.NAME, Step.CONTACT, "name, or unknown / anonymous"),
-    Transition(Step.CONTACT, Step.DESCRIPTION, "phone / e-mail / account / address, or no contact"),
+    Transition(Step.CONTACT, Step.IDENTITY, "phone / e-mail / account / address, or no contact (a name or contact "
+                                            "given)", _known),
+    Transition(Step.CONTACT, Step.DESCRIPTION, "no name, no contact: anonymous"),
+    Transition(Step.IDENTITY, Step.DESCRIPTION, "named / confidential / anonymous"),
     Transition(Step.DESCRIPTION, Step.FILES, "text, or photo / PDF with caption (too long: kept, cut or sent again)"),
     Transition(Step.FILES, Step.RECEIVED, "done"),
     Transition(Step.RECEIVED, Step.WHEN, "date received (complaint)", _is_complaint),
@@ -192,6 +220,7 @@ TRANSITIONS: tuple[Transition[Step, StaffIntakeDraft, IntakeContext], ...] = (
     Transition(Step.EDIT, Step.SERVICE, "service"),
     Transition(Step.EDIT, Step.NAME, "complainant"),
     Transition(Step.EDIT, Step.CONTACT, "contact"),
+    Transition(Step.EDIT, Step.IDENTITY, "identity"),
     Transition(Step.EDIT, Step.DESCRIPTION, "description"),
     Transition(Step.EDIT, Step.FILES, "attachments"),
     Transition(Step.EDIT, Step.RECEIVED, "date received"),

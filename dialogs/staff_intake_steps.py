@@ -19,7 +19,7 @@ from dialogs.draft import COMPLAINT, SUGGESTION, DraftFile, files_from, iso_date
 from dialogs.engine import Problem
 from dialogs.intake_steps import IntakeContext, typed_kind
 from dialogs.ui import ButtonRow, DialogInput, Gettext, PickInput, Say
-from domain.vocabulary import OFFLINE_CHANNELS
+from domain.vocabulary import OFFLINE_CHANNELS, IdentityLevel
 
 PREFIX = "si"
 CHANNELS: tuple[str, ...] = OFFLINE_CHANNELS
@@ -52,6 +52,9 @@ class StaffIntakeDraft:
     name_done: bool = False
     contact: str | None = None  # None with ``contact_done``: no way to reach them
     contact_done: bool = False
+    #: Who may see the complainant's name (``named`` | ``confidential`` | ``anonymous``), asked when a name or a
+    #: contact was given; without either the ticket is anonymous.
+    identity: str | None = None
     description: str | None = None
     overlong: dict[str, str] = field(default_factory=dict)
     files: tuple[DraftFile, ...] = ()
@@ -216,6 +219,31 @@ def accept_contact(draft: StaffIntakeDraft, given: DialogInput, ctx: IntakeConte
     typed = " ".join(answers.text_of(given).split())
     checked = check_contact(typed, _)
     return checked if isinstance(checked, Problem) else draft.with_(contact=checked, contact_done=True)
+
+
+def known(draft: StaffIntakeDraft) -> bool:
+    """Whether anything of the complainant was recorded (a name or a contact): then who may see it is asked."""
+    return bool(draft.name or draft.contact)
+
+
+def prompt_identity(draft: StaffIntakeDraft, ctx: IntakeContext) -> Say:
+    _ = ctx._
+    return Say(
+        _("Who may see the complainant's name? Ask them (or follow what the letter says).") + "\n\n"
+        + "• " + _("<b>Named</b>: the bureau's staff see the name.") + "\n"
+        + "• " + _("<b>Confidential</b>: only {readers} see the name — never the staff group, the LK or the "
+                   "bureau's reports.").format(readers=ctx.readers()) + "\n"
+        + "• " + _("<b>Anonymous</b>: no staff member sees the name; the contact is kept only to send the answer."),
+        ((button("identity", _("Named"), IdentityLevel.NAMED),
+          button("identity", _("Confidential"), IdentityLevel.CONFIDENTIAL),
+          button("identity", _("Anonymous"), IdentityLevel.ANONYMOUS)), nav_row(ctx, "identity")))
+
+
+def accept_identity(draft: StaffIntakeDraft, given: DialogInput, ctx: IntakeContext) -> Checked:
+    value = given.value if isinstance(given, PickInput) else answers.text_of(given).strip().casefold()
+    if value in {level.value for level in IdentityLevel}:
+        return draft.with_(identity=value)
+    return Problem(ctx._("Please choose one of the buttons: Named, Confidential or Anonymous."))
 
 
 def check_contact(typed: str, _: Gettext) -> str | Problem:

@@ -76,6 +76,36 @@ ROLE_WORDS: dict[str, Role] = {
 }
 
 
+class IdentityLevel(StrEnum):
+    """Who may see a complainant's identity on one ticket (UU PDP; SP4N-LAPOR!'s confidential and anonymous)."""
+
+    NAMED = "named"  # the staff who handle tickets
+    CONFIDENTIAL = "confidential"  # only the roles CONFIDENTIAL_ROLES names (default: admin, the handling officer)
+    ANONYMOUS = "anonymous"  # no staff at all; replies still reach the complainant through the bot
+
+
+class AuditKind(StrEnum):
+    """What a row of the privacy audit trail (``audit_log``) records."""
+
+    IDENTITY_VIEW = "identity_view"  # a complainant's identity shown to a staff member (or the staff group)
+    ROLE_GRANTED = "role_granted"
+    ROLE_REVOKED = "role_revoked"
+    IDENTITY_LEVEL = "identity_level"  # a ticket's identity level changed: detail {"from": …, "to": …}
+    FORGET = "forget"  # an erasure (/forget): detail {"tickets": [...]}
+    RETENTION = "retention"  # what a retention pass erased: detail {"identities": n, "attachments": n}
+    CORRECT = "correct"  # a correction (/correct): detail {"fields": [...]}
+    MYDATA = "mydata"  # a copy of a person's data given (/mydata)
+    BREACH_NOTICE = "breach_notice"  # a breach notice queued to the subject (tanggap privacy notify): detail {"breach"}
+
+
+class DataRequestKind(StrEnum):
+    """A data-subject request in the register (``data_request``)."""
+
+    ACCESS = "access"  # /mydata
+    CORRECTION = "correction"  # /correct
+    ERASURE = "erasure"  # /forget
+
+
 class Channel(StrEnum):
     """How a ticket reached the bureau (SOP step a)."""
 
@@ -142,6 +172,8 @@ class TicketEvent(StrEnum):
     STAFF_MESSAGE = "staff_message"  # {text}: an officer wrote to the complainant
     COMPLAINANT_MESSAGE = "complainant_message"  # {text?, files}: the complainant added information
     LINKED = "linked"  # {lk: LK number}
+    JOINED = "joined"  # {of: the lead's number, by: "offer" | "officer"}: it follows a "me too" case from now on
+    LEFT_CASE = "left_case"  # {of: the lead's number, why: "detached" | "reopened" | "withdrawn" | "lead_left"}
     RESOLVED = "resolved"  # {text, by: "correction" | "lk"}
     VERIFIED = "verified"  # {lk}: the LK covering it was verified effective
     RATED = "rated"  # {score}
@@ -151,6 +183,7 @@ class TicketEvent(StrEnum):
     WITHDRAWN = "withdrawn"  # {reason}
     EXTENDED = "extended"  # {step, from, to, reason}: the current deadline moved, once
     LATE_TOLD = "late_told"  # {step, from, to}: the step's time passed; the complainant was given a new date ``to``
+    IDENTITY_LEVEL = "identity_level"  # {from, to, by: "complainant" | "staff"}: who may see the complainant changed
     STATUS = "status"  # a move recorded before events had codes; ``note`` holds its old text
 
 
@@ -168,4 +201,5 @@ class LkEvent(StrEnum):
     EDITED = "edited"  # {field, before}: a draft's description, root cause or procedure reference rewritten
     EXTENSION_GRANTED = "extension_granted"  # {action, from, to, reason}
     EXTENSION_REFUSED = "extension_refused"  # {action, from, to, reason}
+    RECURRENCE = "recurrence"  # {of: the earlier LK's number, or None when unmarked}
     STATUS = "status"  # recorded before events had codes

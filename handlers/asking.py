@@ -40,11 +40,14 @@ PROMPTS = {
     "extension": N_("Until when does action {subject} need, and why? Write the new due date, then the reason, "
                     "for example “{example} waiting for the dean's signature”. An approver decides (once per "
                     "action)."),
+    "correct_name": N_("Write your name as it should appear on your tickets."),
+    "correct_contact": N_("Write the phone number or e-mail address where the bureau may reach you."),
 }
 SKIPPABLE = frozenset({"rating_comment", "rating_complaint"})
 #: Questions a complainant may leave for something else (/new starts over them): optional comments, the focus on
-#: one ticket, a message waiting to be placed. Staff questions are not dropped silently.
-SOFT = SKIPPABLE | {"add_info", "loose"}
+#: one ticket, a message waiting to be placed, an erasure waiting for its confirmation. Staff questions are not
+#: dropped silently.
+SOFT = SKIPPABLE | {"add_info", "loose", "forget"}
 
 
 async def ask(turn: Turn, kind: str, subject: str, **data: Any) -> None:

@@ -5,24 +5,35 @@ versioned with a verification code, put in the archive, and checked again by ``/
 language; ``issue_lk_pdf`` renders it and records the version. The content hash that decides the version is taken
 over the document built without translation (so the Indonesian and the English copy of one content share their
 version, each with its own code); the closed LK's copy is archived once and sent as it is ever after.
+
+The form names no complainant (issue 15, data minimisation): its source table gives each ticket's number, channel
+and identity level ("named", "confidential", "anonymous"), never a name, a contact or an NRP — whatever the level,
+since the LK is kept as ISO 9001 §10.2.2 evidence after a complainant's identity is erased (``/forget``,
+retention), and is read by reviewers, approvers and auditors who have no need to know who complained. So the form
+is no identity view and records none.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.vocabulary import LkEvent, LkKind, LkStatus, Role, TicketEvent, TicketKind
+from domain.vocabulary import IdentityLevel, LkEvent, LkKind, LkStatus, Role, TicketEvent, TicketKind
+from handlers.context import Deps
 from handlers.events import SendFile
+from handlers.formats import day
 from handlers.i18n import N_, Gettext
-from handlers.labels import action_kind_name, channel_name, lk_status_name, role_name
+from handlers.labels import action_kind_name, channel_name, identity_level_name, lk_status_name, role_name
 from handlers.lk_trail import RoundTrail, Signed, approval_trail
+from handlers.privacy.mask import mask_identity, masked, own_texts, protected
+from handlers.privacy.scrub import Scrubber
 from handlers.procedure import Ctx
 from handlers.procedure.lookups import lk_snapshot, names_of
-from handlers.staff.lk_views import LkSnapshot, segregation_notes
+from handlers.staff.lk_views import LkSnapshot, complainants_line, segregation_notes
 from reports.lk_model import (
     Evidence,
     Issue,
@@ -40,6 +51,7 @@ from reports.lk_model import (
 from storage.records import (
     ActionRecord,
     ArchiveItemRecord,
+    Attachment,
     LkRecord,
     PersonRecord,
     TicketEventRecord,
@@ -50,7 +62,6 @@ INSTITUTION = "Institut Teknologi Sepuluh Nopember"
 #: As the bot names the unit in its welcome (one name everywhere); the SOP's own header gives revision 02.
 UNIT = "Biro Administrasi Akademik (BAPKM)"
 SOP_NUMBER, REVISION = "PM-BAPKM.AP.1-24", "02"
-ANONYMOUS = N_("Anonymous")
 
 
 def _same(text: str) -> str:
@@ -89,15 +100,18 @@ class IssuedPdf:
 
 async def lk_facts(ctx: Ctx, lk: LkRecord) -> LkFacts:
     snap = await lk_snapshot(ctx, lk)
-    tickets = list(snap.tickets)
+    tickets = list(snap.tickets)  # then their duplicates, read at once (a "me too" case can hold a thousand)
+    seen = {t.id for t in tickets}
+    duplicates = await ctx.uow.tickets.duplicates_of_many([t.id for t in snap.tickets])
     for ticket in snap.tickets:
-        tickets += [t for t in await ctx.uow.tickets.duplicates_of(ticket.id) if t not in tickets]
-    people: dict[int, PersonRecord] = {}
-    for ticket in tickets:
-        if ticket.person_id is not None and not ticket.anonymous and ticket.person_id not in people:
-            person = await ctx.uow.persons.get(ticket.person_id)
-            if person is not None:
-                people[person.id] = person
+        for t in duplicates.get(ticket.id, []):
+            if t.id not in seen:
+                seen.add(t.id)
+                tickets.append(t)
+    # the named complainants (what the category may say of them) and the protected ones, masked in every text of
+    # the form: it names none of them (``people`` is never printed)
+    wanted = [t.person_id for t in tickets if t.person_id is not None and (_named(t) or protected(t))]
+    people: dict[int, PersonRecord] = await ctx.uow.persons.by_ids(wanted)
     names = dict(snap.names)
     names.update(await names_of(ctx, [e.actor_person_id for e in snap.events]))
     archived = await ctx.uow.archive.for_attachments(a.id for t in tickets for a in t.attachments if a.id is not None)
@@ -106,7 +120,31 @@ async def lk_facts(ctx: Ctx, lk: LkRecord) -> LkFacts:
 
 
 def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument:
-    """Every field of the LK form, in the language of ``_``; datetimes in the institution's time zone."""
+    """Every field of the LK form, in the language of ``_``; datetimes in the institution's time zone. What staff
+    wrote on it (the description, the root cause, the actions, the responses) may name a confidential or anonymous
+    complainant ("Transcript for student Siti Rahma (0812…)", found in a walk): their identifiers are masked in
+    every text of the form (``handlers.privacy.mask``)."""
+    document = _lk_document(facts, ctx, _, locale)
+    hidden = [mask_identity(facts.people[t.person_id], own_texts(t)) for t in facts.tickets
+              if protected(t) and t.person_id in facts.people]
+    if not hidden:
+        return document
+    scrub = Scrubber(hidden, masking=True)
+    return _scrubbed(document, scrub.text) if scrub else document
+
+
+def _scrubbed(value: Any, scrub: Callable[[str], str]) -> Any:
+    """``value`` (a dataclass, a tuple of them, a string) with every string scrubbed."""
+    if isinstance(value, str):
+        return scrub(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _scrubbed(getattr(value, f.name), scrub) for f in fields(value)})
+    if isinstance(value, tuple):
+        return tuple(_scrubbed(item, scrub) for item in value)
+    return value
+
+
+def _lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument:
     lk, tz, names = facts.snap.lk, ctx.deps.tz, facts.names
     linked = {t.id for t in facts.snap.tickets}
 
@@ -115,8 +153,8 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
 
     def source(t: TicketRecord) -> SourceTicket:
         person = facts.people.get(t.person_id or 0)
-        name = _(ANONYMOUS) if t.anonymous or person is None else person.name
-        return SourceTicket(t.number, channel_name(t.channel, _), t.created_at.astimezone(tz).date(), name,
+        level = identity_level_name(t.identity_level, _)  # never a name: see the module's doc
+        return SourceTicket(t.number, channel_name(t.channel, _), t.created_at.astimezone(tz).date(), level,
                             ticket_category(t, person, linked, _))
 
     def hash_of(item: ArchiveItemRecord | None) -> str | None:
@@ -126,8 +164,16 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
         said = " — ".join(part for part in (caption, name) if part) or "—"
         return f"{_file_type(kind, _)}: {said}"
 
-    evidence = [Evidence(t.number, described(a.file_type, a.caption, a.file_name),
-                         hash_of(facts.archived.get(a.id or 0))) for t in facts.tickets for a in t.attachments]
+    def ticket_file(t: TicketRecord, a: Attachment) -> str:
+        """A complainant's file; of a protected ticket without its own name and with their identifiers masked in
+        its caption (``handlers.privacy.mask``)."""
+        if not protected(t):
+            return described(a.file_type, a.caption, a.file_name)
+        person = facts.people.get(t.person_id or 0)
+        return described(a.file_type, masked(t, person, a.caption, [f.caption for f in t.attachments]), None)
+
+    evidence = [Evidence(t.number, ticket_file(t, a), hash_of(facts.archived.get(a.id or 0)))
+                for t in facts.tickets for a in t.attachments]
     evidence += [Evidence(_("action #{n}").format(n=a.id), described(a.evidence_file_type, a.evidence_text,
                                                                      a.evidence_file_name),
                           hash_of(facts.snap.archived.get(a.id))) for a in facts.snap.actions if a.evidence_file_id]
@@ -156,6 +202,8 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
         segregation_notes=tuple(dict.fromkeys(n.replace("⚠️ ", "") for signed in trail
                                               for n in segregation_notes(signed, names, _))),
         found_by=how_found(facts.tickets, _),
+        recurrence=_recurrence(facts.snap, _, tz, locale),
+        complainants=" ".join(complainants_line(facts.snap, _)),
     )
 
 
@@ -185,12 +233,17 @@ def responses(facts: LkFacts, _: Gettext, tz: ZoneInfo) -> tuple[Response, ...]:
     return tuple(said)
 
 
+def _named(t: TicketRecord) -> bool:
+    """Whether even the category may say what the complainant is (a student): a named ticket only."""
+    return t.identity_level == IdentityLevel.NAMED and t.identity_erased_at is None
+
+
 def ticket_category(t: TicketRecord, person: PersonRecord | None, linked: set[int], _: Gettext) -> str:
     """The source table's "Category" (kategori): what the ticket is — a complaint (keluhan) or a suggestion
     (saran) — then what is known of its complainant (a student when an NRP is recorded; nothing is guessed for an
     anonymous ticket) and whether it joined the case as a "me too" duplicate."""
     parts = [_("complaint") if t.kind == TicketKind.COMPLAINT else _("suggestion")]
-    if person is not None and person.nrp and not t.anonymous:
+    if person is not None and person.nrp and _named(t):
         parts.append(_("student"))
     if t.id not in linked and t.duplicate_of is not None:
         parts.append(_("same case (duplicate)"))
@@ -264,32 +317,70 @@ def _file_type(kind: str | None, _: Gettext) -> str:
     return _(FILE_TYPES.get(kind or "document", FILE_TYPES["document"]))
 
 
-async def issue_lk_pdf(ctx: Ctx, lk: LkRecord, locale: str) -> IssuedPdf:
-    """The LK's form in ``locale`` as an archived PDF with its recorded version and code. A closed LK's copy is
-    made once and archived; later requests get that same file."""
+@dataclass(frozen=True)
+class PdfPlan:
+    """What an LK form in a language will be, read in one transaction (:func:`plan_lk_pdf`): the archived copy of a
+    closed LK when there is one (``kept``), else the document to draw and the version and code it will carry."""
+
+    lk_id: int
+    closed: bool
+    locale: str
+    file_name: str
+    kept: IssuedPdf | None = None
+    doc: LkDocument | None = None
+    fingerprint: str = ""
+    version: int = 0
+    code: str = ""
+    made_at: datetime | None = None
+
+
+async def plan_lk_pdf(ctx: Ctx, lk: LkRecord, locale: str) -> PdfPlan:
+    """Reads only: the closed LK's archived copy, or what to draw."""
     documents = ctx.uow.lk_documents
     name = file_name(lk, locale)
-    if lk.status == LkStatus.CLOSED:
+    closed = lk.status == LkStatus.CLOSED
+    if closed:
         kept = await documents.archived(lk.id, locale)
         if kept is not None and kept.archived_sha256 is not None:
-            return IssuedPdf(kept.archived_sha256, name, kept.code, kept.version)
+            return PdfPlan(lk.id, closed, locale, name, kept=IssuedPdf(kept.archived_sha256, name, kept.code,
+                                                                         kept.version))
     facts = await lk_facts(ctx, lk)
     _ = ctx.deps.translator.gettext(locale)
     fingerprint = content_hash(lk_document(facts, ctx, _same, "id"))
-    doc = lk_document(facts, ctx, _, locale)
     issued = await documents.of_content(lk.id, fingerprint)
     version = issued[0].version if issued else await documents.latest_version(lk.id) + 1
-    code = verification_code(fingerprint, locale)
+    return PdfPlan(lk.id, closed, locale, name, doc=lk_document(facts, ctx, _, locale), fingerprint=fingerprint,
+                   version=version, code=verification_code(fingerprint, locale), made_at=ctx.now)
+
+
+async def draw_lk_pdf(plan: PdfPlan, deps: Deps) -> str:
+    """Draw the planned form and put it in the archive, in worker threads and outside any transaction: its sha256."""
     from reports.lk_pdf import render  # fpdf2 and its fonts (~20 MB): loaded when a PDF is first made
 
-    pdf = await asyncio.to_thread(render, doc, _, Issue(code, version, ctx.now.astimezone(ctx.deps.tz)))
-    sha256 = await asyncio.to_thread(ctx.deps.archive.put, pdf)
-    record = next((d for d in issued if d.language == locale), None)
-    if record is None:
-        record = await documents.add(lk.id, version, locale, code, fingerprint, ctx.now)
-    if lk.status == LkStatus.CLOSED:
-        await documents.set_archived(record.id, sha256)
-    return IssuedPdf(sha256, name, code, version)
+    assert plan.doc is not None and plan.made_at is not None, "nothing to draw: the plan has the archived copy"
+    _ = deps.translator.gettext(plan.locale)
+    pdf = await asyncio.to_thread(render, plan.doc, _, Issue(plan.code, plan.version, plan.made_at.astimezone(deps.tz)))
+    return await asyncio.to_thread(deps.archive.put, pdf)
+
+
+async def record_lk_pdf(ctx: Ctx, plan: PdfPlan, sha256: str) -> IssuedPdf:
+    """Record the drawn copy (the same version and language recorded meanwhile by another process is kept), and
+    archive it as the closed LK's copy."""
+    record = await ctx.uow.lk_documents.add(plan.lk_id, plan.version, plan.locale, plan.code, plan.fingerprint,
+                                            ctx.now)
+    if plan.closed:
+        await ctx.uow.lk_documents.set_archived(record.id, sha256)
+    return IssuedPdf(sha256, plan.file_name, record.code, record.version)
+
+
+async def issue_lk_pdf(ctx: Ctx, lk: LkRecord, locale: str) -> IssuedPdf:
+    """The LK's form in ``locale`` as an archived PDF with its recorded version and code, all in the caller's
+    transaction (a staff member's ``/lk pdf``). A closed LK's copy is made once and archived; later requests get
+    that same file. The closed form's job draws outside its transactions instead (``handlers.lk_form_jobs``)."""
+    plan = await plan_lk_pdf(ctx, lk, locale)
+    if plan.kept is not None:
+        return plan.kept
+    return await record_lk_pdf(ctx, plan, await draw_lk_pdf(plan, ctx.deps))
 
 
 async def attach_lk_pdf(ctx: Ctx, lk: LkRecord, people: list[PersonRecord]) -> None:
@@ -357,3 +448,16 @@ async def verify_code(ctx: Ctx, code: str) -> VerifyResult | None:
         current = document.version == latest and now == document.content_sha256
     return VerifyResult(lk.number, document.version, document.created_at.astimezone(ctx.deps.tz),
                         document.language, latest, current, closed, final)
+
+
+def _recurrence(snap: LkSnapshot, _: Gettext, tz: ZoneInfo, locale: str) -> str:
+    """What the form says of recurrence: the earlier LK this one recurs, and the later ones that recurred it."""
+    said = []
+    if snap.recurrence_of is not None:
+        closed = snap.recurrence_of.closed_at or snap.recurrence_of.updated_at
+        said.append(_("Recurrence of {lk} (closed {date})").format(lk=snap.recurrence_of.number,
+                                                                  date=day(closed.astimezone(tz).date(), locale)))
+    if snap.recurred_as:
+        said.append(_("effectiveness failed: recurred as {numbers}").format(
+            numbers=", ".join(lk.number for lk in snap.recurred_as)))
+    return "; ".join(said)

@@ -292,6 +292,8 @@ class Reaction:
     callback_alert: bool = False
     #: A register export was queued (``/export``): the process's export runner is woken after the commit.
     export_queued: bool = False
+    #: Archived files an erasure let go (``/forget``): deleted from the archive store after the commit.
+    erased_files: frozenset[str] = frozenset()
 
     def say(self, chat_id: int, text: str, buttons: Keyboard = ()) -> None:
         self.outbound.append(OutMessage(chat_id, text, buttons))

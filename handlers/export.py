@@ -27,10 +27,11 @@ from typing import TypeVar
 
 from dialogs.catalogue import localized, standard_times
 from dialogs.export_query import ExportQuery
-from domain.vocabulary import ACTIVE
+from domain.vocabulary import ACTIVE, IdentityLevel
 from handlers.context import Deps
 from handlers.i18n import Gettext
 from handlers.labels import action_kind_name, channel_name, lk_status_name, status_name, verdict_name
+from handlers.privacy.mask import masker
 from reports.register import SEPARATORS, ActionLine, LkLine, Register, TicketLine, open_register
 from storage.records import RegisterAction, RegisterFilter, RegisterLk, RegisterTicket
 from storage.uow import UnitOfWork
@@ -130,15 +131,20 @@ def ticket_line(deps: Deps, found: RegisterTicket, _: Gettext, locale: str, shar
     closed_on = concluded_at.astimezone(tz).date() if concluded_at is not None else None
     service, days = shared.service(t.service_code, t.service_other)
     deadline = shared.deadline(received, days)
+    # a protected complainant's own identifiers masked in their texts (handlers.privacy.mask); one masker a row
+    mask = masker(found.mask, (t.description, t.rating_comment)).text if found.mask is not None else str
     return TicketLine(
         number=t.number, received_on=received, channel=shared.name(channel_name, t.channel), service=service,
         kind=_("complaint") if t.kind == "complaint" else _("suggestion"),
-        complainant=_("Anonymous") if t.anonymous or found.complainant is None else found.complainant,
-        description=t.description, status=shared.name(status_name, t.status), officer=found.officer or "",
+        complainant=found.complainant if found.complainant is not None else (
+            _("Confidential") if t.identity_level == IdentityLevel.CONFIDENTIAL else _("Anonymous")),
+        description=mask(t.description), status=shared.name(status_name, t.status),
+        officer=found.officer or "",
         verdict=shared.name(verdict_name, found.verdict) if found.verdict else "",
         lk_numbers=", ".join(found.lk_numbers), confirmed_on=_day(deps, t.confirmed_at), standard_days=days,
         margin_days=shared.margin(closed_on or deps.today(), deadline),
-        closed_on=closed_on, rating=t.rating, rated_on=_day(deps, t.rated_at), rating_comment=t.rating_comment or "",
+        closed_on=closed_on, rating=t.rating, rated_on=_day(deps, t.rated_at),
+        rating_comment=mask(t.rating_comment or ""),
         concluded=closed_on is not None, complaint=t.kind == "complaint",
     )
 

@@ -27,9 +27,15 @@ from typing import Any
 
 from dialogs.export_query import ExportQuery
 from handlers.context import Deps
-from handlers.events import EditProgress, Outbound, SendFile
+from handlers.events import EditProgress, SendFile
 from handlers.export import Progress, Written, register_filter, write_register
+from handlers.identity import Place
+from handlers.jobs import finish_job
+from handlers.lk_form_jobs import is_lk_form, run_lk_form_job
+from handlers.mydata_jobs import is_mydata, run_mydata_job
 from handlers.outbound import write_outbound
+from handlers.recap_jobs import DrawRecap, is_recap, run_recap_job
+from handlers.stats_jobs import is_stats, run_stats_job
 from storage.records import ExportJob
 from storage.uow import UnitOfWork
 
@@ -84,10 +90,13 @@ async def run_job(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob
                   wake: Callable[[], None] = lambda: None, *, edit_every: float = EDIT_EVERY,
                   write: WriteRegister | None = None) -> str:
     """Run one job to its end: ``done`` or ``failed`` (also when it had been started :data:`MAX_STARTS` times).
-    ``write``: who writes the file (default: :func:`in_process`)."""
+    ``write``: who writes the file (default: :func:`in_process`). A ``/stats`` job goes to
+    :func:`handlers.stats_jobs.run_stats_job`."""
+    if is_stats(job.filters):
+        return await run_stats_job(make_uow, deps, job, wake)
     _ = deps.translator.gettext(job.locale)
     if job.attempts >= MAX_STARTS:
-        await _finish(make_uow, deps, job, "failed", [EditProgress(job.chat_id, job.id, _(
+        await finish_job(make_uow, deps, job, "failed", [EditProgress(job.chat_id, job.id, _(
             "The register could not be prepared (it was interrupted several times). Please try /export again."))],
             wake, error="interrupted too often")
         return "failed"
@@ -95,6 +104,7 @@ async def run_job(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob
     async with make_uow() as uow:
         await uow.register.update_job(job.id, status="running", attempts=job.attempts + 1, started_at=deps.clock())
         name = await file_name(uow, deps, query)
+        up_to = await uow.register.last_ticket_id()  # the tickets the file can hold: their views are recorded
         await uow.commit()
     pace = _Pace(at=time.monotonic())
 
@@ -116,7 +126,7 @@ async def run_job(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob
             sha = await asyncio.to_thread(deps.archive.put_file, path)
     except Exception as exc:
         log.exception("export %s failed", job.id)
-        await _finish(make_uow, deps, job, "failed", [EditProgress(job.chat_id, job.id, _(
+        await finish_job(make_uow, deps, job, "failed", [EditProgress(job.chat_id, job.id, _(
             "The register could not be prepared. Please try /export again later."))], wake,
             error=f"{type(exc).__name__}: {exc}")
         return "failed"
@@ -128,29 +138,30 @@ async def run_job(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob
         caption = _("Register: {tickets}, {lks}, {actions}.").format(
             tickets=tickets, lks=ngettext("{n} LK", "{n} LKs", written.lks).format(n=written.lks),
             actions=ngettext("{n} action", "{n} actions", written.actions).format(n=written.actions))
-    await _finish(make_uow, deps, job, "done", [
+    await finish_job(make_uow, deps, job, "done", [
         EditProgress(job.chat_id, job.id, _("The register is ready: {tickets}.").format(tickets=tickets)),
         SendFile(job.chat_id, "document", sha256=sha, file_name=name, caption=caption),
-    ], wake, sha=sha, file_name=name)
+    ], wake, sha=sha, file_name=name, also=lambda uow: uow.register.record_views(
+        register_filter(deps, query), up_to, deps.clock(), job.requested_by, Place.EXPORT))
     return "done"
 
 
-async def _finish(make_uow: Callable[[], UnitOfWork], deps: Deps, job: ExportJob, status: str,
-                  outbound: list[Outbound], wake: Callable[[], None], *, error: str | None = None,
-                  sha: str | None = None, file_name: str | None = None) -> None:
-    async with make_uow() as uow:
-        await uow.register.update_job(job.id, status=status, error=error, file_sha256=sha, file_name=file_name,
-                                      progress=100 if status == "done" else job.progress, finished_at=deps.clock())
-        await write_outbound(uow, outbound, deps.clock())
-        await uow.commit()
-    wake()
-
 
 async def run_pending(make_uow: Callable[[], UnitOfWork], deps: Deps, wake: Callable[[], None] = lambda: None,
-                      *, edit_every: float = EDIT_EVERY, write: WriteRegister | None = None) -> int:
-    """Run every unfinished job, oldest first (one at a time: an export is heavy); how many ran."""
+                      *, edit_every: float = EDIT_EVERY, write: WriteRegister | None = None,
+                      draw: DrawRecap | None = None) -> int:
+    """Run every unfinished job, oldest first (one at a time: an export is heavy) — a register, a monthly recap
+    (:mod:`handlers.recap_jobs`, drawn by ``draw``), a closed LK's form (:mod:`handlers.lk_form_jobs`) or a person's
+    copy of their data (:mod:`handlers.mydata_jobs`); how many ran."""
     async with make_uow() as uow:
         jobs = list(await uow.register.unfinished_jobs())
     for job in jobs:
-        await run_job(make_uow, deps, job, wake, edit_every=edit_every, write=write)
+        if is_recap(job):
+            await run_recap_job(make_uow, deps, job, wake, draw=draw)
+        elif is_lk_form(job):
+            await run_lk_form_job(make_uow, deps, job, wake)
+        elif is_mydata(job):
+            await run_mydata_job(make_uow, deps, job, wake)
+        else:
+            await run_job(make_uow, deps, job, wake, edit_every=edit_every, write=write)
     return len(jobs)

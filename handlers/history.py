@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from domain.vocabulary import TicketEvent
 from handlers.formats import day, when
 from handlers.i18n import N_, Gettext
-from handlers.labels import channel_name, status_name
+from handlers.labels import channel_name, identity_level_name, status_name
 from handlers.text import shown
 from storage.records import TicketEventRecord, TicketRecord
 
@@ -50,6 +50,8 @@ STAFF_LINES: dict[str, str] = {
     E.STAFF_MESSAGE: N_("💬 to the complainant: {text}"),
     E.COMPLAINANT_MESSAGE: N_("💬 from the complainant: {text}"),
     E.LINKED: N_("covered by {lk}"),
+    E.JOINED: N_("👥 follows the case of {of}"),
+    E.LEFT_CASE: N_("👥 no longer follows the case of {of}"),
     E.RESOLVED: N_("resolved: {text}"),
     E.VERIFIED: N_("the measures of {lk} were verified effective"),
     E.RATED: N_("rated {score}/5"),
@@ -59,11 +61,14 @@ STAFF_LINES: dict[str, str] = {
     E.WITHDRAWN: N_("withdrawn by the complainant: {reason}"),
     E.EXTENDED: N_("deadline extended from {from_} to {to}: {reason}"),
     E.LATE_TOLD: N_("⏱ late (due {from_}): the complainant was told to expect it by {to}"),
+    E.IDENTITY_LEVEL: N_("🔒 identity: {level_from} → {level_to}"),
 }
 COMPLAINANT_LINES: dict[str, str] = {
     E.FILED: N_("received"),
     E.TAKEN: N_("an officer is checking it"),
     E.DUPLICATE: N_("the same case as {of}"),
+    E.JOINED: N_("👥 joined a case others reported too: you are told of each of its steps"),
+    E.LEFT_CASE: N_("👥 handled on its own from now on"),
     E.STAFF_MESSAGE: N_("💬 officer: {text}"),
     E.COMPLAINANT_MESSAGE: N_("💬 you: {text}"),
     E.RESOLVED: N_("resolved: {text}"),
@@ -75,6 +80,7 @@ COMPLAINANT_LINES: dict[str, str] = {
     E.WITHDRAWN: N_("withdrawn by you: {reason}"),
     E.EXTENDED: N_("the bureau needs more time: now expected by {to}"),
     E.LATE_TOLD: N_("taking longer than the standard time: now expected by {to}"),
+    E.IDENTITY_LEVEL: N_("🔒 who may see your identity: {level_from} → {level_to}"),
 }
 
 
@@ -105,6 +111,8 @@ def event_text(event: TicketEventRecord, ticket: TicketRecord, reader: Reader, n
         "score": str(p.get("score") or ""),
         "from_": _day(p.get("from"), reader),
         "to": _day(p.get("to"), reader),
+        "level_from": identity_level_name(str(p.get("from") or ""), _),
+        "level_to": identity_level_name(str(p.get("to") or ""), _),
     }
     if event.code == E.CLOSED and p.get("reason") == "auto":
         template = N_("closed without a rating, 10 working days after the response")
@@ -126,7 +134,8 @@ def history_lines(ticket: TicketRecord, events: list[TicketEventRecord], reader:
         line = f"• {when(event.at, reader.tz, reader.locale)} — {text}"
         actor = event.actor_person_id
         by_complainant = actor is not None and actor == ticket.person_id
-        if reader.staff and actor is not None and not by_complainant and event.code not in (E.TAKEN, E.FILED):
+        if reader.staff and actor is not None and actor in names and not by_complainant \
+                and event.code not in (E.TAKEN, E.FILED):  # not in ``names``: another complainant of its case
             line += f" ({shown(names.get(actor, '?'))})"
         lines.append(line)
     return lines

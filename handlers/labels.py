@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.vocabulary import ActionKind, Channel, LkStatus, Role, TicketStatus
+from domain.vocabulary import ActionKind, Channel, DataRequestKind, IdentityLevel, LkStatus, Role, TicketStatus
 from handlers.i18n import N_, Gettext
 
 STATUS_NAMES: dict[str, str] = {
@@ -44,6 +44,15 @@ ACTION_KINDS: dict[str, str] = {ActionKind.CORRECTION: N_("correction"), ActionK
 ROLES: dict[str, str] = {Role.OFFICER: N_("officer"), Role.REVIEWER: N_("reviewer"), Role.APPROVER: N_("approver"),
          Role.MONITOR: N_("monitor"), Role.ADMIN: N_("admin")}
 
+#: A ticket's identity level (issue 15), as the complainant chooses it and staff read it.
+IDENTITY_LEVELS: dict[str, str] = {
+    IdentityLevel.NAMED: N_("named"), IdentityLevel.CONFIDENTIAL: N_("confidential"),
+    IdentityLevel.ANONYMOUS: N_("anonymous"),
+}
+DATA_REQUESTS: dict[str, str] = {
+    DataRequestKind.ACCESS: N_("access (a copy)"), DataRequestKind.CORRECTION: N_("correction"),
+    DataRequestKind.ERASURE: N_("erasure"),
+}
 DUE_STEPS: dict[str, str] = {"confirm": N_("be confirmed"), "respond": N_("be answered")}
 """A ticket's deadline is for one of these steps (``ticket.due_step``): "to be confirmed by …"."""
 
@@ -79,3 +88,11 @@ def role_name(role: str, _: Gettext) -> str:
 
 def due_step_name(step: str | None, _: Gettext) -> str:
     return _name(DUE_STEPS, step or "", _)
+
+
+def identity_level_name(level: str, _: Gettext) -> str:
+    return _name(IDENTITY_LEVELS, level, _)
+
+
+def data_request_name(kind: str, _: Gettext) -> str:
+    return _name(DATA_REQUESTS, kind, _)

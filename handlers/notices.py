@@ -8,14 +8,17 @@ the work is told at once, or, when Telegram refuses it only at delivery, by the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from dialogs.workflow import is_active
 from domain.vocabulary import RATEABLE
+from handlers import identity
 from handlers.events import Button, EditCard, Keyboard, OutMessage, SendCard
 from handlers.history import Reader
 from handlers.i18n import N_, Gettext
-from handlers.procedure import Ctx
+from handlers.privacy.mask import masked, protected
+from handlers.procedure import Ctx, cases
 from handlers.staff.views import card_buttons, card_text
 from handlers.text import shown
 from handlers.views import service_label
@@ -86,13 +89,56 @@ async def tell_complainant(ctx: Ctx, ticket: TicketRecord, notice: str, note: st
     """Queue the notice for the ticket's complainant and for those whose tickets duplicate it; an open case's
     notice carries "Reply / add information", a conclusion asks for the rating."""
     followers = await ctx.uow.tickets.duplicates_of(ticket.id)
+    members = await cases.followers(ctx, ticket, notice)  # "me too": each member's complainant, as the lead's
+    persons = await ctx.uow.persons.by_ids(t.person_id for t in [ticket, *members, *followers]
+                                           if t.person_id is not None)
+    shown_to_actor = _queue_notice(ctx, ticket, followers, persons, notice, note, other)
+    for member in members:  # about their own ticket, in their language; each rates their own outcome
+        shown_to_actor += _queue_notice(ctx, member, [], persons, notice, note, other)
+    await _record_contacts(ctx, shown_to_actor)
+
+
+async def tell_complainants(ctx: Ctx, tickets: Sequence[TicketRecord], notice: str, note: str = "") -> None:
+    """:func:`tell_complainant` for many tickets (an LK's, a "me too" case's), reading their complainants and
+    followers in a few statements; the messages are the same, in the same order."""
+    if not tickets:
+        return
+    followers = await ctx.uow.tickets.duplicates_of_many([t.id for t in tickets])
+    persons = await ctx.uow.persons.by_ids(
+        t.person_id for t in [*tickets, *(f for fs in followers.values() for f in fs)] if t.person_id is not None)
+    shown_to_actor = []
+    for ticket in tickets:
+        shown_to_actor += _queue_notice(ctx, ticket, followers.get(ticket.id, []), persons, notice, note, "")
+    await _record_contacts(ctx, shown_to_actor)
+
+
+def _actor(ctx: Ctx) -> identity.Viewer:
+    return identity.Viewer(ctx.actor.person_id, ctx.actor.roles)
+
+
+async def _record_contacts(ctx: Ctx, ticket_ids: list[int]) -> None:
+    """The offline complainants' contacts just shown to the actor: one view each, in one statement."""
+    if ticket_ids and ctx.actor.telegram_id is not None:
+        await identity.record_views(ctx.uow, ctx.now, _actor(ctx), identity.Place.NOTICE, ticket_ids)
+
+
+def _queue_notice(ctx: Ctx, ticket: TicketRecord, followers: Sequence[TicketRecord],
+                  persons: Mapping[int, PersonRecord], notice: str, note: str, other: str) -> list[int]:
+    """Queue the notice; the ids of the tickets whose complainant's contact the actor was shown instead (no
+    Telegram: to be told by hand — only when the actor may see who they are)."""
+    contacts = []
     for index, t in enumerate([ticket, *followers]):
-        person = await ctx.uow.persons.get(t.person_id) if t.person_id is not None else None
+        person = persons.get(t.person_id) if t.person_id is not None else None
         if person is None or person.telegram_id is None:
             if index == 0:
+                allowed = person is not None and person.contact is not None and identity.may_see(
+                    _actor(ctx), t, ctx.deps.confidential_roles)
+                contact = shown(person.contact) if allowed and person is not None else (
+                    "—" if person is None or not person.contact else identity.label(t, ctx._))
                 tell_actor(ctx, ctx._("{number} has no Telegram chat: tell the complainant by hand (contact: "
-                                      "{contact}).").format(number=t.number, contact=shown(person.contact if person
-                                                                                             else None) or "—"))
+                                      "{contact}).").format(number=t.number, contact=contact))
+                if allowed:
+                    contacts.append(t.id)
             continue
         _ = gettext_for(ctx, person)
         text = _(NOTICES[notice]).format(number=t.number, note=shown(note), other=other)
@@ -102,6 +148,7 @@ async def tell_complainant(ctx: Ctx, ticket: TicketRecord, notice: str, note: st
         if notice in RATEABLE and index == 0:  # a duplicate's complainant is told; its own ticket stays concluded
             ctx.out.append(OutMessage(person.telegram_id, _(ASK_RATING).format(number=t.number),
                                       rating_buttons(t), resend=True))
+    return contacts
 
 
 def tell_actor(ctx: Ctx, text: str) -> None:
@@ -155,11 +202,34 @@ async def refresh_card(ctx: Ctx, ticket_id: int, *, new: bool = False) -> None:
     ticket = await ctx.uow.tickets.get(ticket_id)
     if ticket is None:
         return
+    case = await cases.case_of(ctx, ticket)
+    if case is not None and case.lead_ticket_id != ticket.id and ticket.card_message_id is None and not new:
+        return  # a "me too" member has no card: its lead's shows the case (refreshed when one joins or leaves)
     person = await ctx.uow.persons.get(ticket.person_id) if ticket.person_id is not None else None
     officer = await ctx.uow.persons.get(ticket.assigned_to) if ticket.assigned_to is not None else None
     translator = ctx.deps.translator
     _ = translator.gettext(translator.default)
     label = service_label(ticket, ctx.deps.catalogue, translator.default, _)
-    text = card_text(ticket, person, officer, label, _, ctx.deps.tz, translator.default)
+    recurred = await ctx.uow.lks.get(ticket.recurrence_of_lk) if ticket.recurrence_of_lk is not None else None
+    joined = case.size - 1 if case is not None and case.lead_ticket_id == ticket.id else 0
+    who = identity.complainant(identity.GROUP, ticket, person, ctx.deps.confidential_roles, _)
+    if who.identity:  # the group sees a named complainant: each post or edit of the card is a view
+        await identity.record_views(ctx.uow, ctx.now, identity.GROUP, identity.Place.GROUP_CARD, [ticket.id])
+    if protected(ticket):  # the whole group reads the card: the complainant's own identifiers masked in their text
+        ticket = replace(ticket, description=masked(ticket, person, ticket.description) or "",
+                         response=masked(ticket, person, ticket.response))  # staff may address them by name
+    text = card_text(ticket, who.text, officer, label, _, ctx.deps.tz, translator.default, joined=joined,
+                     recurrence_of=recurred.number if recurred is not None else None)
     buttons = card_buttons(ticket, _)
     ctx.out.append(SendCard(chat, ticket.id, text, buttons) if new else EditCard(chat, ticket.id, text, buttons))
+
+
+async def refresh_cards(ctx: Ctx, tickets: Sequence[TicketRecord]) -> None:
+    """:func:`refresh_card` for the tickets that have a card of their own: the members of a "me too" case have
+    none (its lead's card stands for the case), so the group gets one updated card per case, not one per ticket."""
+    if ctx.deps.staff_chat_id is None or not tickets:
+        return
+    members = await ctx.uow.tickets.case_members([t.id for t in tickets])
+    for ticket in tickets:
+        if ticket.id not in members:
+            await refresh_card(ctx, ticket.id)

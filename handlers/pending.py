@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from domain.vocabulary import Role, TicketStatus
-from handlers import conversation, rating
+from handlers import conversation, correct, rating
 from handlers.asking import PENDING, SKIPPABLE
 from handlers.auth import allowed
 from handlers.errors import Refusal
@@ -25,7 +25,7 @@ from storage.records import DialogRecord
 OFFICER = frozenset({Role.OFFICER})
 VERDICTS = {"conforming": TicketStatus.CONFORMING, "reject": TicketStatus.REJECTED, "accept": TicketStatus.ACCEPTED,
             "decline": TicketStatus.DECLINED}
-FILES_ALLOWED = frozenset({"evidence", "add_info", conversation.LOOSE})
+FILES_ALLOWED = frozenset({"evidence", "add_info", conversation.LOOSE, "forget"})
 Handler = Callable[[Turn, dict[str, Any], str, FileRef | None], Awaitable[None]]
 
 
@@ -107,6 +107,13 @@ async def _loose(turn: Turn, data: dict[str, Any], text: str, file: FileRef | No
     await conversation.free_message(turn, text, file)
 
 
+def _correction(field: str | None) -> Handler:
+    async def run(turn: Turn, data: dict[str, Any], text: str, file: FileRef | None) -> None:
+        await correct.answered(turn, field or str(data.get("field")), text)
+
+    return run
+
+
 async def _withdraw(turn: Turn, data: dict[str, Any], text: str, file: FileRef | None) -> None:
     await conversation.withdraw(turn, int(data["ticket_id"]), text)
 
@@ -125,5 +132,8 @@ HANDLERS: dict[str, Handler] = {
     "add_info": _add_info,
     "withdraw": _withdraw,
     conversation.LOOSE: _loose,
+    "forget": _loose,  # an erasure waiting for its confirmation: a message instead is a message like any other
     "extension": _extension,
+    **{kind: _correction(field) for field, kind in correct.ASKS.items()},
+    correct.CONFIRM: _correction(None),  # a new value typed instead of pressing Confirm: asked to confirm that one
 }

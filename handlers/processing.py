@@ -16,6 +16,7 @@ from handlers.context import Deps
 from handlers.errors import Refusal, is_database_error
 from handlers.events import ButtonPress, Event, InboundUpdate, IncomingMessage, Reaction
 from handlers.outbound import write_outbound
+from handlers.privacy.erasure import delete_files
 from handlers.router import route
 from handlers.turn import Turn
 from storage.uow import UnitOfWork
@@ -60,6 +61,8 @@ async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWor
                 except Refusal as refusal:
                     reaction = await _refused(uow, turn, event, refusal)
             ids = await _commit(uow, update.update_id, reaction, deps, _chats_of(event))
+        if reaction.erased_files:  # committed: the erased copies leave the archive now (a failure is only logged)
+            await _delete_erased(deps, reaction.erased_files)
     except Exception as exc:
         if is_database_error(exc):
             raise
@@ -72,6 +75,13 @@ async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWor
     return Processed(update.update_id, outbox_ids=ids, callback_id=press.callback_id if press else None,
                      callback_answer=reaction.callback_answer, callback_alert=reaction.callback_alert,
                      files_recorded=uow.files_recorded, export_queued=reaction.export_queued)
+
+
+async def _delete_erased(deps: Deps, shas: frozenset[str]) -> None:
+    try:
+        await delete_files(deps.archive, shas)
+    except OSError:
+        log.exception("erased files could not all be deleted from the archive: %d named", len(shas))
 
 
 async def _refused(uow: UnitOfWork, turn: Turn, event: Event, refusal: Refusal) -> Reaction:

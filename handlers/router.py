@@ -13,11 +13,13 @@ from html import escape
 
 from dialogs import intake
 from dialogs.ui import FileInput, PickInput, TextInput, parse_pick
-from handlers import conversation, pending, rating, student
+from handlers import conversation, correct, pending, rating, recurrence, student
 from handlers.asking import PENDING
 from handlers.auth import allowed
 from handlers.commands import STAFF_COMMANDS, STUDENT_COMMANDS, resolve
 from handlers.events import ButtonPress, ClearButtons, Event, IncomingMessage
+from handlers.privacy import forget
+from handlers.recurrence import RecurrenceAnswer
 from handlers.staff import staff_dialogs
 from handlers.staff.buttons import STAFF_BUTTONS, split
 from handlers.turn import Turn
@@ -118,6 +120,14 @@ async def _button(turn: Turn, press: ButtonPress) -> None:
         await rating.rate(turn, data)
         if press.message_id is not None:  # rated: the scale goes (a refusal above leaves it, and says why)
             turn.reaction.outbound.append(ClearButtons(turn.chat_id, press.message_id))
+    elif data.startswith(RecurrenceAnswer.PREFIX + ":"):
+        await recurrence.press(turn, data)
+        if press.message_id is not None:  # answered: the buttons go (a refusal above leaves them, and says why)
+            turn.reaction.outbound.append(ClearButtons(turn.chat_id, press.message_id))
+    elif data.startswith(correct.PREFIX + ":") and turn.private:
+        await correct.button(turn, data, press.message_id)
+    elif data.startswith(forget.PREFIX + ":"):
+        await forget.press(turn, data, press.message_id)
     elif data.startswith("cv:"):
         await conversation.button(turn, data)
     elif data == "pd:skip":

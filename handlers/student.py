@@ -1,4 +1,5 @@
-"""What a complainant can do: /start, /lang, /my, /status and the intake dialog (/new, /cancel).
+"""What a complainant can do: /start, /lang, /my, /status and the intake dialog (/new, /cancel); /start and /new
+show the privacy notice to whoever has not read its current version (``handlers.privacy.notice``).
 
 Staff start in the same bot: their /start greets them as staff, with their roles and work.
 """
@@ -7,23 +8,26 @@ from __future__ import annotations
 
 import re
 
-from dialogs import intake
+from dialogs import intake, metoo
 from dialogs.draft import Draft
 from dialogs.intake_review import acknowledgement
 from dialogs.intake_steps import IntakeContext
-from dialogs.ui import DialogInput
+from dialogs.ui import DialogInput, Say
 from dialogs.workflow import is_active
-from domain.vocabulary import Channel, Role, TicketStatus
-from handlers import notices
+from domain.vocabulary import Channel, IdentityLevel, Role, TicketStatus
+from handlers import identity, notices
 from handlers.asking import PENDING, SOFT
 from handlers.errors import Refusal
 from handlers.events import Button, Keyboard
+from handlers.identity_level import level_line
 from handlers.labels import role_name
-from handlers.procedure import deadlines
+from handlers.metoo import offers as similar_cases
+from handlers.privacy import notice as privacy
+from handlers.procedure import cases, deadlines
 from handlers.procedure.conversation import can_add, may_rate
 from handlers.text import shown
 from handlers.turn import Turn
-from handlers.views import ticket_details, ticket_line
+from handlers.views import status_name, ticket_details, ticket_line
 from storage.records import Attachment, DialogRecord, NewTicket, TicketEventRecord, TicketRecord
 
 TICKET_NUMBER = re.compile(r"^(KEL|SAR)-\d{4}-\d{5}$", re.IGNORECASE)
@@ -31,7 +35,8 @@ TICKET_NUMBER = re.compile(r"^(KEL|SAR)-\d{4}-\d{5}$", re.IGNORECASE)
 
 def intake_context(turn: Turn) -> IntakeContext:
     return IntakeContext(turn.deps.catalogue, turn.locale, turn.deps.today(), turn.deps.calendar, turn._,
-                         turn.ngettext, person_name=turn.person.name)
+                         turn.ngettext, person_name=turn.person.name,
+                         confidential_readers=identity.readers(turn.deps.confidential_roles, turn._))
 
 
 def main_menu(turn: Turn) -> Keyboard:
@@ -66,16 +71,18 @@ async def start(turn: Turn, args: str = "") -> None:
             name=shown(turn.person.name), roles=names) + "\n\n" + where + " " + _("/help lists your commands."),
                  staff_menu(turn, roles))
         return
-    turn.say(
-        _(
-            "Welcome to <b>Tanggap</b>, the complaint and suggestion service of the Academic Administration "
-            "Bureau (BAPKM).\n\nTell us when a service went wrong or how it could be better: each report gets a "
-            "number, is checked against the service's procedure by an officer, and you are told here whenever "
-            "it moves.\n\n<i>Privacy:</i> we keep your Telegram name and what you write only to handle your "
-            "report; you may stay anonymous to the officers."
-        ),
-        main_menu(turn),
+    welcome = _(
+        "Welcome to <b>Tanggap</b>, the complaint and suggestion service of the Academic Administration "
+        "Bureau (BAPKM).\n\nTell us when a service went wrong or how it could be better: each report gets a "
+        "number, is checked against the service's procedure by an officer, and you are told here whenever "
+        "it moves."
     )
+    due = privacy.notice_due(turn)
+    if not due:
+        welcome += "\n\n" + _("How we handle your data: /privacy.")
+    turn.say(welcome, main_menu(turn))
+    if due:  # the first /start, or the notice changed since the person last read it: shown once
+        await privacy.show_notice(turn, changed=turn.person.notice_version is not None)
     await _remind_draft(turn)
 
 
@@ -137,8 +144,12 @@ async def show_status(turn: Turn, args: str = "") -> None:
         turn.say(_("You have no ticket {number}. /my lists yours.").format(number=number))
         return
     events = await turn.uow.tickets.events(ticket.id)
-    turn.say(ticket_details(ticket, events, turn.deps.catalogue, turn.deps.tz, turn.locale, _),
-             status_buttons(turn, ticket, events))
+    text = ticket_details(ticket, events, turn.deps.catalogue, turn.deps.tz, turn.locale, _,
+                          readers=identity.readers(turn.deps.confidential_roles, _),
+                          closed_lks=await turn.uow.lks.lks_of_ticket(ticket.id))
+    if ticket.identity_erased_at is None:
+        text += "\n\n" + level_line(turn, ticket)
+    turn.say(text, status_buttons(turn, ticket, events))
 
 
 # --- the intake dialog -------------------------------------------------------------------------------------
@@ -150,6 +161,7 @@ async def new_ticket(turn: Turn, args: str = "") -> None:
         return
     if current is not None and not (current.dialog == PENDING and current.state in SOFT):
         raise Refusal(turn._("Finish the dialog you have open first, or /cancel it."))  # not lost silently
+    await privacy.show_if_changed(turn)  # before they write anything: the notice they have not read yet
     await store_intake(turn, intake.start(intake_context(turn)))
 
 
@@ -180,6 +192,10 @@ async def dialog_input(turn: Turn, record: DialogRecord, given: DialogInput) -> 
         for said in outcome.says:
             turn.show(said)
         return True
+    if outcome.step is not None and outcome.step != step and metoo.wanted(outcome.draft):
+        assert outcome.draft.service is not None and outcome.draft.description is not None
+        found = await similar_cases(turn, outcome.draft.service, outcome.draft.description)
+        outcome = intake.with_offers(step, outcome, found, ctx)
     await store_intake(turn, outcome)
     return not outcome.stale
 
@@ -206,16 +222,29 @@ async def _submit(turn: Turn, draft: Draft, ctx: IntakeContext) -> None:
         answers=dict(draft.answers),
         attachments=tuple(Attachment(f.file_id, f.file_type, f.file_name, caption=f.caption, mime_type=f.mime_type)
                           for f in draft.files),
-        anonymous=bool(draft.anonymous),
+        anonymous=draft.identity == IdentityLevel.ANONYMOUS,
+        identity_level=draft.identity or IdentityLevel.NAMED,
         status=TicketStatus.RECEIVED,
         created_at=turn.deps.clock(),
     )
     ticket = await turn.uow.tickets.add(new)
     procedure = await turn.ctx()
-    await deadlines.keep(procedure, ticket, ticket.status)
     await turn.uow.dialogs.delete(turn.chat_id)
-    await notices.refresh_card(procedure, ticket.id, new=True)
-    turn.show(acknowledgement(ticket.number, draft, ctx, turn.deps.standard_times))
+    lead = await turn.uow.tickets.get(draft.joins) if draft.joins is not None else None
+    said = acknowledgement(ticket.number, draft, ctx, turn.deps.standard_times)
+    if lead is not None and is_active(lead.status):  # "me too": it follows the case (no deadline, no card)
+        lead = await cases.join(procedure, ticket, lead, "offer")
+        await notices.refresh_card(procedure, lead.id)
+        joined = await turn.uow.tickets.get(ticket.id)
+        status = status_name(joined.status if joined else ticket.status, turn._)
+        joined_line = turn._("👥 It follows the case you joined; its status now: {status}. You are told here of "
+                             "each of its steps.").format(status=status)
+        body, _sep, follow = said.text.rpartition("\n\n")  # before "Follow it with /status …", which ends it
+        said = Say(f"{body}\n\n{joined_line}\n\n{follow}" if body else f"{follow}\n\n{joined_line}")
+    else:
+        await deadlines.keep(procedure, ticket, ticket.status)
+        await notices.refresh_card(procedure, ticket.id, new=True)
+    turn.show(said)
 
 
 async def _remind_draft(turn: Turn, *, quiet: bool = False) -> None:

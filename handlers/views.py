@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from dialogs.catalogue import Catalogue
 from dialogs.workflow import is_active
-from domain.vocabulary import TicketEvent
+from domain.vocabulary import IdentityLevel, TicketEvent
 from handlers.formats import day, when
 from handlers.history import Reader, history_lines
-from handlers.i18n import Gettext
+from handlers.i18n import N_, Gettext
 from handlers.labels import status_name
 from handlers.text import shown
-from storage.records import TicketEventRecord, TicketRecord
+from storage.records import LkRecord, TicketEventRecord, TicketRecord
 
 __all__ = ["service_label", "status_name", "ticket_details", "ticket_line", "when"]
 
@@ -41,8 +41,17 @@ def expected_on(ticket: TicketRecord, events: list[TicketEventRecord]) -> date:
     return ticket.due_on
 
 
+IDENTITY_NOTES: dict[str, str] = {
+    IdentityLevel.NAMED: N_("named — the officers handling reports see your name"),
+    IdentityLevel.CONFIDENTIAL: N_("confidential — only {readers} see your name"),
+    IdentityLevel.ANONYMOUS: N_("anonymous — no staff member sees your name"),
+}
+"""The complainant's identity choice as /status tells it back (issue 15)."""
+
+
 def ticket_details(ticket: TicketRecord, events: list[TicketEventRecord], catalogue: Catalogue, tz: ZoneInfo,
-                   locale: str, _: Gettext, names: Mapping[int, str] | None = None) -> str:
+                   locale: str, _: Gettext, names: Mapping[int, str] | None = None, *,
+                   readers: str = "", closed_lks: Sequence[LkRecord] = ()) -> str:
     """The complainant's own ticket in full, with the history they may see."""
     kind = _("Complaint") if ticket.kind == "complaint" else _("Suggestion")
     lines = [
@@ -51,6 +60,8 @@ def ticket_details(ticket: TicketRecord, events: list[TicketEventRecord], catalo
         _("Status: {status}").format(status=status_name(ticket.status, _)),
         _("Received: {at}").format(at=when(ticket.created_at, tz, locale)),
         _("Description: {text}").format(text=shown(ticket.description, 600)),
+        _("Identity: {identity}").format(identity=_(IDENTITY_NOTES.get(ticket.identity_level, IDENTITY_NOTES[
+            IdentityLevel.NAMED])).format(readers=readers or _("the officer handling it and the administrator"))),
     ]
     if ticket.due_on is not None and is_active(ticket.status):
         lines.insert(3, _("Next step expected by: {date}").format(date=day(expected_on(ticket, events), locale)))
@@ -60,6 +71,10 @@ def ticket_details(ticket: TicketRecord, events: list[TicketEventRecord], catalo
     if history:
         lines.append("\n" + _("History:"))
         lines += history
+    for lk in closed_lks:  # what they were told when its follow-up closed (the walk: it was nowhere to read again)
+        if lk.closed_at is not None and lk.response:
+            lines.append("\n" + _("Response when the follow-up closed ({date}): {text}").format(
+                date=day(lk.closed_at.astimezone(tz).date(), locale), text=shown(lk.response, 800)))
     if ticket.awaiting_complainant_since is not None:
         lines.append("\n" + _("The officer is waiting for your answer: press “Reply / add information”."))
     return "\n".join(lines)

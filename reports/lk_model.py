@@ -19,8 +19,9 @@ Gettext = Callable[[str], str]
 
 @dataclass(frozen=True)
 class SourceTicket:
-    """A ticket the LK was made from (with "me too" joins): the complainant's name, or "Anonim"; ``category``: what
-    the ticket is (keluhan / saran) and what is known of its complainant."""
+    """A ticket the LK was made from (with "me too" joins). ``complainant``: the ticket's identity level in words
+    ("named", "confidential", "anonymous") — the form names nobody (``handlers.documents``); ``category``: what
+    the ticket is (keluhan / saran) and, for a named ticket, what is known of its complainant (a student)."""
 
     number: str
     channel: str
@@ -133,6 +134,11 @@ class LkDocument:
     segregation_notes: tuple[str, ...] = ()
     #: How the nonconformity was found (cara ditemukan): the source tickets' kinds and channels.
     found_by: str = ""
+    #: Recurrence: "Recurrence of LK-2026-001 (closed 12 March 2026)" and/or "effectiveness failed: recurred as …";
+    #: empty when neither (then left out of :func:`canonical`, so documents made before it keep their hash).
+    recurrence: str = ""
+    #: "Complainants: 12 (incl. 10 “me too”)" when "me too" cases joined it ("": none).
+    complainants: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,11 @@ class Issue:
 
 def canonical(doc: LkDocument) -> bytes:
     """The document's content as canonical JSON (sorted keys, dates in ISO 8601): what its hash is taken over."""
-    return json.dumps(asdict(doc), sort_keys=True, ensure_ascii=False, default=_iso,
+    content = asdict(doc)
+    for added in ("recurrence", "complainants"):  # fields added later: left out when empty, so documents made
+        if not content[added]:  # before them keep their hash (and their version)
+            del content[added]
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, default=_iso,
                       separators=(",", ":")).encode("utf-8")
 
 

@@ -310,9 +310,11 @@ def render(doc: LkDocument, _: Gettext, issue: Issue) -> bytes:
     ])
 
     pdf.heading(2, _("Source"))
-    pdf.grid((_("Ticket"), _("Channel"), _("Received"), _("Complainant"), _("Category")), (24, 16, 14, 28, 18),
+    pdf.grid((_("Ticket"), _("Channel"), _("Received"), _("Identity"), _("Category")), (24, 16, 14, 28, 18),
              [(t.number, t.channel, _day(t.received), t.complainant, t.category) for t in doc.tickets]
              or [("—", "", "", "", "")])
+    if doc.complainants:
+        pdf.fields([(_("Complainants"), doc.complainants)])
 
     pdf.heading(3, _("Nonconformity"))
     pdf.fields([(_("Service"), doc.service), (_("Procedure and clause not followed"), doc.procedure_ref)])
@@ -327,6 +329,8 @@ def render(doc: LkDocument, _: Gettext, issue: Issue) -> bytes:
     pdf.heading(4, _("Cause"))
     pdf.fields([(_("How it was found"), doc.found_by or "—")])
     pdf.text_box(_("Root cause"), doc.root_cause)
+    if doc.recurrence:
+        pdf.fields([(_("Recurrence"), doc.recurrence)])
 
     pdf.heading(5, _("Follow-up programme"))
     pdf.grid((_("#"), _("Round"), _("Kind"), _("Action"), _("Owner"), _("Due"), _("Done"), _("Status"),

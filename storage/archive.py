@@ -97,6 +97,14 @@ class ArchiveStore:
         source.unlink()
         return sha256
 
+    def delete(self, sha256: str) -> bool:
+        """Remove the file of ``sha256`` (an erasure, issue 15); False when it was not there."""
+        try:
+            self.path(sha256).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
     def get(self, sha256: str) -> bytes:
         """The bytes of ``sha256``; :class:`ArchiveError` when the file is missing or was altered."""
         try:

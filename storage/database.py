@@ -100,6 +100,9 @@ def _install_sqlite_hooks(engine: AsyncEngine, *, read_only: bool = False) -> No
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA foreign_keys = ON")
+            # what is deleted or overwritten is zeroed in the file, not left in free pages (issue 15: after an
+            # erasure the raw file still held the name; the WAL's old frames go once it is checkpointed and reused)
+            cursor.execute("PRAGMA secure_delete = ON")
             if read_only:
                 cursor.execute("PRAGMA query_only = ON")
         finally:

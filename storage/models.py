@@ -49,6 +49,7 @@ class PersonRow(Base):
     """Someone the bot or the staff know: a complainant, or a staff member (``person``)."""
 
     __tablename__ = "person"
+    __table_args__ = (Index(None, "pseudonym", unique=True),)
 
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
@@ -63,6 +64,18 @@ class PersonRow(Base):
     #: When the person first wrote to the bot themselves (None: known only by id, e.g. added with /staff add,
     #: so Telegram refuses the bot's messages to them until they press Start).
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: The privacy notice (``/privacy``) the person was last shown: its version (``handlers.privacy.notice``) and when.
+    notice_version: Mapped[str | None] = mapped_column(String(16))
+    notice_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: Set on a person row that stands for someone erased (``/forget``, retention): the pseudonym that replaced their
+    #: identity ("P-7f3a9c2e"); name, nrp, contact and Telegram id are gone. ``forgotten_at``: when.
+    pseudonym: Mapped[str | None] = mapped_column(String(32))
+    forgotten_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: When the person corrected their name with ``/correct``: from then on ``ensure_telegram`` keeps it.
+    name_corrected_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: The names and contacts they had before (``[["name", "Siti Rahma"], ["contact", "0812…"]]``): what an
+    #: erasure also looks for in messages sent before a change (migration 0022).
+    former: Mapped[list[list[str]] | None] = mapped_column(JSON)
 
 
 class StaffRoleRow(Base):
@@ -106,6 +119,7 @@ class TicketRow(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('complaint', 'suggestion')", name="kind"),
         CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+        CheckConstraint("identity_level IN ('named', 'confidential', 'anonymous')", name="identity_level"),
         Index(None, "person_id", "created_at"),
         Index(None, "status"),
         Index(None, "status", "created_at"),
@@ -142,6 +156,15 @@ class TicketRow(Base):
     occurred_on: Mapped[date | None] = mapped_column(Date)
     answers: Mapped[dict[str, str]] = mapped_column(JSON)
     anonymous: Mapped[bool] = mapped_column(Boolean)
+    #: Who may see the complainant's identity (UU PDP, issue 15): ``named`` (staff who handle tickets),
+    #: ``confidential`` (only the roles ``CONFIDENTIAL_ROLES`` names, by default admin and the handling officer; never
+    #: the staff group, the LK PDF, exports or statistics), ``anonymous`` (no staff at all). ``anonymous`` above is
+    #: ``identity_level == 'anonymous'``, written together by the repository.
+    identity_level: Mapped[str] = mapped_column(String(16), default="named", server_default="named")
+    #: When the complainant's identity was erased from this ticket (``/forget`` or retention): ``person_id`` then
+    #: names a pseudonym person; and when its attachments were deleted (retention, ``/forget``).
+    identity_erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    attachments_erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -189,9 +212,53 @@ class TicketRow(Base):
     unrated_since: Mapped[datetime | None] = mapped_column(UtcDateTime, Computed(UNRATED_SINCE, persisted=True),
                                                            deferred=True)
 
+    #: The "me too" case the ticket belongs to (None: none), and the closed LK whose nonconformity this ticket
+    #: reports as having happened again (opened from a "yes" to the 30-day question, or linked by an officer).
+    case_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("ticket_case.id"), index=True)
+    recurrence_of_lk: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("lk.id"), index=True)
+
     attachments: Mapped[list[TicketAttachmentRow]] = relationship(
         order_by="TicketAttachmentRow.position", lazy="raise"
     )
+
+
+class TicketCaseRow(Base):
+    """Tickets of several complainants about one nonconformity of one service (kasus bersama, "me too"): the first
+    ticket leads it; the others joined it while filing or were attached by an officer. ``summary`` is the public
+    summary an officer wrote, the only text of the case another complainant ever sees."""
+
+    __tablename__ = "ticket_case"
+    __table_args__ = (
+        Index(None, "lead_ticket_id", unique=True),
+        Index(None, "service_code", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    service_code: Mapped[str] = mapped_column(String(64))
+    lead_ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("ticket.id", use_alter=True))
+    summary: Mapped[str | None] = mapped_column(Text)
+    summary_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    summary_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class RecurrenceCheckRow(Base):
+    """The 30-day question "did it happen again?" put to one complainant (through their ticket) about one LK closed
+    as effective, and the answer: ``yes`` opens ``new_ticket_id`` for the officer; ``no`` confirms the LK's
+    effectiveness; None: not answered (yet)."""
+
+    __tablename__ = "recurrence_check"
+    __table_args__ = (
+        CheckConstraint("answer IN ('yes', 'no')", name="answer"),
+        Index(None, "lk_id", "answer"),
+    )
+
+    ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("ticket.id"), primary_key=True)
+    lk_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("lk.id"), primary_key=True)
+    asked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    answer: Mapped[str | None] = mapped_column(String(8))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    new_ticket_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("ticket.id"))
 
 
 class TicketAttachmentRow(Base):
@@ -330,6 +397,8 @@ class LkRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: The earlier, closed LK this one is a recurrence of (that one's effectiveness then counts as failed).
+    recurrence_of: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("lk.id"), index=True)
 
 
 class LkTicketRow(Base):
@@ -480,6 +549,8 @@ class ArchiveItemRow(Base):
     sha256: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[int | None] = mapped_column(BigInteger)
     mime: Mapped[str | None] = mapped_column(String(128))
+    #: An image cleaned of its metadata (True), one that could not be (False: kept as it came), else None.
+    cleaned: Mapped[bool | None] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(8))
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_try_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -538,3 +609,58 @@ class ExportJobRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AuditLogRow(Base):
+    """The privacy audit trail (``audit_log``, issue 15), read by admin's ``/audit``.
+
+    - ``identity_view``: a complainant's identity shown to staff; ``actor_id`` the staff member (None: the staff
+      group), ``place`` where (``card``, ``show``, ``notice``, ``export``, ``lk_pdf``, …);
+    - ``role_granted`` / ``role_revoked``: ``subject_id`` the staff member, ``actor_id`` who changed it;
+    - ``identity_level``: a ticket's level changed, ``detail`` ``{"from": …, "to": …}``;
+    - ``forget``, ``retention``, ``correct``, ``mydata``: what the privacy machinery did.
+
+    Ids only, never a name: the trail itself holds no identity."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index(None, "ticket_id", "at"),
+        Index(None, "actor_id", "at"),
+        Index(None, "kind", "at"),
+        Index(None, "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    ticket_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("ticket.id"))
+    subject_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("person.id"))
+    place: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class DataRequestRow(Base):
+    """The register of data-subject requests (``data_request``, UU PDP): access (``/mydata``), correction
+    (``/correct``), erasure (``/forget``); each is answered within 3×24 hours (``due_at``). ``number``:
+    ``PDP-2026-0001``. ``detail``: what was done (tickets, fields), ids and field names only."""
+
+    __tablename__ = "data_request"
+    __table_args__ = (
+        CheckConstraint("kind IN ('access', 'correction', 'erasure')", name="kind"),
+        CheckConstraint("status IN ('open', 'done', 'refused')", name="status"),
+        Index(None, "status", "due_at"),
+        Index(None, "person_id", "received_at"),
+        Index(None, "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(32), default="telegram")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -30,6 +30,22 @@ class PersonRecord:
     #: Set by ``ensure_telegram`` when this update is the first since the person blocked the bot or was added
     #: without ever writing to it: messages that could not reach them may be sent again now.
     reachable_again: bool = False
+    #: The privacy notice version the person was last shown (None: never); ``pseudonym``: set when this row stands
+    #: for someone erased (``/forget``, retention) — name, nrp, contact and Telegram id are gone.
+    notice_version: str | None = None
+    pseudonym: str | None = None
+    #: When the person was first known, was last shown the notice, corrected their name (``/correct``: then the
+    #: Telegram name no longer replaces it). Moments, not who the person is: left out of comparisons.
+    created_at: datetime | None = field(default=None, compare=False)
+    notice_at: datetime | None = field(default=None, compare=False)
+    name_corrected_at: datetime | None = field(default=None, compare=False)
+    #: When the person was emptied by an erasure (``/forget``, retention): ``name`` is then their pseudonym.
+    forgotten_at: datetime | None = field(default=None, compare=False)
+    #: The names and contacts they had before, as ``("name" | "contact", value)``: an erasure looks for them too.
+    former: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    def former_values(self, kind: str) -> tuple[str, ...]:
+        return tuple(value for what, value in self.former if what == kind)
 
 
 @dataclass(frozen=True)
@@ -63,8 +79,12 @@ class NewTicket:
     anonymous: bool
     status: str
     created_at: datetime
+    #: ``named`` | ``confidential`` | ``anonymous`` (``domain.vocabulary.IdentityLevel``); None: from ``anonymous``.
+    identity_level: str | None = None
     #: A letter's agenda number (nomor agenda), for tickets recorded from a letter.
     agenda_number: str | None = None
+    #: The closed LK whose nonconformity this ticket reports happened again (the 30-day question's "yes").
+    recurrence_of_lk: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,10 +106,18 @@ class TicketRecord:
     status: str
     created_at: datetime
     updated_at: datetime
+    #: ``named`` | ``confidential`` | ``anonymous`` (``domain.vocabulary.IdentityLevel``)
+    identity_level: str = "named"
+    #: When the complainant's identity (``/forget``, retention) and the attachments were erased from this ticket.
+    identity_erased_at: datetime | None = None
+    attachments_erased_at: datetime | None = None
     #: The officer handling it (``None``: in every officer's inbox).
     assigned_to: int | None = None
     #: The earlier ticket this one repeats (verdict ``duplicate``).
     duplicate_of: int | None = None
+    #: The "me too" case it belongs to (``ticket_case``), and the closed LK whose nonconformity it reports again.
+    case_id: int | None = None
+    recurrence_of_lk: int | None = None
     #: The explanation, reason or final response given to the complainant.
     response: str | None = None
     #: The ticket's card in the staff group (Telegram ``message_id``).
@@ -206,6 +234,8 @@ class LkRecord:
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None
+    #: The earlier, closed LK this one is a recurrence of (that one's effectiveness then counts as failed).
+    recurrence_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -325,6 +355,8 @@ class ArchiveItemRecord:
     next_try_at: datetime | None = None
     last_error: str | None = None
     stored_at: datetime | None = None
+    #: An image stripped of its metadata (True), an image that could not be (False), not an image (None).
+    cleaned: bool | None = None
 
     @property
     def short_hash(self) -> str:
@@ -360,9 +392,9 @@ class RegisterFilter:
 @dataclass(frozen=True, slots=True)
 class RegisterTicket:
     """A ticket as the register shows it: the ticket's columns the register uses (not a whole
-    :class:`TicketRecord`: 100,000 of those cost seconds of reading), its complainant's name (None when anonymous
-    — never read), its officer's name, its verdict (the status its last verdict set, None before one) and when, and
-    its LK numbers."""
+    :class:`TicketRecord`: 100,000 of those cost seconds of reading), its complainant's name (None unless the
+    ticket is named; a protected one's identity is read only into ``mask``, never shown), its officer's name, its
+    verdict (the status its last verdict set, None before one) and when, and its LK numbers."""
 
     id: int
     number: str
@@ -385,6 +417,21 @@ class RegisterTicket:
     verdict: str | None
     verdict_at: datetime | None
     lk_numbers: tuple[str, ...]
+    #: ``named`` | ``confidential`` | ``anonymous``: the name (``complainant``) is read for a named ticket only.
+    identity_level: str = "named"
+    #: A protected (confidential or anonymous, not erased) ticket's complainant: what masks them in the description
+    #: and the comment, never shown (``handlers.privacy.mask``).
+    mask: Masking | None = None
+
+
+@dataclass(frozen=True)
+class Masking:
+    """Who a protected complainant is, to be masked in their texts: never itself shown."""
+
+    name: str | None
+    nrp: str | None
+    contact: str | None
+    telegram_id: int | None
 
 
 @dataclass(frozen=True)
@@ -458,3 +505,66 @@ class DueLk:
     status: str
     updated_at: datetime
     prepared_by: int | None = None  # its officer: a draft waits for them
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """A "me too" case (kasus bersama): tickets of several complainants about one nonconformity, led by the
+    first; ``summary`` is the only text of it another complainant ever sees. ``size`` counts every ticket in it,
+    the lead included, when read with one (0 when not counted)."""
+
+    id: int
+    service_code: str
+    lead_ticket_id: int
+    summary: str | None
+    summary_by: int | None
+    summary_at: datetime | None
+    created_at: datetime
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class CaseCandidate:
+    """A ticket found while a student files, as the "me too" offer needs it: the case it is in (``lead_id``: its
+    lead, or the ticket itself when in none) and that lead's status, complainant and day filed, and the case's
+    public summary. Read in one statement for all the hits."""
+
+    ticket_id: int
+    person_id: int | None
+    lead_id: int
+    lead_person_id: int | None
+    lead_status: str
+    lead_service: str
+    lead_created_at: datetime
+    case_id: int | None
+    summary: str | None
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One row of the privacy audit trail (``audit_log``): see ``storage.models.AuditLogRow``."""
+
+    id: int
+    at: datetime
+    kind: str
+    actor_id: int | None
+    ticket_id: int | None
+    subject_id: int | None
+    place: str | None
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DataRequestRecord:
+    """A data-subject request in the register (``data_request``): see ``storage.models.DataRequestRow``."""
+
+    id: int
+    number: str
+    person_id: int
+    kind: str
+    channel: str
+    status: str
+    received_at: datetime
+    due_at: datetime
+    done_at: datetime | None
+    detail: dict[str, Any]

@@ -27,6 +27,19 @@ def is_image(mime: str | None, file_type: str | None) -> bool:
     return file_type == "photo" or (mime or "").casefold().startswith("image/")
 
 
+#: The first bytes of the image formats a phone or a scanner sends: JPEG, PNG, GIF, TIFF (both orders), WebP (after
+#: "RIFF"), and the ISO media brands of HEIC/HEIF/AVIF (after the box size, at offset 4).
+_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
+_BRANDS = (b"ftypheic", b"ftypheix", b"ftyphevc", b"ftypheif", b"ftypmif1", b"ftypmsf1", b"ftypavif")
+
+
+def looks_like_image(data: bytes) -> bool:
+    """Whether ``data`` starts as an image file does, whatever type it was sent with."""
+    head = data[:16]
+    return (head.startswith(_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+            or head[4:12] in _BRANDS)
+
+
 def strip_metadata(data: bytes) -> tuple[bytes, str] | None:
     """``(the image re-saved without metadata, its MIME type)``; None when ``data`` is not an image Pillow reads."""
     try:

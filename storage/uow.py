@@ -18,28 +18,38 @@ from storage.ports import (
     Monitoring,
     Outbox,
     Persons,
+    Recap,
     Register,
     Staff,
+    Statistics,
     Tickets,
     Unhandled,
     Updates,
 )
 from storage.repositories import (
     ArchiveRepository,
+    AuditRepository,
+    CaseRepository,
+    DataRequestRepository,
     DialogRepository,
     DueRepository,
+    ErasureRepository,
     LkDocumentRepository,
     LkRepository,
     MonitoringRepository,
     OutboxRepository,
     PersonRepository,
+    RecapRepository,
     RegisterRepository,
     StaffRepository,
+    StatisticsRepository,
     TicketRepository,
     UnhandledUpdates,
     UpdateLog,
 )
 from storage.repositories.archive import FILES_RECORDED
+from storage.repositories.breach import BreachRepository
+from storage.repositories.recurrence import RecurrenceRepository
 
 
 class UnitOfWork(Protocol):
@@ -79,6 +89,30 @@ class UnitOfWork(Protocol):
     @property
     def register(self) -> Register: ...
 
+    @property
+    def recap(self) -> Recap: ...
+
+    @property
+    def statistics(self) -> Statistics: ...
+
+    @property
+    def recurrence(self) -> RecurrenceRepository: ...
+
+    @property
+    def cases(self) -> CaseRepository: ...
+
+    @property
+    def audit(self) -> AuditRepository: ...
+
+    @property
+    def data_requests(self) -> DataRequestRepository: ...
+
+    @property
+    def breach(self) -> BreachRepository: ...
+
+    @property
+    def erasure(self) -> ErasureRepository: ...
+
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -103,6 +137,14 @@ class _Open:
     archive: ArchiveRepository
     lk_documents: LkDocumentRepository
     register: RegisterRepository
+    recap: RecapRepository
+    statistics: StatisticsRepository
+    recurrence: RecurrenceRepository
+    cases: CaseRepository
+    audit: AuditRepository
+    data_requests: DataRequestRepository
+    breach: BreachRepository
+    erasure: ErasureRepository
 
 
 class SqlUnitOfWork:
@@ -138,6 +180,14 @@ class SqlUnitOfWork:
             archive=ArchiveRepository(session),
             lk_documents=LkDocumentRepository(session),
             register=RegisterRepository(session),
+            recap=RecapRepository(session),
+            statistics=StatisticsRepository(session),
+            recurrence=RecurrenceRepository(session),
+            cases=CaseRepository(session),
+            audit=AuditRepository(session),
+            data_requests=DataRequestRepository(session),
+            breach=BreachRepository(session),
+            erasure=ErasureRepository(session),
         )
         return self
 
@@ -197,6 +247,10 @@ class SqlUnitOfWork:
         return self._active.monitoring
 
     @property
+    def statistics(self) -> StatisticsRepository:
+        return self._active.statistics
+
+    @property
     def unhandled(self) -> UnhandledUpdates:
         return self._active.unhandled
 
@@ -215,6 +269,34 @@ class SqlUnitOfWork:
     @property
     def register(self) -> RegisterRepository:
         return self._active.register
+
+    @property
+    def recap(self) -> RecapRepository:
+        return self._active.recap
+
+    @property
+    def recurrence(self) -> RecurrenceRepository:
+        return self._active.recurrence
+
+    @property
+    def cases(self) -> CaseRepository:
+        return self._active.cases
+
+    @property
+    def audit(self) -> AuditRepository:
+        return self._active.audit
+
+    @property
+    def data_requests(self) -> DataRequestRepository:
+        return self._active.data_requests
+
+    @property
+    def breach(self) -> BreachRepository:
+        return self._active.breach
+
+    @property
+    def erasure(self) -> ErasureRepository:
+        return self._active.erasure
 
     @property
     def _active(self) -> _Open:

@@ -32,7 +32,10 @@ class Kind(StrEnum):
     RATING_REMINDER = "rating_reminder"  # a response unrated for 5 working days
     AUTO_CLOSE = "auto_close"  # unrated 10 working days after the response: closed, the complainant told
     GROUP_DIGEST = "group_digest"  # the staff group's morning summary
+    RECURRENCE_CHECK = "recurrence_check"  # N days after an LK closed as effective: "did it happen again?"
     MONTHLY_RECAP = "monthly_recap"  # the approver's and monitor's recap (issue "So the same nonconformity …")
+    DATA_REQUEST_SOON = "data_request_soon"  # an open data-subject request within 24 h of its deadline: the admins
+    DATA_REQUEST_OVERDUE = "data_request_overdue"  # an open data-subject request past its 3×24 h: the admins
 
 
 class Hours(StrEnum):

@@ -45,6 +45,7 @@ from handlers.due.gather import gather, local_day
 from handlers.due.messages import SENDERS
 from handlers.errors import is_database_error
 from handlers.outbound import write_outbound
+from handlers.privacy import retention
 from handlers.procedure import SYSTEM, Ctx
 from handlers.procedure.deadlines import keep
 from storage.uow import UnitOfWork
@@ -107,6 +108,17 @@ async def backfill(make_uow: Callable[[], UnitOfWork], deps: Deps) -> int:
     return len(tickets)
 
 
+async def _retain(make_uow: Callable[[], UnitOfWork], deps: Deps, now: datetime) -> None:
+    """Retention's batch of this pass (``handlers.privacy.retention``); a failure of its own is logged and the pass
+    goes on (the next pass tries again: nothing was committed)."""
+    try:
+        await retention.run(make_uow, deps, now)
+    except Exception as exc:
+        if is_database_error(exc):
+            raise
+        log.exception("retention pass failed; the notices go on")
+
+
 async def due_now(uow: UnitOfWork, deps: Deps, now: datetime) -> list[Due]:
     """What would go out at ``now``: due, in its hours, not issued yet, to someone the bot can write to (read in
     the open ``uow``; nothing is written). A notice to nobody reachable (a complainant who wrote a letter and never
@@ -129,6 +141,7 @@ async def run_once(make_uow: Callable[[], UnitOfWork], deps: Deps, now: datetime
     of what was issued (a pass cut short before settling leaves them to the next: the keys are what counts)."""
     now = now or deps.clock()
     backfilled = await backfill(make_uow, deps)
+    await _retain(make_uow, deps, now)
     async with make_uow() as uow:
         todo = await due_now(uow, deps, now)
     issued = messages = 0

@@ -21,6 +21,8 @@ from functools import cache
 from dialogs.catalogue import standard_times
 from domain.vocabulary import LkStatus, Role
 from handlers.due import Due, Hours, Kind
+from handlers.due.data_requests import data_requests
+from handlers.due.recurrence import recurrence_checks
 from handlers.procedure import Ctx
 from storage.records import DueTicket, TicketRecord
 
@@ -35,6 +37,8 @@ UNREAD_AFTER = 1  # working days a complainant's message may wait unread
 OVERDUE_REVIEWER, OVERDUE_APPROVER = 2, 5  # working days overdue before the reviewer, then the approver, is told
 LK_WAIT = 2  # working days an LK may wait for its check, approval or effectiveness check
 RATING_REMINDER, AUTO_CLOSE = 5, 10  # working days after the response: a reminder, then the auto-close
+RECAP_AT = time(8, 0)  # the monthly recap goes from 08:00 WIB on the month's first working day
+RECAP_CATCH_UP = 2  # working days after that in which a recap not sent yet (the bot was down) still goes
 Producer = Callable[[Ctx, datetime], Awaitable[list[Due]]]
 
 
@@ -234,8 +238,34 @@ async def group_digest(ctx: Ctx, now: datetime) -> list[Due]:
     return [Due(key, Kind.GROUP_DIGEST, Hours.DIGEST, midnight(ctx, local_day(ctx, now)))]
 
 
-PRODUCERS: list[Producer] = [tickets_late, unread, actions, lks, ratings, group_digest]
-"""Everything the engine asks what is due; the monthly recap joins here (issue "So the same nonconformity …")."""
+def first_working_day(ctx: Ctx, day: date) -> date:
+    """The first working day of ``day``'s month (1 January is a holiday: the 2nd, or later)."""
+    return ctx.deps.calendar.next_working_day(day.replace(day=1))
+
+
+async def monthly_recap(ctx: Ctx, now: datetime) -> list[Due]:
+    """The previous month's recap, to each approver and each monitor, from 08:00 on the month's first working day
+    (one key per person and month: ``recap:2026-11:<person>``). Derived only until :data:`RECAP_CATCH_UP` working
+    days later, so a bot that was down that morning still sends it, and someone given the role mid-month does not
+    get an old recap."""
+    if not ctx.deps.monthly_recap:
+        return []
+    today = local_day(ctx, now)
+    first = first_working_day(ctx, today)
+    if today < first or today > ctx.deps.calendar.add_working_days(first, RECAP_CATCH_UP):
+        return []
+    month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    people = dict.fromkeys(await holders(ctx, Role.APPROVER) + await holders(ctx, Role.MONITOR))
+    keys = {person: f"recap:{month}:{person}" for person in people}
+    issued = await ctx.uow.due.issued(keys.values())
+    ready = datetime.combine(first, RECAP_AT, tzinfo=ctx.deps.tz)
+    return [Due(key, Kind.MONTHLY_RECAP, Hours.STAFF, ready, (person,), facts={"month": month})
+            for person, key in keys.items() if key not in issued]
+
+
+PRODUCERS: list[Producer] = [tickets_late, unread, actions, lks, ratings, group_digest, recurrence_checks,
+                             monthly_recap, data_requests]
+"""Everything the engine asks what is due."""
 
 
 async def gather(ctx: Ctx, now: datetime) -> list[Due]:

@@ -11,8 +11,10 @@ from domain.delivery import Priority
 from domain.vocabulary import RATEABLE, ActionStatus, LkStatus, TicketEvent, TicketStatus
 from handlers import notices
 from handlers.due import Due, Kind
+from handlers.due.data_requests import tell_admins
 from handlers.due.gather import SOON
 from handlers.due.gather import expected as expected_by
+from handlers.due.recurrence import ask_recurrence
 from handlers.events import Button, Keyboard, OutMessage
 from handlers.formats import day
 from handlers.history import Reader
@@ -22,6 +24,7 @@ from handlers.procedure import Ctx
 from handlers.procedure.extensions import may_ask_more_time
 from handlers.procedure.lookups import lk_snapshot
 from handlers.procedure.tickets import move
+from handlers.recap_jobs import queue_recap
 from handlers.staff.lk_views import lk_buttons, lk_view, owner_text
 from handlers.text import shown
 from storage.records import ActionRecord, LkRecord, PersonRecord, TicketRecord
@@ -328,11 +331,28 @@ async def group_digest(ctx: Ctx, due: Due) -> int:
     return 1
 
 
+async def monthly_recap(ctx: Ctx, due: Due) -> int:
+    """The recap goes as a job (its PDF is drawn off the event loop, ``handlers.recap_jobs``): queued here with its
+    progress message, in the same transaction as the notice's key."""
+    sent = 0
+    month = date.fromisoformat(str(due.facts["month"]) + "-01")
+    for person in await _people(ctx, due.to):
+        assert person.telegram_id is not None
+        r = notices.reader_for(ctx, person)
+        ctx.out.extend(await queue_recap(ctx.uow, ctx.deps, person_id=person.id, chat_id=person.telegram_id,
+                                         locale=r.locale, month=month))
+        sent += 1
+    return sent
+
+
 SENDERS: dict[Kind, Send] = {
     Kind.OFFICER_DIGEST: officer_digest, Kind.CONFIRM_ESCALATION: confirm_escalation, Kind.UNREAD: unread,
     Kind.OWNER_DIGEST: owner_digest, Kind.OVERDUE_REVIEWER: overdue, Kind.OVERDUE_APPROVER: overdue,
     Kind.LK_WAITING: lk_waiting, Kind.LK_DRAFT: lk_waiting, Kind.VERIFY_WAITING: lk_waiting,
     Kind.COMPLAINANT_LATE: complainant_late,
     Kind.RATING_REMINDER: rating_reminder, Kind.AUTO_CLOSE: auto_close, Kind.GROUP_DIGEST: group_digest,
+    Kind.MONTHLY_RECAP: monthly_recap,
+    Kind.RECURRENCE_CHECK: ask_recurrence,
+    Kind.DATA_REQUEST_SOON: tell_admins, Kind.DATA_REQUEST_OVERDUE: tell_admins,
 }
 

@@ -6,20 +6,22 @@ the officer handling it at once (or, while nobody has taken it, to the staff gro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from dialogs.workflow import is_active
-from domain.vocabulary import RATEABLE, TicketEvent, TicketStatus
-from handlers import notices
+from domain.vocabulary import RATEABLE, IdentityLevel, TicketEvent, TicketStatus
+from handlers import identity, notices
 from handlers.errors import Refusal
 from handlers.events import Button, CancelScheduled, Keyboard, OutMessage, SendFile
 from handlers.history import Reader
 from handlers.i18n import Gettext
-from handlers.procedure import Ctx
+from handlers.privacy.mask import masked, protected
+from handlers.procedure import Ctx, cases
 from handlers.procedure.checks import as_id, checked_text
-from handlers.procedure.tickets import complainant_label, move
+from handlers.procedure.tickets import move
 from handlers.text import shown
-from storage.records import Attachment, TicketEventRecord, TicketRecord
+from storage.records import Attachment, PersonRecord, TicketEventRecord, TicketRecord
 
 REOPEN_ALERT_WAIT = 600.0
 """Seconds the officer's alert about a low rating waits for the complainant's comment (then goes without it)."""
@@ -67,30 +69,58 @@ async def add_information(ctx: Ctx, ticket: TicketRecord, text: str | None, file
 async def _tell_handler(ctx: Ctx, ticket: TicketRecord, text: str | None, file: Attachment | None) -> None:
     person = await ctx.uow.persons.get(ticket.person_id) if ticket.person_id is not None else None
     number, ticket_id = ticket.number, ticket.id
+    # a protected ticket's document is not forwarded as Telegram's original (its metadata, its own name); a photo
+    # is: Telegram re-encodes photos, they carry neither
+    held_back = file is not None and protected(ticket) and file.file_type != "photo"
 
-    def render(reader: Reader) -> str:
-        _ = reader._
-        head = _("💬 {who} wrote about {number}:").format(who=complainant_label(ticket, person, _), number=number)
-        body = shown(text, SHOWN_TEXT) if text else _("(a file, without text)")
-        return f"{head}\n\n{body}"
+    def render(viewer: identity.Viewer) -> Callable[[Reader], str]:
+        def text_for(reader: Reader) -> str:
+            _ = reader._
+            who = identity.in_notice(viewer, ticket, person, ctx.deps.confidential_roles, _).text
+            head = _("💬 {who} wrote about {number}:").format(who=who, number=number)
+            body = shown(text, SHOWN_TEXT) if text else _("(a file, without text)")
+            if held_back:
+                body += "\n\n" + _("📎 With a file: the complainant's identity is protected, so it is sent only as "
+                                    "the archive's copy without its metadata — open it from 📄 Show in a minute.")
+            if viewer == identity.GROUP and ticket.identity_level != IdentityLevel.NAMED:
+                # what they write may name them ("I am Siti…"): the whole group reads a confidential ticket's
+                # messages only where they are handled (📄 Show, whoever takes it)
+                body = _("(not shown in the group: the complainant asked for their identity to be protected; "
+                         "📄 Show reads it)")
+            return f"{head}\n\n{body}"
+        return text_for
 
     def buttons(_: Gettext) -> Keyboard:
         return ((Button(_("↩ Reply"), f"tk:reply:{ticket_id}"), Button(_("📄 Show"), f"sh:{ticket_id}")),)
 
     if ticket.assigned_to is not None:
         officer = await ctx.uow.persons.get(ticket.assigned_to)
-        if await notices.tell_staff(ctx, officer, render, buttons) and file is not None and officer is not None \
-                and officer.telegram_id is not None:
-            ctx.out.append(SendFile(officer.telegram_id, file.file_type, file.file_id,
-                                    _caption(ticket, file), resend=True))
+        if officer is None:
+            return
+        viewer = await identity.viewer_of(ctx.uow, officer, ctx.deps.admins)
+        if await notices.tell_staff(ctx, officer, render(viewer), buttons):
+            await _record_notice(ctx, viewer, ticket, person, officer)
+            if file is not None and officer.telegram_id is not None and not held_back:
+                ctx.out.append(SendFile(officer.telegram_id, file.file_type, file.file_id,
+                                        _caption(ticket, file), resend=True))
         return
     group = ctx.deps.staff_chat_id
     if group is None:
         return
     translator = ctx.deps.translator
     _ = translator.gettext(translator.default)
-    ctx.out.append(OutMessage(group, render(Reader(_, translator.default, ctx.deps.tz)), (
+    ctx.out.append(OutMessage(group, render(identity.GROUP)(Reader(_, translator.default, ctx.deps.tz)), (
         (Button(_("🙋 Take"), f"tk:take:{ticket_id}"), Button(_("📄 Show"), f"sh:{ticket_id}")),)))
+    await _record_notice(ctx, identity.GROUP, ticket, person, None)
+
+
+async def _record_notice(ctx: Ctx, viewer: identity.Viewer, ticket: TicketRecord, person: PersonRecord | None,
+                         staff: PersonRecord | None) -> None:
+    """A notice that named the complainant to ``viewer`` (sent: not to the actor themselves) is one view."""
+    if staff is not None and staff.telegram_id == ctx.actor.telegram_id:
+        return
+    if person is not None and identity.may_see(viewer, ticket, ctx.deps.confidential_roles):
+        await identity.record_views(ctx.uow, ctx.now, viewer, identity.Place.NOTICE, [ticket.id])
 
 
 def _caption(ticket: TicketRecord, file: Attachment) -> str:
@@ -106,16 +136,20 @@ async def withdraw(ctx: Ctx, ticket: TicketRecord, reason: str) -> TicketRecord:
         raise Refusal(ctx._("{number} is already concluded; there is nothing to withdraw.").format(
             number=ticket.number))
     reason = checked_text(ctx._, reason)
+    await _leave_case(ctx, ticket, "withdrawn")
     ticket = await move(ctx, ticket, TicketStatus.WITHDRAWN, TicketEvent.WITHDRAWN, {"reason": reason})
     person = await ctx.uow.persons.get(ticket.person_id) if ticket.person_id is not None else None
+    officer = await ctx.uow.persons.get(ticket.assigned_to) if ticket.assigned_to is not None else None
     number = ticket.number
+    viewer = await identity.viewer_of(ctx.uow, officer, ctx.deps.admins) if officer is not None else identity.GROUP
 
     def render(reader: Reader) -> str:
+        who = identity.in_notice(viewer, ticket, person, ctx.deps.confidential_roles, reader._).text
         return reader._("↩ {who} withdrew {number}.\nReason: {reason}").format(
-            who=complainant_label(ticket, person, reader._), number=number, reason=shown(reason, SHOWN_TEXT))
+            who=who, number=number, reason=shown(reason, SHOWN_TEXT))
 
-    if ticket.assigned_to is not None:
-        await notices.tell_staff(ctx, ticket.assigned_to, render)
+    if officer is not None and await notices.tell_staff(ctx, officer, render):
+        await _record_notice(ctx, viewer, ticket, person, officer)
     await notices.refresh_card(ctx, ticket.id)
     return ticket
 
@@ -128,6 +162,7 @@ async def rate(ctx: Ctx, ticket: TicketRecord, score: int) -> TicketRecord:
         raise Refusal(ctx._("{number} was already rated. Thank you!").format(number=ticket.number))
     await ctx.uow.tickets.update(ticket.id, rating=score, rated_at=ctx.now)
     if score <= 2:
+        await _leave_case(ctx, ticket, "reopened")  # "me too": reopened alone, the others stay where they are
         ticket = await move(ctx, ticket, TicketStatus.REOPENED, TicketEvent.REOPENED, {"score": score})
         await alert_reopened(ctx, ticket, score, None, scheduled=True)
     elif auto_closed:
@@ -138,6 +173,13 @@ async def rate(ctx: Ctx, ticket: TicketRecord, score: int) -> TicketRecord:
         ticket = await move(ctx, ticket, TicketStatus.CLOSED, TicketEvent.RATED, {"score": score})
     await notices.refresh_card(ctx, ticket.id)
     return ticket
+
+
+async def _leave_case(ctx: Ctx, ticket: TicketRecord, why: str) -> None:
+    """The ticket goes on alone; a lead's case goes on under its next member, whose card appears."""
+    new_lead = await cases.leave(ctx, ticket, why)
+    if new_lead is not None:
+        await notices.refresh_card(ctx, new_lead.id, new=new_lead.card_message_id is None)
 
 
 async def closed_unrated_within(ctx: Ctx, ticket: TicketRecord) -> bool:
@@ -183,18 +225,22 @@ async def alert_reopened(ctx: Ctx, ticket: TicketRecord, score: int, comment: st
     ctx.out.append(CancelScheduled(key))
     number, ticket_id = ticket.number, ticket.id
 
-    def render(_: Gettext) -> str:
+    def render(_: Gettext, said: str | None) -> str:
         text = _("⚠️ {number} was reopened: the complainant rated the outcome {score}/5.").format(
             number=number, score=score)
-        if comment:
-            text += "\n" + _("Their comment: {text}").format(text=shown(comment, SHOWN_TEXT))
+        if said:
+            text += "\n" + _("Their comment: {text}").format(text=shown(said, SHOWN_TEXT))
         return text
 
     def buttons(_: Gettext) -> Keyboard:
         return ((Button(_("📄 Show"), f"sh:{ticket_id}"), Button(_("↩ Reply"), f"tk:reply:{ticket_id}")),)
 
     for chat, _ in await _handlers(ctx, ticket):
-        ctx.out.append(OutMessage(chat, render(_), buttons(_), resend=True,
+        said = comment
+        if chat == ctx.deps.staff_chat_id and protected(ticket):  # the whole group: their identifiers masked
+            person = await ctx.uow.persons.get(ticket.person_id) if ticket.person_id is not None else None
+            said = masked(ticket, person, comment)
+        ctx.out.append(OutMessage(chat, render(_, said), buttons(_), resend=True,
                                   scheduled=(key, REOPEN_ALERT_WAIT) if scheduled else None))
 
 

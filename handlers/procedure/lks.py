@@ -33,11 +33,12 @@ from handlers.formats import day
 from handlers.history import Reader
 from handlers.i18n import Gettext
 from handlers.labels import lk_status_name
+from handlers.lk_form_jobs import queue_lk_form
 from handlers.lk_trail import current_signers
-from handlers.procedure import Ctx
+from handlers.procedure import Ctx, cases
 from handlers.procedure.checks import checked_text, find_ticket, lk_by_id, lk_not_now
+from handlers.procedure.fan_out import move_all, record_all
 from handlers.procedure.lookups import lk_snapshot
-from handlers.procedure.tickets import move
 from handlers.staff.lk_views import LkSnapshot, lk_buttons, lk_view
 from handlers.text import shown
 from storage.records import ActionRecord, LkRecord, NewAction, NewLk, TicketRecord
@@ -77,7 +78,7 @@ async def link(ctx: Ctx, lk: LkRecord, tickets: list[TicketRecord]) -> int:
     for ticket in tickets:
         await ctx.uow.tickets.record(ticket.id, TicketEvent.LINKED, actor_person_id=ctx.actor.person_id,
                                      at=ctx.now, params={"lk": lk.number})
-    return added
+    return added + await cases.link_members(ctx, lk.id, lk.number, tickets)  # "me too": the leads' members too
 
 
 async def _move(ctx: Ctx, lk: LkRecord, to: LkStatus, code: LkEvent, params: dict[str, object] | None = None,
@@ -294,15 +295,13 @@ async def respond_after_correction(ctx: Ctx, lk: LkRecord, response: str) -> lis
     """Step e: the complainants of the LK's complaints in follow-up — or reopened, when they rated an earlier
     answer low and a further round followed — get the response now and may rate it."""
     response = checked_text(ctx._, response)
-    resolved = []
-    for ticket in await ctx.uow.lks.tickets(lk.id):
-        if ticket.kind == TicketKind.COMPLAINT and ticket.status in AWAITING_ANSWER:
-            ticket = await move(ctx, ticket, TicketStatus.RESOLVED, TicketEvent.RESOLVED,
-                                {"text": response, "by": "correction", "lk": lk.number}, response=response,
-                                resolved_at=ctx.now)
-            await notices.tell_complainant(ctx, ticket, "resolved", response)
-            await notices.refresh_card(ctx, ticket.id)
-            resolved.append(ticket)
+    waiting = [t for t in await ctx.uow.lks.tickets(lk.id)
+               if t.kind == TicketKind.COMPLAINT and t.status in AWAITING_ANSWER]
+    resolved = await move_all(ctx, waiting, TicketStatus.RESOLVED, TicketEvent.RESOLVED,
+                              {"text": response, "by": "correction", "lk": lk.number}, response=response,
+                              resolved_at=ctx.now)
+    await notices.tell_complainants(ctx, resolved, "resolved", response)
+    await notices.refresh_cards(ctx, resolved)
     if not resolved:
         answered = [t for t in await ctx.uow.lks.tickets(lk.id) if t.response and t.resolved_at is not None]
         if answered:  # found in a walk: two officers were asked; the second one's text vanished without a word why
@@ -351,35 +350,36 @@ async def close(ctx: Ctx, lk: LkRecord, response: str) -> LkRecord:
     response = checked_text(ctx._, response)
     lk = await _move(ctx, lk, LkStatus.CLOSED, LkEvent.CLOSED, {"response": response}, effective=True,
                      verified_by=ctx.actor.person_id, verified_at=ctx.now, response=response, closed_at=ctx.now)
-    for ticket in await ctx.uow.lks.tickets(lk.id):
-        if ticket.kind == TicketKind.COMPLAINT and ticket.status in AWAITING_ANSWER:
-            ticket = await move(ctx, ticket, TicketStatus.RESOLVED, TicketEvent.RESOLVED,
-                                {"text": response, "by": "lk", "lk": lk.number}, response=response,
-                                resolved_at=ctx.now)
-            await notices.tell_complainant(ctx, ticket, "resolved", response)
-            await notices.refresh_card(ctx, ticket.id)
-        elif ticket.kind == TicketKind.COMPLAINT and ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
-            await ctx.uow.tickets.record(ticket.id, TicketEvent.VERIFIED, actor_person_id=ctx.actor.person_id,
-                                         at=ctx.now, params={"lk": lk.number})
-            await notices.tell_complainant(ctx, ticket, "verified", response)  # its card does not change
-        elif ticket.kind == TicketKind.SUGGESTION and ticket.status == TicketStatus.ACCEPTED:
-            ticket = await move(ctx, ticket, TicketStatus.CLOSED, TicketEvent.CLOSED, {"reason": "programme",
-                                                                                      "text": response},
-                                response=response, resolved_at=ctx.now)
-            await notices.tell_complainant(ctx, ticket, "programme_done", response)
-            await notices.refresh_card(ctx, ticket.id)
+    tickets = await ctx.uow.lks.tickets(lk.id)  # by status group, each moved, recorded and told set-based
+    waiting = [t for t in tickets if t.kind == TicketKind.COMPLAINT and t.status in AWAITING_ANSWER]
+    answered = [t for t in tickets if t.kind == TicketKind.COMPLAINT
+                and t.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)]
+    accepted = [t for t in tickets if t.kind == TicketKind.SUGGESTION and t.status == TicketStatus.ACCEPTED]
+    resolved = await move_all(ctx, waiting, TicketStatus.RESOLVED, TicketEvent.RESOLVED,
+                              {"text": response, "by": "lk", "lk": lk.number}, response=response, resolved_at=ctx.now)
+    await record_all(ctx, answered, TicketEvent.VERIFIED, {"lk": lk.number})
+    done = await move_all(ctx, accepted, TicketStatus.CLOSED, TicketEvent.CLOSED,
+                          {"reason": "programme", "text": response}, response=response, resolved_at=ctx.now)
+    await notices.tell_complainants(ctx, resolved, "resolved", response)
+    await notices.tell_complainants(ctx, answered, "verified", response)  # their cards do not change
+    await notices.tell_complainants(ctx, done, "programme_done", response)
+    await notices.refresh_cards(ctx, [*resolved, *done])
     await _tell_closed(ctx, lk)
     return lk
 
 
 async def _tell_closed(ctx: Ctx, lk: LkRecord) -> None:
-    """The closing notice to the officer who prepared the LK, with its closed form attached (archived now)."""
+    """The closing notice to the officer who prepared the LK; its closed form follows, made and archived after the
+    commit by a job queued here (:mod:`handlers.lk_form_jobs`)."""
     preparer = await ctx.uow.persons.get(lk.prepared_by)
     if preparer is None or preparer.telegram_id == ctx.actor.telegram_id:
         return
     if await notices.tell_staff(ctx, preparer, lambda r: r._(
             "{number} was verified effective and is closed; its form is attached.").format(number=lk.number)):
-        await attach_lk_pdf(ctx, lk, [preparer])
+        if preparer.telegram_id is not None:
+            locale = ctx.deps.translator.pick(preparer.language, preparer.telegram_language)
+            await queue_lk_form(ctx, lk.id, person_id=preparer.id, chat_id=preparer.telegram_id, locale=locale,
+                                resend=True)
 
 
 async def tell_role(ctx: Ctx, role: Role, lk: LkRecord, message: Callable[[Gettext], str]) -> None:

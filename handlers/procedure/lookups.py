@@ -6,11 +6,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from domain.vocabulary import TicketEvent
+from handlers import identity
+from handlers.privacy.mask import mask_identity, masked, own_texts, protected
+from handlers.privacy.scrub import Scrubber
 from handlers.procedure import Ctx
+from handlers.procedure.recurrence import possible_for_lk
 from handlers.staff.lk_views import LkSnapshot, Rating
 from handlers.staff.views import TicketSnapshot
 from handlers.views import service_label
 from storage.records import LkRecord, TicketRecord
+
+
+def viewer(ctx: Ctx) -> identity.Viewer:
+    """The actor as the viewer of an identity (with the roles they hold now)."""
+    return identity.Viewer(ctx.actor.person_id, ctx.actor.roles)
 
 
 async def names_of(ctx: Ctx, ids: Iterable[int | None]) -> dict[int, str]:
@@ -23,18 +32,32 @@ async def names_of(ctx: Ctx, ids: Iterable[int | None]) -> dict[int, str]:
 
 
 async def ticket_snapshot(ctx: Ctx, ticket: TicketRecord, locale: str) -> TicketSnapshot:
+    """What /show tells the actor about the ticket; its complainant as the actor may see them (whoever shows the
+    snapshot records the view when it names them: :func:`handlers.identity.record_views`)."""
     uow = ctx.uow
     person = await uow.persons.get(ticket.person_id) if ticket.person_id is not None else None
+    who = identity.complainant(viewer(ctx), ticket, person, ctx.deps.confidential_roles, ctx._)
     officer = await uow.persons.get(ticket.assigned_to) if ticket.assigned_to is not None else None
     events = await uow.tickets.events(ticket.id)
-    people: list[int | None] = [e.actor_person_id for e in events]
+    case = await uow.cases.get(ticket.case_id) if ticket.case_id is not None else None
+    lead = await uow.tickets.get(case.lead_ticket_id) if case is not None else None
+    in_case = await uow.cases.members(case.id) if case is not None else []
+    # the case's other complainants act on this ticket too (a lead who withdraws or rates moves its members): their
+    # names are not for the history's "(who)" — not named in it at all (handlers.history), whatever their level
+    others = {t.person_id for t in (*in_case, *([lead] if lead else [])) if t.person_id not in (None, ticket.person_id)}
+    people: list[int | None] = [e.actor_person_id for e in events if e.actor_person_id not in others]
     people += [e.params["officer"] for e in events if isinstance(e.params.get("officer"), int)]
     names = await names_of(ctx, people)
     service = ctx.deps.catalogue.get(ticket.service_code)
-    return TicketSnapshot(ticket, person, officer, events, names, await uow.lks.lks_of_ticket(ticket.id),
+    recurred = await uow.lks.get(ticket.recurrence_of_lk) if ticket.recurrence_of_lk is not None else None
+    members = [m.number for m in in_case if m.id != ticket.id]
+    return TicketSnapshot(ticket, who, officer, events, names, await uow.lks.lks_of_ticket(ticket.id),
                           service_label(ticket, ctx.deps.catalogue, locale, ctx._),
                           service.questions if service is not None else (),
-                          await uow.archive.for_attachments(a.id for a in ticket.attachments if a.id is not None))
+                          await uow.archive.for_attachments(a.id for a in ticket.attachments if a.id is not None),
+                          recurrence_of=recurred.number if recurred is not None else None,
+                          case_lead=lead.number if lead else None, case_members=members,
+                          case_summary=case.summary if case else None)
 
 
 async def lk_snapshot(ctx: Ctx, lk: LkRecord) -> LkSnapshot:
@@ -44,7 +67,16 @@ async def lk_snapshot(ctx: Ctx, lk: LkRecord) -> LkSnapshot:
     names = await names_of(ctx, [lk.prepared_by, lk.checked_by, lk.approved_by, lk.verified_by,
                                  *(a.owner_person_id for a in actions), *(e.actor_person_id for e in events)])
     archived = await ctx.uow.archive.for_actions(a.id for a in actions if a.evidence_file_id)
-    return LkSnapshot(lk, tickets, actions, events, names, await ratings_of(ctx, tickets), archived)
+    recurs = await ctx.uow.lks.get(lk.recurrence_of) if lk.recurrence_of is not None else None
+    cases = await ctx.uow.cases.of_tickets(t.id for t in tickets if t.case_id is not None)
+    members = frozenset(tid for tid, case in cases.items() if case.lead_ticket_id != tid)
+    hidden = await ctx.uow.persons.by_ids(t.person_id for t in tickets if t.person_id is not None and protected(t))
+    # with what they wrote: a phone in their description is theirs wherever staff copy it (the second walk)
+    scrub = Scrubber([mask_identity(hidden[t.person_id], own_texts(t)) for t in tickets
+                      if t.person_id in hidden], masking=True)
+    return LkSnapshot(lk, tickets, actions, events, names, await ratings_of(ctx, tickets), archived, recurs,
+                      await ctx.uow.recurrence.recurred_as(lk.id), await possible_for_lk(ctx, lk),
+                      await ctx.uow.recurrence.of_lk(lk.id), members, scrub.text if scrub else None)
 
 
 async def ratings_of(ctx: Ctx, tickets: Sequence[TicketRecord]) -> list[Rating]:
@@ -60,4 +92,25 @@ async def ratings_of(ctx: Ctx, tickets: Sequence[TicketRecord]) -> list[Rating]:
         elif isinstance(event.params.get("score"), int):
             last[event.ticket_id] = len(ratings)
             ratings.append(Rating(numbers[event.ticket_id], int(event.params["score"])))
-    return ratings
+    return await _masked_comments(ctx, tickets, ratings)
+
+
+async def _masked_comments(ctx: Ctx, tickets: Sequence[TicketRecord], ratings: list[Rating]) -> list[Rating]:
+    """The comments of confidential and anonymous complainants with their own identifiers masked: the LK's view and
+    form are read by staff who do not handle the ticket, and the form leaves the chat (``handlers.privacy.mask``)."""
+    by_number = {t.number: t for t in tickets}
+    hidden = {r.number for r in ratings if r.comment and protected(by_number[r.number])}
+    if not hidden:
+        return ratings
+    people = await ctx.uow.persons.by_ids(pid for n in hidden if (pid := by_number[n].person_id) is not None)
+    comments: dict[str, list[str]] = {}
+    for r in ratings:
+        if r.number in hidden and r.comment:
+            comments.setdefault(r.number, []).append(r.comment)
+
+    def mask(r: Rating) -> Rating:
+        if r.number not in hidden:
+            return r
+        ticket = by_number[r.number]
+        return replace(r, comment=masked(ticket, people.get(ticket.person_id or 0), r.comment, comments[r.number]))
+    return [mask(r) for r in ratings]

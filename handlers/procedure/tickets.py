@@ -13,9 +13,8 @@ from domain.vocabulary import RATEABLE, Role, TicketEvent, TicketKind, TicketSta
 from handlers import notices
 from handlers.errors import Refusal
 from handlers.events import Button
-from handlers.procedure import Ctx, deadlines
+from handlers.procedure import Ctx, cases, deadlines
 from handlers.procedure.checks import checked_text, find_ticket, ticket_by_id
-from handlers.text import shown
 from handlers.views import status_name
 from storage.records import PersonRecord, TicketRecord
 
@@ -29,6 +28,7 @@ async def move(ctx: Ctx, ticket: TicketRecord, to: str, code: str, params: dict[
     if not can_move(ticket.kind, ticket.status, to):
         raise Refusal(ctx._("{number} is {status}; that cannot be done now.").format(
             number=ticket.number, status=status_name(ticket.status, ctx._)))
+    await cases.refuse_member_step(ctx, ticket, code)
     await ctx.uow.tickets.set_status(ticket.id, to, actor_person_id=ctx.actor.recorded, at=ctx.now, code=code,
                                      params=params)
     fields = {**read_by_staff(ctx, ticket), **fields}
@@ -42,7 +42,9 @@ async def move(ctx: Ctx, ticket: TicketRecord, to: str, code: str, params: dict[
         fields.setdefault("rated_at", None)
     if fields:
         await ctx.uow.tickets.update(ticket.id, **fields)
-    return await deadlines.keep(ctx, await ticket_by_id(ctx, ticket.id), to)
+    moved = await deadlines.keep(ctx, await ticket_by_id(ctx, ticket.id), to)
+    await cases.follow_lead(ctx, moved, code, params, fields)  # a "me too" case's members move with their lead
+    return moved
 
 
 def read_by_staff(ctx: Ctx, ticket: TicketRecord) -> dict[str, Any]:
@@ -68,6 +70,7 @@ async def take(ctx: Ctx, ticket: TicketRecord) -> TicketRecord:
                                      params=params)
         ticket = await ctx.uow.tickets.update(ticket.id, assigned_to=ctx.actor.person_id,
                                               **read_by_staff(ctx, ticket))
+        await cases.follow_lead(ctx, ticket, TicketEvent.TAKEN, params, {})
     await notices.refresh_card(ctx, ticket.id)
     return ticket
 
@@ -86,6 +89,7 @@ async def assign(ctx: Ctx, ticket: TicketRecord, officer: PersonRecord) -> Ticke
         await ctx.uow.tickets.record(ticket.id, TicketEvent.ASSIGNED, actor_person_id=ctx.actor.person_id,
                                      at=ctx.now, params=params)
         ticket = await ctx.uow.tickets.update(ticket.id, assigned_to=officer.id, **read_by_staff(ctx, ticket))
+        await cases.follow_lead(ctx, ticket, TicketEvent.ASSIGNED, params, {})
     number = ticket.number
     await notices.tell_staff(
         ctx, officer, lambda r: r._("{number} was assigned to you.").format(number=number),
@@ -145,9 +149,3 @@ async def mark_duplicate(ctx: Ctx, ticket: TicketRecord, other_number: str) -> t
     await notices.refresh_card(ctx, ticket.id)
     return ticket, other
 
-
-def complainant_label(ticket: TicketRecord, person: PersonRecord | None, _: Any) -> str:
-    """How staff name the complainant in a notice: nothing of them when the ticket is anonymous."""
-    if ticket.anonymous or person is None:
-        return str(_("the complainant (anonymous)")) if ticket.anonymous else str(_("the complainant"))
-    return shown(person.name, 60)

@@ -3,14 +3,16 @@
 Roles are written in English or Indonesian (``officer`` or ``petugas``, ``reviewer`` or ``pemeriksa``, …). Someone
 added before they ever wrote to the bot cannot get its messages yet (Telegram refuses them until they press
 Start): the admin is told, and what waits for them is sent when they do. Removing someone who still holds work
-lists it, so it can be handed over.
+lists it, so it can be handed over. Each role given or taken is a row of the privacy audit trail (``role_granted``,
+``role_revoked``: the admin, the staff member, the role), listed by /audit; the admins named in TANGGAP_ADMINS hold
+the role by that setting, which no row records.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from domain.vocabulary import ROLE_WORDS, Role
+from domain.vocabulary import ROLE_WORDS, AuditKind, Role
 from handlers.errors import Refusal
 from handlers.formats import day
 from handlers.labels import role_name
@@ -18,6 +20,7 @@ from handlers.procedure.checks import as_id
 from handlers.text import shown
 from handlers.turn import Turn
 from storage.records import PersonRecord
+from storage.repositories.privacy import AuditEntry
 
 MAX_LISTED = 15
 
@@ -53,7 +56,11 @@ async def add(turn: Turn, args: str = "") -> None:
     person = await turn.uow.persons.get_by_telegram_id(telegram_id)
     if person is None:
         person = await turn.uow.persons.add_known_by_id(telegram_id, f"#{telegram_id}")
-    granted = await turn.uow.staff.grant(person.id, role.value, by=turn.person.id, at=turn.deps.clock())
+    now = turn.deps.clock()
+    granted = await turn.uow.staff.grant(person.id, role.value, by=turn.person.id, at=now)
+    if granted:  # the privacy audit trail keeps who gave whom which role (/audit)
+        await turn.uow.audit.add(now, [AuditEntry(AuditKind.ROLE_GRANTED, actor_id=turn.person.id,
+                                                  subject_id=person.id, detail={"role": role.value})])
     text = (_("{who} is now {role}.") if granted else _("{who} already is {role}.")).format(
         who=_who(person), role=role_name(role, _))
     if not person.started:
@@ -72,10 +79,14 @@ async def remove(turn: Turn, args: str = "") -> None:
     telegram_id = _target(turn, parts[0])
     role = _role(turn, parts[1]) if len(parts) > 1 else None
     person = await turn.uow.persons.get_by_telegram_id(telegram_id)
+    held = await turn.uow.staff.roles_of(person.id) if person else frozenset()
     removed = await turn.uow.staff.revoke(person.id, role.value if role else None) if person else 0
     if not removed or person is None:
         turn.say(_("{id} had no such role.").format(id=telegram_id))
         return
+    taken = sorted(held if role is None else held & {role.value})
+    await turn.uow.audit.add(turn.deps.clock(), [AuditEntry(AuditKind.ROLE_REVOKED, actor_id=turn.person.id,
+                                                            subject_id=person.id, detail={"role": r}) for r in taken])
     lines = [turn.ngettext("Removed {n} role from {who}.", "Removed {n} roles from {who}.", removed).format(
         n=removed, who=_who(person))]
     lines += await _open_work(turn, person)

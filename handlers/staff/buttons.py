@@ -1,5 +1,5 @@
 """Staff buttons: ticket cards (tk:…), LK steps (lk:…), inbox pages (ib:…), search pages (sr:…), show (sh:…),
-files (fa:…, ev:…), marking an action done (ad:…).
+files (fa:…, ev:…), marking an action done (ad:…), audit and request-register pages (au:…, rq:…).
 
 Callback data carries no authority: the role is checked for whoever pressed, at the moment of the press, and the
 ids it names are looked up again. ``in_group`` says whether the button may act in the staff group itself (the
@@ -15,7 +15,7 @@ from domain.vocabulary import ASSIGNERS, STAFF, LkStatus, Role, TicketStatus
 from handlers.asking import ask
 from handlers.errors import Refusal
 from handlers.procedure.checks import lk_by_id, lk_not_now, ticket_by_id
-from handlers.staff import due_work, search, staff_dialogs, tickets
+from handlers.staff import audit, due_work, requests, search, staff_dialogs, tickets
 from handlers.staff import lk as lks
 from handlers.turn import Turn
 
@@ -47,6 +47,10 @@ def _ask(kind: str) -> Run:
     return run
 
 
+async def _ask_reply(turn: Turn, arg: str) -> None:
+    await tickets.ask_reply(turn, await ticket_by_id(await turn.ctx(), arg))
+
+
 def _ask_lk(kind: str, status: LkStatus | None = None) -> Run:
     async def run(turn: Turn, arg: str) -> None:
         lk = await lk_by_id(await turn.ctx(), arg)
@@ -62,11 +66,19 @@ async def _show(turn: Turn, arg: str) -> None:
 
 
 async def _inbox(turn: Turn, arg: str) -> None:
-    await tickets.inbox(turn, arg)
+    """``ib:3`` → page 3, oldest first; ``ib:m3`` → page 3, most "me too" first."""
+    await tickets.inbox(turn, f"metoo {arg[1:]}" if arg.startswith("m") else arg)
 
 
 async def _lk_show(turn: Turn, arg: str) -> None:
     await lks.show_lk(turn, await lk_by_id(await turn.ctx(), arg))
+
+
+async def _lk_recurrence(turn: Turn, arg: str) -> None:
+    """``lk:rec:<LK id>-<earlier LK id>``: mark the LK a recurrence of the earlier one listed on it."""
+    lk_id, _sep, earlier_id = arg.partition("-")
+    ctx = await turn.ctx()
+    await lks.mark_recurrence(turn, await lk_by_id(ctx, lk_id), await lk_by_id(ctx, earlier_id))
 
 
 async def _lk_submit(turn: Turn, arg: str) -> None:
@@ -105,12 +117,13 @@ STAFF_BUTTONS: dict[str, StaffButton] = {
     "tk:dup": StaffButton(_ask("duplicate"), OFFICER, in_group=True),
     "tk:acc": StaffButton(_ask("accept"), OFFICER, in_group=True),
     "tk:dec": StaffButton(_ask("decline"), OFFICER, in_group=True),
-    "tk:reply": StaffButton(_ask("reply"), OFFICER, in_group=True),
+    "tk:reply": StaffButton(_ask_reply, OFFICER, in_group=True),
     "sh": StaffButton(_show, STAFF),
     "fa": StaffButton(tickets.send_attachment, STAFF),
     "ib": StaffButton(_inbox, OFFICER),
     "sr": StaffButton(search.page, READERS),
     "lk:show": StaffButton(_lk_show, STAFF),
+    "lk:rec": StaffButton(_lk_recurrence, frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER})),
     "lk:act": StaffButton(_lk_add_action, OFFICER),
     "lk:submit": StaffButton(_lk_submit, OFFICER),
     "lk:check": StaffButton(_lk_check, frozenset({Role.REVIEWER})),
@@ -128,6 +141,8 @@ STAFF_BUTTONS: dict[str, StaffButton] = {
     "xr": StaffButton(due_work.refuse, frozenset({Role.APPROVER})),
     "as": StaffButton(due_work.pick_officer, ASSIGNERS),
     "ao": StaffButton(due_work.assign_to, ASSIGNERS),
+    "au": StaffButton(audit.press, frozenset({Role.ADMIN})),
+    "rq": StaffButton(requests.press, frozenset({Role.ADMIN})),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from pathlib import PurePath
 
 from handlers.events import SendFile
 from handlers.turn import Turn
@@ -29,9 +30,17 @@ def archived_file(turn: Turn, file_type: str, file_id: str, caption: str, item: 
     return SendFile(turn.user.id, file_type, file_id, caption)
 
 
+def extension_of(mime: str | None, name: str | None = None) -> str:
+    """The file name extension of a stored type (``.jpg`` for ``image/jpeg``), else the one ``name`` ends in (a
+    file sent as ``application/octet-stream`` is no ``.bin``), or ""."""
+    extension = mimetypes.guess_extension(mime or "") or ""
+    if extension in ("", ".bin") and name:
+        suffix = PurePath(name).suffix.casefold()
+        extension = suffix if 1 < len(suffix) <= 6 and suffix[1:].isalnum() else extension
+    return ".jpg" if extension == ".jpe" else extension
+
+
 def _with_extension(name: str, mime: str | None) -> str:
     """``name`` ending as its stored type does (a photo is archived as ``.jpg``; a stripped PNG as ``.png``)."""
-    extension = mimetypes.guess_extension(mime or "") or ""
-    if extension == ".jpe":
-        extension = ".jpg"
+    extension = extension_of(mime)
     return name if not extension or name.casefold().endswith(extension) else name + extension

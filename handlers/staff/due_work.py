@@ -36,8 +36,12 @@ KIND_NAMES = {
     "complainant_late": N_("complainant told of the delay"),
     "rating_reminder": N_("rating reminder"),
     "auto_close": N_("auto-close"),
+    "recurrence_check": N_("question to the complainant: did it happen again since the LK closed?"),
     "group_digest": N_("staff group's daily summary, when there is something to report (a group post, before "
                        "office hours, as planned)"),
+    "monthly_recap": N_("the previous month's recap (PDF)"),
+    "data_request_soon": N_("data-subject request due within 24 hours, to the admins"),
+    "data_request_overdue": N_("data-subject request overdue, to the admins"),
 }
 SHOWN = 40
 

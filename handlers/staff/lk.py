@@ -16,7 +16,9 @@ from handlers.errors import Refusal
 from handlers.events import Button, OutMessage
 from handlers.formats import day
 from handlers.history import Reader
+from handlers.lk_form_jobs import queue_lk_form
 from handlers.procedure import lks as procedure
+from handlers.procedure import recurrence as recurrences
 from handlers.procedure.checks import as_id, find_lk, lk_by_id
 from handlers.procedure.lookups import lk_snapshot
 from handlers.staff.common import archived_file, confirm
@@ -39,7 +41,9 @@ async def show(turn: Turn, args: str = "") -> None:
                    "/lk list — the open LKs, each with its status and next step\n"
                    "/lk new KEL-2026-00001 … — write an LK for confirmed tickets (officer)\n"
                    "/lk action add LK-2026-001 — add an action to its programme (officer)\n"
-                   "/lk pdf LK-2026-001 [en] — the LK's form as a PDF to print"))
+                   "/lk pdf LK-2026-001 [en] — the LK's form as a PDF to print\n"
+                   "/lk recurrence LK-2026-004 LK-2026-001 — mark an LK a recurrence of an earlier, closed one "
+                   "(none: unmark)"))
         return
     await show_lk(turn, await find_lk(await turn.ctx(), args))
 
@@ -91,6 +95,31 @@ async def edit(turn: Turn, args: str = "") -> None:
         number=lk.number))
 
 
+async def recurrence(turn: Turn, args: str = "") -> None:
+    """``/lk recurrence <LK> <earlier LK>|none``."""
+    parts = args.split()
+    if len(parts) != 2:
+        raise Refusal(turn._("Usage: /lk recurrence <LK number> <earlier LK number>|none"))
+    ctx = await turn.ctx()
+    lk = await find_lk(ctx, parts[0])
+    none = parts[1].casefold() in ("none", "tidak", "-")
+    await mark_recurrence(turn, lk, None if none else await find_lk(ctx, parts[1]))
+
+
+async def mark_recurrence(turn: Turn, lk: LkRecord, earlier: LkRecord | None) -> None:
+    _ = turn._
+    marked = await recurrences.mark_recurrence(await turn.ctx(), lk, earlier)
+    if marked.earlier is None:
+        confirm(turn, _("{number} is no longer marked a recurrence.").format(number=lk.number))
+        return
+    text = _("{number} is marked a recurrence of {earlier}: the effectiveness of {earlier} counts as failed.").format(
+        number=lk.number, earlier=marked.earlier.number)
+    if marked.other_service:
+        text += "\n" + _("⚠️ {earlier} is about another service; check that it is the same nonconformity.").format(
+            earlier=marked.earlier.number)
+    confirm(turn, text)
+
+
 async def submit(turn: Turn, args: str = "") -> None:
     await submit_lk(turn, await find_lk(await turn.ctx(), args))
 
@@ -123,11 +152,12 @@ async def not_effective(turn: Turn, lk: LkRecord, reason: str) -> None:
 
 
 async def close(turn: Turn, lk: LkRecord, response: str) -> None:
-    lk = await procedure.close(await turn.ctx(), lk, response)
+    """Close the LK; its closed form follows from a job run after the commit (:mod:`handlers.lk_form_jobs`)."""
+    ctx = await turn.ctx()
+    lk = await procedure.close(ctx, lk, response)
     turn.say(turn._("{number} is closed; the complainants were told.").format(number=lk.number))
-    issued = await issue_lk_pdf(await turn.ctx(), lk, turn.locale)
-    caption = pdf_caption(turn._, lk.number, issued.version, issued.code)
-    turn.reaction.outbound.append(issued.send(turn.chat_id, caption))
+    await queue_lk_form(ctx, lk.id, person_id=turn.person.id, chat_id=turn.chat_id, locale=turn.locale)
+    turn.reaction.export_queued = True  # the runner starts it at once
 
 
 async def pdf(turn: Turn, args: str = "") -> None:
@@ -184,9 +214,16 @@ async def verify(turn: Turn, args: str = "") -> None:
     )))
 
 
+NAMED = 10
+"""How many tickets the officer's confirmation of a response names; the others are counted."""
+
+
 async def respond(turn: Turn, lk: LkRecord, response: str) -> None:
     resolved = await procedure.respond_after_correction(await turn.ctx(), lk, response)
-    numbers = ", ".join(t.number for t in resolved)
+    numbers = ", ".join(t.number for t in resolved[:NAMED])
+    if len(resolved) > NAMED:  # a "me too" case: a thousand numbers would say less than how many
+        more = len(resolved) - NAMED
+        numbers += turn.ngettext(" and {n} more ticket", " and {n} more tickets", more).format(n=more)
     still_open = [a for a in await turn.uow.lks.actions(lk.id, round=lk.round) if a.status != ActionStatus.DONE]
     if still_open:
         turn.say(turn._("Sent to the complainants of {numbers}; they may rate it now. The programme of {number} goes "

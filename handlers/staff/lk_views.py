@@ -3,10 +3,11 @@ step's buttons for the reader's roles, and one line per LK in a list. Pure rende
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from dialogs.recurrence import Possible
 from dialogs.workflow import is_active
 from domain.vocabulary import (
     AWAITING_ANSWER,
@@ -25,9 +26,11 @@ from handlers.history import Reader
 from handlers.i18n import N_, Gettext
 from handlers.labels import action_kind_name, lk_status_name
 from handlers.lk_trail import RoundTrail, Signed, approval_trail
+from handlers.staff.lk_recurrence_view import failed_line, recurrence_buttons, recurrence_lines
 from handlers.staff.views import archive_mark
 from handlers.text import shown
 from storage.records import ActionRecord, ArchiveItemRecord, LkEventRecord, LkRecord, TicketRecord
+from storage.repositories.recurrence import RecurrenceCheck
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,18 @@ class LkSnapshot:
     ratings: Sequence[Rating] = ()
     #: The actions' evidence files in the archive, by action id.
     archived: Mapping[int, ArchiveItemRecord] = field(default_factory=dict)
+    #: The earlier LK this one is marked a recurrence of; the later LKs marked a recurrence of this one; the closed
+    #: LKs of its service it may be a recurrence of (while it is open and not marked); the 30-day questions put
+    #: about it and their answers.
+    recurrence_of: LkRecord | None = None
+    recurred_as: Sequence[LkRecord] = ()
+    possible: Sequence[Possible] = ()
+    checks: Sequence[RecurrenceCheck] = ()
+    #: The ids of its tickets that follow a "me too" case's lead (listed by number only through the lead).
+    members: frozenset[int] = frozenset()
+    #: Masks its confidential and anonymous complainants' identifiers in the view's text (what staff wrote may
+    #: name them); None when it has none (``handlers.privacy.mask``).
+    mask: Callable[[str], str] | None = None
 
     @property
     def response_due(self) -> bool:
@@ -143,6 +158,13 @@ def next_step(lk: LkRecord, _: Gettext) -> str:
 EDITED_PARTS = {"root_cause": N_("Root cause"), "description": N_("Nonconformity"), "procedure_ref": N_("Procedure")}
 
 
+def complainants_line(snap: LkSnapshot, _: Gettext) -> list[str]:
+    """"Complainants: 12 (incl. 10 “me too”)" when members of "me too" cases are among the LK's tickets."""
+    if not snap.members:
+        return []
+    return [_("Complainants: {n} (incl. {m} “me too”)").format(n=len(snap.tickets), m=len(snap.members))]
+
+
 def lk_view(snap: LkSnapshot, reader: Reader) -> str:
     _, lk, names = reader._, snap.lk, snap.names
     title = _("Nonconformity Report (LK)") if lk.kind == LkKind.NONCONFORMITY else _("Improvement programme")
@@ -152,11 +174,13 @@ def lk_view(snap: LkSnapshot, reader: Reader) -> str:
         + _("round {n}").format(n=lk.round),
         _("Tickets: {numbers}").format(numbers=", ".join(
             t.number + ("" if is_active(t.status) or t.status != TicketStatus.WITHDRAWN else " " + _("(withdrawn)"))
-            for t in snap.tickets) or "—"),
+            for t in snap.tickets if t.id not in snap.members) or "—"),
+        *complainants_line(snap, _),
         _("Procedure: {ref}").format(ref=shown(lk.procedure_ref)),
         _("Nonconformity: {text}").format(text=shown(lk.description, 800)),
         _("Root cause: {text}").format(text=shown(lk.root_cause, 800)),
     ]
+    lines += recurrence_lines(snap, reader)
     trail = approval_trail(lk, snap.events)
     for signed in trail:
         if len(trail) > 1:
@@ -200,6 +224,8 @@ def lk_view(snap: LkSnapshot, reader: Reader) -> str:
         verdict = _("effective") if lk.effective else _("closed")
         lines.append("\n" + _("Closed {date}: {verdict}.").format(
             date=day((lk.closed_at or lk.updated_at).astimezone(reader.tz).date(), reader.locale), verdict=verdict))
+        if snap.recurred_as:
+            lines.append(failed_line(snap, _))
         if lk.response:
             lines.append(_("Response to the complainants: {text}").format(text=shown(lk.response, 600)))
     elif snap.response_due and lk.status in (LkStatus.IN_PROGRESS, LkStatus.AWAITING_VERIFICATION):
@@ -212,7 +238,8 @@ def lk_view(snap: LkSnapshot, reader: Reader) -> str:
                                "they run once approved.").format(n=lk.round))
     else:
         lines.append("\n" + next_step(lk, _))
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    return snap.mask(text) if snap.mask is not None else text
 
 
 def lk_buttons(snap: LkSnapshot, _: Gettext, roles: frozenset[str], reader: int | None = None) -> Keyboard:
@@ -243,6 +270,7 @@ def lk_buttons(snap: LkSnapshot, _: Gettext, roles: frozenset[str], reader: int 
         rows.append(steps[LkStatus(lk.status)][1])
     if lk.status == LkStatus.AWAITING_VERIFICATION and roles & {Role.MONITOR.value, Role.APPROVER.value}:
         rows.append((Button(_("✔ Effective"), f"lk:eff:{lk.id}"), Button(_("✖ Not effective"), f"lk:noteff:{lk.id}")))
+    rows += recurrence_buttons(snap, _, roles)
     evidence = [Button(_("📎 #{id}").format(id=a.id), f"ev:{a.id}") for a in snap.actions if a.evidence_file_id]
     rows += [tuple(evidence[i: i + 5]) for i in range(0, min(len(evidence), 20), 5)]
     return tuple(rows)

@@ -29,10 +29,14 @@ from dialogs.search import Hit, TicketIndex
 from dialogs.search_filters import Filters, from_data, reaches_past_index, to_data
 from dialogs.search_query import BadFilter, Key, OfficerKind, OfficerRef, Problem, parse_query
 from domain.vocabulary import INBOX, TicketStatus
+from handlers import identity
 from handlers.errors import Refusal
 from handlers.events import Button
 from handlers.formats import local_day
+from handlers.privacy.mask import mask_identity, own_texts, protected
+from handlers.privacy.scrub import Scrubber
 from handlers.procedure.checks import as_id, find_ticket
+from handlers.procedure.lookups import viewer
 from handlers.staff import search_index
 from handlers.staff.search_views import USAGE, refusal, understood
 from handlers.staff.tickets import line
@@ -130,6 +134,7 @@ async def _matches(turn: Turn, words: str, filters: Filters) -> None:
             note = turn._("Of the tickets older than a year, only the newest {limit} of {total} were searched; "
                           "narrow with since: and until:.").format(limit=OLDER_LIMIT, total=total)
     found = [t for t in await turn.uow.tickets.by_ids(tid for tid, _n, _s in hits) if _admits(turn, filters, t)]
+    found = await _not_by_identity(turn, words, found)
     header = understood(turn, filters, words, await _names(turn, filters))
     _show(turn, header, found[:SHOWN], note)
 
@@ -146,9 +151,26 @@ async def _older_matches(turn: Turn, words: str, filters: Filters, start: date) 
         return [], 0
     texts = await turn.uow.tickets.filtered.texts(where, OLDER_LIMIT)
     catalogue = turn.deps.catalogue
-    index = TicketIndex((t.id, t.number, search_index.text_of(t.description, t.service_code, catalogue))
-                        for t in texts)
+    index = TicketIndex(((t.id, t.number, search_index.text_of(t.description, t.service_code, catalogue))
+                         for t in texts), turn.deps.stem)
     return index.search(words, HITS), total
+
+
+async def _not_by_identity(turn: Turn, words: str, found: list[TicketRecord]) -> list[TicketRecord]:
+    """Without the confidential and anonymous tickets that the search words find by their complainant's own
+    identifiers, for a staff member who may not see who filed them: "/search Siti" by a reviewer listed the
+    confidential ticket of Siti Rahma, confirming a guess (the second walk). The index keeps the text as written
+    (the handling officer searches it); the words are checked against each such ticket's complainant here."""
+    protected_ = [t for t in found if protected(t)]
+    if not protected_:
+        return found
+    ctx = await turn.ctx()
+    seer = viewer(ctx)
+    hidden = [t for t in protected_ if not identity.may_see(seer, t, ctx.deps.confidential_roles)]
+    people = await turn.uow.persons.by_ids(t.person_id for t in hidden if t.person_id is not None)
+    named_by_words = {t.id for t in hidden if t.person_id in people  # any case, as a search is typed
+                      and Scrubber([mask_identity(people[t.person_id], own_texts(t))]).mentions(words)}
+    return [t for t in found if t.id not in named_by_words]
 
 
 def _show(turn: Turn, title: str, found: list[TicketRecord], note: str = "") -> None:

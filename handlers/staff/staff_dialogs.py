@@ -12,7 +12,7 @@ from dialogs import action_draft, lk_draft, staff_intake
 from dialogs.engine import Dialog
 from dialogs.intake_steps import IntakeContext
 from dialogs.ui import DialogInput
-from domain.vocabulary import Role, TicketEvent
+from domain.vocabulary import IdentityLevel, Role, TicketEvent
 from handlers import notices
 from handlers.auth import allowed
 from handlers.errors import Refusal
@@ -64,6 +64,7 @@ async def _save_intake(turn: Turn, draft: staff_intake.StaffIntakeDraft, extra: 
     person = None
     if draft.name or draft.contact:
         person = await turn.uow.persons.add_offline(draft.name or "—", draft.contact)
+    level = staff_intake.level_of(draft) if person is not None else IdentityLevel.ANONYMOUS
     received = draft.received_on
     created = datetime.combine(received, time(12), tzinfo=turn.deps.tz).astimezone(UTC) if received else now(turn)
     complaint = (draft.kind or "complaint") == "complaint"  # a suggestion has no incident date and no answers
@@ -74,7 +75,8 @@ async def _save_intake(turn: Turn, draft: staff_intake.StaffIntakeDraft, extra: 
         answers=dict(draft.answers) if complaint else {},
         attachments=tuple(Attachment(f.file_id, f.file_type, f.file_name, caption=f.caption, mime_type=f.mime_type,
                                      source="staff") for f in draft.files),
-        anonymous=person is None, status="received", created_at=min(created, now(turn)),
+        anonymous=level == IdentityLevel.ANONYMOUS, identity_level=level, status="received",
+        created_at=min(created, now(turn)),
         agenda_number=draft.agenda_number,
     ))
     await turn.uow.tickets.record(ticket.id, TicketEvent.TAKEN, actor_person_id=turn.person.id, at=now(turn),

@@ -19,7 +19,9 @@ from handlers.events import Button, Keyboard
 from handlers.formats import day, when
 from handlers.history import Reader, history_lines
 from handlers.i18n import Gettext
+from handlers.identity import Shown
 from handlers.labels import channel_name, due_step_name, status_name
+from handlers.privacy.mask import protected
 from handlers.text import neutral, shown
 from storage.records import (
     ArchiveItemRecord,
@@ -34,31 +36,24 @@ __all__ = ["Reader", "shorten"]
 MAX_FILE_BUTTONS = 10
 
 
-def complainant(ticket: TicketRecord, person: PersonRecord | None, _: Gettext) -> str:
-    """The complainant as staff may see them: nothing when the ticket is anonymous."""
-    if ticket.anonymous:
-        return _("anonymous")
-    if person is None:
-        return _("unknown")
-    text = shown(person.name)
-    if person.nrp:
-        text += f" ({shown(person.nrp)})"
-    if person.telegram_id is None and person.contact:
-        text += " · " + _("contact: {contact}").format(contact=shown(person.contact))
-    return text
-
-
-def card_text(ticket: TicketRecord, person: PersonRecord | None, officer: PersonRecord | None,
-              catalogue_label: str, _: Gettext, tz: ZoneInfo, locale: str, *, limit: int = 400) -> str:
+def card_text(ticket: TicketRecord, who: str, officer: PersonRecord | None,
+              catalogue_label: str, _: Gettext, tz: ZoneInfo, locale: str, *, limit: int = 400, joined: int = 0,
+              recurrence_of: str | None = None) -> str:
+    """The staff group's card of a ticket; ``who``: the complainant as its reader may see them (HTML, decided by
+    :func:`handlers.identity.complainant`); ``joined``: how many others follow it ("me too") when it leads a case;
+    ``recurrence_of``: the number of the closed LK it reports happened again."""
     kind = _("Complaint") if ticket.kind == TicketKind.COMPLAINT else _("Suggestion")
+    metoo = " · " + _("👥 {n} me too").format(n=joined) if joined else ""
     lines = [
-        f"<b>{ticket.number}</b> · {kind} · {catalogue_label}",
+        f"<b>{ticket.number}</b> · {kind} · {catalogue_label}{metoo}",
         _("Status: {status}").format(status=status_name(ticket.status, _))
         + " · " + _("Channel: {channel}").format(channel=channel_name(ticket.channel, _)),
-        _("From: {who}").format(who=complainant(ticket, person, _)),
+        _("From: {who}").format(who=who),
         _("Officer: {name}").format(name=shown(officer.name) if officer else "—"),
         _("Received: {at}").format(at=when(ticket.created_at, tz, locale)),
     ]
+    if recurrence_of:
+        lines.append(_("🔁 Possible recurrence of {lk}").format(lk=recurrence_of))
     if ticket.agenda_number:
         lines.append(_("Agenda number: {number}").format(number=shown(ticket.agenda_number)))
     if ticket.due_on is not None and is_active(ticket.status):
@@ -103,7 +98,8 @@ class TicketSnapshot:
     """Everything ``/show`` tells about a ticket, looked up once."""
 
     ticket: TicketRecord
-    person: PersonRecord | None
+    #: The complainant as the reader may see them: their identity, or the level's label (``handlers.identity``).
+    complainant: Shown
     officer: PersonRecord | None
     events: list[TicketEventRecord]
     names: Mapping[int, str]
@@ -112,6 +108,12 @@ class TicketSnapshot:
     questions: Sequence[Question] = field(default_factory=tuple)
     #: The attachments' archive items, by attachment id.
     archived: Mapping[int, ArchiveItemRecord] = field(default_factory=dict)
+    #: The number of the closed LK the ticket reports happened again (``ticket.recurrence_of_lk``).
+    recurrence_of: str | None = None
+    #: Its "me too" case: the lead's number (None: in no case), the members' numbers, the public summary.
+    case_lead: str | None = None
+    case_members: Sequence[str] = ()
+    case_summary: str | None = None
 
 
 def answers_lines(ticket: TicketRecord, questions: Sequence[Question], reader: Reader) -> list[str]:
@@ -140,12 +142,15 @@ def archive_mark(item: ArchiveItemRecord | None, _: Gettext) -> str:
     return _("not archived yet")
 
 
-def file_label(index: int, file: Attachment, _: Gettext, archived: ArchiveItemRecord | None = None) -> str:
+def file_label(index: int, file: Attachment, _: Gettext, archived: ArchiveItemRecord | None = None, *,
+               hide_name: bool = False) -> str:
+    """One attachment's line; ``hide_name`` (a confidential or anonymous ticket): without the file's own name, which
+    can name its sender ("KTM_Budi_Santoso.jpg")."""
     what = _("Photo") if file.file_type == "photo" else (
         _("PDF") if (file.mime_type or "").casefold() == "application/pdf" or (file.file_name or "").casefold()
         .endswith(".pdf") else _("Document"))
     text = f"📎 {index}. {what}"
-    if file.file_name and file.file_type != "photo":
+    if file.file_name and file.file_type != "photo" and not hide_name:
         text += f" “{shown(file.file_name, 60)}”"
     if file.caption:
         text += f" — {shown(file.caption, 200)}"
@@ -166,16 +171,17 @@ def file_buttons(files: Sequence[Attachment], _: Gettext) -> Keyboard:
 
 def ticket_view(snap: TicketSnapshot, reader: Reader) -> str:
     _, ticket = reader._, snap.ticket
-    lines = [card_text(ticket, snap.person, snap.officer, snap.service_label, _, reader.tz, reader.locale,
-                       limit=2000)]
+    lines = [card_text(ticket, snap.complainant.text, snap.officer, snap.service_label, _, reader.tz, reader.locale,
+                       limit=2000, recurrence_of=snap.recurrence_of)]
     if snap.lks:
         lines.append(_("LK: {numbers}").format(numbers=", ".join(lk.number for lk in snap.lks)))
+    lines += case_lines(snap, _)
     if ticket.answers:
         lines.append("\n" + _("<b>Confirmation questions</b>"))
         lines += answers_lines(ticket, snap.questions, reader)
     if ticket.attachments:
         lines.append("\n" + _("<b>Attachments</b> ({n}) — press a number to open:").format(n=len(ticket.attachments)))
-        lines += [file_label(i, f, _, snap.archived.get(f.id or 0))
+        lines += [file_label(i, f, _, snap.archived.get(f.id or 0), hide_name=protected(ticket))
                   for i, f in enumerate(ticket.attachments, start=1)]
     if ticket.rating is not None:
         lines.append("\n" + _("Rating: {score}/5").format(score=ticket.rating))
@@ -186,6 +192,22 @@ def ticket_view(snap: TicketSnapshot, reader: Reader) -> str:
         lines.append("\n" + _("<b>History</b>"))
         lines += history
     return "\n".join(lines)
+
+
+def case_lines(snap: TicketSnapshot, _: Gettext) -> list[str]:
+    """/show's lines about the ticket's "me too" case: who follows it, or whom it follows, and the public summary."""
+    if snap.case_lead is None:
+        return []
+    if snap.case_lead == snap.ticket.number:
+        lines = [_("👥 Me too: {n} joined — {numbers}").format(n=len(snap.case_members),
+                                                             numbers=", ".join(snap.case_members) or "—")]
+    else:
+        lines = [_("👥 Follows the case of {lead} (with {n} others)").format(lead=snap.case_lead,
+                                                                           n=len(snap.case_members))]
+    summary = shown(snap.case_summary, 300) if snap.case_summary else _(
+        "none yet (write one with /case summary {number} and the text)").format(number=snap.ticket.number)
+    lines.append(_("Public summary of the case: {text}").format(text=summary))
+    return lines
 
 
 def ticket_line(ticket: TicketRecord, label: str, _: Gettext, age: str = "") -> str:

@@ -29,6 +29,7 @@ def lk_record(row: LkRow) -> LkRecord:
         created_at=row.created_at,
         updated_at=row.updated_at,
         closed_at=row.closed_at,
+        recurrence_of=row.recurrence_of,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, update
@@ -10,6 +10,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Base, NumberCounterRow
+
+CHUNK = 1_000
+"""Ids per ``IN (…)`` of a set-based statement: well below SQLite's 32,766 and PostgreSQL's 32,767 bound parameters."""
+
+
+def chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    """``ids`` in lists of at most :data:`CHUNK`."""
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start:start + CHUNK])
+
 
 _STATEMENTS: dict[tuple[Any, ...], Any] = {}
 """Built statements by what they depend on. Building an INSERT … ON CONFLICT (``values``, ``excluded``)

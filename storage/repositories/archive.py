@@ -38,6 +38,7 @@ def archive_record(row: ArchiveItemRow) -> ArchiveItemRecord:
         attempts=row.attempts, created_at=row.created_at, ticket_attachment_id=row.ticket_attachment_id,
         lk_action_id=row.lk_action_id, file_unique_id=row.file_unique_id, sha256=row.sha256, size=row.size,
         mime=row.mime, next_try_at=row.next_try_at, last_error=row.last_error, stored_at=row.stored_at,
+        cleaned=row.cleaned,
     )  # fmt: skip
 
 
@@ -61,11 +62,12 @@ class ArchiveRepository:
             select(func.min(ArchiveItemRow.next_try_at)).where(ArchiveItemRow.status != STORED))
 
     async def mark_stored(self, item_id: int, *, sha256: str, size: int, mime: str | None,
-                          file_unique_id: str | None, at: datetime) -> None:
+                          file_unique_id: str | None, at: datetime, cleaned: bool | None = None) -> None:
         row = await self._session.get(ArchiveItemRow, item_id)
         if row is None:
             return
         row.status, row.sha256, row.size, row.mime = STORED, sha256, size, mime or row.mime
+        row.cleaned = cleaned
         row.file_unique_id = file_unique_id or row.file_unique_id
         row.stored_at, row.next_try_at, row.last_error = require_aware(at), None, None
         row.attempts += 1

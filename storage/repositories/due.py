@@ -20,6 +20,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     delete,
+    exists,
     func,
     literal,
     literal_column,
@@ -42,6 +43,7 @@ from storage.models import (
     LkActionRow,
     LkRow,
     PersonRow,
+    TicketCaseRow,
     TicketRow,
 )
 from storage.records import DueAction, DueLk, DuePass, DueTicket, ExtensionRequest, TicketRecord
@@ -135,11 +137,13 @@ class DueRepository:
         return [_due_ticket(row) for row in await self._session.execute(statement)]
 
     async def without_deadline(self, limit: int) -> list[TicketRecord]:
-        """Active tickets with no deadline yet (filed before deadlines were kept): the engine gives them one."""
+        """Active tickets with no deadline yet (filed before deadlines were kept): the engine gives them one. A
+        "me too" member has none on purpose (its case's lead carries it) and is left out."""
+        member = exists().where(TicketCaseRow.id == TicketRow.case_id, TicketCaseRow.lead_ticket_id != TicketRow.id)
         statement = (
             # the partial index's very predicate: PostgreSQL otherwise walked the primary key through a million
             # tickets, expecting a few hundred without a deadline early on (there are none once they have one)
-            select(TicketRow).where(text(WITHOUT_DEADLINE)).order_by(TicketRow.id).limit(limit)
+            select(TicketRow).where(text(WITHOUT_DEADLINE), ~member).order_by(TicketRow.id).limit(limit)
             .options(selectinload(TicketRow.attachments)).execution_options(populate_existing=True)
         )
         return [ticket_record(row) for row in await self._session.scalars(statement)]

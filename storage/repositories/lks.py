@@ -34,6 +34,7 @@ UPDATABLE_FIELDS = frozenset(
         "procedure_ref",
         "description",
         "root_cause",
+        "recurrence_of",
         "round",
         "checked_by",
         "checked_at",

@@ -14,7 +14,7 @@ from storage.columns import require_aware
 from storage.errors import PersonNotFound
 from storage.models import PersonRow
 from storage.records import PersonRecord
-from storage.repositories._sql import insert_or_ignore
+from storage.repositories._sql import chunks, insert_or_ignore
 
 _PERSON = cast(Table, PersonRow.__table__)
 _BY_TELEGRAM_ID = select(_PERSON).where(_PERSON.c.telegram_id == bindparam("telegram_id"))
@@ -28,9 +28,10 @@ def _reported(row: PersonRow | Row[Any], language_code: str | None) -> str | Non
 
 
 def _up_to_date(row: PersonRow | Row[Any], name: str, language_code: str | None) -> bool:
-    """Nothing for ``ensure_telegram`` to change: same name, reachable, started, same reported language."""
-    return bool(row.name == name and row.unreachable_at is None and row.started_at is not None
-                and row.telegram_language == _reported(row, language_code))
+    """Nothing for ``ensure_telegram`` to change: same name (or one the person corrected, which stays), reachable,
+    started, same reported language."""
+    return bool((row.name == name or row.name_corrected_at is not None) and row.unreachable_at is None
+                and row.started_at is not None and row.telegram_language == _reported(row, language_code))
 
 
 def person_record(row: PersonRow | Row[Any]) -> PersonRecord:
@@ -44,7 +45,23 @@ def person_record(row: PersonRow | Row[Any]) -> PersonRecord:
         unreachable=row.unreachable_at is not None,
         telegram_language=row.telegram_language,
         started=row.started_at is not None or row.telegram_id is None,
+        notice_version=row.notice_version,
+        pseudonym=row.pseudonym,
+        created_at=row.created_at,
+        notice_at=row.notice_at,
+        name_corrected_at=row.name_corrected_at,
+        forgotten_at=row.forgotten_at,
+        former=tuple((str(k), str(v)) for k, v in (row.former or [])),
     )
+
+
+def _remember(row: PersonRow, kind: str, value: str | None) -> None:
+    """Keep a name or contact being replaced in ``person.former`` (once each): an erasure looks for it too."""
+    if not value or not value.strip():
+        return
+    former = [list(item) for item in (row.former or [])]
+    if [kind, value] not in former:
+        row.former = [*former, [kind, value]]
 
 
 class PersonRepository:
@@ -56,6 +73,11 @@ class PersonRepository:
     async def get(self, person_id: int) -> PersonRecord | None:
         row = await self._row(person_id)
         return person_record(row) if row else None
+
+    async def lock(self, person_id: int) -> None:
+        """Hold the person's row until the transaction ends (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every
+        transaction already holds the one write lock): two of their requests at once then run one after the other."""
+        await self._session.execute(select(PersonRow.id).where(PersonRow.id == person_id).with_for_update())
 
     async def get_by_telegram_id(self, telegram_id: int) -> PersonRecord | None:
         row = await self._row_by_telegram_id(telegram_id)
@@ -75,6 +97,14 @@ class PersonRepository:
             if row.telegram_id is not None
         }
 
+    async def by_ids(self, person_ids: Iterable[int]) -> dict[int, PersonRecord]:
+        """The persons with these ids, by id (unknown ids left out), in one statement per thousand ids."""
+        found: dict[int, PersonRecord] = {}
+        for chunk in chunks(list(dict.fromkeys(person_ids))):
+            statement = select(PersonRow).where(PersonRow.id.in_(chunk)).execution_options(populate_existing=True)
+            found.update({row.id: person_record(row) for row in await self._session.scalars(statement)})
+        return found
+
     async def with_telegram(self, person_ids: Iterable[int]) -> set[int]:
         """Which of ``person_ids`` the bot can write to (they have a Telegram account): the due-work engine leaves
         out a notice none of whose recipients it could reach, instead of issuing and forgetting it every pass."""
@@ -89,7 +119,7 @@ class PersonRepository:
         """The person behind a Telegram account, who is writing to the bot now: created on first contact,
         renamed if the name changed, started and reachable again if they had blocked the bot or had never
         written to it (then ``reachable_again`` is set on the record), and with the language Telegram reports
-        (``language_code``, when given).
+        (``language_code``, when given). A name the person corrected (``/correct``) is kept.
 
         Safe against two first messages arriving at once (``INSERT … ON CONFLICT DO NOTHING``).
         """
@@ -105,7 +135,10 @@ class PersonRepository:
             assert row is not None
         again = row.unreachable_at is not None or row.started_at is None
         if not _up_to_date(row, name, language_code):
-            row.name = name
+            if row.name_corrected_at is None and row.name != name:
+                if row.started_at is not None:  # not the "#9001" of someone added by id who never wrote
+                    _remember(row, "name", row.name)
+                row.name = name
             row.unreachable_at = None
             row.started_at = row.started_at or now
             row.telegram_language = _reported(row, language_code)
@@ -136,6 +169,29 @@ class PersonRepository:
         row = await self._existing_row(person_id)
         row.language = language
         await self._session.flush()
+
+    async def saw_notice(self, person_id: int, version: str, at: datetime) -> None:
+        """The person was shown the privacy notice of ``version`` at ``at``; raises :class:`PersonNotFound`."""
+        row = await self._existing_row(person_id)
+        row.notice_version, row.notice_at = version, require_aware(at, "at")
+        await self._session.flush()
+
+    async def correct(self, person_id: int, at: datetime, *, name: str | None = None,
+                      contact: str | None = None) -> PersonRecord:
+        """The person's own correction (``/correct``): the name (kept from now on against the Telegram name) and/or
+        the contact; raises :class:`PersonNotFound`."""
+        at = require_aware(at, "at")
+        row = await self._existing_row(person_id)
+        if name is not None:
+            if name != row.name:
+                _remember(row, "name", row.name)
+            row.name, row.name_corrected_at = name, at
+        if contact is not None:
+            if contact != row.contact:
+                _remember(row, "contact", row.contact)
+            row.contact = contact
+        await self._session.flush()
+        return person_record(row)
 
     async def mark_unreachable(self, person_id: int, at: datetime) -> None:
         """Telegram said the person blocked the bot; the first such time is kept.

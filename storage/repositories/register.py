@@ -12,13 +12,23 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import JSON, BigInteger, ColumnElement, and_, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from domain.vocabulary import TicketEvent
-from storage.models import ExportJobRow, LkActionRow, LkRow, LkTicketRow, PersonRow, TicketEventRow, TicketRow
-from storage.records import ExportJob, RegisterAction, RegisterFilter, RegisterLk, RegisterTicket
+from domain.vocabulary import AuditKind, IdentityLevel, TicketEvent
+from storage.columns import UtcDateTime, require_aware
+from storage.models import (
+    AuditLogRow,
+    ExportJobRow,
+    LkActionRow,
+    LkRow,
+    LkTicketRow,
+    PersonRow,
+    TicketEventRow,
+    TicketRow,
+)
+from storage.records import ExportJob, Masking, RegisterAction, RegisterFilter, RegisterLk, RegisterTicket
 from storage.repositories._lk_rows import action_record, lk_record
 
 VERDICT_CODES = (TicketEvent.VERDICT.value, TicketEvent.DUPLICATE.value)
@@ -27,6 +37,11 @@ REGISTER_COLUMNS = (TicketRow.id, TicketRow.number, TicketRow.kind, TicketRow.ch
                     TicketRow.created_at, TicketRow.updated_at, TicketRow.confirmed_at, TicketRow.resolved_at,
                     TicketRow.rating, TicketRow.rating_comment, TicketRow.rated_at)
 """The ticket's columns the register reads, in :class:`RegisterTicket`'s order."""
+NAMED = (TicketRow.identity_level == IdentityLevel.NAMED.value, TicketRow.identity_erased_at.is_(None))
+"""A ticket whose complainant's name the register shows (issue 15): named, and not erased. A confidential or an
+anonymous complainant's name is never shown in the register: it is read (:data:`PROTECTED`) only to mask it in the
+description and the rating comment (``handlers.privacy.mask``)."""
+PROTECTED = (TicketRow.identity_level != IdentityLevel.NAMED.value, TicketRow.identity_erased_at.is_(None))
 
 
 def _tickets_where(where: RegisterFilter) -> list[ColumnElement[bool]]:
@@ -86,11 +101,13 @@ class RegisterRepository:
         Verdicts and LK links are read for the chunk's id range (first to last id), not a list of 1,000 ids: one
         pair of bounds to build instead of 1,000; rows of tickets in the range that the filter left out are read
         and not used (each range once, so at most the table)."""
-        complainant, officer = aliased(PersonRow), aliased(PersonRow)
+        complainant, officer, hidden = aliased(PersonRow), aliased(PersonRow), aliased(PersonRow)
         statement = (
-            select(*REGISTER_COLUMNS, complainant.name, officer.name)
-            .outerjoin(complainant, complainant.id == TicketRow.person_id)
+            select(*REGISTER_COLUMNS, complainant.name, officer.name, TicketRow.identity_level,
+                   hidden.id, hidden.name, hidden.nrp, hidden.contact, hidden.telegram_id)
+            .outerjoin(complainant, and_(complainant.id == TicketRow.person_id, *NAMED))
             .outerjoin(officer, officer.id == TicketRow.assigned_to)
+            .outerjoin(hidden, and_(hidden.id == TicketRow.person_id, *PROTECTED))
             .where(TicketRow.id > after, TicketRow.id <= select(func.max(TicketRow.id)).scalar_subquery(),
                    *_tickets_where(where))
             .order_by(TicketRow.id).limit(limit)
@@ -115,13 +132,31 @@ class RegisterRepository:
         no_verdict: tuple[None, None] = (None, None)
         found = []
         for (id_, number, kind, channel, code, other, description, anonymous, status, created_at, updated_at,
-             confirmed_at, resolved_at, rating, comment, rated_at, complainant_name, officer_name) in rows:
+             confirmed_at, resolved_at, rating, comment, rated_at, complainant_name, officer_name, level,
+             hidden_id, hidden_name, nrp, contact, telegram_id) in rows:
             verdict, verdict_at = verdicts.get(id_, no_verdict)
+            mask = Masking(hidden_name, nrp, contact, telegram_id) if hidden_id is not None else None
             found.append(RegisterTicket(id_, number, kind, channel, code, other, description, anonymous, status,
                                         created_at, updated_at, confirmed_at, resolved_at, rating, comment, rated_at,
                                         None if anonymous else complainant_name, officer_name, verdict, verdict_at,
-                                        tuple(lks.get(id_, ()))))
+                                        tuple(lks.get(id_, ())), identity_level=level, mask=mask))
         return found
+
+    async def last_ticket_id(self) -> int:
+        """The newest ticket's id (0: none): an export's views are recorded for the tickets up to it."""
+        return int(await self._session.scalar(select(func.max(TicketRow.id))) or 0)
+
+    async def record_views(self, where: RegisterFilter, up_to: int, at: datetime, actor_id: int | None,
+                           place: str) -> int:
+        """One ``identity_view`` row per ticket (id up to ``up_to``) whose complainant's name the register of
+        ``where`` shows, all in one ``INSERT … SELECT``; how many."""
+        named = (select(literal(require_aware(at, "at"), UtcDateTime()), literal(AuditKind.IDENTITY_VIEW.value),
+                        literal(actor_id, BigInteger()), TicketRow.id, literal(place), literal({}, JSON()))
+                 .join(PersonRow, PersonRow.id == TicketRow.person_id)
+                 .where(TicketRow.id <= up_to, PersonRow.name.is_not(None), *NAMED, *_tickets_where(where)))
+        result = await self._session.execute(insert(AuditLogRow).from_select(
+            ["at", "kind", "actor_id", "ticket_id", "place", "detail"], named))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def lks(self, where: RegisterFilter, *, after: int, limit: int) -> list[RegisterLk]:
         rows = (await self._session.scalars(select(LkRow).where(LkRow.id > after, *_lks_where(where))

@@ -7,20 +7,24 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
-from domain.vocabulary import ACTIVE, INBOX, UNCONFIRMED, TicketEvent
+from domain.vocabulary import ACTIVE, INBOX, UNCONFIRMED, IdentityLevel, TicketEvent
 from storage.columns import require_aware
 from storage.errors import InvalidFieldValue, TicketNotFound, UnknownTicketKind
-from storage.models import TicketAttachmentRow, TicketEventRow, TicketRow
+from storage.models import TicketAttachmentRow, TicketCaseRow, TicketEventRow, TicketRow
 from storage.records import Attachment, NewTicket, TicketEventRecord, TicketRecord
 from storage.repositories._fields import checked_changes
 from storage.repositories._sql import next_in_series
 from storage.repositories._ticket_rows import attachment_record, ticket_event_record, ticket_record
 from storage.repositories.archive import TICKET_ATTACHMENT, pending_item
+from storage.repositories.ticket_bulk import TicketBulk
 from storage.repositories.ticket_filters import FilteredTickets
+
+_CASE_MATE = aliased(TicketRow, name="case_mate")
+"""Another ticket of the same "me too" case (one alias for every statement: the compiled statement is cached)."""
 
 #: Ticket numbers count per year as people in Indonesia see it (WIB).
 NUMBERING_ZONE = ZoneInfo("Asia/Jakarta")
@@ -80,8 +84,10 @@ def _check_rating(rating: object) -> None:
         raise InvalidFieldValue(f"a rating is a whole number from 1 to 5, got {rating!r}")
 
 
-class TicketRepository:
+class TicketRepository(TicketBulk):
     """Files, finds and moves tickets within the caller's session."""
+
+    UPDATABLE = UPDATABLE_FIELDS
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -105,6 +111,7 @@ class TicketRepository:
         created_at = require_aware(new.created_at, "created_at")
         year = created_at.astimezone(NUMBERING_ZONE).year
         value = await next_in_series(self._session, series, year)
+        level = new.identity_level or (IdentityLevel.ANONYMOUS if new.anonymous else IdentityLevel.NAMED)
         row = TicketRow(
             number=ticket_number(series, year, value),
             kind=new.kind,
@@ -115,11 +122,13 @@ class TicketRepository:
             description=new.description,
             occurred_on=new.occurred_on,
             answers=dict(new.answers),
-            anonymous=new.anonymous,
+            anonymous=level == IdentityLevel.ANONYMOUS,
+            identity_level=level,
             status=new.status,
             created_at=created_at,
             updated_at=created_at,
             agenda_number=new.agenda_number,
+            recurrence_of_lk=new.recurrence_of_lk,
             attachments=[_attachment_row(a, i, created_at) for i, a in enumerate(new.attachments)],
         )
         self._session.add(row)
@@ -143,6 +152,14 @@ class TicketRepository:
     async def get(self, ticket_id: int) -> TicketRecord | None:
         rows = await self._select(TicketRow.id == ticket_id)
         return ticket_record(rows[0]) if rows else None
+
+    async def get_locked(self, ticket_id: int) -> TicketRecord | None:
+        """The ticket as it is now, its row locked until the transaction ends (``SELECT … FOR UPDATE`` on
+        PostgreSQL; SQLite's transaction holds the database): two joins of one caseless ticket, or a join while an
+        officer moves the lead, go one after the other."""
+        await self._session.execute(select(TicketRow).where(TicketRow.id == ticket_id).with_for_update()
+                                    .execution_options(populate_existing=True))  # what was read before is renewed
+        return await self.get(ticket_id)
 
     async def get_by_number(self, number: str) -> TicketRecord | None:
         """Find a ticket by its number, however the user typed it (``kel-2026-00042 `` works)."""
@@ -274,6 +291,20 @@ class TicketRepository:
         await self._session.flush()
         return ticket_record(rows[0])
 
+    async def set_identity_level(self, ticket_id: int, level: str) -> TicketRecord:
+        """Change who may see the complainant's identity (``domain.vocabulary.IdentityLevel``); ``anonymous`` is kept
+        equal to level == anonymous. The row is locked. Raises :class:`TicketNotFound`, :class:`InvalidFieldValue`."""
+        if level not in set(IdentityLevel):
+            raise InvalidFieldValue(f"unknown identity level {level!r}")
+        statement = select(TicketRow).where(TicketRow.id == ticket_id).with_for_update().options(
+            selectinload(TicketRow.attachments)).execution_options(populate_existing=True)
+        row = (await self._session.scalars(statement)).one_or_none()
+        if row is None:
+            raise TicketNotFound(f"no ticket with id {ticket_id}")
+        row.identity_level, row.anonymous = level, level == IdentityLevel.ANONYMOUS
+        await self._session.flush()
+        return ticket_record(row)
+
     async def by_ids(self, ticket_ids: Iterable[int]) -> list[TicketRecord]:
         """The tickets with these ids, in the order given (unknown ids left out, repeats once)."""
         wanted = list(dict.fromkeys(ticket_ids))
@@ -282,14 +313,22 @@ class TicketRepository:
         found = {row.id: row for row in await self._select(TicketRow.id.in_(wanted))}
         return [ticket_record(found[i]) for i in wanted if i in found]
 
-    async def inbox(self, officer_id: int, *, limit: int, offset: int) -> list[TicketRecord]:
+    async def inbox(self, officer_id: int, *, limit: int, offset: int, by_case_size: bool = False
+                    ) -> list[TicketRecord]:
         """The officer's work queue: unfinished tickets (:data:`OPEN_STATUSES`) that are unassigned
-        or assigned to them, oldest first (not those assigned to another officer)."""
+        or assigned to them, oldest first (not those assigned to another officer); ``by_case_size``: the "me too"
+        cases with most complainants first."""
+        order: tuple[Any, ...] = (TicketRow.created_at, TicketRow.id)
+        if by_case_size:
+            other = _CASE_MATE
+            size = (select(func.count()).where(other.case_id == TicketRow.case_id).correlate(TicketRow)
+                    .scalar_subquery())
+            order = (func.coalesce(size, 0).desc(), *order)
         rows = await self._select(
             self._inbox_filter(officer_id),
             limit=limit,
             offset=offset,
-            order_by=(TicketRow.created_at, TicketRow.id),
+            order_by=order,
         )
         return [ticket_record(row) for row in rows]
 
@@ -319,9 +358,13 @@ class TicketRepository:
 
     @staticmethod
     def _inbox_filter(officer_id: int) -> ColumnElement[bool]:
+        """Open tickets of nobody or of the officer; a "me too" member is left out (its case's lead stands for
+        it)."""
+        member = exists().where(TicketCaseRow.id == TicketRow.case_id, TicketCaseRow.lead_ticket_id != TicketRow.id)
         return and_(
             TicketRow.status.in_(OPEN_STATUSES),
             or_(TicketRow.assigned_to.is_(None), TicketRow.assigned_to == officer_id),
+            or_(TicketRow.case_id.is_(None), ~member),
         )
 
     async def _select(

@@ -17,7 +17,7 @@ def by_metric(figures: list[Figure]) -> dict[str, Figure]:
 
 #: Benchmarks whose tiny run a test of their own makes and checks (``tests/bench/test_bench_<name>.py``, fanout and
 #: search in ``test_bench_fanout_search.py``): run once, not twice — each takes half a minute or more.
-OWN_TEST = frozenset({"due", "due_morning", "export", "fanout", "search", "lk_pdf", "monitor"})
+OWN_TEST = frozenset({"due", "due_morning", "export", "fanout", "search", "lk_pdf", "monitor", "lk_close"})
 
 
 def test_every_benchmark_is_run_by_some_test() -> None:

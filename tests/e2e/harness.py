@@ -91,7 +91,11 @@ def bot_settings(emulator: BotApiEmulator, db_url: str, stack: Stack | None = No
 async def start_bot(emulator: BotApiEmulator, db_url: str, stack: Stack, *, clock: AdjustableClock | None = None,
                     **extra: str) -> asyncio.Task[None]:
     """The bot in this process (``bot.service.serve``) on ``stack``, once it takes updates; ``clock``: one the test
-    moves forward (the due-work engine then makes a pass at once)."""
+    moves forward (the due-work engine then makes a pass at once). On the real clock the monthly recap is off unless
+    asked for: a test must not get a PDF more on the first working days of a month (tests/e2e/test_recap.py moves
+    the clock)."""
+    if clock is None:
+        extra.setdefault("monthly_recap", "false")
     task = asyncio.create_task(serve(bot_settings(emulator, db_url, stack, **extra), mode=stack.mode, clock=clock))
     # A start (migrations, the framework's import, getMe, the command menu) takes about a second alone, and
     # was seen taking over 15 s beside three other test workers on two cores: wait for it generously.

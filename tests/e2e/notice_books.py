@@ -68,6 +68,8 @@ def belongs(key: str, kind: str, message: Message, world: World) -> bool:
         _number, checked, approved = world.lks[world.action_lk[int(parts[1])]]
         signer = world.chat(checked if kind == Kind.OVERDUE_REVIEWER else approved)
         return text.startswith("⏰") and f"#{parts[1]} " in text and signer in (None, chat)
+    if kind in (Kind.DATA_REQUEST_SOON, Kind.DATA_REQUEST_OVERDUE):  # pdp:<request id>:soon|overdue, to the admins
+        return text.startswith("📮") and ("⚠️" in text) == (kind == Kind.DATA_REQUEST_OVERDUE)
     if kind in (Kind.LK_WAITING, Kind.LK_DRAFT, Kind.VERIFY_WAITING):  # lk:<id>:<status>:<since>
         return text.startswith("⏳") and names(world.lks[int(parts[1])][0], text)
     number, complainant = world.tickets[int(parts[1])]  # ticket:<id>:…

@@ -23,7 +23,7 @@ from storage.database import make_engine, make_session_factory
 from storage.records import ArchiveItemRecord
 from storage.uow import SqlUnitOfWork
 from tests.databases import POSTGRES_URL, fresh_postgres
-from tests.e2e.harness import Person, Stack, start_bot, stop_bot
+from tests.e2e.harness import Person, Stack, start_bot, stop_bot, wait_until
 from tests.e2e.test_case_walk import FAST, Staff
 
 pytestmark = pytest.mark.e2e
@@ -147,3 +147,53 @@ async def test_after_a_token_change_the_open_button_delivers_the_archived_copy(d
     opened = await desk.officer.press(en("📎 {n}").format(n=1))
     assert [m.kind for m in opened] == ["photo"]
     assert digest(desk.emu.file_content(opened[0].file_id or "")) == item.sha256
+
+
+async def test_a_confidential_tickets_files_reach_the_staff_only_without_metadata_under_a_neutral_name(
+        desk: Desk) -> None:
+    """Review #4 of issue 15, the case privacy.md cites: an "anonymous" report given away by its evidence photo. A
+    JPEG sent as a document keeps its EXIF (where it was taken, the phone) and its own name ("KTM_Siti_Rahma.jpg");
+    for a confidential ticket the staff get neither — only the archive's stripped copy, named after the ticket."""
+    emu, officer = desk.emu, desk.officer
+    emu.fail_next("getFile", 502)  # the first fetch fails: the file is not archived yet when the officer asks
+    student = Person(emu, STUDENT, "Siti Rahma", language="en")
+    for step in ("/new", en("Complaint"), "Academic transcript"):
+        await (student.say(step) if step.startswith("/") else student.press(step))
+    await student._after(lambda: emu.send_document(STUDENT, "KTM_Siti_Rahma.jpg", "image/jpeg",
+                                                   caption="Transkrip saya belum terbit.", data=photo_with_location()))
+    for label in (en("Done"), en("Yesterday")):
+        await student.press(label)
+    await student.say("01-10-2026")
+    for label in ("Academic portal (myITS Academics)", en("Yes")):
+        await student.press(label)
+    await student.say("They told me to wait.")
+    await student.press(en("Keep it confidential"))
+    await student.press(en("✅ Send"))
+    await desk.until(lambda items: len(items) == 1 and items[0].status == "failed")
+
+    await officer.say("/take KEL-2026-00001")
+    shown = (await officer.say("/show KEL-2026-00001"))[0].text or ""
+    assert "KTM_Siti_Rahma" not in shown and "Siti Rahma" in shown  # the handling officer may see who; not the file
+    before = len(officer.inbox)
+    emu.press_button(OFFICER, en("📎 {n}").format(n=1))
+    await wait_until(lambda: any(c.method == "answerCallbackQuery" and "archived" in str(c.params.get("text"))
+                                 for c in emu.calls))
+    assert len(officer.inbox) == before  # nothing sent: Telegram's original is never the fallback here
+
+    desk.clock.advance(timedelta(minutes=1))  # the retry: archived, stripped
+    [item] = await desk.until(lambda items: len(items) == 1 and items[0].status == "stored")
+    opened = await officer.press(en("📎 {n}").format(n=1))
+    assert [(m.kind, emu.file(m.file_id or "").file_name) for m in opened] == [("document", "KEL-2026-00001-1.jpg")]
+    sent = emu.file_content(opened[0].file_id or "")
+    assert digest(sent) == item.sha256 and b"PhoneMaker" not in sent and not Image.open(io.BytesIO(sent)).getexif()
+
+    # a later file from the complainant: the officer is told and opens it from /show; the original is not forwarded
+    await student._after(lambda: emu.send_document(STUDENT, "Bukti_Siti_Rahma.jpg", "image/jpeg",
+                                                   data=photo_with_location()))
+    assert "KEL-2026-00001" in student.buttons()[0]  # "which of your open tickets?"
+    await student.press(student.buttons()[0])
+    await wait_until(lambda: any("📎" in (m.text or "") and "KEL-2026-00001" in (m.text or "")
+                                 for m in officer.inbox[before:]))
+    files = [emu.file(m.file_id) for m in officer.inbox if m.file_id]
+    assert len(files) == 1  # the one opened from /show
+    assert all((f.file_name or "").startswith("KEL-2026-00001") and b"PhoneMaker" not in f.data for f in files)

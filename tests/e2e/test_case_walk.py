@@ -180,6 +180,9 @@ async def test_one_complaint_carried_through_by_every_person_it_touches(
     await student.press(idn("Skip"))
     await monitor.press(en("✔ Effective"))
     await monitor.say("Transcript corrected; deputies appointed.")
+    # the closed form follows the closing answer, made after the commit by its job (handlers.lk_form_jobs)
+    await wait_until(lambda: any(m.kind == "document" and (m.caption or "").startswith("LK-2026-001, ")
+                                 for m in monitor.inbox), timeout=30)
 
     lk = (await officer.say("/lk LK-2026-001"))[0].text  # g. archive: everything on the LK
     for round_ in (1, 2):  # each round's programme has its own signatures

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -84,7 +85,14 @@ async def test_webhook_port_in_use_is_a_clear_error(emulator: BotApiEmulator, tm
         process = BotProcess(emulator, f"sqlite+aiosqlite:///{tmp_path / 't.db'}", tmp_path / "bot.log", stack)
         process.start()
         assert process.proc is not None
-        code = await asyncio.to_thread(process.proc.wait, 60)
+        try:
+            code = await asyncio.to_thread(process.proc.wait, STARTUP_WITHIN)
+        except subprocess.TimeoutExpired:  # say where it hangs: every thread's stack (faulthandler), then the log
+            process.proc.send_signal(signal.SIGUSR1)
+            await asyncio.sleep(2)
+            calls = [c.method for c in emulator.calls]
+            log = process.stop()
+            raise AssertionError(f"still running after {STARTUP_WITHIN}s; Bot API calls {calls}; {log}") from None
         out = process.stop()
     assert code == 2 and f"Cannot listen on 127.0.0.1:{stack.port}" in out and "Traceback" not in out
     assert emulator.webhook == ("", None)  # the webhook is set only once the server listens
@@ -168,7 +176,7 @@ def test_sandbox_files_a_suggestion_in_indonesian_and_a_complaint_in_english(tmp
         "1",                     # today
         "01-10-2026",
         "1", "1", "They told me to wait.",
-        "2",                     # stay anonymous
+        "3",                     # stay anonymous
         "1",                     # send
         "/as 1002 Budi",
         "/status SAR-2026-00001",

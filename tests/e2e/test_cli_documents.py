@@ -7,6 +7,7 @@ import asyncio
 import csv
 import io
 import re
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -96,6 +97,9 @@ def test_export_writes_the_register_as_xlsx_and_as_csv(tmp_path: Path, office: d
     assert [r[0] for r in rows[1:]] == ["KEL-2026-00001", "KEL-2026-00002", "KEL-2026-00003"]
     assert "Siti Rahma" in rows[1] and "Rina" not in rows[3] and "Anonymous" in rows[3]
     assert any(cell == "LK-2026-001" for cell in rows[1]) and lks[1][0] == "LK-2026-001"
+    views = sqlite3.connect(office["DATABASE_URL"].split("///", 1)[1]).execute(
+        "SELECT actor_id, ticket_id, place FROM audit_log WHERE kind = 'identity_view' ORDER BY ticket_id").fetchall()
+    assert views == [(None, 1, "export_cli"), (None, 2, "export_cli")]  # the two names the file shows (issue 15)
 
     csv_out = tmp_path / "register.csv"
     result = tanggap(["export", "--csv", "--out", str(csv_out), "--from", "2026-12"], tmp_path, **office)

@@ -218,7 +218,8 @@ async def test_an_overdue_action_climbs_from_its_owner_to_the_reviewer_to_the_ap
         await office.at(moment)
     assert office.new(APPROVER, seen) == []
     await office.at(wib(2027, 1, 4, 8, 5))  # the fifth working day overdue
-    escalated = office.new(APPROVER, seen)
+    # January's first working day: December's recap goes too (tests/e2e/test_recap.py follows it)
+    escalated = [t for t in office.new(APPROVER, seen) if t and "Rekap bulanan" not in t]
     assert len(escalated) == 1 and "Maya Owner" in escalated[0] and f"#{first}" in escalated[0]
     digest = office.new(OWNER, seen)[-1]  # the extended action is back among those due soon
     assert en_n("Due within {n} working day", "Due within {n} working days", 3).format(n=3) in digest \

@@ -9,6 +9,7 @@ import pytest
 
 from bot.emulator import BotApiEmulator
 from handlers.i18n import Translator
+from handlers.privacy.notice import NOTICE_VERSION
 from tests.e2e.harness import (
     BotProcess,
     Person,
@@ -29,29 +30,35 @@ def refused_calls(emulator: BotApiEmulator) -> list[object]:
     return [c for c in emulator.calls if 400 <= c.status < 500 and c.status != 429]
 
 
-async def file_complaint(student: Person, lang: str, *, photo: bool = True) -> str:
+async def file_complaint(student: Person, lang: str, *, photo: bool = True, identity: str = "Show my name") -> str:
+    """File a transcript complaint; ``identity``: the identity button's label (English msgid)."""
     _ = T.gettext(lang)
     await student.say("/new")
     await student.press(_("Complaint"))
     await student.press("Penerbitan Transkrip Akademik" if lang == "id" else "Academic transcript")
     if photo:
         replies = await student.photo("Transkrip saya belum terbit padahal sudah dua minggu.")
+        if _("No, mine is different") in student.buttons():  # a "me too" offer (an earlier student wrote the same)
+            replies = await student.press(_("No, mine is different"))
         assert "1" in replies[-1].text
         await student.press(_("Done"))
     else:
         await student.say("Transkrip saya belum terbit padahal sudah dua minggu.")
+        if _("No, mine is different") in student.buttons():
+            await student.press(_("No, mine is different"))
         await student.press(_("No attachment"))
     await student.press(_("Yesterday"))
     await student.say("01-10-2026")
     await student.press("Portal akademik (myITS Academics)" if lang == "id" else "Academic portal (myITS Academics)")
     await student.press(_("Yes"))
     await student.say("Petugas bilang harus menunggu." if lang == "id" else "They told me to wait.")
-    summary = await student.press(_("Show my name"))
+    summary = await student.press(_(identity))
     assert _("Send it?") in summary[-1].text
     ack = await student.press(_("✅ Send"))
     return ack[-1].text
 
 
+@pytest.mark.pairwise  # × 2 languages: four combinations (tests/conftest.py), each engine, mode and database met
 @pytest.mark.parametrize("lang", ["id", "en"])
 async def test_student_files_a_complaint_with_a_photo(emulator: BotApiEmulator, bot: object, db_url: str,
                                                       lang: str) -> None:
@@ -70,6 +77,7 @@ async def test_student_files_a_complaint_with_a_photo(emulator: BotApiEmulator, 
     assert refused_calls(emulator) == []
 
 
+@pytest.mark.pairwise
 @pytest.mark.parametrize("lang", ["id", "en"])
 async def test_student_files_a_suggestion(emulator: BotApiEmulator, bot: object, db_url: str, lang: str) -> None:
     _ = T.gettext(lang)
@@ -166,10 +174,12 @@ async def test_one_users_queued_updates_are_handled_in_order(emulator: BotApiEmu
         await emulator.wait_for_message(student.id, after=3, timeout=15)
         await settle(emulator, Person.db_url)
         texts = [m.text for m in student.inbox]
-        assert len(texts) == 4
-        assert "Penerbitan Transkrip Akademik" in texts[2]
+        assert len(texts) == 5  # first the privacy notice: Tono never read it (no /start)
+        assert _("🔒 <b>Privacy notice</b> (version {version})").format(version=NOTICE_VERSION).replace(
+            "<b>", "").replace("</b>", "") in texts[0]
+        assert "Penerbitan Transkrip Akademik" in texts[3]
         assert _("Do you have a photo or a PDF as evidence (a screenshot, a receipt, a letter)? Send it now.") \
-            in texts[3]
+            in texts[4]
         assert len(other.inbox) == 4
     finally:
         await stop_bot(task)
@@ -189,7 +199,7 @@ async def test_a_second_poller_with_the_same_token_crashes_nobody(emulator: BotA
         student = Person(emulator, 5010, "Dua")
         await student.say("/start")
         await asyncio.sleep(2)  # both keep polling meanwhile
-        assert len(student.inbox) == 1
+        assert len(student.inbox) == 2  # the welcome and the privacy notice, once: one process took the update
         assert first.proc is not None and first.proc.poll() is None
         assert second.proc is not None and second.proc.poll() is None
     finally:

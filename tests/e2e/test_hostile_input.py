@@ -74,8 +74,9 @@ async def test_forged_button_data_is_refused(emulator: BotApiEmulator, bot: obje
     student = Person(emulator, 6005, "Forger", language="en")
     await student.say("/start")
     before = len(emulator.calls)
-    emulator.press(student.id, student.last.message_id, "st:KEL-2026-00001")
-    emulator.press(student.id, student.last.message_id, "x" * 64)
+    welcome = student.inbox[-2]  # the welcome, with its buttons (the privacy notice follows it, without)
+    emulator.press(student.id, welcome.message_id, "st:KEL-2026-00001")
+    emulator.press(student.id, welcome.message_id, "x" * 64)
     await settle(emulator, Person.db_url)
     await asyncio.sleep(0.3)
     replies = [m.text for m in student.inbox]

@@ -79,10 +79,10 @@ def test_a_card_posted_after_a_restart_never_takes_an_old_cards_number(tmp_path:
 def test_earlier_buttons_are_pressed_and_everything_that_arrived_while_away_is_shown(tmp_path: Path) -> None:
     out = sandbox(
         tmp_path,
-        "/start",                   # the welcome is message #2 (the user's /start is #1)
-        "/new",                     # the question "complaint or suggestion?" is #4
-        "/press 2 Tiket saya",      # a button of the welcome, two messages back
-        "/press 4 Saran",           # and the question's, by its text
+        "/start",                   # the welcome is message #2 (the user's /start is #1), the privacy notice #3
+        "/new",                     # the question "complaint or suggestion?" is #5
+        "/press 2 Tiket saya",      # a button of the welcome, three messages back
+        "/press 5 Saran",           # and the question's, by its text
         "wisuda", "Mohon wisuda disiarkan langsung.", "1", "1", "1",
         "/press 99 1",
         "/as 9000", "/staff add 9000 officer", "/take SAR-2026-00001",
@@ -91,7 +91,7 @@ def test_earlier_buttons_are_pressed_and_everything_that_arrived_while_away_is_s
         "/as 1001",
     )  # fmt: skip
     assert "👆 #2 [2] 📋 Tiket saya" in out and "Anda belum memiliki tiket." in out
-    assert "👆 #4 [2] Saran" in out and "Saran Anda tercatat dengan nomor SAR-2026-00001" in out
+    assert "👆 #5 [2] Saran" in out and "Saran Anda tercatat dengan nomor SAR-2026-00001" in out
     assert "There is no message #99 from the bot in this chat." in out
     assert out.count("(📨 Siti Rahma: 1 new — /as 1001)") == 5  # each news announced once, while away
     back = out.split("You are now Siti Rahma (1001).", 1)[1]

@@ -16,6 +16,7 @@ from handlers.catalogue_loader import load_catalogue
 from handlers.context import Deps
 from handlers.events import ButtonPress, FileRef, InboundUpdate, IncomingMessage, User
 from handlers.i18n import Translator
+from handlers.lk_form_jobs import run_lk_forms
 from handlers.processing import Processed, process_update
 from storage.archive import ArchiveStore
 from storage.uow import SqlUnitOfWork
@@ -46,6 +47,7 @@ class Desk:
                          staff_chat_id=STAFF_GROUP, clock=clock, allow_self_check=allow_self_check,
                          calendar=calendar or WorkingCalendar(), archive=archive)
         self._ids = itertools.count(1)
+        self.run_jobs = True  # a closed LK's form jobs run after the update, as the bot's export runner runs them
 
     def user(self, user_id: int, name: str = "", language: str = "en") -> User:
         return User(user_id, name or f"User {user_id}", language_code=language)
@@ -54,12 +56,20 @@ class Desk:
         """Process the update, then "send" what it queued: every message but a scheduled one not due yet at the
         desk's clock (that one goes with :meth:`deliver_due` once the clock passed its time)."""
         done = await process_update(InboundUpdate(next(self._ids), event), self.make_uow, self.deps)
+        made = set(done.outbox_ids)
+        if done.export_queued and self.run_jobs:  # a closed LK's forms, as the bot's export runner runs them
+            async with self.make_uow() as uow:
+                before = {item.id for item in await uow.outbox.due(datetime(2100, 1, 1, tzinfo=UTC), limit=10_000)}
+            await run_lk_forms(self.make_uow, self.deps)
+            async with self.make_uow() as uow:
+                made |= {item.id for item in await uow.outbox.due(datetime(2100, 1, 1, tzinfo=UTC), limit=10_000)
+                         if item.id not in before}
         async with self.make_uow() as uow:
             for item in await uow.outbox.due(datetime(2100, 1, 1, tzinfo=UTC), limit=10_000):
                 telegram_would_accept(item.payload)
             due = await uow.outbox.due(datetime(2100, 1, 1, tzinfo=UTC), limit=10_000)
             scheduled = await self._scheduled_later(uow)
-            payloads = [item.payload for item in due if item.id in set(done.outbox_ids) and item.id not in scheduled]
+            payloads = [item.payload for item in due if item.id in made and item.id not in scheduled]
             for item in due:
                 if item.id not in scheduled:
                     await uow.outbox.mark_sent(item.id, NOW)

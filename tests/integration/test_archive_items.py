@@ -125,6 +125,30 @@ class TestFetching:
         assert kept != photo and not Image.open(io.BytesIO(kept)).getexif() and items[1].size == len(kept)
         assert items[1].file_unique_id == "u-photo-file-id" and items[1].stored_at == AT
 
+    async def test_an_image_is_known_by_its_bytes_and_one_that_cannot_be_cleaned_is_marked_so(
+            self, new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path, clock: Clock) -> None:
+        """Review of issue 15: a JPEG sent as ``application/octet-stream`` was kept with its GPS position, and an
+        iPhone's HEIC (which Pillow cannot read here) was kept as it came and later sent as "the copy without its
+        metadata" for a confidential ticket."""
+        await self.file(new_uow)
+        heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+        async with new_uow() as uow:
+            [ticket] = await uow.tickets.list_for_person((await uow.persons.get_by_telegram_id(1)).id)  # type: ignore[union-attr]
+            for file_id, name, mime in (("octet-id", "bukti.bin", "application/octet-stream"),
+                                        ("heic-id", "IMG_0001.HEIC", "image/heic")):
+                await uow.tickets.add_attachment(ticket.id, Attachment(file_id, "document", name, mime_type=mime), AT)
+            await uow.commit()
+        store = ArchiveStore(tmp_path / "archive")
+        files = {"photo-file-id": gps_photo(), "pdf-file-id": b"%PDF-1.4\n%%EOF\n", "octet-id": gps_photo(),
+                 "heic-id": heic}
+        await fetcher(FakePort(files), new_uow, store, clock).fetch_due()
+        async with new_uow() as uow:
+            items = {i.file_id: i for i in await uow.archive.stored()}
+        assert {k: i.cleaned for k, i in items.items()} == {"photo-file-id": True, "pdf-file-id": None,
+                                                             "octet-id": True, "heic-id": False}
+        assert not Image.open(io.BytesIO(store.get(items["octet-id"].sha256 or ""))).getexif()
+        assert store.get(items["heic-id"].sha256 or "") == heic  # kept as it came: the evidence matters
+
     async def test_a_passing_failure_is_retried_with_backoff_and_a_refusal_waits_for_the_operator(
             self, new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path, clock: Clock) -> None:
         await self.file(new_uow)

@@ -281,3 +281,56 @@ class TestExportCommand:
         [file] = [p for p in await desk.deliver_due() if p["op"] == "send_file"]
         assert file["caption"].startswith("Register (CSV, tickets only): ")  # found in a walk: it said "0 LK"
         assert " LK" not in file["caption"]
+
+
+class TestIdentityLevels:
+    """Issue 15: the register names named complainants only, and each name it shows is one audit row."""
+
+    async def test_confidential_reads_as_its_label_and_the_jobs_file_records_one_view_per_name(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+        numbers = await seed(new_uow)
+        async with new_uow() as uow:
+            secret = await uow.persons.ensure_telegram(1003, "Zulkarnain Wibisono")
+            ticket = await uow.tickets.add(replace(new_ticket(secret.id, "Rahasiakan nama saya"),
+                                                   identity_level="confidential"))
+            await uow.commit()
+        path = tmp_path / "register.xlsx"
+        await write_register(new_uow, desk.deps, RegisterFilter(), path, locale="en")
+        by_number = {row[0]: row for row in rows_of(path)[1:]}
+        assert "Confidential" in by_number[ticket.number] and "Anonymous" in by_number[numbers["anonymous"]]
+        assert "Zulkarnain" not in repr(rows_of(path)) and "Budi" not in repr(rows_of(path))
+
+        await desk.payloads(desk.user(OFFICER_ID, "Olivia"), "/export")
+        assert await run_pending(new_uow, desk.deps, edit_every=0.0) == 1
+        async with new_uow() as uow:
+            views = await uow.audit.listed(kinds=["identity_view"])
+            officer = await uow.persons.get_by_telegram_id(OFFICER_ID)
+            siti = [await uow.tickets.get_by_number(numbers[k]) for k in ("named", "injection")]
+        # "named" and "injection" are Siti Rahma's: one row each; the anonymous and the confidential ones none
+        assert sorted(v.ticket_id or 0 for v in views) == sorted(t.id for t in siti if t is not None)
+        assert {v.place for v in views} == {"export"}
+        assert officer is not None and {v.actor_id for v in views} == {officer.id}
+
+    async def test_a_protected_complainants_own_identifiers_are_masked_in_the_description_and_comment(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+        """Found in a walk: a confidential complainant who signs "Terima kasih, Siti" was named in the register by
+        their own words. A named ticket's text is left as it was written."""
+        async with new_uow() as uow:
+            secret = await uow.persons.ensure_telegram(1003, "Zulkarnain Wibisono")
+            said = ("Saya Zulkarnain (NRP 5025201234), hubungi 0812-3456-7890 atau zul@its.ac.id. "
+                    "Transkrip belum terbit.")
+            ticket = await uow.tickets.add(replace(new_ticket(secret.id, said), identity_level="confidential"))
+            await uow.tickets.update(ticket.id, rating=2, rating_comment="Terima kasih, Zulkarnain Wibisono")
+            named = await uow.persons.ensure_telegram(1004, "Budi Santoso")
+            open_ = await uow.tickets.add(new_ticket(named.id, "Saya Budi Santoso, 081298765432."))
+            await uow.commit()
+        path = tmp_path / "register.xlsx"
+        await write_register(new_uow, desk.deps, RegisterFilter(), path, locale="en")
+        book = openpyxl.load_workbook(path)  # the tickets' sheet and the ratings' sheet
+        row = repr([r for sheet in book.worksheets for r in sheet.iter_rows(values_only=True) if r[0] == ticket.number])
+        by_number = {row[0]: row for row in rows_of(path)[1:]}
+        for needle in ("Zulkarnain", "Wibisono", "5025201234", "0812-3456-7890", "zul@its.ac.id"):
+            assert needle not in row, needle
+        assert "Transkrip belum terbit" in row and "Terima kasih, […]" in row and "Saya […] (NRP […])" in row
+        assert "Saya Budi Santoso, 081298765432." in repr(by_number[open_.number])
+

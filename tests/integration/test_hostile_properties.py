@@ -1049,7 +1049,7 @@ def test_every_prompt_of_every_dialog_fits_telegram_with_every_field_at_its_long
     received = date(2026, 11, 20)
     student = Draft(kind="complaint", service=service, description=_long(unit, LONGEST), files=files,
                     files_done=True, occurred_on=received, when_done=True, answers=answers,
-                    question_index=len(questions), anonymous=False)  # fmt: skip
+                    question_index=len(questions), identity="confidential")  # fmt: skip
     staff = StaffIntakeDraft(channel="letter", agenda_number=_long(unit, MAX_AGENDA), agenda_done=True,
                              kind="complaint", service=service, name=_long(name_unit, MAX_NAME),
                              name_done=True, contact=_long(unit, MAX_CONTACT), contact_done=True,

@@ -1,6 +1,6 @@
 """The LK form through the chat (issue 13 §2): /lk pdf sends the archived PDF, the approvers' request and the
 closing notice carry it, /verify tells a printed copy's version and whether it is current, a changed copy's code
-fails, an anonymous complainant shows as "Anonim", and the closed LK's copy never changes."""
+fails, no complainant is named (only each ticket's identity level), and the closed LK's copy never changes."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.vocabulary import TicketEvent
 from handlers.events import FileRef
 from storage.archive import ArchiveStore
-from storage.records import NewAction
+from storage.records import Attachment, NewAction
 from storage.uow import SqlUnitOfWork
 from tests.integration.desk import NOW, Desk
 from tests.integration.test_lk_procedure import (
@@ -59,7 +60,7 @@ async def test_lk_pdf_sends_the_form_and_verify_tells_its_version(new_uow: Calla
     assert [(p["chat_id"], p["file_type"], p["file_name"]) for p in sent] == [(OFFICER, "document",
                                                                                 "LK-2026-001.pdf")]
     text = text_of(archive, sent[0])
-    assert "LK-2026-001" in text and "Siti" in text and "Issue the transcript" in text
+    assert "LK-2026-001" in text and "Siti" not in text and "Issue the transcript" in text
     async with desk.make_uow() as uow:
         lk = await uow.lks.get_by_number("LK-2026-001")
         assert lk is not None
@@ -113,17 +114,59 @@ def _missing() -> Any:
     raise AssertionError("the code in the caption is not recorded")
 
 
-async def test_an_anonymous_complainant_shows_as_anonim(new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path,
-                                                        engine: AsyncEngine) -> None:
+async def test_the_form_names_no_complainant_only_each_tickets_identity_level(
+        new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path, engine: AsyncEngine) -> None:
+    """Issue 15, data minimisation: the LK is kept as evidence after identities are erased, so it names nobody."""
     desk, archive = await desk_with(new_uow, tmp_path)
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    named = text_of(archive, files(await desk.payloads(officer, "/lk pdf LK-2026-001 en"))[0])
+    assert NAMES[STUDENT] not in named and "named" in named
     async with engine.begin() as connection:
-        await connection.execute(text("UPDATE ticket SET anonymous = :yes"), {"yes": True})
-    sent = files(await desk.payloads(desk.user(OFFICER, NAMES[OFFICER]), "/lk pdf LK-2026-001"))
-    shown = text_of(archive, sent[0])
-    assert "Anonim" in shown and NAMES[STUDENT] not in shown
-    sent = files(await desk.payloads(desk.user(OFFICER, NAMES[OFFICER]), "/lk pdf LK-2026-001 en"))
-    english = text_of(archive, sent[0])
-    assert "Anonymous" in english and "Anonim" not in english and NAMES[STUDENT] not in english
+        await connection.execute(text("UPDATE ticket SET anonymous = :yes, identity_level = 'anonymous'"),
+                                 {"yes": True})
+    shown = text_of(archive, files(await desk.payloads(officer, "/lk pdf LK-2026-001"))[0])
+    assert "anonim" in shown.casefold() and NAMES[STUDENT] not in shown
+    english = text_of(archive, files(await desk.payloads(officer, "/lk pdf LK-2026-001 en"))[0])
+    assert "anonymous" in english and NAMES[STUDENT] not in english
+
+
+async def test_a_protected_complainants_file_name_and_own_identifiers_stay_off_the_form_and_the_lk_view(
+        new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path, engine: AsyncEngine) -> None:
+    """Review #4 and walk #3 of issue 15: a confidential complainant's file named after them and a rating signed
+    with their name and phone number named them on the form (which leaves the chat) and in the LK's view (read by
+    reviewers, approvers and monitors who do not handle the ticket)."""
+    desk, archive = await desk_with(new_uow, tmp_path)
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    first = NAMES[STUDENT].split()[0]
+    async with new_uow() as uow:
+        ticket = await uow.tickets.get_by_number("KEL-2026-00001")
+        assert ticket is not None
+        await uow.tickets.add_attachment(ticket.id, Attachment(
+            "doc-1", "document", f"KTM_{NAMES[STUDENT].replace(' ', '_')}.jpg", caption=f"KTM {first}, NRP 5025201234",
+            mime_type="image/jpeg"), NOW)
+        await uow.tickets.record(ticket.id, TicketEvent.RATED, actor_person_id=ticket.person_id, at=NOW,
+                                 params={"score": 2})
+        await uow.tickets.record(ticket.id, TicketEvent.RATING_COMMENT, actor_person_id=ticket.person_id, at=NOW,
+                                 params={"text": f"Lambat sekali. Salam, {first} (0812-3456-7890)"})
+        await uow.commit()
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE ticket SET identity_level = 'confidential'"))
+        await connection.execute(text("UPDATE person SET nrp = '5025201234' WHERE name = :n"), {"n": NAMES[STUDENT]})
+        await connection.execute(text("UPDATE ticket SET description = 'Transkrip belum terbit. HP 0812-9999-8888.'"))
+        await connection.execute(text("UPDATE lk SET description = :d"),  # staff wrote the name into the LK (walk)
+                                 {"d": f"Transcript for student {first} (NRP 5025201234, 0812-9999-8888) not issued."})
+    form = text_of(archive, files(await desk.payloads(officer, "/lk pdf LK-2026-001 en"))[0])
+    view = "\n".join(await desk.say(officer, "/lk LK-2026-001"))
+    for shown in (form, view):
+        for needle in (first, "KTM_", "5025201234", "0812", "9999"):  # the phone she wrote herself (second walk)
+            assert needle not in shown, (needle, shown)
+    assert "KTM" in form and "Lambat sekali" in form.replace("\n", " ") and "Lambat sekali" in view
+    assert "Transcript for student […] (NRP […], […]) not issued" in " ".join(form.split())
+
+    async with engine.begin() as connection:  # named: the complainant's words as they wrote them
+        await connection.execute(text("UPDATE ticket SET identity_level = 'named'"))
+    form = text_of(archive, files(await desk.payloads(officer, "/lk pdf LK-2026-001 en"))[0]).replace(" ", "")
+    assert "5025201234" in form and "0812-3456-7890" in form
 
 
 async def test_the_approval_request_and_the_closing_notice_carry_the_pdf_and_the_closed_copy_stays(

@@ -174,6 +174,10 @@ async def test_the_complainant_hears_when_the_correction_is_done_and_rates_befor
     assert any(p["chat_id"] == STUDENT and "Deputies now sign when an official is away." in p["text"] for p in closed)
     shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
     assert "KEL-2026-00001: 5/5" in shown
+    # found in a walk: the closing response could not be read again anywhere
+    status = (await desk.say(desk.user(STUDENT, NAMES[STUDENT]), "/status KEL-2026-00001"))[0]
+    assert en("Response when the follow-up closed ({date}): {text}").split("(")[0] in status
+    assert "Deputies now sign when an official is away." in status
     # found in a walk: the approver's own "was it effective?" message kept its buttons; a press said only that the
     # LK "cannot do that in its current state"
     late, _sent = await desk.press(desk.user(APPROVER, NAMES[APPROVER]), f"lk:eff:{lk.id}")

@@ -46,6 +46,19 @@ class TestEnsureTelegram:
             stored = await uow.persons.get(first.id)
         assert renamed.id == first.id
         assert stored is not None and stored.name == "Siti Aminah"
+        assert stored.former == (("name", "Siti"),)  # what an erasure also looks for in older messages
+
+    async def test_a_correction_keeps_what_it_replaced_once_each(self, uow: SqlUnitOfWork) -> None:
+        async with uow:
+            person = await uow.persons.ensure_telegram(43, "Budi")
+            for contact in ("0812-1111-2222", "0812-1111-2222", "0857-3333-4444"):  # none before: nothing replaced
+                await uow.persons.correct(person.id, datetime(2026, 12, 4, tzinfo=UTC), name="Budi Santoso",
+                                          contact=contact)
+            await uow.commit()
+        async with uow:
+            stored = await uow.persons.get(person.id)
+        assert stored is not None and stored.former == (("name", "Budi"), ("contact", "0812-1111-2222"))
+        assert stored.former_values("name") == ("Budi",)
 
     async def test_simultaneous_first_messages_create_one_person(
         self, new_uow: Callable[[], SqlUnitOfWork]

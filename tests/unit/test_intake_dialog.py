@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -352,6 +353,72 @@ class TestOptionalQuestions:
         assert chat.step == Step.QUESTION and chat.draft == before and chat.said.text.startswith("⚠️")
 
 
+class TestIdentityChoice:
+    """Issue 15: named, confidential or anonymous, each with who sees the name; older drafts still load."""
+
+    def test_three_choices_each_saying_who_sees_the_name(self, ctx: IntakeContext) -> None:
+        chat = Chat(ctx)
+        file_complaint(chat)
+        answer_all_questions(chat)
+        assert chat.step == Step.ANONYMITY
+        assert chat.values()[:3] == ["named", "confidential", "anonymous"]
+        for line in (ctx._("<b>Named</b>: the bureau's staff see your name."),
+                     ctx._("<b>Anonymous</b>: no staff member sees who you are; the answers still reach you here.")):
+            assert line in chat.said.text
+
+    @pytest.mark.parametrize("level", ["named", "confidential", "anonymous"])
+    def test_the_summary_shows_the_choice(self, ctx: IntakeContext, level: str) -> None:
+        chat = Chat(ctx)
+        file_complaint(chat)
+        answer_all_questions(chat)
+        chat.press(level)
+        assert chat.step == Step.SUMMARY and chat.draft.identity == level
+        shown = {"named": ctx._("{name} — the bureau's staff see it").format(name=ctx.person_name),
+                 "confidential": ctx._("{name}, confidential — only {readers} see it").format(
+                     name=ctx.person_name, readers=ctx._("the officer handling it and the administrator")),
+                 "anonymous": ctx._("anonymous — no staff member sees your name")}[level]
+        assert ctx._("Identity: {identity}").format(identity=shown) in chat.said.text
+        if level == "anonymous":
+            assert ctx.person_name not in chat.said.text
+
+    def test_who_sees_a_confidential_name_follows_the_setting(self, ctx: IntakeContext) -> None:
+        """Found in review: the texts said "the officer handling it and the administrator" whatever
+        CONFIDENTIAL_ROLES said."""
+        from handlers.identity import readers
+        from handlers.labels import role_name
+
+        told = readers(frozenset({"admin", "monitor"}), ctx._)
+        assert told == ctx._("{first} and {last}").format(first=ctx._("the administrator"),
+                                                          last=role_name("monitor", ctx._))
+        chat = Chat(replace(ctx, confidential_readers=told))
+        file_complaint(chat)
+        answer_all_questions(chat)
+        assert told in chat.said.text and ctx._("the officer handling it") not in chat.said.text
+        chat.press("confidential")
+        assert ctx._("{name}, confidential — only {readers} see it").format(name=ctx.person_name, readers=told) \
+            in chat.said.text
+        assert readers(frozenset(), ctx._) == ctx._("nobody")
+
+    @pytest.mark.parametrize(("stored", "level"), [(True, "anonymous"), (False, "named"), (None, None)])
+    def test_a_draft_saved_with_the_old_yes_no_anonymity_still_loads(self, stored: bool | None,
+                                                                     level: str | None) -> None:
+        data = {**Draft(kind="complaint", service="transcript").to_dict(), "anonymous": stored}
+        del data["identity"]
+        assert Draft.from_dict(data).identity == level
+        assert Draft.from_dict(Draft(identity="confidential").to_dict()).identity == "confidential"
+
+    def test_editing_the_identity_asks_it_again(self, ctx: IntakeContext) -> None:
+        chat = Chat(ctx)
+        file_complaint(chat)
+        answer_all_questions(chat)
+        chat.press("named")
+        chat.press("edit")
+        chat.press("anonymity")
+        assert chat.step == Step.ANONYMITY and chat.draft.identity is None
+        chat.press("confidential")
+        assert chat.step == Step.SUMMARY and chat.draft.identity == "confidential"
+
+
 class TestSummaryAndSend:
     def test_summary_lists_the_answers_and_offers_send_edit_cancel(self, ctx: IntakeContext) -> None:
         chat = Chat(ctx)
@@ -368,7 +435,7 @@ class TestSummaryAndSend:
         answer_all_questions(chat)
         chat.press("named")
         outcome = chat.press("send")
-        assert outcome.submit and outcome.step is None and outcome.draft.anonymous is False
+        assert outcome.submit and outcome.step is None and outcome.draft.identity == "named"
 
     def test_cancel_ends_the_dialog_without_submitting(self, ctx: IntakeContext) -> None:
         chat = Chat(ctx)

@@ -27,7 +27,7 @@ class TestEveryField:
     def test_the_whole_case_shows_every_field_of_the_form(self) -> None:
         text = " ".join(pages(render(whole_case(), en, ISSUE)))
         for value in ("INSTITUT TEKNOLOGI SEPULUH NOPEMBER", "BAPKM", "PM-BAPKM.AP.1-24", "LK-2026-001",
-                      "25-11-2026", "KEL-2026-00001", "KEL-2026-00007", "Telegram", "Siti Aminah", "Anonim",
+                      "25-11-2026", "KEL-2026-00001", "KEL-2026-00007", "Telegram", "bernama", "anonim",
                       "Legalisir ijazah dan transkrip", "SOP Akademik 3.2 butir 4", "Transkrip saya belum terbit",
                       "bukti-pengajuan.jpg", "abababab", "Pejabat penandatangan", "Terbitkan transkrip",
                       "Olivia Officer", "Transkrip Anda sudah terbit", "03-12-2026", "tidak efektif", "Maya Monitor",

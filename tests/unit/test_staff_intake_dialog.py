@@ -17,7 +17,7 @@ from dialogs.calendar import WorkingCalendar
 from dialogs.catalogue import Catalogue
 from dialogs.draft import DraftFile
 from dialogs.intake_steps import IntakeContext
-from dialogs.staff_intake import CHANNELS, FLOW, StaffIntakeDraft, Step
+from dialogs.staff_intake import CHANNELS, FLOW, StaffIntakeDraft, Step, level_of
 from dialogs.ui import FileInput, PickInput
 from handlers.i18n import Translator
 from tests.unit.dialog_driver import Chat
@@ -48,6 +48,7 @@ def chat_at(ctx: IntakeContext, step: Step) -> StaffChat:
         (Step.SERVICE, lambda: chat.press("transcript")),
         (Step.NAME, lambda: chat.type("Bapak Suharto")),
         (Step.CONTACT, lambda: chat.type("0812-3456-7890")),
+        (Step.IDENTITY, lambda: chat.press("named")),
         (Step.DESCRIPTION, lambda: chat.type(DESCRIPTION)),
         (Step.FILES, lambda: chat.press("done")),
         (Step.RECEIVED, lambda: chat.press("yesterday")),
@@ -199,7 +200,7 @@ class TestComplainant:
     def test_phone_email_account_or_address_is_accepted(self, ctx: IntakeContext, typed: str) -> None:
         chat = chat_at(ctx, Step.CONTACT)
         chat.type(typed)
-        assert chat.step == Step.DESCRIPTION and chat.draft.contact == typed
+        assert chat.step == Step.IDENTITY and chat.draft.contact == typed
 
     @pytest.mark.parametrize("typed", ["0812-34", "siti@its", "ab"])
     def test_broken_contact_is_refused(self, ctx: IntakeContext, typed: str) -> None:
@@ -207,10 +208,27 @@ class TestComplainant:
         chat.type(typed)
         assert chat.step == Step.CONTACT and chat.warned() and not chat.draft.contact_done
 
+    def test_nothing_known_of_the_complainant_skips_the_identity_choice_as_anonymous(self, ctx: IntakeContext) -> None:
+        chat = chat_at(ctx, Step.NAME)
+        chat.press("unknown")
+        chat.press("none")
+        assert chat.step == Step.DESCRIPTION and level_of(chat.draft) == "anonymous"
+
+    @pytest.mark.parametrize("level", ["named", "confidential", "anonymous"])
+    def test_the_identity_choice_is_recorded(self, ctx: IntakeContext, level: str) -> None:
+        chat = chat_at(ctx, Step.IDENTITY)
+        assert chat.values()[:3] == ["named", "confidential", "anonymous"]
+        chat.press(level)
+        assert chat.step == Step.DESCRIPTION and level_of(chat.draft) == level
+
+    def test_a_draft_saved_before_the_choice_is_named(self, ctx: IntakeContext) -> None:
+        chat = chat_at(ctx, Step.DESCRIPTION)
+        assert level_of(chat.draft.with_(identity=None)) == "named"
+
     def test_no_contact_button(self, ctx: IntakeContext) -> None:
         chat = chat_at(ctx, Step.CONTACT)
         chat.press("none")
-        assert chat.step == Step.DESCRIPTION and chat.draft.contact is None and chat.draft.contact_done
+        assert chat.step == Step.IDENTITY and chat.draft.contact is None and chat.draft.contact_done
 
 
 class TestDescriptionAndFiles:
@@ -333,11 +351,13 @@ class TestWhenItHappened:
         chat.press("other")
         chat.type("Bapak Suharto")
         chat.press("none")
+        chat.press("confidential")
         chat.type(DESCRIPTION)
         chat.press("done")
         chat.press("yesterday")
         chat.press("unknown")
         assert chat.step == Step.SUMMARY
+        assert ctx._("Identity: {level}").format(level=ctx._("confidential")) in chat.said.text
 
     def test_moving_the_date_received_before_the_incident_asks_the_incident_again(self, ctx: IntakeContext) -> None:
         chat = chat_at(ctx, Step.SUMMARY)  # happened 20 November
@@ -419,6 +439,7 @@ class TestSummary:
         chat = chat_at(ctx, Step.NAME)
         chat.type("Budi <b>Santoso</b>")
         chat.type("budi@example.com")
+        chat.press("anonymous")
         chat.type(DESCRIPTION + " <script>")
         chat.press("done")
         chat.press("today")
@@ -539,7 +560,8 @@ class TestNavigation:
     @pytest.mark.parametrize(
         ("step", "previous"),
         [(Step.AGENDA, Step.CHANNEL), (Step.KIND, Step.AGENDA), (Step.SERVICE, Step.KIND), (Step.NAME, Step.SERVICE),
-         (Step.CONTACT, Step.NAME), (Step.DESCRIPTION, Step.CONTACT), (Step.FILES, Step.DESCRIPTION),
+         (Step.CONTACT, Step.NAME), (Step.IDENTITY, Step.CONTACT), (Step.DESCRIPTION, Step.IDENTITY),
+         (Step.FILES, Step.DESCRIPTION),
          (Step.RECEIVED, Step.FILES), (Step.WHEN, Step.RECEIVED)],
     )
     def test_back_returns_to_the_previous_step(self, ctx: IntakeContext, step: Step, previous: Step) -> None:

@@ -169,15 +169,17 @@ class TestIntake:
         assert chat.draft == before and chat.warned()
         assert chat.said.text.startswith("⚠️ " + ctx._("Please choose one of the buttons."))
 
-    @pytest.mark.parametrize(("typed", "anonymous"), [("anonim", True), ("anonim aja", True), ("nama", False)])
-    def test_identity_in_words(self, ctx: IntakeContext, typed: str, anonymous: bool) -> None:
+    @pytest.mark.parametrize(("typed", "level"), [("anonim", "anonymous"), ("anonim aja", "anonymous"),
+                                                  ("nama", "named"), ("rahasia", "confidential"),
+                                                  ("dirahasiakan saja", "confidential")])
+    def test_identity_in_words(self, ctx: IntakeContext, typed: str, level: str) -> None:
         chat = at(ctx, Step.QUESTION)
         while chat.step == Step.QUESTION:
             values = [v for v in chat.values() if v not in ("back", "cancel", "skip")]
             chat.press(values[0]) if values else chat.press("skip") if "skip" in chat.values() else \
                 chat.type("01-10-2026")
         chat.type(typed)
-        assert chat.step == Step.SUMMARY and chat.draft.anonymous is anonymous
+        assert chat.step == Step.SUMMARY and chat.draft.identity == level
 
     def test_identity_label_of_the_readers_language(self, ctx: IntakeContext) -> None:
         chat: IntakeChat = Chat(intake.FLOW, ctx)
@@ -186,7 +188,7 @@ class TestIntake:
         chat.type("Mohon wisuda disiarkan langsung untuk keluarga.")
         chat.press("done")
         chat.type(ctx._("Show my name"))
-        assert chat.step == Step.SUMMARY and chat.draft.anonymous is False
+        assert chat.step == Step.SUMMARY and chat.draft.identity == "named"
 
     def test_send_and_edit_typed_at_the_summary(self, ctx: IntakeContext) -> None:
         chat: IntakeChat = Chat(intake.FLOW, ctx)
