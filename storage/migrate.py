@@ -19,10 +19,19 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.database import SQLITE_BUSY_TIMEOUT_MS
 from storage.errors import MigrationBrokeForeignKeys
 
 #: PostgreSQL advisory lock key held while migrating (storage/lease.py uses another key).
 MIGRATION_LOCK_KEY = 0x7A6E_6761_7000_0002
+
+#: How long a SQLite migration waits for another process's migration (the write lock) before "database is locked".
+#: The ordinary 2 s (``storage.database.SQLITE_BUSY_TIMEOUT_MS``) is for transactions of milliseconds; a
+#: migration holds the lock for its whole run: 0.2 s from an empty database on an idle machine, over 2 s on a
+#: loaded one (CI's run of 0c81658 failed so: three processes starting together, the third gave up), and minutes
+#: when a migration rebuilds a large table. A process starting meanwhile has nothing to do until the schema is
+#: at head, so it waits as PostgreSQL's advisory lock makes it wait; ten minutes bounds a stuck lock.
+SQLITE_MIGRATION_BUSY_TIMEOUT_MS = 600_000
 
 #: The Alembic script folder (env.py, versions/); no alembic.ini is needed to use it.
 SCRIPT_LOCATION = Path(__file__).resolve().parent / "migrations"
@@ -45,6 +54,9 @@ def migration_transaction(connection: Connection) -> Iterator[None]:
     On PostgreSQL an advisory lock serialises migrations of concurrent processes (SQLite's
     ``BEGIN IMMEDIATE`` does that already).
 
+    On SQLite the wait for the write lock is ``SQLITE_MIGRATION_BUSY_TIMEOUT_MS`` during the run (another process
+    may be migrating), and the engine's own afterwards.
+
     On SQLite, foreign keys are switched off around it, because Alembic's batch mode rebuilds a
     table by copying it and dropping the original, which with enforced foreign keys would fail
     (or cascade) for a table other rows refer to; SQLite only accepts that switch outside a
@@ -53,6 +65,7 @@ def migration_transaction(connection: Connection) -> Iterator[None]:
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
         _sqlite_pragma(connection, "foreign_keys = OFF")
+        _sqlite_pragma(connection, f"busy_timeout = {SQLITE_MIGRATION_BUSY_TIMEOUT_MS}")
     try:
         with connection.begin():
             if connection.dialect.name == "postgresql":
@@ -67,6 +80,7 @@ def migration_transaction(connection: Connection) -> Iterator[None]:
     finally:
         if sqlite:
             _sqlite_pragma(connection, "foreign_keys = ON")
+            _sqlite_pragma(connection, f"busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def _sqlite_pragma(connection: Connection, pragma: str) -> None:

@@ -194,6 +194,36 @@ async def test_a_sqlite_migration_that_breaks_references_is_rolled_back(sqlite_u
     assert events == 0
 
 
+async def test_a_sqlite_migration_waits_for_another_process_migrating_longer_than_the_busy_timeout(
+        tmp_path: Path) -> None:
+    """Another process holds the write lock for longer than the ordinary 2 s (its migration on a loaded machine:
+    CI's run of 0c81658 failed so, "database is locked"): this process waits for it, then finds its schema to
+    build, and afterwards its connections wait the ordinary 2 s again."""
+    import asyncio
+    import sqlite3
+
+    from storage.database import SQLITE_BUSY_TIMEOUT_MS
+    path = tmp_path / "tanggap.sqlite3"
+    holder = sqlite3.connect(str(path), isolation_level=None)
+    holder.execute("PRAGMA journal_mode = WAL")  # as the first process's engine leaves it before migrating
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE other_process (x)")
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        migrating = asyncio.create_task(upgrade(engine))
+        await asyncio.sleep(SQLITE_BUSY_TIMEOUT_MS / 1000 + 1.0)
+        assert not migrating.done()  # still waiting, not failed
+        holder.execute("COMMIT")
+        await asyncio.wait_for(migrating, 30)
+        assert await current(engine) == head_revision()
+        async with engine.connect() as connection:
+            timeout = (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar()
+        assert timeout == SQLITE_BUSY_TIMEOUT_MS
+    finally:
+        holder.close()
+        await engine.dispose()
+
+
 async def test_processes_starting_together_on_an_empty_database_migrate_one_after_the_other(
         blank_db_url: str) -> None:
     """Three bot processes started at once (several webhook processes after a deploy): each runs the upgrade,
