@@ -58,7 +58,8 @@ FIRST = ("Budi", "Siti", "Agus", "Dewi", "Rina", "Andi", "Putri", "Joko", "Wahyu
          "Bayu", "Ratna", "Fajar", "Nurul", "Yusuf", "Ayu", "Rizky", "Sari")
 LAST = ("Santoso", "Wijaya", "Pratama", "Saputra", "Hidayat", "Kusuma", "Nugroho", "Setiawan", "Permana", "Wibowo",
         "Halim", "Susanto", "Gunawan", "Rahayu", "Lubis")
-OUTBOX_COLUMNS = ("id", "chat_id", "payload", "status", "attempts", "not_before", "created_at", "sent_at", "priority")
+OUTBOX_COLUMNS = ("id", "chat_id", "payload", "op", "status", "attempts", "not_before", "created_at", "sent_at",
+                  "priority")
 ATTACHMENT_COLUMNS = ("id", "ticket_id", "file_id", "file_type", "file_name", "position", "caption", "added_at")
 TICKET_EXTRA = ("identity_erased_at", "attachments_erased_at")
 
@@ -164,7 +165,7 @@ def _outbox(rs: RetentionScale, rng: random.Random, names: list[str], chats: lis
         else:
             chat, text = 100_000 + rng.randrange(20_000), f"Terima kasih. Tiket KEL-2026-{i % 99_999:05d} diperbarui."
         payload = json.dumps({"op": "send", "chat_id": chat, "text": text, "buttons": []})
-        rows.append((i + 1, chat, payload, "sent" if rng.random() < 0.98 else "failed", 1, at, at,
+        rows.append((i + 1, chat, payload, "send", "sent" if rng.random() < 0.98 else "failed", 1, at, at,
                      at + timedelta(seconds=1), 1))
     return rows
 

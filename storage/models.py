@@ -345,11 +345,15 @@ class OutboxRow(Base):
         Index(None, "chat_id", "status"),
         Index(None, "key"),
         Index(None, "status", "chat_id", "priority", "id"),
+        Index(None, "op", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: ``payload["op"]`` (``send``, ``send_file``…), written with the row: an erasure finds the file messages by its
+    #: index instead of reading every message's JSON (migration 0023).
+    op: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime] = mapped_column(UtcDateTime)

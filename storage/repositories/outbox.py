@@ -85,8 +85,8 @@ class OutboxRepository:
         now = require_aware(now, "now")
         due = require_aware(not_before, "not_before") if not_before else now
         rows = [
-            {"chat_id": m.chat_id, "payload": dict(m.payload), "status": PENDING, "attempts": 0, "not_before": due,
-             "created_at": now, "key": m.key, "priority": int(Priority(m.priority))}
+            {"chat_id": m.chat_id, "payload": dict(m.payload), "op": m.payload.get("op"), "status": PENDING,
+             "attempts": 0, "not_before": due, "created_at": now, "key": m.key, "priority": int(Priority(m.priority))}
             for m in messages
         ]
         dialect = self._session.get_bind().dialect.name

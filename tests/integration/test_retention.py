@@ -97,6 +97,38 @@ class TestRetentionPass:
         assert len(stored) == 2  # the recent and the active ticket's photos
         assert person_row.name == "Budi Santoso" and person_row.telegram_id == 7001001  # open tickets: still named
 
+    async def test_the_delivered_messages_that_carried_its_files_go_with_the_attachments_and_others_stay(
+            self, new_uow: Callable[[], SqlUnitOfWork], engine: AsyncEngine, archive: ArchiveStore,
+            deps: Deps) -> None:
+        """Found by ``outbox.op`` (migration 0023), written with each row: only file messages are read."""
+        from storage.models import OutboxRow, TicketAttachmentRow
+
+        budi = await person(new_uow, 7001001, "Budi Santoso")
+        old = await ticket(new_uow, engine, archive, budi, on(2025, 8))  # 15 months: its files go
+        recent = await ticket(new_uow, engine, archive, budi, on(2026, 9))  # kept
+        async with engine.connect() as connection:
+            photo = {r.ticket_id: (r.file_id, r.sha256) for r in (await connection.execute(
+                select(TicketAttachmentRow.ticket_id, ArchiveItemRow.file_id, ArchiveItemRow.sha256).join(
+                    ArchiveItemRow, ArchiveItemRow.ticket_attachment_id == TicketAttachmentRow.id))).all()}
+        async with new_uow() as uow:  # an officer opened both photos from /show; and a text message
+            sent = await uow.outbox.add_many([
+                (-100, {"op": "send_file", "chat_id": -100, "file_type": "photo", "file_id": photo[old][0]}),
+                (-100, {"op": "send_file", "chat_id": -100, "file_type": "photo", "file_id": None,
+                        "sha256": photo[old][1], "file_name": "KEL-1.jpg"}),
+                (-100, {"op": "send_file", "chat_id": -100, "file_type": "photo", "file_id": photo[recent][0]}),
+                (-100, {"op": "send", "chat_id": -100, "text": photo[old][0]}),
+            ], NOW)
+            await uow.commit()
+        async with engine.begin() as connection:
+            await connection.execute(update(OutboxRow).values(status="sent"))
+        async with engine.connect() as connection:
+            ops = [r.op for r in (await connection.execute(select(OutboxRow).order_by(OutboxRow.id))).all()]
+        assert ops == ["send_file", "send_file", "send_file", "send"]
+        assert (await retention.run(new_uow, deps)).attachments == 1
+        async with engine.connect() as connection:
+            left = [r.id for r in (await connection.execute(select(OutboxRow).order_by(OutboxRow.id))).all()]
+        assert left == sent[2:]
+
     async def test_a_second_pass_does_nothing_and_zero_months_keeps_for_ever(
             self, new_uow: Callable[[], SqlUnitOfWork], engine: AsyncEngine, archive: ArchiveStore,
             deps: Deps) -> None:
