@@ -125,7 +125,7 @@ def lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocument
     complainant ("Transcript for student Siti Rahma (0812…)", found in a walk): their identifiers are masked in
     every text of the form (``handlers.privacy.mask``)."""
     document = _lk_document(facts, ctx, _, locale)
-    hidden = [mask_identity(facts.people[t.person_id], own_texts(t)) for t in facts.tickets
+    hidden = [mask_identity(facts.people[t.person_id], own_texts(t, facts.snap.ratings)) for t in facts.tickets
               if protected(t) and t.person_id in facts.people]
     if not hidden:
         return document

@@ -17,6 +17,7 @@ not shown at all (:func:`neutral_file_name`), and its image is sent only as the 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from domain.vocabulary import IdentityLevel
 from handlers.privacy.scrub import GONE, Identity, Scrubber, written_identifiers
@@ -36,9 +37,20 @@ def mask_identity(person: PersonRecord | Masking, own_texts: Iterable[str | None
                     written=written, aliases=aliases)
 
 
-def own_texts(ticket: TicketRecord) -> tuple[str | None, ...]:
-    """What the complainant wrote on the ticket: its description, its files' captions, their answers."""
-    return (ticket.description, *(f.caption for f in ticket.attachments), *(str(v) for v in ticket.answers.values()))
+class Rated(Protocol):
+    """A rating of a ticket, with the complainant's comment (``handlers.staff.lk_views.Rating``)."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def comment(self) -> str | None: ...
+
+
+def own_texts(ticket: TicketRecord, ratings: Iterable[Rated] = ()) -> tuple[str | None, ...]:
+    """What the complainant wrote on the ticket: its description, its files' captions, their answers, and the
+    comments of those of ``ratings`` that are the ticket's."""
+    return (ticket.description, *(f.caption for f in ticket.attachments), *(str(v) for v in ticket.answers.values()),
+            *(r.comment for r in ratings if r.number == ticket.number))
 
 
 def masker(person: PersonRecord | Masking | None, own_texts: Iterable[str | None] = ()) -> Scrubber:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from domain.vocabulary import TicketEvent
 from handlers import identity
-from handlers.privacy.mask import mask_identity, masked, own_texts, protected
+from handlers.privacy.mask import mask_identity, own_texts, protected
 from handlers.privacy.scrub import Scrubber
 from handlers.procedure import Ctx
 from handlers.procedure.recurrence import possible_for_lk
@@ -71,16 +71,19 @@ async def lk_snapshot(ctx: Ctx, lk: LkRecord) -> LkSnapshot:
     cases = await ctx.uow.cases.of_tickets(t.id for t in tickets if t.case_id is not None)
     members = frozenset(tid for tid, case in cases.items() if case.lead_ticket_id != tid)
     hidden = await ctx.uow.persons.by_ids(t.person_id for t in tickets if t.person_id is not None and protected(t))
-    # with what they wrote: a phone in their description is theirs wherever staff copy it (the second walk)
-    scrub = Scrubber([mask_identity(hidden[t.person_id], own_texts(t)) for t in tickets
+    ratings = await ratings_of(ctx, tickets)
+    # with what they wrote: a phone in their description or rating comment is theirs wherever staff copy it (the
+    # second walk); the view masks its whole text with it, the rating comments too
+    scrub = Scrubber([mask_identity(hidden[t.person_id], own_texts(t, ratings)) for t in tickets
                       if t.person_id in hidden], masking=True)
-    return LkSnapshot(lk, tickets, actions, events, names, await ratings_of(ctx, tickets), archived, recurs,
+    return LkSnapshot(lk, tickets, actions, events, names, tuple(ratings), archived, recurs,
                       await ctx.uow.recurrence.recurred_as(lk.id), await possible_for_lk(ctx, lk),
                       await ctx.uow.recurrence.of_lk(lk.id), members, scrub.text if scrub else None)
 
 
 async def ratings_of(ctx: Ctx, tickets: Sequence[TicketRecord]) -> list[Rating]:
-    """Every rating the LK's complainants gave (a reopened case may be rated twice), with its comment."""
+    """Every rating the LK's complainants gave (a reopened case may be rated twice), with its comment as written: the
+    LK's view and form mask a protected complainant's identifiers in it with the rest of their text (``mask``)."""
     numbers = {t.id: t.number for t in tickets}
     codes = (TicketEvent.RATED, TicketEvent.REOPENED, TicketEvent.RATING_COMMENT)
     ratings: list[Rating] = []
@@ -92,25 +95,4 @@ async def ratings_of(ctx: Ctx, tickets: Sequence[TicketRecord]) -> list[Rating]:
         elif isinstance(event.params.get("score"), int):
             last[event.ticket_id] = len(ratings)
             ratings.append(Rating(numbers[event.ticket_id], int(event.params["score"])))
-    return await _masked_comments(ctx, tickets, ratings)
-
-
-async def _masked_comments(ctx: Ctx, tickets: Sequence[TicketRecord], ratings: list[Rating]) -> list[Rating]:
-    """The comments of confidential and anonymous complainants with their own identifiers masked: the LK's view and
-    form are read by staff who do not handle the ticket, and the form leaves the chat (``handlers.privacy.mask``)."""
-    by_number = {t.number: t for t in tickets}
-    hidden = {r.number for r in ratings if r.comment and protected(by_number[r.number])}
-    if not hidden:
-        return ratings
-    people = await ctx.uow.persons.by_ids(pid for n in hidden if (pid := by_number[n].person_id) is not None)
-    comments: dict[str, list[str]] = {}
-    for r in ratings:
-        if r.number in hidden and r.comment:
-            comments.setdefault(r.number, []).append(r.comment)
-
-    def mask(r: Rating) -> Rating:
-        if r.number not in hidden:
-            return r
-        ticket = by_number[r.number]
-        return replace(r, comment=masked(ticket, people.get(ticket.person_id or 0), r.comment, comments[r.number]))
-    return [mask(r) for r in ratings]
+    return ratings
