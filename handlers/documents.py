@@ -408,7 +408,9 @@ def pdf_caption(_: Gettext, number: str, version: int, code: str) -> str:
 class VerifyResult:
     """What the system recorded for a printed copy's code. ``latest``: the LK's newest version; ``current``: this
     version is the newest and the LK's content has not changed since; ``archived``: the LK is closed and this is its
-    archived final version (``final``: that version's number, None while the LK is open or none is archived)."""
+    archived final version (``final``: that version's number, None while the LK is open or none is archived);
+    ``erased_on``: the last time a complainant's identity or files were erased from the LK's tickets after this copy
+    was made (``/forget``, retention), which changes the form (names become "[…]") and drops its archived copy."""
 
     number: str
     version: int
@@ -418,6 +420,7 @@ class VerifyResult:
     current: bool
     closed: bool
     final: int | None = None
+    erased_on: datetime | None = None
 
     @property
     def archived(self) -> bool:
@@ -446,8 +449,11 @@ async def verify_code(ctx: Ctx, code: str) -> VerifyResult | None:
     else:
         now = content_hash(lk_document(await lk_facts(ctx, lk), ctx, _same, "id"))
         current = document.version == latest and now == document.content_sha256
+    erasures = [at for t in await ctx.uow.lks.tickets(lk.id) for at in (t.identity_erased_at, t.attachments_erased_at)
+                if at is not None and at >= document.created_at]
     return VerifyResult(lk.number, document.version, document.created_at.astimezone(ctx.deps.tz),
-                        document.language, latest, current, closed, final)
+                        document.language, latest, current, closed, final,
+                        max(erasures).astimezone(ctx.deps.tz) if erasures and not current else None)
 
 
 def _recurrence(snap: LkSnapshot, _: Gettext, tz: ZoneInfo, locale: str) -> str:

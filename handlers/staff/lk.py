@@ -205,13 +205,20 @@ async def verify(turn: Turn, args: str = "") -> None:
         mark, status = "⚠️", _("This copy is outdated: {number} has changed since it was made; a copy made now "
                                "would be a new version.")
     current = found.final if found.closed and found.final is not None else found.latest
-    turn.say("\n".join((
+    lines = [
         mark + " " + _("The code {code} matches version {version} of {number}, made on {date}.").format(
             code=code, version=found.version, number=found.number, date=made),
         status.format(number=found.number, current=current),
-        _("This shows that a copy with this code was made by the system from the content it recorded for that "
-          "version; compare the paper with that version if you doubt it was altered."),
-    )))
+    ]
+    if found.erased_on is not None:  # an auditor must not read the filed copy as invalid (issue 15's walk)
+        lines.append(_("What changed since: on {date} a complainant's personal data was erased from it (their "
+                       "request or the retention period, under the personal data protection law), so a copy made now "
+                       "shows \"[…]\" where their name or contact was and no longer lists their files. The erasure "
+                       "changes nothing else.").format(
+            date=day(found.erased_on.date(), turn.locale)))
+    lines.append(_("This shows that a copy with this code was made by the system from the content it recorded for "
+                   "that version; compare the paper with that version if you doubt it was altered."))
+    turn.say("\n".join(lines))
 
 
 NAMED = 10

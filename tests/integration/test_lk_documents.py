@@ -12,6 +12,7 @@ from typing import Any
 
 from pypdf import PdfReader
 from sqlalchemy import text
+from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.vocabulary import TicketEvent
@@ -170,8 +171,11 @@ async def test_a_protected_complainants_file_name_and_own_identifiers_stay_off_t
 
 
 async def test_the_approval_request_and_the_closing_notice_carry_the_pdf_and_the_closed_copy_stays(
-        new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path) -> None:
+        new_uow: Callable[[], SqlUnitOfWork], tmp_path: Path, engine: AsyncEngine) -> None:
     desk, archive = await desk_with(new_uow, tmp_path)
+    async with engine.begin() as connection:  # a named complainant, named by staff in the LK (erased below)
+        await connection.execute(sql("UPDATE lk SET description = description || :who"),
+                                 {"who": f" Reported by {NAMES[STUDENT]}."})
     officer = desk.user(OFFICER, NAMES[OFFICER])
     await add_action(desk, "correction", "Issue the transcript of this student today.", OFFICER)
     await add_action(desk, "preventive", "Appoint a deputy signatory for every official.", OWNER)
@@ -205,6 +209,21 @@ async def test_the_approval_request_and_the_closing_notice_carry_the_pdf_and_the
     early = (await desk.say(student, f"/verify {to_approver[1]['caption'].rsplit(' ', 1)[-1]}"))[0]
     assert early.startswith("⚠️")
     assert "This copy is outdated: LK-2026-001 is closed and its archived final version" in early
+    assert "erased" not in final + early
+
+    # the student erases their identity: the filed final copy is no longer the form's content, and /verify says why
+    # (an auditor must not read it as invalid; issue 15's read-through)
+    await desk.say(student, "/forget")
+    _answer, asked = await desk.press_payloads(student, "fg:all")
+    ok = next(data for p in asked if p["chat_id"] == STUDENT for row in p.get("buttons") or [] for _t, data in row
+              if data.startswith("fg:ok:"))
+    await desk.press(student, ok)
+    after = (await desk.say(student, f"/verify {to_officer[1]['caption'].rsplit(' ', 1)[-1]}"))[0]
+    assert after.startswith("⚠️") and "archived final version." not in after
+    assert "a complainant's personal data was erased from it" in after and "changes nothing else" in after
+    auditor = (await desk.say(desk.user(7777, "Pak Auditor", language="id"),
+                              f"/verify {to_officer[1]['caption'].rsplit(' ', 1)[-1]}"))[0]
+    assert "dihapus" in auditor and "erased" not in auditor
 
 
 async def test_evidence_is_listed_with_its_caption_and_archived_hash(new_uow: Callable[[], SqlUnitOfWork],
