@@ -294,6 +294,9 @@ class Reaction:
     export_queued: bool = False
     #: Archived files an erasure let go (``/forget``): deleted from the archive store after the commit.
     erased_files: frozenset[str] = frozenset()
+    #: An identity was erased (``/forget``): after the commit, the database lets go of its old versions too
+    #: (``UnitOfWork.settle_erasure``).
+    erased: bool = False
 
     def say(self, chat_id: int, text: str, buttons: Keyboard = ()) -> None:
         self.outbound.append(OutMessage(chat_id, text, buttons))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import UnitOfWorkAlreadyActive, UnitOfWorkNotActive
@@ -119,6 +120,7 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
+    async def settle_erasure(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,17 @@ class _Open:
     data_requests: DataRequestRepository
     breach: BreachRepository
     erasure: ErasureRepository
+
+
+def _checkpoint(connection: Connection) -> None:
+    dbapi_connection = connection.connection.dbapi_connection  # straight to the driver: no BEGIN IMMEDIATE first
+    assert dbapi_connection is not None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 class SqlUnitOfWork:
@@ -209,6 +222,20 @@ class SqlUnitOfWork:
     @property
     def files_recorded(self) -> bool:
         return self._files_recorded
+
+    async def settle_erasure(self) -> None:
+        """After an erasure's commit (``/forget``, retention): on SQLite, the write-ahead log is checkpointed into the
+        database and truncated (``PRAGMA wal_checkpoint(TRUNCATE)``). Its older frames are earlier versions of the
+        pages the erasure rewrote — the name as it was — and stay in ``<db>-wal`` until SQLite happens to reuse them
+        (found in a walk: the raw file still held it); pages the checkpoint frees are zeroed (``secure_delete``). On a
+        connection of its own, outside any transaction (a checkpoint cannot finish inside one); a reader still on
+        an older snapshot (a backup) makes it partial, and the next erasure's or SQLite's own checkpoint completes
+        it. Nothing on PostgreSQL: its old row versions go with (auto)vacuum (docs/operations.md)."""
+        engine = self._session_factory.kw.get("bind")
+        if engine is None or engine.dialect.name != "sqlite":
+            return
+        async with engine.connect() as connection:
+            await connection.run_sync(_checkpoint)
 
     async def rollback(self) -> None:
         self._active.session.info.pop(FILES_RECORDED, None)

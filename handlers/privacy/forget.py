@@ -139,6 +139,7 @@ async def press(turn: Turn, data: str, message_id: int | None) -> None:
     done = await forget(await turn.ctx(), turn.person.id, [int(i) for i in record.data["tickets"]],
                         turn.user.username)
     turn.reaction.erased_files = done.erased.files
+    turn.reaction.erased = bool(done.erased.tickets)
     turn.say(_done_text(turn, done))
 
 

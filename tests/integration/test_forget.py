@@ -6,7 +6,6 @@ a forged, foreign or replayed confirmation changes nothing. Driven through ``pro
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -148,14 +147,11 @@ class TestForget:
 
         assert await scan_database(engine, NEEDLES) == []
         assert scan_files(archive.root, NEEDLES) == []
-        if engine.url.get_backend_name() == "sqlite":  # the file itself: nothing left in its free pages
-            import sqlite3
-
-            path = str(engine.url.database)
-            with contextlib.closing(sqlite3.connect(path)) as raw:
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            data = await asyncio.to_thread(Path(path).read_bytes)
-            assert NAME.encode() not in data and PHONE.encode() not in data  # second walk: the raw file held both
+        if engine.url.get_backend_name() == "sqlite":  # the files themselves: nothing left in free pages or the WAL
+            path = Path(str(engine.url.database))
+            for raw in (path, path.with_name(path.name + "-wal")):  # the erasure checkpointed the WAL (settle_erasure)
+                data = await asyncio.to_thread(raw.read_bytes) if raw.exists() else b""
+                assert NAME.encode() not in data and PHONE.encode() not in data, raw  # second walk: both held them
         async with desk.make_uow() as uow:  # the LK names no one: "[…]", not the pseudonym (second walk)
             lk = await uow.lks.get_by_number("LK-2026-001")
         assert lk is not None and lk.description.startswith("Keluhan […]: transkrip") and "P-" not in lk.description

@@ -33,3 +33,34 @@ async def test_a_deleted_row_leaves_nothing_in_the_file(tmp_path: Path) -> None:
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = await asyncio.to_thread(path.read_bytes)
     assert b"kept kept" in data and SECRET.encode() not in data
+
+
+async def test_after_an_erasure_the_write_ahead_log_keeps_no_old_version_of_the_page(tmp_path: Path) -> None:
+    """Found in a walk of issue 15: after /forget the name was gone from the tables but still in ``<db>-wal``, in
+    the frames holding the page as it was. ``settle_erasure`` (called after an erasure's commit) checkpoints the log
+    into the file and truncates it."""
+    from storage.database import make_session_factory
+    from storage.uow import SqlUnitOfWork
+
+    path = tmp_path / "erase.db"
+    wal = tmp_path / "erase.db-wal"
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)"))
+            await connection.execute(text("INSERT INTO note (body) VALUES (:a), (:b)"),
+                                     {"a": SECRET, "b": "kept " * 20})
+        uow = SqlUnitOfWork(make_session_factory(engine))
+        async with engine.begin() as connection:  # the erasure rewrites the row
+            await connection.execute(text("UPDATE note SET body = '[…]' WHERE body = :a"), {"a": SECRET})
+        assert SECRET.encode() in await asyncio.to_thread(wal.read_bytes)  # the page as it was, in an older frame
+        async with uow:
+            await uow.settle_erasure()
+        assert await asyncio.to_thread(wal.read_bytes) == b""
+        async with engine.connect() as connection:  # the bot goes on: nothing lost
+            bodies = sorted((await connection.execute(text("SELECT body FROM note"))).scalars())
+        assert bodies == ["[…]", "kept " * 20]
+    finally:
+        await engine.dispose()
+    data = await asyncio.to_thread(path.read_bytes)
+    assert SECRET.encode() not in data and b"kept kept" in data
