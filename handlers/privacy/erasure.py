@@ -97,11 +97,15 @@ async def erase_identities(ctx: Ctx, ticket_ids: Iterable[int], *, usernames: Ma
     ids = [t.id for t in tickets]
     since = min(t.created_at for t in tickets)
     chats = [i.telegram_id for i in identities.values() if i.telegram_id is not None]
+    # the rows about them: naming them specifically, or one of these tickets — a part of a name is no sign of a row
+    # about them among everyone's, but beside the ticket's number it is (a staff member's search echo '🔎 "Siti" …
+    # KEL-2026-00001' was kept after her erasure: found in a walk)
+    about = everyone.specific + [t.number for t in tickets if t.number]
     if messages:  # every message kept (the summary of a draft came before the ticket): naming them, or to their chat
         kept = ctx.deps.outbox_keep_days
         await uow.erasure.scrub_outbox(now - timedelta(days=kept + 1) if kept > 0 else datetime.min.replace(tzinfo=UTC),
-                                       everyone.specific, chats, everyone.value)
-    await uow.erasure.scrub_dialogs(everyone.specific, chats, everyone.value)
+                                       about, chats, everyone.value)
+    await uow.erasure.scrub_dialogs(about, chats, everyone.value)
     await uow.erasure.drop_unhandled(everyone.mentions)
     lks = await uow.erasure.lks_of(ids)
     documents = await uow.erasure.drop_documents([i for i, _n in lks], [n for _i, n in lks], since)

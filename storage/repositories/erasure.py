@@ -77,6 +77,7 @@ class ErasableTicket:
     person_id: int
     created_at: datetime
     card_message_id: int | None
+    number: str = ""
 
 
 class ErasureRepository:
@@ -91,11 +92,12 @@ class ErasureRepository:
         found: list[ErasableTicket] = []
         for chunk in chunks(sorted(set(ticket_ids))):
             rows = await self._session.execute(
-                select(TicketRow.id, TicketRow.person_id, TicketRow.created_at, TicketRow.card_message_id)
+                select(TicketRow.id, TicketRow.person_id, TicketRow.created_at, TicketRow.card_message_id,
+                       TicketRow.number)
                 .where(TicketRow.id.in_(chunk), TicketRow.status.in_(list(concluded)),
                        TicketRow.identity_erased_at.is_(None), TicketRow.person_id.is_not(None))
                 .order_by(TicketRow.id).with_for_update(of=TicketRow))
-            found += [ErasableTicket(r.id, r.person_id, r.created_at, r.card_message_id) for r in rows]
+            found += [ErasableTicket(r.id, r.person_id, r.created_at, r.card_message_id, r.number) for r in rows]
         return found
 
     async def identities_due(self, concluded: Sequence[str], cutoff: datetime, limit: int) -> list[int]:

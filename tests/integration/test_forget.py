@@ -126,6 +126,9 @@ class TestForget:
         assert scan_files(archive.root, NEEDLES)
         officer = desk.user(OFFICER, "Olivia")
         assert await desk.say(officer, "/search transkrip")  # the index is built, with his words
+        async with desk.make_uow() as uow:  # a part of his name beside his ticket, as a search echo (a walk's find)
+            await uow.outbox.add(OFFICER, {"op": "send", "chat_id": OFFICER, "text": "🔎 “Budi”\nKEL-2026-00001"}, NOW)
+            await uow.commit()
 
         async with desk.make_uow() as uow:
             budi = await uow.persons.get_by_telegram_id(STUDENT)
