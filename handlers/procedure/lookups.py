@@ -76,6 +76,8 @@ async def lk_snapshot(ctx: Ctx, lk: LkRecord) -> LkSnapshot:
     # second walk); the view masks its whole text with it, the rating comments too
     scrub = Scrubber([mask_identity(hidden[t.person_id], own_texts(t, ratings)) for t in tickets
                       if t.person_id in hidden], masking=True)
+    if scrub:  # whole, before a view cuts a long one (a cut "0812-34…" would no longer be found: review)
+        ratings = [replace(r, comment=scrub.text(r.comment)) if r.comment else r for r in ratings]
     return LkSnapshot(lk, tickets, actions, events, names, tuple(ratings), archived, recurs,
                       await ctx.uow.recurrence.recurred_as(lk.id), await possible_for_lk(ctx, lk),
                       await ctx.uow.recurrence.of_lk(lk.id), members, scrub.text if scrub else None)

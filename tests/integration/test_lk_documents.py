@@ -162,6 +162,15 @@ async def test_a_protected_complainants_file_name_and_own_identifiers_stay_off_t
         for needle in (first, "KTM_", "5025201234", "0812", "9999"):  # the phone she wrote herself (second walk)
             assert needle not in shown, (needle, shown)
     assert "KTM" in form and "Lambat sekali" in form.replace("\n", " ") and "Lambat sekali" in view
+
+    async with new_uow() as uow:  # a long comment: the view cuts it at 300 characters, after masking it (review)
+        await uow.tickets.record(ticket.id, TicketEvent.RATED, actor_person_id=ticket.person_id, at=NOW,
+                                 params={"score": 1})
+        await uow.tickets.record(ticket.id, TicketEvent.RATING_COMMENT, actor_person_id=ticket.person_id, at=NOW,
+                                 params={"text": "Masih lambat. " + "sangat " * 40 + "0812-7777-6666"})
+        await uow.commit()
+    view = "\n".join(await desk.say(officer, "/lk LK-2026-001"))
+    assert "sangat sangat" in view and "0812" not in view, view
     assert "Transcript for student […] (NRP […], […]) not issued" in " ".join(form.split())
 
     async with engine.begin() as connection:  # named: the complainant's words as they wrote them
