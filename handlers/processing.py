@@ -61,10 +61,10 @@ async def process_update(update: InboundUpdate, make_uow: Callable[[], UnitOfWor
                 except Refusal as refusal:
                     reaction = await _refused(uow, turn, event, refusal)
             ids = await _commit(uow, update.update_id, reaction, deps, _chats_of(event))
-            if reaction.erased:
-                await uow.settle_erasure()
         if reaction.erased_files:  # committed: the erased copies leave the archive now (a failure is only logged)
             await _delete_erased(deps, reaction.erased_files)
+        if reaction.erased:  # then the database's old versions of the rows (best effort, never raises)
+            await uow.settle_erasure()
     except Exception as exc:
         if is_database_error(exc):
             raise

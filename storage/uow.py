@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
@@ -9,6 +10,7 @@ from typing import Protocol, Self
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.database import SQLITE_BUSY_TIMEOUT_MS
 from storage.errors import UnitOfWorkAlreadyActive, UnitOfWorkNotActive
 from storage.ports import (
     Archive,
@@ -51,6 +53,8 @@ from storage.repositories import (
 from storage.repositories.archive import FILES_RECORDED
 from storage.repositories.breach import BreachRepository
 from storage.repositories.recurrence import RecurrenceRepository
+
+log = logging.getLogger(__name__)
 
 
 class UnitOfWork(Protocol):
@@ -120,7 +124,7 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
-    async def settle_erasure(self) -> None: ...
+    async def settle_erasure(self, *, erased: bool = True) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -149,13 +153,26 @@ class _Open:
     erasure: ErasureRepository
 
 
-def _checkpoint(connection: Connection) -> None:
-    dbapi_connection = connection.connection.dbapi_connection  # straight to the driver: no BEGIN IMMEDIATE first
+#: How long a checkpoint after an erasure waits for other processes' locks (``SqlUnitOfWork.settle_erasure``).
+CHECKPOINT_WAIT_MS = 100
+#: The SQLite databases (by URL) whose last checkpoint after an erasure was partial: the next retention pass retries.
+_UNSETTLED: set[str] = set()
+
+
+def _checkpoint(connection: Connection) -> bool:
+    """``PRAGMA wal_checkpoint(TRUNCATE)`` straight on the driver's connection (no BEGIN IMMEDIATE first), with a
+    short busy timeout; True when it could not finish (SQLite's first result column: "busy")."""
+    dbapi_connection = connection.connection.dbapi_connection
     assert dbapi_connection is not None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        cursor.fetchall()
+        cursor.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+        try:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            row = cursor.fetchone()
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        return row is None or bool(row[0])
     finally:
         cursor.close()
 
@@ -223,19 +240,40 @@ class SqlUnitOfWork:
     def files_recorded(self) -> bool:
         return self._files_recorded
 
-    async def settle_erasure(self) -> None:
-        """After an erasure's commit (``/forget``, retention): on SQLite, the write-ahead log is checkpointed into the
-        database and truncated (``PRAGMA wal_checkpoint(TRUNCATE)``). Its older frames are earlier versions of the
-        pages the erasure rewrote — the name as it was — and stay in ``<db>-wal`` until SQLite happens to reuse them
-        (found in a walk: the raw file still held it); pages the checkpoint frees are zeroed (``secure_delete``). On a
-        connection of its own, outside any transaction (a checkpoint cannot finish inside one); a reader still on
-        an older snapshot (a backup) makes it partial, and the next erasure's or SQLite's own checkpoint completes
-        it. Nothing on PostgreSQL: its old row versions go with (auto)vacuum (docs/operations.md)."""
+    async def settle_erasure(self, *, erased: bool = True) -> bool:
+        """After an erasure's commit (``/forget``, retention), and after its files left the archive: on SQLite, the
+        write-ahead log is checkpointed into the database and truncated (``PRAGMA wal_checkpoint(TRUNCATE)``). Its
+        older frames are earlier versions of the pages the erasure rewrote — the name as it was — and stay in
+        ``<db>-wal`` until SQLite happens to overwrite them (found in a walk: the raw file still held it); pages the
+        checkpoint frees are zeroed (``secure_delete``). On a connection of its own, outside any transaction (a
+        checkpoint cannot finish inside one), waiting at most :data:`CHECKPOINT_WAIT_MS` for other processes: a
+        reader on an older snapshot (a backup, the register's child) or another writer makes it partial, and the
+        bot's replies must not queue behind it for the usual 2 s. A partial or failed one is logged and left for
+        the next retention pass, which tries again (``erased=False``: only then). Best effort: the erasure itself is
+        committed, and this never raises. True when the log is empty (always on PostgreSQL, whose old row versions
+        go with vacuum: docs/operations.md)."""
         engine = self._session_factory.kw.get("bind")
         if engine is None or engine.dialect.name != "sqlite":
-            return
-        async with engine.connect() as connection:
-            await connection.run_sync(_checkpoint)
+            return True
+        key = str(engine.url)
+        if not erased and key not in _UNSETTLED:
+            return True
+        try:
+            async with engine.connect() as connection:
+                busy = await connection.run_sync(_checkpoint)
+        except Exception:
+            log.warning("the write-ahead log was not checkpointed after an erasure; the next retention pass tries "
+                        "again", exc_info=True)
+            busy = True
+        if busy:
+            if key not in _UNSETTLED:
+                log.warning("after an erasure the write-ahead log could not be emptied (another process is reading "
+                            "or writing): older versions of the erased rows stay in it until the next retention "
+                            "pass empties it")
+            _UNSETTLED.add(key)
+            return False
+        _UNSETTLED.discard(key)
+        return True
 
     async def rollback(self) -> None:
         self._active.session.info.pop(FILES_RECORDED, None)

@@ -103,9 +103,9 @@ async def run(make_uow: Callable[[], UnitOfWork], deps: Deps, now: datetime | No
     async with make_uow() as uow:
         await uow.erasure.sweep_delivered(now - timedelta(days=SWEEP_DAYS))
         await uow.commit()
-        if tickets:
-            await uow.settle_erasure()
     deleted = await delete_files(deps.archive, frozenset(files))
+    # the database's old versions of the rows erased (or of an earlier erasure's, if that checkpoint was partial)
+    await uow.settle_erasure(erased=bool(tickets or attachments))
     if tickets or attachments:
         log.info("retention: identities erased from %d tickets (%d persons emptied), %d attachments and %d archived "
                  "files deleted", len(tickets), emptied, attachments, deleted)

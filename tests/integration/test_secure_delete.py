@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from storage.database import make_engine
@@ -64,3 +66,40 @@ async def test_after_an_erasure_the_write_ahead_log_keeps_no_old_version_of_the_
         await engine.dispose()
     data = await asyncio.to_thread(path.read_bytes)
     assert SECRET.encode() not in data and b"kept kept" in data
+
+
+async def test_a_checkpoint_another_process_holds_up_is_left_for_the_next_pass_and_nothing_waits_long(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Review: a reader on an older snapshot (a backup, the register's child process) keeps the log's frames; the
+    checkpoint then waits only briefly (not the 2 s every reply would queue behind), says so in the log, and the
+    next retention pass (``erased=False``) empties the log once the reader is gone."""
+    from storage.database import make_session_factory
+    from storage.uow import SqlUnitOfWork
+
+    path = tmp_path / "erase.db"
+    wal = tmp_path / "erase.db-wal"
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    reader = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)"))
+            await connection.execute(text("INSERT INTO note (body) VALUES (:a)"), {"a": SECRET})
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT body FROM note").fetchone() == (SECRET,)  # its snapshot holds the old frames
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE note SET body = '[…]'"))
+        uow = SqlUnitOfWork(make_session_factory(engine))
+        with caplog.at_level(logging.WARNING, logger="storage.uow"):
+            assert await uow.settle_erasure() is False
+        assert "could not be emptied" in caplog.text
+        assert SECRET.encode() in await asyncio.to_thread(wal.read_bytes)
+        async with engine.begin() as connection:  # the bot goes on writing meanwhile
+            await connection.execute(text("INSERT INTO note (body) VALUES ('next')"))
+        reader.execute("COMMIT")
+        assert await uow.settle_erasure(erased=False) is True  # the next pass
+        assert await asyncio.to_thread(wal.read_bytes) == b""
+        assert await uow.settle_erasure(erased=False) is True  # settled: nothing to do
+    finally:
+        reader.close()
+        await engine.dispose()
+    assert SECRET.encode() not in await asyncio.to_thread(path.read_bytes)
