@@ -213,11 +213,15 @@ class ErasureRepository:
         return changed
 
     async def lks_of(self, ticket_ids: Sequence[int]) -> list[tuple[int, str]]:
-        """The LKs (id, number) covering any of the tickets."""
+        """The LKs (id, number) covering any of the tickets, or a ticket one of them duplicates (the LK's form lists
+        the duplicates of its tickets, and staff may have named their complainants in it: review)."""
         found: dict[int, str] = {}
         for chunk in chunks(list(ticket_ids)):
+            originals = select(TicketRow.duplicate_of).where(TicketRow.id.in_(chunk),
+                                                             TicketRow.duplicate_of.is_not(None))
             rows = await self._session.execute(select(LkRow.id, LkRow.number).join(
-                LkTicketRow, LkTicketRow.lk_id == LkRow.id).where(LkTicketRow.ticket_id.in_(chunk)))
+                LkTicketRow, LkTicketRow.lk_id == LkRow.id).where(
+                or_(LkTicketRow.ticket_id.in_(chunk), LkTicketRow.ticket_id.in_(originals))))
             found.update({r.id: r.number for r in rows})
         return sorted(found.items())
 

@@ -222,6 +222,28 @@ class TestForget:
         assert rows[first].person_id != rows[second].person_id  # nothing ties the two erasures together
         assert names[rows[first].person_id] and names[rows[second].person_id]
 
+    async def test_an_lk_that_lists_his_ticket_as_a_duplicate_of_its_own_is_scrubbed_too(
+            self, desk: Desk, engine: AsyncEngine) -> None:
+        """Review: the LK's form lists the duplicates of its tickets, but the erasure looked only at the LK's own
+        tickets, so what staff wrote of a duplicate's complainant stayed in the LK."""
+        mine = await file_ticket(desk, "Transkrip saya juga belum terbit.", "duplicate")
+        async with desk.make_uow() as uow:
+            sari = await uow.persons.ensure_telegram(7002, "Sari Dewi")
+            theirs = await uow.tickets.add(NewTicket("complaint", "telegram", sari.id, "transcript", None,
+                                                     "Transkrip belum terbit.", None, {}, (), False, "in_followup",
+                                                     NOW))
+            lk = await uow.lks.add(NewLk("nonconformity", "transcript", "SOP-AK-07", f"Transkrip terlambat; juga "
+                                         f"dilaporkan oleh {NAME}.", "Antrian verifikasi.", 2, NOW))
+            await uow.lks.link(lk.id, [theirs.id])
+            await uow.commit()
+        async with engine.begin() as connection:
+            await connection.execute(update(TicketRow).where(TicketRow.id == mine).values(duplicate_of=theirs.id))
+        ok, _asked = await confirm_all(desk)
+        await desk.press_payloads(BUDI, ok)
+        async with desk.make_uow() as uow:
+            kept = await uow.lks.get_by_number(lk.number)
+        assert kept is not None and kept.description == "Transkrip terlambat; juga dilaporkan oleh […]."
+
     async def test_an_erased_tickets_complainant_cannot_be_written_to_and_the_officer_is_told_so_at_once(
             self, desk: Desk) -> None:
         """Found in a walk: /reply and ↩ Reply on an erased ticket said "sent", then "not delivered"."""
