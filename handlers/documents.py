@@ -449,7 +449,10 @@ async def verify_code(ctx: Ctx, code: str) -> VerifyResult | None:
     else:
         now = content_hash(lk_document(await lk_facts(ctx, lk), ctx, _same, "id"))
         current = document.version == latest and now == document.content_sha256
-    erasures = [at for t in await ctx.uow.lks.tickets(lk.id) for at in (t.identity_erased_at, t.attachments_erased_at)
+    tickets = await ctx.uow.lks.tickets(lk.id)  # and their duplicates, which the form lists too
+    tickets += [d for found in (await ctx.uow.tickets.duplicates_of_many([t.id for t in tickets])).values()
+                for d in found]
+    erasures = [at for t in tickets for at in (t.identity_erased_at, t.attachments_erased_at)
                 if at is not None and at >= document.created_at]
     return VerifyResult(lk.number, document.version, document.created_at.astimezone(ctx.deps.tz),
                         document.language, latest, current, closed, final,

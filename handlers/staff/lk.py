@@ -211,11 +211,11 @@ async def verify(turn: Turn, args: str = "") -> None:
         status.format(number=found.number, current=current),
     ]
     if found.erased_on is not None:  # an auditor must not read the filed copy as invalid (issue 15's walk)
-        lines.append(_("What changed since: on {date} a complainant's personal data was erased from it (their "
-                       "request or the retention period, under the personal data protection law), so a copy made now "
-                       "shows \"[…]\" where their name or contact was and no longer lists their files. The erasure "
-                       "changes nothing else.").format(
-            date=day(found.erased_on.date(), turn.locale)))
+        lines.append(_("On {date}, after this copy was made, a complainant's personal data was erased from {number} "
+                       "(their request or the retention period, under the personal data protection law): a copy made "
+                       "now shows \"[…]\" where their name or contact was and no longer lists their files. An erasure "
+                       "changes nothing else on the form.").format(
+            date=day(found.erased_on.date(), turn.locale), number=found.number))
     lines.append(_("This shows that a copy with this code was made by the system from the content it recorded for "
                    "that version; compare the paper with that version if you doubt it was altered."))
     turn.say("\n".join(lines))

@@ -229,7 +229,8 @@ async def test_the_approval_request_and_the_closing_notice_carry_the_pdf_and_the
     await desk.press(student, ok)
     after = (await desk.say(student, f"/verify {to_officer[1]['caption'].rsplit(' ', 1)[-1]}"))[0]
     assert after.startswith("⚠️") and "archived final version." not in after
-    assert "a complainant's personal data was erased from it" in after and "changes nothing else" in after
+    assert "after this copy was made, a complainant's personal data was erased from LK-2026-001" in after
+    assert "An erasure changes nothing else on the form." in after
     auditor = (await desk.say(desk.user(7777, "Pak Auditor", language="id"),
                               f"/verify {to_officer[1]['caption'].rsplit(' ', 1)[-1]}"))[0]
     assert "dihapus" in auditor and "erased" not in auditor
