@@ -335,10 +335,11 @@ class ErasureRepository:
         wanted_shas, wanted_ids = set(shas), set(file_ids)
         if not wanted_shas and not wanted_ids:
             return 0
-        # by the op's index: only the few file messages are read (matching the JSON of every kept message took most
-        # of one ticket's erasure on SQLite, two scans of ~65 ms; docs/benchmarks.md §15)
+        # by the op's index: only the few file messages are matched and read (matching the JSON of every kept message
+        # took most of one ticket's erasure on SQLite, two scans of ~65 ms; docs/benchmarks.md §15)
         rows = (await self._session.execute(select(OutboxRow.id, OutboxRow.payload).where(
-            OutboxRow.op == SEND_FILE, OutboxRow.status != PENDING))).all()
+            OutboxRow.op == SEND_FILE, OutboxRow.status != PENDING,
+            mentioning(OutboxRow.payload, sorted(wanted_shas | wanted_ids))))).all()
         gone = [r.id for r in rows
                 if (r.payload or {}).get("sha256") in wanted_shas or (r.payload or {}).get("file_id") in wanted_ids]
         for chunk in chunks(gone):
