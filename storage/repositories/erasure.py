@@ -398,7 +398,9 @@ class ErasureRepository:
         if not recent:
             return 0
         known = select(PersonRow.id).where(PersonRow.telegram_id == OutboxRow.chat_id).exists()
+        # "+ 0": SQLite (no statistics) otherwise read by (status, chat_id > 0) — every delivered message, 83 ms at
+        # 70,000 — instead of the last two days by (status, not_before)
         result = await self._session.execute(delete(OutboxRow).where(
             OutboxRow.status.in_(["sent", "failed", "cancelled"]), OutboxRow.not_before >= since,
-            OutboxRow.chat_id > 0, OutboxRow.created_at >= since, ~known))
+            (OutboxRow.chat_id + 0) > 0, OutboxRow.created_at >= since, ~known))
         return int(getattr(result, "rowcount", 0) or 0)
