@@ -22,9 +22,11 @@ from bot.errors import ConfigError
 from bot.privacy_report import csv_report, moment, reach_of, summary, text_report
 from bot.service import db_label
 from bot.settings import Settings
-from handlers.breach import affected, erasures_since
+from domain.vocabulary import AuditKind
+from handlers.breach import Affected, affected, erasures_since
 from handlers.breach_notice import MAX_NOTICE, Notified, notify_affected
 from handlers.text import shown
+from storage.repositories.privacy import AuditEntry
 
 EXAMPLE = "2026-11-01T08:00+07:00"
 SHOWN = 20
@@ -81,6 +83,7 @@ async def list_affected(settings: Settings, since: datetime, until: datetime, *,
         label = db_label(app)
     finally:
         await app.close()
+    await _audited(settings, found, out)
     tz = app.deps.tz
     body = csv_report(found) if csv_format else text_report(found, tz)
     if out is not None:
@@ -94,6 +97,21 @@ async def list_affected(settings: Settings, since: datetime, until: datetime, *,
     else:
         print(f"Database: {label}")
         sys.stdout.write(body)
+
+
+async def _audited(settings: Settings, found: Affected, out: Path | None) -> None:
+    """The listing in the audit trail (``/audit``): it shows everyone's identity, so who may see it is accountable
+    as for any identity view — when, which window, how many people, whether written to a file. Recorded before the
+    list is printed or written; the office PC's command has no staff identity, so no actor."""
+    app = build(settings)
+    try:
+        async with app.make_uow() as uow:
+            await uow.audit.add(datetime.now(UTC), [AuditEntry(
+                AuditKind.BREACH_LIST, place="cli", detail={"breach": found.breach_id, "people": len(found.people),
+                                                            "file": out is not None})])
+            await uow.commit()
+    finally:
+        await app.close()
 
 
 def notice_texts(text_id: Path, text_en: Path) -> dict[str, str]:

@@ -96,6 +96,7 @@ class AuditKind(StrEnum):
     CORRECT = "correct"  # a correction (/correct): detail {"fields": [...]}
     MYDATA = "mydata"  # a copy of a person's data given (/mydata)
     BREACH_NOTICE = "breach_notice"  # a breach notice queued to the subject (tanggap privacy notify): detail {"breach"}
+    BREACH_LIST = "breach_list"  # whom a breach affects was listed (tanggap privacy affected): detail {breach, people}
 
 
 class DataRequestKind(StrEnum):

@@ -120,6 +120,9 @@ def entry_line(row: AuditRecord, look: Looked) -> str:
     elif row.kind == "breach_notice":  # AuditKind.BREACH_NOTICE (tanggap privacy notify), from the breach helper
         text = _("a breach notice was queued to a person: {breach}").format(breach=shown(str(detail.get("breach")
                                                                                               or "—"), 60))
+    elif row.kind == AuditKind.BREACH_LIST:
+        text = _("whom a breach affects was listed on the office PC (tanggap privacy affected): {breach}, people: "
+                 "{n}").format(breach=shown(str(detail.get("breach") or "—"), 60), n=detail.get("people", 0))
     else:
         text = shown(row.kind, 32) + (f" {number}" if number else "")
     return f"• {when(row.at, look.tz, look.locale)} — {text}"

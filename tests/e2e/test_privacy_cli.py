@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
+import json
 import os
 import sqlite3
 import subprocess
@@ -83,6 +84,10 @@ def test_affected_csv_then_notify_dry_run_twice_and_once_more(tmp_path: Path) ->
         rows = list(csv.DictReader(fh))
     assert {r["name"]: r["reach"] for r in rows}["Fajar Test"] == "contact"
     assert world.tickets["Budi"] not in (tmp_path / "a.csv").read_text(encoding="utf-8-sig")
+    with contextlib.closing(sqlite3.connect(db)) as raw:  # the listing is accountable like any identity view
+        audit = raw.execute("SELECT kind, actor_id, place, detail FROM audit_log WHERE kind = 'breach_list'").fetchall()
+    assert [(kind, actor, place, json.loads(detail)) for kind, actor, place, detail in audit] == [
+        ("breach_list", None, "cli", {"breach": "20261109T1700Z-20261119T1700Z", "people": 7, "file": True})]
     (tmp_path / "id.txt").write_text("Mohon maaf, data Anda mungkin bocor.\n", encoding="utf-8")
     (tmp_path / "en.txt").write_text("We are sorry: your data may have leaked.\n", encoding="utf-8")
     notify = ["privacy", "notify", *WINDOW, "--text-id", "id.txt", "--text-en", "en.txt"]

@@ -25,3 +25,16 @@ def test_the_retention_line_counts_without_a_plural_to_get_wrong(lang: str, expe
     row = AuditRecord(1, AT, AuditKind.RETENTION, None, None, None, None, {"identities": 1, "attachments": 12})
     line = entry_line(row, look)
     assert line.startswith("• ") and line.endswith(expected)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "whom a breach affects was listed on the office PC (tanggap privacy affected): "
+           "20261109T1700Z-20261119T1700Z, people: 7"),
+    ("id", "daftar orang yang terdampak kebocoran dibuat di PC kantor (tanggap privacy affected): "
+           "20261109T1700Z-20261119T1700Z, orang: 7"),
+])
+def test_a_breach_listing_is_a_line_of_its_own(lang: str, expected: str) -> None:
+    look = Looked({}, {}, Translator().gettext(lang), lang, ZoneInfo("Asia/Jakarta"))
+    row = AuditRecord(2, AT, AuditKind.BREACH_LIST, None, None, None, "cli",
+                      {"breach": "20261109T1700Z-20261119T1700Z", "people": 7, "file": True})
+    assert entry_line(row, look).endswith(expected)
