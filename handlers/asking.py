@@ -25,6 +25,10 @@ PROMPTS = {
     "return": N_("Write a note for the officer: what must change in {subject}?"),
     "lk_response": N_("The programme of {subject} worked. Write the response sent to the complainants of its "
                       "tickets; the LK then closes."),
+    "lk_close_answered": N_("The programme of {subject} worked. Its complainants were all answered after the "
+                            "correction, and now each is told that the measures were checked and work. Write a line "
+                            "to add to that notice if you wish (what is in place now), or press “✔ Close without a "
+                            "line”; the LK then closes."),
     "not_effective": N_("Why was the programme of {subject} not effective? Your answer is recorded on the LK and "
                         "sent to its officer, who plans the next round (checked and approved before it runs)."),
     "correction_response": N_("The corrections of {subject} are done. Write the response to its complainants: "
@@ -66,5 +70,11 @@ async def ask(turn: Turn, kind: str, subject: str, **data: Any) -> None:
         turn.reaction.callback_answer = turn._("I sent you a private message: answer there.")
 
 
+#: A staff question whose answer may be left out: the button that says so (it sends ``pd:skip`` too).
+OPTIONAL = {"lk_close_answered": N_("✔ Close without a line")}
+
+
 def pending_buttons(turn: Turn, kind: str) -> Keyboard:
+    if kind in OPTIONAL:
+        return ((Button(turn._(OPTIONAL[kind]), "pd:skip"),),)
     return ((Button(turn._("Skip"), "pd:skip"),),) if kind in SKIPPABLE else ()

@@ -52,6 +52,10 @@ NOTICES = {
         "The bureau has checked that the measures taken after your complaint {number} work: the nonconformity "
         "behind it is closed. Thank you for reporting it.\n\n<b>Response:</b> {note}"
     ),
+    "verified_plain": N_(
+        "The bureau has checked that the measures taken after your complaint {number} work: the nonconformity "
+        "behind it is closed. Thank you for reporting it."
+    ),
 }
 ASK_RATING = N_("How satisfied are you with the outcome of {number}? (1 = not at all, 5 = very)")
 REACH_LATER = N_(

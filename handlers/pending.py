@@ -12,7 +12,7 @@ from typing import Any
 
 from domain.vocabulary import Role, TicketStatus
 from handlers import conversation, correct, rating
-from handlers.asking import PENDING, SKIPPABLE
+from handlers.asking import OPTIONAL, PENDING, SKIPPABLE
 from handlers.auth import allowed
 from handlers.errors import Refusal
 from handlers.events import FileRef
@@ -48,6 +48,9 @@ async def skip(turn: Turn) -> None:
     if record is not None and record.dialog == PENDING and record.state in SKIPPABLE:
         await turn.uow.dialogs.delete(turn.chat_id)
         await rating.comment(turn, int(record.data["ticket_id"]), None)
+    elif record is not None and record.dialog == PENDING and record.state in OPTIONAL:  # "✔ Close without a line"
+        await turn.uow.dialogs.delete(turn.chat_id)
+        await lks.close(turn, await lk_by_id(await turn.ctx(), record.data["lk_id"]), None)
     else:
         turn.reaction.callback_answer = turn._("This button is no longer active.")
 
@@ -124,6 +127,7 @@ HANDLERS: dict[str, Handler] = {
     "reply": _reply,
     "return": _lk_step(lks.return_lk),
     "lk_response": _lk_step(lks.close),
+    "lk_close_answered": _lk_step(lks.close),
     "not_effective": _lk_step(lks.not_effective),
     "correction_response": _lk_step(lks.respond),
     "evidence": _evidence,

@@ -9,7 +9,7 @@ and may rate it then; the LK's effectiveness check continues afterwards without 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from dialogs.workflow import lk_move_roles
 from domain.vocabulary import (
@@ -343,11 +343,26 @@ async def not_effective(ctx: Ctx, lk: LkRecord, reason: str) -> LkRecord:
     return lk
 
 
-async def close(ctx: Ctx, lk: LkRecord, response: str) -> LkRecord:
+def answered_already(lk: LkRecord, tickets: Sequence[TicketRecord]) -> bool:
+    """Every complaint of the LK was answered after its correction and no suggestion waits for its programme's end:
+    at closing they only hear that the measures work, and the monitor need not write anything (both walks of issue
+    14 were asked for a second response the complainants did not need)."""
+    return bool(tickets) and not any(
+        (t.kind == TicketKind.COMPLAINT and t.status in AWAITING_ANSWER)
+        or (t.kind == TicketKind.SUGGESTION and t.status == TicketStatus.ACCEPTED) for t in tickets)
+
+
+async def close(ctx: Ctx, lk: LkRecord, response: str | None) -> LkRecord:
     """Step f–g: effective. The LK closes; complaints still in follow-up (or reopened after an answer the
     complainant rated low) are resolved with the response, those
-    answered after their correction hear that the measures work, and suggestions' programmes are complete."""
-    response = checked_text(ctx._, response)
+    answered after their correction hear that the measures work, and suggestions' programmes are complete.
+    ``response`` None: no new text, when :func:`answered_already` (they get the notice without one)."""
+    if response is None:
+        if not answered_already(lk, await ctx.uow.lks.tickets(lk.id)):
+            raise Refusal(ctx._("Some complainants of {number} still wait for an answer: write the response.").format(
+                number=lk.number))
+    else:
+        response = checked_text(ctx._, response)
     lk = await _move(ctx, lk, LkStatus.CLOSED, LkEvent.CLOSED, {"response": response}, effective=True,
                      verified_by=ctx.actor.person_id, verified_at=ctx.now, response=response, closed_at=ctx.now)
     tickets = await ctx.uow.lks.tickets(lk.id)  # by status group, each moved, recorded and told set-based
@@ -360,9 +375,11 @@ async def close(ctx: Ctx, lk: LkRecord, response: str) -> LkRecord:
     await record_all(ctx, answered, TicketEvent.VERIFIED, {"lk": lk.number})
     done = await move_all(ctx, accepted, TicketStatus.CLOSED, TicketEvent.CLOSED,
                           {"reason": "programme", "text": response}, response=response, resolved_at=ctx.now)
-    await notices.tell_complainants(ctx, resolved, "resolved", response)
-    await notices.tell_complainants(ctx, answered, "verified", response)  # their cards do not change
-    await notices.tell_complainants(ctx, done, "programme_done", response)
+    said = response or ""  # None: nobody is waiting for an answer (resolved and done are empty)
+    await notices.tell_complainants(ctx, resolved, "resolved", said)
+    await notices.tell_complainants(ctx, answered, "verified" if response else "verified_plain",
+                                    said)  # their cards do not change
+    await notices.tell_complainants(ctx, done, "programme_done", said)
     await notices.refresh_cards(ctx, [*resolved, *done])
     await _tell_closed(ctx, lk)
     return lk

@@ -15,6 +15,7 @@ from domain.vocabulary import ASSIGNERS, STAFF, LkStatus, Role, TicketStatus
 from handlers.asking import ask
 from handlers.errors import Refusal
 from handlers.procedure.checks import lk_by_id, lk_not_now, ticket_by_id
+from handlers.procedure.lks import answered_already
 from handlers.staff import audit, due_work, requests, search, staff_dialogs, tickets
 from handlers.staff import lk as lks
 from handlers.turn import Turn
@@ -59,6 +60,17 @@ def _ask_lk(kind: str, status: LkStatus | None = None) -> Run:
         await ask(turn, kind, lk.number, lk_id=lk.id)
 
     return run
+
+
+async def _lk_effective(turn: Turn, arg: str) -> None:
+    """✔ Effective: the response to write — or, when every complainant was answered after the correction, a line
+    they may be given with the notice that the measures work, or none."""
+    ctx = await turn.ctx()
+    lk = await lk_by_id(ctx, arg)
+    if lk.status != LkStatus.AWAITING_VERIFICATION:
+        raise lk_not_now(turn._, lk)
+    answered = answered_already(lk, await ctx.uow.lks.tickets(lk.id))
+    await ask(turn, "lk_close_answered" if answered else "lk_response", lk.number, lk_id=lk.id)
 
 
 async def _show(turn: Turn, arg: str) -> None:
@@ -129,8 +141,7 @@ STAFF_BUTTONS: dict[str, StaffButton] = {
     "lk:check": StaffButton(_lk_check, frozenset({Role.REVIEWER})),
     "lk:return": StaffButton(_lk_return, frozenset({Role.REVIEWER, Role.APPROVER})),
     "lk:approve": StaffButton(_lk_approve, frozenset({Role.APPROVER})),
-    "lk:eff": StaffButton(_ask_lk("lk_response", LkStatus.AWAITING_VERIFICATION),
-                          frozenset({Role.MONITOR, Role.APPROVER})),
+    "lk:eff": StaffButton(_lk_effective, frozenset({Role.MONITOR, Role.APPROVER})),
     "lk:noteff": StaffButton(_ask_lk("not_effective", LkStatus.AWAITING_VERIFICATION),
                              frozenset({Role.MONITOR, Role.APPROVER})),
     "lk:respond": StaffButton(_ask_lk("correction_response"), OFFICER),

@@ -151,7 +151,7 @@ async def not_effective(turn: Turn, lk: LkRecord, reason: str) -> None:
                                                                                         round=lk.round))
 
 
-async def close(turn: Turn, lk: LkRecord, response: str) -> None:
+async def close(turn: Turn, lk: LkRecord, response: str | None) -> None:
     """Close the LK; its closed form follows from a job run after the commit (:mod:`handlers.lk_form_jobs`)."""
     ctx = await turn.ctx()
     lk = await procedure.close(ctx, lk, response)

@@ -185,6 +185,59 @@ async def test_the_complainant_hears_when_the_correction_is_done_and_rates_befor
         number="LK-2026-001", status=en("closed"))
 
 
+async def test_when_every_complainant_was_answered_the_monitor_may_close_without_writing_a_second_response(
+        desk: Desk) -> None:
+    """Issue 14's walks: the monitor judging "effective" was asked for a response the complainants, answered after
+    the correction, did not need. Now they are offered a line for the notice, or "✔ Close without a line"."""
+    await approved(desk)
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    await desk.say(officer, "/lk action done 1 Transcript issued and handed over on 25 November.")
+    await desk.say(officer, "Your transcript is ready at the counter.")
+    await desk.say(desk.user(OWNER, NAMES[OWNER]), "/lk action done 2 Deputy signatories appointed by decree 12/2026.")
+    monitor = desk.user(MONITOR, NAMES[MONITOR])
+    async with desk.make_uow() as uow:
+        lk = await uow.lks.get_by_number("LK-2026-001")
+    assert lk is not None
+    _answer, asked = await desk.press_payloads(monitor, f"lk:eff:{lk.id}")
+    prompt = next(p for p in asked if p["chat_id"] == MONITOR)
+    assert en("The programme of {subject} worked. Its complainants were all answered after the correction, and now "
+              "each is told that the measures were checked and work. Write a line to add to that notice if you "
+              "wish (what is in place now), or press “✔ Close without a line”; the LK then closes.").format(
+        subject="LK-2026-001") in prompt["text"]
+    assert [[data for _t, data in row] for row in prompt["buttons"]] == [["pd:skip"]]
+    _answer, closed = await desk.press_payloads(monitor, "pd:skip")
+    to_student = [p.get("text") for p in closed if p["chat_id"] == STUDENT]
+    assert to_student == [en("The bureau has checked that the measures taken after your complaint {number} work: the "
+                             "nonconformity behind it is closed. Thank you for reporting it.").format(
+        number="KEL-2026-00001")]
+    assert en("{number} is closed; the complainants were told.").format(number="LK-2026-001") in [
+        p.get("text") for p in closed if p["chat_id"] == MONITOR]
+    async with desk.make_uow() as uow:
+        lk = await uow.lks.get_by_number("LK-2026-001")
+    assert lk is not None and lk.status == "closed" and lk.effective and lk.response is None
+    again, _sent = await desk.press_payloads(monitor, "pd:skip")  # a second press changes nothing
+    assert again == en("This button is no longer active.")
+    shown = (await desk.say(officer, "/lk LK-2026-001"))[0]
+    assert "Response to the complainants" not in shown and "Your transcript is ready" not in shown
+
+
+async def test_while_a_complainant_waits_for_an_answer_the_monitor_must_write_the_response(desk: Desk) -> None:
+    await approved(desk)
+    await desk.say(desk.user(OFFICER, NAMES[OFFICER]), "/lk action done 1 Transcript issued on 25 November.")
+    await desk.say(desk.user(OFFICER, NAMES[OFFICER]), "/cancel")  # the officer leaves the response for now
+    await desk.say(desk.user(OWNER, NAMES[OWNER]), "/lk action done 2 Deputy signatories appointed by decree 12/2026.")
+    async with desk.make_uow() as uow:
+        lk = await uow.lks.get_by_number("LK-2026-001")
+    assert lk is not None
+    monitor = desk.user(MONITOR, NAMES[MONITOR])
+    _answer, asked = await desk.press_payloads(monitor, f"lk:eff:{lk.id}")
+    prompt = next(p for p in asked if p["chat_id"] == MONITOR)
+    assert en("The programme of {subject} worked. Write the response sent to the complainants of its tickets; the LK "
+              "then closes.").format(subject="LK-2026-001") in prompt["text"] and not prompt["buttons"]
+    answer, _sent = await desk.press_payloads(monitor, "pd:skip")  # a forged skip: nothing closes
+    assert answer == en("This button is no longer active.")
+
+
 async def test_a_correction_done_by_its_owner_asks_the_lks_officer_for_the_response(
         desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
     number = await lk_id(desk)
