@@ -111,3 +111,18 @@ def _install_sqlite_hooks(engine: AsyncEngine, *, read_only: bool = False) -> No
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def driver_execute(connection: Connection, sql: str) -> tuple[Any, ...] | None:
+    """``sql`` straight on the driver's connection, its first row if any: a SQLAlchemy statement would first begin a
+    transaction (``BEGIN IMMEDIATE`` on SQLite), and some pragmas only work outside one (``foreign_keys``, a
+    checkpoint that is to finish)."""
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+        return tuple(row) if row is not None else None
+    finally:
+        cursor.close()

@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.database import SQLITE_BUSY_TIMEOUT_MS
+from storage.database import SQLITE_BUSY_TIMEOUT_MS, driver_execute
 from storage.errors import MigrationBrokeForeignKeys
 
 #: PostgreSQL advisory lock key held while migrating (storage/lease.py uses another key).
@@ -84,14 +84,7 @@ def migration_transaction(connection: Connection) -> Iterator[None]:
 
 
 def _sqlite_pragma(connection: Connection, pragma: str) -> None:
-    # Straight to the driver: a SQLAlchemy statement would first begin a transaction.
-    dbapi_connection = connection.connection.dbapi_connection
-    assert dbapi_connection is not None
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute(f"PRAGMA {pragma}")
-    finally:
-        cursor.close()
+    driver_execute(connection, f"PRAGMA {pragma}")
 
 
 def _run(connection: Connection, action: Callable[[Config], None]) -> None:

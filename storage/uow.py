@@ -10,7 +10,7 @@ from typing import Protocol, Self
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.database import SQLITE_BUSY_TIMEOUT_MS
+from storage.database import SQLITE_BUSY_TIMEOUT_MS, driver_execute
 from storage.errors import UnitOfWorkAlreadyActive, UnitOfWorkNotActive
 from storage.ports import (
     Archive,
@@ -160,21 +160,14 @@ _UNSETTLED: set[str] = set()
 
 
 def _checkpoint(connection: Connection) -> bool:
-    """``PRAGMA wal_checkpoint(TRUNCATE)`` straight on the driver's connection (no BEGIN IMMEDIATE first), with a
-    short busy timeout; True when it could not finish (SQLite's first result column: "busy")."""
-    dbapi_connection = connection.connection.dbapi_connection
-    assert dbapi_connection is not None
-    cursor = dbapi_connection.cursor()
+    """``PRAGMA wal_checkpoint(TRUNCATE)`` outside any transaction, with a short busy timeout; True when it could not
+    finish (SQLite's first result column: "busy")."""
+    driver_execute(connection, f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
     try:
-        cursor.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
-        try:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            row = cursor.fetchone()
-        finally:
-            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        return row is None or bool(row[0])
+        row = driver_execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
-        cursor.close()
+        driver_execute(connection, f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    return row is None or bool(row[0])
 
 
 class SqlUnitOfWork:

@@ -13,20 +13,25 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.database import make_engine
 
 SECRET = "Zulkarnain Wibisono 0812-3456-7890"
 
 
+async def noted(engine: AsyncEngine) -> None:
+    """A table with the secret in one row and something kept in another."""
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)"))
+        await connection.execute(text("INSERT INTO note (body) VALUES (:a), (:b)"), {"a": SECRET, "b": "kept " * 20})
+
+
 async def test_a_deleted_row_leaves_nothing_in_the_file(tmp_path: Path) -> None:
     path = tmp_path / "erase.db"
     engine = make_engine(f"sqlite+aiosqlite:///{path}")
     try:
-        async with engine.begin() as connection:
-            await connection.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)"))
-            await connection.execute(text("INSERT INTO note (body) VALUES (:a), (:b)"),
-                                     {"a": SECRET, "b": "kept " * 20})
+        await noted(engine)
         async with engine.begin() as connection:
             await connection.execute(text("DELETE FROM note WHERE body = :a"), {"a": SECRET})
     finally:
@@ -48,10 +53,7 @@ async def test_after_an_erasure_the_write_ahead_log_keeps_no_old_version_of_the_
     wal = tmp_path / "erase.db-wal"
     engine = make_engine(f"sqlite+aiosqlite:///{path}")
     try:
-        async with engine.begin() as connection:
-            await connection.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)"))
-            await connection.execute(text("INSERT INTO note (body) VALUES (:a), (:b)"),
-                                     {"a": SECRET, "b": "kept " * 20})
+        await noted(engine)
         uow = SqlUnitOfWork(make_session_factory(engine))
         async with engine.begin() as connection:  # the erasure rewrites the row
             await connection.execute(text("UPDATE note SET body = '[…]' WHERE body = :a"), {"a": SECRET})
