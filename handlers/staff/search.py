@@ -39,7 +39,7 @@ from handlers.procedure.checks import as_id, find_ticket
 from handlers.procedure.lookups import viewer
 from handlers.staff import search_index
 from handlers.staff.search_views import USAGE, refusal, understood
-from handlers.staff.tickets import line
+from handlers.staff.tickets import as_listed, line
 from handlers.text import neutral
 from handlers.turn import Turn
 from storage.records import StaffMember, TicketRecord
@@ -95,7 +95,7 @@ async def show_page(turn: Turn, filters: Filters, number: int) -> None:
     count = (_("1 ticket:") if total == 1 else
              _("{total} tickets, newest first (page {page} of {pages}):").format(total=total, page=number + 1,
                                                                                  pages=pages))
-    lines = [header, count, *(line(turn, t) for t in tickets)]
+    lines = [header, count, *(line(turn, t) for t in await as_listed(turn, tickets))]
     rows = [tuple(Button(t.number, f"sh:{t.id}") for t in tickets[i: i + 2]) for i in range(0, len(tickets), 2)]
     nav = [Button(label, data) for label, to in ((_("« Newer"), number - 1), (_("Older »"), number + 1))
            if 0 <= to < pages and (data := to_data(PAGE_PREFIX, filters, to)) is not None]
@@ -117,7 +117,8 @@ async def similar(turn: Turn, args: str = "") -> None:
         finally:
             index.remove(ticket.id)
     found = await turn.uow.tickets.by_ids(tid for tid, _n, _s in hits)
-    _show(turn, escape(_("Tickets like {number}:").format(number=ticket.number)), found)
+    await _show(turn, escape(_("Tickets like {number}:").format(number=ticket.number)),
+                await _not_linked(turn, ticket, found))
 
 
 async def _matches(turn: Turn, words: str, filters: Filters) -> None:
@@ -136,7 +137,7 @@ async def _matches(turn: Turn, words: str, filters: Filters) -> None:
     found = [t for t in await turn.uow.tickets.by_ids(tid for tid, _n, _s in hits) if _admits(turn, filters, t)]
     found = await _not_by_identity(turn, words, found)
     header = understood(turn, filters, words, await _names(turn, filters))
-    _show(turn, header, found[:SHOWN], note)
+    await _show(turn, header, found[:SHOWN], note)
 
 
 async def _older_matches(turn: Turn, words: str, filters: Filters, start: date) -> tuple[list[Hit], int]:
@@ -173,12 +174,25 @@ async def _not_by_identity(turn: Turn, words: str, found: list[TicketRecord]) ->
     return [t for t in found if t.id not in named_by_words]
 
 
-def _show(turn: Turn, title: str, found: list[TicketRecord], note: str = "") -> None:
+async def _not_linked(turn: Turn, ticket: TicketRecord, found: list[TicketRecord]) -> list[TicketRecord]:
+    """Without the tickets of the same complainant, when either is confidential or anonymous and the staff member may
+    not see who filed it: their texts are alike because they name the same person, and listing them together told a
+    reviewer that an anonymous complaint came from a confidential complainant (the walk's ``/similar``)."""
+    ctx = await turn.ctx()
+    seer = viewer(ctx)
+
+    def hidden(t: TicketRecord) -> bool:
+        return protected(t) and not identity.may_see(seer, t, ctx.deps.confidential_roles)
+    return [t for t in found if ticket.person_id is None or t.person_id != ticket.person_id
+            or not (hidden(t) or hidden(ticket))]
+
+
+async def _show(turn: Turn, title: str, found: list[TicketRecord], note: str = "") -> None:
     _ = turn._
     if not found:
         turn.say("\n".join(filter(None, (title, _("Nothing found."), escape(note)))))
         return
-    lines = [title, *(line(turn, t) for t in found)]
+    lines = [title, *(line(turn, t) for t in await as_listed(turn, found))]
     if note:
         lines.append(escape(note))
     turn.say("\n".join(lines), tuple((Button(t.number, f"sh:{t.id}"),) for t in found[:8]))

@@ -6,6 +6,9 @@ what happened; the complainant and the staff group are told by the use case itse
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from domain.vocabulary import LkStatus, Role, TicketStatus
 from handlers import identity
 from handlers.asking import ask
@@ -15,7 +18,7 @@ from handlers.formats import age, day
 from handlers.history import Reader
 from handlers.i18n import Gettext
 from handlers.labels import status_name
-from handlers.privacy.mask import masker, neutral_file_name, protected
+from handlers.privacy.mask import masker, neutral_file_name, own_texts, protected
 from handlers.procedure import recurrence as recurrences
 from handlers.procedure import tickets as procedure
 from handlers.procedure.checks import as_id, find_ticket, ticket_by_id
@@ -41,6 +44,22 @@ def line(turn: Turn, ticket: TicketRecord, joined: int = 0) -> str:
     return text + (" · " + _("👥 {n} me too").format(n=joined) if joined else "")
 
 
+async def as_listed(turn: Turn, tickets: Sequence[TicketRecord]) -> list[TicketRecord]:
+    """The tickets as a list (``/inbox``, ``/search``, ``/similar``) may show them to this staff member: one whose
+    complainant they may not see (confidential, and any anonymous one) with the complainant's own identifiers masked
+    in its description, as ``/show`` does — the walk found a reviewer's ``/search legalisir`` reading "Saya Siti Rahma,
+    NRP 5025211001…" under a confidential ticket."""
+    ctx = await turn.ctx()
+    who = viewer(ctx)
+    hidden = [t for t in tickets if protected(t) and not identity.may_see(who, t, ctx.deps.confidential_roles)]
+    if not hidden:
+        return list(tickets)
+    people = await turn.uow.persons.by_ids(t.person_id for t in hidden if t.person_id is not None)
+    masked = {t.id: replace(t, description=masker(people.get(t.person_id or 0), own_texts(t)).text(t.description))
+              for t in hidden}
+    return [masked.get(t.id, t) for t in tickets]
+
+
 METOO_WORDS = frozenset({"metoo", "m", "juga", "kasus"})
 """``/inbox metoo``: the cases most complainants joined first (``juga``/``kasus``: the same in Indonesian)."""
 
@@ -61,7 +80,8 @@ async def inbox(turn: Turn, args: str = "") -> None:
     title = (_("<b>Inbox</b> — new tickets and yours ({total}), most “me too” first:") if by_size else
              _("<b>Inbox</b> — new tickets and yours ({total}), oldest first:"))
     lines = [title.format(total=total)]
-    lines += [line(turn, t, sizes.get(t.case_id, 1) - 1 if t.case_id is not None else 0) for t in tickets]
+    lines += [line(turn, t, sizes.get(t.case_id, 1) - 1 if t.case_id is not None else 0)
+              for t in await as_listed(turn, tickets)]
     rows = [tuple(Button(t.number, f"sh:{t.id}") for t in tickets[i: i + 2]) for i in range(0, len(tickets), 2)]
     mode = "m" if by_size else ""
     nav = []

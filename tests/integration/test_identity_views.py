@@ -167,6 +167,33 @@ async def test_a_search_by_a_protected_complainants_identifiers_does_not_find_th
     assert "KEL-2026-00001" in (await desk.say(oscar, "/search legalisir ijazah"))[0]
 
 
+async def test_lists_mask_a_protected_complainants_identifiers_for_whoever_may_not_see_them(
+        new_uow: Callable[[], SqlUnitOfWork]) -> None:
+    """Third walk: /search, /similar and /inbox showed "Saya Siti Rahma, NRP 5025211001…" in the line of a
+    confidential and of an anonymous ticket (while /show masked it), and /similar listed the anonymous ticket beside
+    the confidential one of the same student."""
+    from handlers.staff import search_index
+
+    search_index.forget_indexes()
+    desk = Desk(new_uow)
+    await staff(desk, new_uow)
+    async with new_uow() as uow:
+        student = await uow.persons.ensure_telegram(5001, "Siti Rahma")
+        for level, text in (("confidential", "Saya Siti Rahma, NRP 5025211001: legalisir ijazah ditolak."),
+                            ("anonymous", "Nama saya Siti Rahma (NRP 5025211001), legalisir KTM ditolak.")):
+            await uow.tickets.add(NewTicket("complaint", "telegram", student.id, "transcript", None, text, None, {},
+                                            (), False, "received", NOW, identity_level=level))
+        await uow.commit()
+    olivia, oscar = desk.user(OFFICER, "Olivia"), desk.user(OTHER, "Oscar")
+    await desk.say(olivia, "/take KEL-2026-00001")
+    await desk.say(olivia, "/take KEL-2026-00002")
+    found = (await desk.say(oscar, "/search legalisir ditolak"))[0]
+    assert "KEL-2026-00001" in found and "KEL-2026-00002" in found and "Siti" not in found and "5025211001" not in found
+    inbox = (await desk.say(olivia, "/inbox"))[0]  # the handling officer: the confidential one as written only
+    assert "Saya Siti Rahma, NRP 5025211001" in inbox and "Nama saya Siti" not in inbox and "Nama saya […]" in inbox
+    assert "KEL-2026-00002" not in "\n".join(await desk.say(oscar, "/similar KEL-2026-00001"))
+
+
 async def test_a_letters_contact_reaches_only_an_actor_who_may_see_it(new_uow: Callable[[], SqlUnitOfWork]) -> None:
     desk = Desk(new_uow)
     await staff(desk, new_uow)
