@@ -426,12 +426,17 @@ class RegisterTicket:
 
 @dataclass(frozen=True)
 class Masking:
-    """Who a protected complainant is, to be masked in their texts: never itself shown."""
+    """Who a protected complainant is, to be masked in their texts: never itself shown. ``former``: the names and
+    contacts they had before (``person.former``), as on :class:`PersonRecord`."""
 
     name: str | None
     nrp: str | None
     contact: str | None
     telegram_id: int | None
+    former: tuple[tuple[str, str], ...] = ()
+
+    def former_values(self, kind: str) -> tuple[str, ...]:
+        return tuple(value for what, value in self.former if what == kind)
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,11 @@ def protected(ticket: TicketRecord) -> bool:
 
 
 def mask_identity(person: PersonRecord | Masking, own_texts: Iterable[str | None] = ()) -> Identity:
-    """What masks ``person`` (see :func:`masker`), to combine several complainants in one scrubber."""
-    written = written_identifiers(text for text in own_texts if text)
-    aliases = person.former_values("name") if isinstance(person, PersonRecord) else ()
+    """What masks ``person`` (see :func:`masker`), to combine several complainants in one scrubber: with the names
+    and contacts they had before (a register masked "[…] Rahma" after a /correct: the third walk)."""
+    written = written_identifiers(text for text in own_texts if text) + person.former_values("contact")
     return Identity(GONE, name=person.name, nrp=person.nrp, contact=person.contact, telegram_id=person.telegram_id,
-                    written=written, aliases=aliases)
+                    written=written, aliases=person.former_values("name"))
 
 
 class Rated(Protocol):

@@ -104,7 +104,7 @@ class RegisterRepository:
         complainant, officer, hidden = aliased(PersonRow), aliased(PersonRow), aliased(PersonRow)
         statement = (
             select(*REGISTER_COLUMNS, complainant.name, officer.name, TicketRow.identity_level,
-                   hidden.id, hidden.name, hidden.nrp, hidden.contact, hidden.telegram_id)
+                   hidden.id, hidden.name, hidden.nrp, hidden.contact, hidden.telegram_id, hidden.former)
             .outerjoin(complainant, and_(complainant.id == TicketRow.person_id, *NAMED))
             .outerjoin(officer, officer.id == TicketRow.assigned_to)
             .outerjoin(hidden, and_(hidden.id == TicketRow.person_id, *PROTECTED))
@@ -133,9 +133,10 @@ class RegisterRepository:
         found = []
         for (id_, number, kind, channel, code, other, description, anonymous, status, created_at, updated_at,
              confirmed_at, resolved_at, rating, comment, rated_at, complainant_name, officer_name, level,
-             hidden_id, hidden_name, nrp, contact, telegram_id) in rows:
+             hidden_id, hidden_name, nrp, contact, telegram_id, former) in rows:
             verdict, verdict_at = verdicts.get(id_, no_verdict)
-            mask = Masking(hidden_name, nrp, contact, telegram_id) if hidden_id is not None else None
+            mask = (Masking(hidden_name, nrp, contact, telegram_id, tuple((str(k), str(v)) for k, v in former or []))
+                    if hidden_id is not None else None)
             found.append(RegisterTicket(id_, number, kind, channel, code, other, description, anonymous, status,
                                         created_at, updated_at, confirmed_at, resolved_at, rating, comment, rated_at,
                                         None if anonymous else complainant_name, officer_name, verdict, verdict_at,

@@ -319,6 +319,8 @@ class TestIdentityLevels:
             secret = await uow.persons.ensure_telegram(1003, "Zulkarnain Wibisono")
             said = ("Saya Zulkarnain (NRP 5025201234), hubungi 0812-3456-7890 atau zul@its.ac.id. "
                     "Transkrip belum terbit.")
+            # the third walk: a name corrected afterwards left "[…] Wibisono" in the register, the old one unknown
+            await uow.persons.correct(secret.id, NOW, name="Zulkarnain Putra")
             ticket = await uow.tickets.add(replace(new_ticket(secret.id, said), identity_level="confidential"))
             await uow.tickets.update(ticket.id, rating=2, rating_comment="Terima kasih, Zulkarnain Wibisono")
             named = await uow.persons.ensure_telegram(1004, "Budi Santoso")
