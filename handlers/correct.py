@@ -21,6 +21,7 @@ from handlers.asking import PENDING, ask
 from handlers.errors import Refusal
 from handlers.events import Button, ClearButtons
 from handlers.i18n import Gettext
+from handlers.privacy.mask import protected
 from handlers.text import neutral, shown
 from handlers.turn import Turn
 from storage.records import DialogRecord
@@ -88,9 +89,13 @@ async def _apply(turn: Turn, field: str, value: str) -> None:
                                                detail={"fields": [field]})
     await turn.uow.audit.add(now, [AuditEntry(AuditKind.CORRECT, actor_id=turn.person.id, subject_id=turn.person.id,
                                               detail={"fields": [field], "request": request.id})])
-    active = [t for t in await turn.uow.tickets.list_for_person(turn.person.id, limit=1000) if is_active(t.status)]
-    if active:  # the staff group's cards of open tickets show the corrected name
-        await notices.refresh_cards(await turn.ctx(), active)
+    # the staff group's cards of open named tickets show the corrected name; a confidential or anonymous one's card
+    # shows none (its masking knows the former name too), and editing it at the same moment as the others would tell
+    # the group they are one person's (the third walk)
+    named = [t for t in await turn.uow.tickets.list_for_person(turn.person.id, limit=1000)
+             if is_active(t.status) and not protected(t)]
+    if named:
+        await notices.refresh_cards(await turn.ctx(), named)
     turn.say(_("✅ Done: your {field} is now “{value}” on all your tickets (request {number}).").format(
         field=_field_name(field, _), value=shown(value), number=request.number))
 

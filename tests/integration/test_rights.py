@@ -192,6 +192,30 @@ class TestCorrect:
         assert (request.kind, request.status, request.detail) == ("correction", "done", {"fields": ["name"]})
         assert audit.detail["fields"] == ["name"] and "Wijayanti" not in json.dumps(audit.detail)
 
+    async def test_a_correction_edits_the_group_cards_of_named_tickets_only(self, desk: Desk) -> None:
+        """Third walk: after /correct both cards of one student (a confidential and an anonymous ticket) were edited
+        at the same moment, telling the group they were one person's; they show no name, so they are left."""
+        from storage.records import NewTicket
+        from tests.integration.desk import NOW, STAFF_GROUP
+
+        async with desk.make_uow() as uow:  # three open tickets of hers, each with a card in the group
+            me = await uow.persons.ensure_telegram(ANA, NAMES[ANA])
+            made = {}
+            for level in ("named", "confidential", "anonymous"):
+                t = await uow.tickets.add(NewTicket("complaint", "telegram", me.id, "transcript", None,
+                                                    "Transkrip belum terbit.", None, {}, (), False, "received", NOW,
+                                                    identity_level=level))
+                await uow.tickets.update(t.id, card_message_id=500 + t.id)
+                made[level] = t.id
+            await uow.commit()
+        ana = student(desk, ANA)
+        await desk.say(ana, "/correct")
+        await desk.press(ana, "cr:f:name")
+        confirm = await desk.payloads(ana, "Ana Wijayanti")
+        data = next(d for p in confirm for row in p.get("buttons") or [] for _t, d in row if d.startswith("cr:ok:"))
+        _answer, done = await desk.press_payloads(ana, data)
+        assert [p.get("ticket_id") for p in done if p["chat_id"] == STAFF_GROUP] == [made["named"]]
+
     async def test_a_confirm_pressed_twice_at_once_records_one_correction(self, desk: Desk) -> None:
         ana = student(desk, ANA)
         await desk.say(ana, "/correct")
