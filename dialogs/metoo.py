@@ -100,7 +100,7 @@ def prompt_case(draft: Draft, ctx: IntakeContext) -> Say:
         mark = f"<b>{index}.</b> " if len(draft.case_offers) > 1 else ""
         blocks.append(f"{mark}{asked}\n{what_of(offer, ctx)}")
     note = _("If you join, your complaint is still filed with its own number and your own text, and you are told "
-             "here of every step of the case. Nobody else sees what you write.")
+             "here of every step of the case. No other complainant sees what you write.")
     rows: list[ui.ButtonRow] = []
     for index, offer in enumerate(draft.case_offers, start=1):
         label = (_("✅ Yes, this is my case") if len(draft.case_offers) == 1

@@ -42,7 +42,7 @@ def expected_on(ticket: TicketRecord, events: list[TicketEventRecord]) -> date:
 
 
 IDENTITY_NOTES: dict[str, str] = {
-    IdentityLevel.NAMED: N_("named — the officers handling reports see your name"),
+    IdentityLevel.NAMED: N_("named — the bureau's staff see your name"),
     IdentityLevel.CONFIDENTIAL: N_("confidential — only {readers} see your name"),
     IdentityLevel.ANONYMOUS: N_("anonymous — no staff member sees your name"),
 }

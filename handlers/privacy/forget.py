@@ -95,8 +95,8 @@ async def command(turn: Turn, args: str = "") -> None:
     lines = [_("<b>Erase your identity from your concluded tickets</b>"),
              _("From the tickets you choose, your name, username, contact and Telegram id are removed (the tickets "
                "then show a pseudonym) and their attachments are deleted. The case itself, its history and its LK "
-               "are kept, anonymised, as evidence of how complaints are handled (ISO 9001 §10.2.2). This cannot be "
-               "undone.")]
+               "are kept, anonymised, as evidence of how complaints are handled (ISO 9001 §10.2.2). An erased ticket "
+               "can no longer be rated, and nobody can write to you about it. This cannot be undone.")]
     catalogue, locale = turn.deps.catalogue, turn.locale
     rows: list[tuple[Button, ...]] = []
     if closed:
@@ -107,7 +107,8 @@ async def command(turn: Turn, args: str = "") -> None:
             rows += [(Button(_("🗑 Only {number}").format(number=t.number), f"{PREFIX}:one:{t.id}"),)
                      for t in closed[:SHOWN_BUTTONS]]
     else:
-        lines += ["", _("None of your tickets is concluded yet.")]
+        lines += ["", _("No concluded ticket of yours still holds your identity (tickets already erased no longer "
+                        "show here).")]
     if open_:
         lines += ["", _("<b>Still being handled</b> (not erased while open: withdraw one first if you wish, then "
                         "/forget it):")]

@@ -31,7 +31,7 @@ LEVEL_WORDS: dict[str, IdentityLevel] = {
 }
 TOLD = N_("🔒 The bureau raised the protection of your identity on {number}: it is now {level}. {meaning}")
 MEANINGS = {
-    IdentityLevel.NAMED: N_("The officers handling it see your name."),
+    IdentityLevel.NAMED: N_("The bureau's staff see your name."),
     IdentityLevel.CONFIDENTIAL: N_("Only {readers} see your name; never the staff group, the LK form, exports or "
                                    "statistics."),
     IdentityLevel.ANONYMOUS: N_("No staff member sees who you are; replies still reach you here."),

@@ -208,6 +208,10 @@ class TestForget:
         assert rows[closed].identity_erased_at is not None and NAME not in rows[closed].description
         assert rows[open_].identity_erased_at is None and NAME in rows[open_].description  # still being handled
         assert rows[open_].person_id == budi.id and budi.name == NAME and budi.forgotten_at is None
+        again = texts(await desk.payloads(BUDI, "/forget"), STUDENT)[0]  # the third walk read "none concluded yet"
+        assert en("No concluded ticket of yours still holds your identity (tickets already erased no longer show "
+                  "here).") in again
+        assert "An erased ticket can no longer be rated" in texts(listed, STUDENT)[0]
 
     async def test_a_later_erasure_of_the_same_person_gets_a_new_unlinked_pseudonym(self, desk: Desk,
                                                                                    engine: AsyncEngine) -> None:
