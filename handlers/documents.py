@@ -349,8 +349,12 @@ async def plan_lk_pdf(ctx: Ctx, lk: LkRecord, locale: str) -> PdfPlan:
     fingerprint = content_hash(lk_document(facts, ctx, _same, "id"))
     issued = await documents.of_content(lk.id, fingerprint)
     version = issued[0].version if issued else await documents.latest_version(lk.id) + 1
+    # the same version in this language again (a closed LK's copy dropped by an erasure that changed nothing on it):
+    # the footer says when that version was made, so two papers with one code are the same paper (third walk)
+    before = next((d for d in issued if d.language == locale), None)
     return PdfPlan(lk.id, closed, locale, name, doc=lk_document(facts, ctx, _, locale), fingerprint=fingerprint,
-                   version=version, code=verification_code(fingerprint, locale), made_at=ctx.now)
+                   version=version, code=verification_code(fingerprint, locale),
+                   made_at=before.created_at if before is not None else ctx.now)
 
 
 async def draw_lk_pdf(plan: PdfPlan, deps: Deps) -> str:

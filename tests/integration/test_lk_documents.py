@@ -111,6 +111,20 @@ async def test_verify_answers_in_the_askers_language_and_says_only_what_the_code
     assert "Usage: /lk pdf" in (await desk.say(officer, "/lk pdf LK-2026-001 fr"))[0]
 
 
+async def test_the_same_version_asked_for_again_later_is_the_same_paper(new_uow: Callable[[], SqlUnitOfWork],
+                                                                        tmp_path: Path) -> None:
+    """Third walk: a closed LK's form made again after an erasure that changed nothing on it kept its version and
+    code, but its footer said the new moment ("made 09:17" against "09:15"): two papers, one code."""
+    desk, archive = await desk_with(new_uow, tmp_path)
+    officer = desk.user(OFFICER, NAMES[OFFICER])
+    first = files(await desk.payloads(officer, "/lk pdf LK-2026-001 en"))[0]
+    later = NOW + timedelta(minutes=2)
+    desk.deps = desk.deps.__class__(**{**desk.deps.__dict__, "clock": lambda: later})
+    again = files(await desk.payloads(officer, "/lk pdf LK-2026-001 en"))[0]
+    assert again["caption"] == first["caption"] and again["sha256"] == first["sha256"]
+    assert "version 1, made 25-11-2026 10:00" in text_of(archive, again)
+
+
 def _missing() -> Any:
     raise AssertionError("the code in the caption is not recorded")
 
