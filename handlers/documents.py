@@ -33,7 +33,7 @@ from handlers.privacy.mask import mask_identity, masked, own_texts, protected
 from handlers.privacy.scrub import Scrubber
 from handlers.procedure import Ctx
 from handlers.procedure.lookups import lk_snapshot, names_of
-from handlers.staff.lk_views import LkSnapshot, complainants_line, segregation_notes
+from handlers.staff.lk_views import LkSnapshot, segregation_notes
 from reports.lk_model import (
     Evidence,
     Issue,
@@ -155,7 +155,7 @@ def _lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocumen
         person = facts.people.get(t.person_id or 0)
         level = identity_level_name(t.identity_level, _)  # never a name: see the module's doc
         return SourceTicket(t.number, channel_name(t.channel, _), t.created_at.astimezone(tz).date(), level,
-                            ticket_category(t, person, linked, _))
+                            ticket_category(t, person, linked, _, facts.snap.members))
 
     def hash_of(item: ArchiveItemRecord | None) -> str | None:
         return item.sha256 if item is not None and item.status == "stored" else None
@@ -203,7 +203,9 @@ def _lk_document(facts: LkFacts, ctx: Ctx, _: Gettext, locale: str) -> LkDocumen
                                               for n in segregation_notes(signed, names, _))),
         found_by=how_found(facts.tickets, _),
         recurrence=_recurrence(facts.snap, _, tz, locale),
-        complainants=" ".join(complainants_line(facts.snap, _)),
+        complainants=(_("{n} (incl. {m} “me too”)").format(n=len(facts.snap.tickets), m=len(facts.snap.members))
+                      if facts.snap.members else ""),  # under its label "Complainants" (it read "Complainants
+                                                       # Complainants: 3": the third walk)
     )
 
 
@@ -238,15 +240,19 @@ def _named(t: TicketRecord) -> bool:
     return t.identity_level == IdentityLevel.NAMED and t.identity_erased_at is None
 
 
-def ticket_category(t: TicketRecord, person: PersonRecord | None, linked: set[int], _: Gettext) -> str:
+def ticket_category(t: TicketRecord, person: PersonRecord | None, linked: set[int], _: Gettext,
+                    members: frozenset[int] = frozenset()) -> str:
     """The source table's "Category" (kategori): what the ticket is — a complaint (keluhan) or a suggestion
     (saran) — then what is known of its complainant (a student when an NRP is recorded; nothing is guessed for an
-    anonymous ticket) and whether it joined the case as a "me too" duplicate."""
+    anonymous ticket) and whether it joined the case: a duplicate an officer marked, or a "me too" of ``members``
+    (the third walk found "keluhan" alone on both "me too" tickets, where the README promised "kasus sama")."""
     parts = [_("complaint") if t.kind == TicketKind.COMPLAINT else _("suggestion")]
     if person is not None and person.nrp and _named(t):
         parts.append(_("student"))
     if t.id not in linked and t.duplicate_of is not None:
         parts.append(_("same case (duplicate)"))
+    elif t.id in members:
+        parts.append(_("same case (“me too”)"))
     return " · ".join(parts)
 
 

@@ -4,11 +4,13 @@ language, an LK covers the members, a member reopening alone leaves the case, an
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -168,6 +170,11 @@ class TestJoiningAndFollowing:
             assert [lk.number for lk in lks] == ["LK-2026-001"]
         shown = "\n".join(await desk.say(officer, "/lk LK-2026-001"))
         assert "Complainants: 3 (incl. 2 “me too”)" in shown and budi.number not in shown
+        form = next(p for p in await desk.payloads(officer, "/lk pdf LK-2026-001 en") if p["op"] == "send_file")
+        pages = PdfReader(io.BytesIO(desk.deps.archive.get(form["sha256"]))).pages
+        text = " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
+        # the third walk: "Complainants Complainants: 3 …", and "complaint" alone on the "me too" tickets
+        assert "3 (incl. 2" in text and "Complainants: 3" not in text and text.count("same case") == 2, text
         shown = "\n".join(await desk.say(officer, f"/show {lead.number}"))
         assert budi.number in shown and chris.number in shown and "Me too: 2 joined" in shown
         inbox = "\n".join(await desk.say(officer, "/inbox metoo"))
