@@ -18,6 +18,7 @@ from dialogs.ui import FileInput
 from handlers.asking import PENDING, ask
 from handlers.errors import Refusal
 from handlers.events import Button, FileRef
+from handlers.privacy.mask import protected
 from handlers.procedure import conversation as procedure
 from handlers.procedure.checks import as_id
 from handlers.student import intake_context, main_menu, store_intake
@@ -47,11 +48,20 @@ async def add(turn: Turn, ticket_id: int, text: str | None, file: FileRef | None
     ctx = await turn.ctx()
     ticket = await procedure.own_ticket(ctx, ticket_id)
     ticket = await procedure.add_information(ctx, ticket, text, _file(file, text))
+    who = turn._("the officer handling it") if ticket.assigned_to is not None else turn._("the staff")
+    others = [t for t in await turn.uow.tickets.open_for_person(turn.person.id) if t.id != ticket.id]
+    if others and (protected(ticket) or any(protected(t) for t in others)):
+        # several open tickets, one confidential or anonymous: a message meant for another must not land on this one
+        # and tie them together for the staff (the third walk: an answer about the anonymous ticket went to the
+        # confidential one) — each next message is asked about
+        await turn.uow.dialogs.delete(turn.chat_id)
+        turn.say(turn._("✅ Added to {number} and passed to {who}. You have other open tickets, so I will ask where "
+                        "your next message belongs.").format(number=ticket.number, who=who))
+        return
     await _focus(turn, ticket)
     if again:
         turn.say(turn._("✅ Added to {number}.").format(number=ticket.number))
         return
-    who = turn._("the officer handling it") if ticket.assigned_to is not None else turn._("the staff")
     turn.say(turn._("✅ Added to {number} and passed to {who}. What you send in the next {minutes} minutes is added "
                     "too; /cancel to stop.").format(number=ticket.number, who=who, minutes=FOCUS_MINUTES))
 

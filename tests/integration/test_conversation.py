@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handlers.events import FileRef
 from handlers.i18n import Translator
@@ -119,6 +121,27 @@ class TestAnsweringTheOfficer:
             events = await uow.tickets.events(second)
             assert events[-1].params["text"] == "Saya sudah mengirim ulang formulirnya kemarin."
             assert all(e.code != "complainant_message" for e in await uow.tickets.events(first))
+
+    async def test_with_a_protected_ticket_among_several_each_message_is_asked_about(
+            self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork], engine: AsyncEngine) -> None:
+        """The third walk: an answer meant for the anonymous ticket went to the confidential one, the focus of the
+        previous 30 minutes, tying the two together for every staff member."""
+        confidential, anonymous = await add_ticket(new_uow), await add_ticket(new_uow)
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE ticket SET identity_level = 'anonymous' WHERE id = :id"),
+                                     {"id": anonymous})
+            await connection.execute(text("UPDATE ticket SET identity_level = 'confidential' WHERE id = :id"),
+                                     {"id": confidential})
+        student = desk.user(STUDENT, "Siti Rahma")
+        await desk.payloads(student, "Ijazah saya sudah saya legalisir ulang.")
+        _answer, placed = await desk.press_payloads(student, f"cv:to:{confidential}")
+        assert en("✅ Added to {number} and passed to {who}. You have other open tickets, so I will ask where your "
+                  "next message belongs.").format(number="KEL-2026-00001", who=en("the staff")) in to(placed, STUDENT)
+        asked = await desk.payloads(student, "KTM lama sudah saya serahkan.")
+        assert {f"cv:to:{confidential}", f"cv:to:{anonymous}"} <= set(buttons(asked, STUDENT))
+        async with desk.make_uow() as uow:
+            said = [e.params.get("text") for e in await uow.tickets.events(confidential)]
+        assert "KTM lama sudah saya serahkan." not in said
 
     async def test_someone_elses_reply_button_reveals_nothing(
             self, desk: Desk, new_uow: Callable[[], SqlUnitOfWork]) -> None:
