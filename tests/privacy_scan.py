@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -118,10 +119,20 @@ def _xlsx_text(data: bytes) -> str:
     return "\n".join(cells)
 
 
+def _pdf_raw(data: bytes) -> str:
+    """A PDF's bytes as text for the scan (its metadata — author, title — and any uncompressed text), without the
+    file's own bookkeeping: the trailer's random /ID and the cross-reference offsets are digits and hex that matched a
+    four-digit Telegram id by chance (CI: "5001" in "/ID [<D4573BE0…>]")."""
+    raw = data.decode("latin-1")
+    raw = re.sub(r"/ID\s*\[\s*<[0-9A-Fa-f]*>\s*<[0-9A-Fa-f]*>\s*\]", "", raw)
+    raw = re.sub(r"(?s)\bxref\b.*?\btrailer\b", "trailer", raw)
+    return re.sub(r"\bstartxref\s+\d+", "startxref", raw)
+
+
 def file_text(data: bytes) -> str:
     """What a reader would find in a file: a PDF's or a workbook's text, else the bytes as UTF-8 and UTF-16."""
     if data.startswith(b"%PDF"):
-        return _pdf_text(data) + "\n" + data.decode("latin-1")
+        return _pdf_text(data) + "\n" + _pdf_raw(data)
     if data.startswith(b"PK") and b"xl/" in data[:4096]:
         return _xlsx_text(data)
     return data.decode("utf-8", "replace") + "\n" + data.decode("utf-16-le", "replace")

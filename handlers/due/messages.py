@@ -97,9 +97,15 @@ async def confirm_escalation(ctx: Ctx, due: Due) -> int:
     for person in await _people(ctx, due.to):
         r = notices.reader_for(ctx, person)
         _ = r._
-        text = _("⏫ {number} is still not confirmed, a working day after its deadline ({date}). Officer: "
-                 "{name}.").format(number=ticket.number, date=_when(r, ticket.due_on),
-                                   name=shown(officer.name) if officer else _("nobody yet"))
+        late = max(1, _late(ctx, ticket.due_on))  # a pass after a pause (a restart, the sandbox's /clock) sends it
+        # later than the working day after: say how late it is (the third walk read "a working day" at 17)
+        ngettext = _plural(ctx, r)
+        text = ngettext("⏫ {number} is still not confirmed, {n} working day after its deadline ({date}). "
+                        "Officer: {name}.",
+                        "⏫ {number} is still not confirmed, {n} working days after its deadline ({date}). "
+                        "Officer: {name}.", late).format(
+            number=ticket.number, n=late, date=_when(r, ticket.due_on),
+            name=shown(officer.name) if officer else _("nobody yet"))
         ctx.out.append(_bulk(person.telegram_id or 0, text, ((Button(_("📄 Show"), f"sh:{ticket.id}"),
                                                              Button(_("👤 Assign…"), f"as:{ticket.id}")),)))
         sent += 1

@@ -5,6 +5,7 @@ gives nothing."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,3 +58,19 @@ def test_files_are_read_as_what_they_are(tmp_path: Path) -> None:
     assert found == {("form.pdf", "Budi Santoso"), ("form.pdf", "Budi"), ("form.pdf", "Santoso"),
                      ("register.xlsx", "70012345"), ("note.txt", "Budi"), ("note.txt", "budi_s"),
                      ("note.txt", "@budi_s")}
+
+
+def test_a_pdfs_own_bookkeeping_is_no_hit_but_its_metadata_is() -> None:
+    """CI: a four-digit Telegram id matched the random /ID in a PDF's trailer; its cross-reference offsets are
+    digits too. The author and title in the file's metadata are still read."""
+    from tests.privacy_scan import scan_bytes
+
+    pdf = FPDF()
+    pdf.set_author("Budi Santoso")
+    pdf.add_page()
+    data = bytes(pdf.output())
+    trailer = data[data.rindex(b"trailer"):]
+    planted = data.replace(trailer, re.sub(rb"/ID \[<[0-9A-F]+>", b"/ID [<D4573BE0BA1DAF7F56F15001FC7B6801>",
+                                           trailer), 1)
+    assert b"5001" in planted and b"/ID [<D4573BE0BA1DAF7F56F15001" in planted
+    assert {h.needle for h in scan_bytes(planted, ["5001", "Budi Santoso"], "form.pdf")} == {"Budi Santoso"}
