@@ -209,6 +209,18 @@ class TestComplainant:
         assert len(told) == 1 and "KEL-2026-00001" in told[0]
         assert to(await tick(desk, clock, wib(2026, 12, 30, 9)), STUDENT) == []
 
+    async def test_the_reviewers_escalation_after_a_pause_says_how_late_the_ticket_is(self, desk: Desk,
+                                                                                      clock: Clock) -> None:
+        """The third walk: after the sandbox's clock jumped, a ticket 17 working days late was escalated as "still
+        not confirmed, a working day after its deadline"."""
+        import re
+
+        await self.add_ticket(desk, clock)  # due Thursday 24 December (3 working days)
+        await tick(desk, clock, wib(2026, 12, 21, 9))
+        told = to(await tick(desk, clock, wib(2027, 1, 12, 9)), REVIEWER)  # the next pass, weeks later
+        found = [m for t in told for m in re.findall(r"still not confirmed, (\d+) working days? after", t)]
+        assert len(found) == 1 and int(found[0]) > 5, told
+
     async def test_status_shows_the_date_the_late_notice_gave_not_the_passed_deadline(self, desk: Desk,
                                                                                       clock: Clock) -> None:
         """Found in a walk: the notice said "expect it by 4 January", /status still said the passed 28 December."""
