@@ -62,7 +62,7 @@ async def ask_recurrence(ctx: Ctx, due: Due) -> int:
     text = _("On {date} we finished the measures against the problem behind your report {number} about "
              "{service}: “{text}”.\nHas the same problem happened again since then?").format(
         date=day(local_day(ctx, lk.closed_at), r.locale), number=ticket.number,
-        service=shown(name), text=shown(ticket.description, SHORT))
+        service=shown(name), text=shown(ticket.description, SHORT).rstrip(".!?"))  # no ".”." (the third walk)
     ctx.out.append(OutMessage(person.telegram_id, text, answer_buttons(lk.id, ticket.id, _), resend=True,
                               priority=Priority.BULK))
     return 1
