@@ -147,6 +147,8 @@ def _bars(title: str, labels: Sequence[str], values: Sequence[int], color: str, 
         bars = ax.bar(list(slots), list(values), color=color)
         ax.set_xticks(list(slots), list(labels))
     _few(ax, len(labels), horizontal=horizontal)
+    if not any(values):  # all zero: a count axis from 0, not matplotlib's −0.045…0.045 around nothing (third walk)
+        (ax.set_xlim if horizontal else ax.set_ylim)(0, 1)
     ax.bar_label(bars)
     return _png(fig)
 

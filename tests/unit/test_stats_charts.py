@@ -98,3 +98,15 @@ def test_a_chart_without_data_is_left_out_and_an_empty_period_has_none() -> None
 def test_each_chart_is_named_for_its_file(translator: Translator) -> None:
     names = [chart.name for chart in render_charts(figures(), translator.gettext("id"))]
     assert names == ["volume", "timing", "ageing", "outcomes", "pareto", "satisfaction", "actions", "channels"]
+
+
+@pytest.mark.parametrize("horizontal", [True, False])
+def test_bars_all_zero_count_from_zero(monkeypatch: pytest.MonkeyPatch, horizontal: bool) -> None:
+    """The third walk: "actions due: 0" was drawn on a −0.045…0.045 axis."""
+    from reports import charts
+
+    drawn = []
+    monkeypatch.setattr(charts, "_png", lambda fig: drawn.append(fig) or b"")
+    charts._bars("Actions", ["on time", "late"], [0, 0], "#000000", horizontal=horizontal)
+    ax = drawn[0].axes[0]
+    assert (ax.get_xlim() if horizontal else ax.get_ylim()) == (0.0, 1.0)
