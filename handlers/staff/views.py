@@ -205,7 +205,7 @@ def case_lines(snap: TicketSnapshot, _: Gettext) -> list[str]:
         lines = [_("👥 Follows the case of {lead} (with {n} others)").format(lead=snap.case_lead,
                                                                            n=len(snap.case_members))]
     summary = shown(snap.case_summary, 300) if snap.case_summary else _(
-        "none yet (write one with /case summary {number} and the text)").format(number=snap.ticket.number)
+        "none yet (an officer writes one with /case summary {number} and the text)").format(number=snap.ticket.number)
     lines.append(_("Public summary of the case: {text}").format(text=summary))
     return lines
 
