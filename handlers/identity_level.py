@@ -35,6 +35,14 @@ def level_line(turn: Turn, ticket: TicketRecord) -> str:
         level=identity_level_name(ticket.identity_level, _), number=ticket.number, choices=others)
 
 
+def change_line(turn: Turn, ticket: TicketRecord) -> str:
+    """"🔒 To change it: /identity KEL-2026-00042 confidential|anonymous" (/status, under its "Identity:" line, which
+    says the level already: the third walk read it twice)."""
+    others = choices(turn, (level for level in ORDER if level != ticket.identity_level))
+    return turn._("🔒 To change who sees your name: /identity {number} {choices}").format(number=ticket.number,
+                                                                                       choices=others)
+
+
 async def _ticket(turn: Turn, number: str, staff: bool) -> TicketRecord:
     """The ticket the sender may change: their own, or (officer, admin) any; the same answer whether a ticket that
     is not theirs exists or not."""

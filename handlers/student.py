@@ -19,7 +19,7 @@ from handlers import identity, notices
 from handlers.asking import PENDING, SOFT
 from handlers.errors import Refusal
 from handlers.events import Button, Keyboard
-from handlers.identity_level import level_line
+from handlers.identity_level import change_line
 from handlers.labels import role_name
 from handlers.metoo import offers as similar_cases
 from handlers.privacy import notice as privacy
@@ -148,7 +148,7 @@ async def show_status(turn: Turn, args: str = "") -> None:
                           readers=identity.readers(turn.deps.confidential_roles, _),
                           closed_lks=await turn.uow.lks.lks_of_ticket(ticket.id))
     if ticket.identity_erased_at is None:
-        text += "\n\n" + level_line(turn, ticket)
+        text += "\n\n" + change_line(turn, ticket)
     turn.say(text, status_buttons(turn, ticket, events))
 
 

@@ -92,9 +92,11 @@ class TestTheComplainant:
         await desk.say(student(desk), "/identity KEL-2026-00001 rahasia")
         [text] = await desk.say(student(desk), "/status KEL-2026-00001")
         id_ = Translator().gettext("id")
-        assert id_("🔒 Identity: {level} — to change it: /identity {number} {choices}").format(
-            level=id_("confidential"), number="KEL-2026-00001",
-            choices="nama|anonim") in text
+        assert id_("🔒 To change who sees your name: /identity {number} {choices}").format(
+            number="KEL-2026-00001", choices="nama|anonim") in text
+        assert "untuk mengubahnya" not in text  # the level said once, in the "Identity:" line (third walk)
+        assert id_("Identity: {identity}").format(identity=id_("confidential — only {readers} see your name").format(
+            readers=id_("the officer handling it and the administrator"))) in text
         assert id_("🔒 who may see your identity: {level_from} → {level_to}").format(
             level_from=id_("named"), level_to=id_("confidential")) in text
 
