@@ -52,17 +52,28 @@ def nearest_rank(histogram: Counter[int], share: float) -> float | None:
     return float(max(histogram))  # pragma: no cover - the loop always reaches the rank
 
 
-def timing(deps: Deps, step: str, pairs: Iterable[tuple[str, date, date, int]]) -> StepTiming:
-    """A step's figures from its (service, first day, last day, tickets) histogram."""
+def timing(deps: Deps, step: str, pairs: Iterable[tuple[str, date, date, int]],
+           waiting: Iterable[tuple[str, date, bool, int]] = (), as_of: date | None = None) -> StepTiming:
+    """A step's figures from its (service, first day, last day, tickets) histogram; with ``waiting`` (service,
+    received, unconfirmed, tickets: those still being handled), the ones already past the step's standard time on
+    ``as_of`` without finishing it (for the confirm step only the unconfirmed)."""
+
+    def limit(service: str) -> int:
+        times = standard_times(service, deps.catalogue, deps.standard_times)
+        return times.confirm if step == "confirm" else times.close
+
     days: Counter[int] = Counter()
     within = 0
     for service, start, end, count in pairs:
-        times = standard_times(service, deps.catalogue, deps.standard_times)
-        limit = times.confirm if step == "confirm" else times.close
         spent = deps.calendar.working_days_between(start, end)
         days[spent] += count
-        within += count if spent <= limit else 0
-    return StepTiming(step, sum(days.values()), within, nearest_rank(days, 0.5), nearest_rank(days, 0.9))
+        within += count if spent <= limit(service) else 0
+    overdue = 0
+    if as_of is not None:
+        for service, start, unconfirmed, count in waiting:
+            if (unconfirmed or step == "close") and deps.calendar.working_days_between(start, as_of) > limit(service):
+                overdue += count
+    return StepTiming(step, sum(days.values()), within, nearest_rank(days, 0.5), nearest_rank(days, 0.9), overdue)
 
 
 def ageing(deps: Deps, open_by_day: Iterable[tuple[date, int]], as_of: date) -> tuple[AgeingBucket, ...]:
@@ -129,8 +140,8 @@ def figures_of(deps: Deps, query: StatsQuery, agg: StatsAggregates, locale: str,
         tickets=tickets,
         volume=tuple(MonthVolume(m, s, c[0], c[1]) for (m, s), c in sorted(volume.items())),
         previous_volume=tuple(MonthVolume(m, s, c[0], c[1]) for (m, s), c in sorted(previous.items())),
-        confirm=timing(deps, "confirm", agg.confirm_pairs),
-        close=timing(deps, "close", agg.close_pairs),
+        confirm=timing(deps, "confirm", agg.confirm_pairs, agg.waiting, min(today, query.last)),
+        close=timing(deps, "close", agg.close_pairs, agg.waiting, min(today, query.last)),
         ageing=ageing(deps, agg.open_by_day, min(today, query.last)),
         outcomes=tuple(OutcomeCount(o, outcomes[o]) for o in OUTCOMES),
         pareto=tuple(pareto),

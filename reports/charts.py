@@ -115,13 +115,18 @@ def _volume(f: StatsFigures, _: Gettext) -> Chart | None:
 
 
 def _timing_line(step: StepTiming, label: str, _: Gettext) -> str:
-    return _("{step}: {percent} within the standard time ({within} of {done}); median {median}, P90 {p90} "
+    line = _("{step}: {percent} within the standard time ({within} of {done}); median {median}, P90 {p90} "
              "working days").format(step=label, percent=_fmt(step.within_percent, "%"), within=step.within,
-                                    done=step.done, median=_fmt(step.median_days), p90=_fmt(step.p90_days))
+                                    done=step.done + step.overdue, median=_fmt(step.median_days),
+                                    p90=_fmt(step.p90_days))
+    if step.overdue:
+        line += "\n" + _("({n} of them not done yet and already past the standard time: counted as late)").format(
+            n=step.overdue)
+    return line
 
 
 def _timing(f: StatsFigures, _: Gettext) -> Chart | None:
-    if not (f.confirm.done or f.close.done):
+    if not (f.confirm.done or f.close.done or f.confirm.overdue or f.close.overdue):
         return None
     title = _("Within the standard time")
     labels = [_("Confirmed"), _("Closed")]
@@ -132,7 +137,7 @@ def _timing(f: StatsFigures, _: Gettext) -> Chart | None:
     ax.set_ylim(0, 105)
     ax.set_ylabel("%")
     text = "\n".join(_timing_line(step, label, _) for step, label in zip((f.confirm, f.close), labels, strict=True)
-                     if step.done)  # a step no ticket finished in the period has no line
+                     if step.done or step.overdue)  # a step no ticket finished or missed in the period has no line
     return Chart(title, _png(fig), text)
 
 

@@ -50,17 +50,21 @@ class MonthVolume:
 class StepTiming:
     """One step against its standard time: ``step`` is ``confirm`` (the verdict) or ``close``. ``done``: tickets of
     the period that finished the step; ``within``: of them, within the service's standard time; median and P90 in
-    working days (None when none finished)."""
+    working days of those that finished (None when none finished); ``overdue``: see below."""
 
     step: str
     done: int
     within: int
     median_days: float | None
     p90_days: float | None
+    #: Tickets of the period still waiting for the step and already past its standard time: late whatever comes,
+    #: so the share within counts them (a month read "100 % confirmed within" with one 17 working days late and
+    #: still unconfirmed: the third walk).
+    overdue: int = 0
 
     @property
     def within_percent(self) -> float | None:
-        return percent(self.within, self.done)
+        return percent(self.within, self.done + self.overdue)
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,9 @@ class StatsAggregates:
     previous: list[tuple[str, str, str, int]]  # month, service, kind, tickets: the 12 months before the period
     confirm_pairs: list[tuple[str, date, date, int]]  # service, received, verdict (WIB days), tickets
     close_pairs: list[tuple[str, date, date, int]]  # service, received, concluded, tickets
+    #: service, received, still unconfirmed, tickets: the period's tickets still being handled (not withdrawn), for
+    #: those already past a step's standard time without finishing it (they count as late)
+    waiting: list[tuple[str, date, bool, int]]
     open_by_day: list[tuple[date, int]]  # open tickets received on that day (WIB)
     pareto: list[tuple[str, str, str, int]]  # service, LK number, root cause, tickets linked: heaviest first
     pareto_total: int  # the weights of every LK of the period, not only the rows returned
@@ -171,37 +174,44 @@ class StatisticsRepository:
                 .where(*self._received_in(before, first - timedelta(days=1), tz), *own)
                 .group_by(day, t.service_code, t.kind)):
             previous[(_as_date(d).strftime("%Y-%m"), s, k)] += int(c)
-        confirm_pairs, close_pairs = await self._pairs(first, last, own, tz)
+        confirm_pairs, close_pairs, waiting = await self._pairs(first, last, own, tz)
         return StatsAggregates(
             groups=groups, previous=[(m, s, k, c) for (m, s, k), c in sorted(previous.items())],
-            confirm_pairs=confirm_pairs, close_pairs=close_pairs,
+            confirm_pairs=confirm_pairs, close_pairs=close_pairs, waiting=waiting,
             open_by_day=await self._open_by_day(end, own, tz),
             **await self._lks(start, end, service, pareto_rows),
             **await self._actions(first, last, service, today, tz),
         )
 
     async def _pairs(self, first: date, last: date, own: list[ColumnElement[bool]], tz: tzinfo
-                     ) -> tuple[list[tuple[str, date, date, int]], list[tuple[str, date, date, int]]]:
-        """The confirm and the close histograms in one pass: (service, received, verdict day, concluded day)."""
+                     ) -> tuple[list[tuple[str, date, date, int]], list[tuple[str, date, date, int]],
+                                list[tuple[str, date, bool, int]]]:
+        """The confirm and the close histograms in one pass: (service, received, verdict day, concluded day); and the
+        tickets still being handled: (service, received, unconfirmed, tickets)."""
         t = TicketRow
         received = self._wib(t.created_at, tz, "day").label("received")
         confirmed = self._wib(t.confirmed_at, tz, "day").label("confirmed")
         concluded = case((CONCLUDED, self._wib(func.coalesce(t.resolved_at, t.confirmed_at, t.updated_at), tz,
                                                "day"))).label("concluded")
+        active = case((t.status.in_(list(ACTIVE)), 1), else_=0).label("active")
         connection = await self._session.connection()
         rows = await connection.execute(
-            select(t.service_code, received, confirmed, concluded, func.count())
-            .where(*self._received_in(first, last, tz), or_(t.confirmed_at.is_not(None), CONCLUDED), *own)
-            .group_by(received, t.service_code, confirmed, concluded))
+            select(t.service_code, received, confirmed, concluded, active, func.count())
+            .where(*self._received_in(first, last, tz), *own)
+            .group_by(received, t.service_code, confirmed, concluded, active))
         confirm: Counter[tuple[str, date, date]] = Counter()
         close: Counter[tuple[str, date, date]] = Counter()
-        for s, a, b, c, count in rows:
+        waiting: Counter[tuple[str, date, bool]] = Counter()
+        for s, a, b, c, still, count in rows:
             if b is not None:
                 confirm[(s, _as_date(a), _as_date(b))] += int(count)
             if c is not None:
                 close[(s, _as_date(a), _as_date(c))] += int(count)
+            if still:
+                waiting[(s, _as_date(a), b is None)] += int(count)
         return ([(s, a, b, n) for (s, a, b), n in confirm.items()],
-                [(s, a, b, n) for (s, a, b), n in close.items()])
+                [(s, a, b, n) for (s, a, b), n in close.items()],
+                [(s, a, u, n) for (s, a, u), n in waiting.items()])
 
     async def _open_by_day(self, end: datetime, own: list[ColumnElement[bool]], tz: tzinfo
                            ) -> list[tuple[date, int]]:

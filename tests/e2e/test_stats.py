@@ -97,9 +97,13 @@ async def test_staff_get_the_charts_with_the_seeded_figures_and_a_student_cannot
     answer = await officer.say("/stats 11-2026")
     assert any(en("Preparing the statistics for {scope}… the charts follow in a moment.").split("{")[0]
                in (m.text or "") for m in answer)
-    await wait_until(lambda: sum(m.kind == "photo" for m in officer.inbox) >= 3, timeout=90)  # no verdict yet:
-    # volume, ageing and channels (the charts without data are left out)
+    await wait_until(lambda: sum(m.kind == "photo" for m in officer.inbox) >= 4, timeout=90)  # no verdict yet:
+    # volume, the time (none confirmed, all past the standard time: late), ageing and channels (the charts without
+    # data are left out)
     photos = {(m.caption or "").split("\n")[0]: m for m in officer.inbox if m.kind == "photo"}
+    timing = photos[en("Within the standard time")]
+    assert en("({n} of them not done yet and already past the standard time: counted as late)").format(n=10) in (
+        timing.caption or ""), timing.caption
     volume = photos[en("Tickets per month")]
     complaints, suggestions = 8, 2
     assert en("Received: {total} ({complaints} complaints, {suggestions} suggestions)").format(

@@ -164,6 +164,10 @@ class Expected:
                               wib_day(t["resolved_at"] or t["confirmed_at"] or t["updated_at"])) for t in concluded]
         self.close_within = sum(1 for t, d in zip(concluded, self.close_days, strict=True) if d <= limit(t, "close"))
         as_of = min(TODAY, LAST)
+        handled = [t for t in self.tickets if t["status"] in ACTIVE]  # still being handled: late once past the time
+        self.confirm_overdue = sum(1 for t in handled if t["confirmed_at"] is None
+                                   and wd(wib_day(t["created_at"]), as_of) > limit(t, "confirm"))
+        self.close_overdue = sum(1 for t in handled if wd(wib_day(t["created_at"]), as_of) > limit(t, "close"))
         ages = [wd(wib_day(t["created_at"]), as_of) for t in rows["ticket"]
                 if t["status"] in ACTIVE and wib_day(t["created_at"]) <= LAST and own(t["service_code"])]
         self.ageing = [sum(1 for a in ages if a >= low and (high is None or a <= high))
@@ -234,6 +238,9 @@ async def test_every_figure_equals_the_count_over_the_inserted_rows(
         (v.month, v.service, "suggestion"): v.suggestions for v in got.volume if v.suggestions} == dict(want.volume)
     assert sum(v.total for v in got.previous_volume) == len(want.previous) > 0
     assert (got.confirm.done, got.confirm.within) == (len(want.confirm_days), want.confirm_within)
+    assert (got.confirm.overdue, got.close.overdue) == (want.confirm_overdue, want.close_overdue)
+    assert got.confirm.within_percent == round(100 * want.confirm_within / (len(want.confirm_days)
+                                                                             + want.confirm_overdue), 1)
     assert (got.confirm.median_days, got.confirm.p90_days) == (nearest(want.confirm_days, 0.5),
                                                                nearest(want.confirm_days, 0.9))
     assert (got.close.done, got.close.within) == (len(want.close_days), want.close_within)
@@ -258,6 +265,7 @@ async def test_every_figure_equals_the_count_over_the_inserted_rows(
     assert {o.owner: o.count for o in got.actions.open_overdue} == dict(want.overdue)
     if service is None:  # the data exercise every figure (none of the equalities above is 0 == 0)
         assert all((got.confirm.within, got.close.within, got.close.done - got.close.within, sum(want.ageing),
+                    got.confirm.overdue, got.close.overdue,
                     got.pareto, got.recurrence.closed_effective, got.recurrence.marked_recurrences,
                     got.recurrence.answered_yes, got.actions.done_late, got.actions.open_overdue, got.anonymous))
         assert all(want.outcomes[o] for o in OUTCOMES) and all(want.ratings[s] for s in range(1, 6))
